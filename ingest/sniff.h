@@ -1,0 +1,26 @@
+/*
+ * Container detection by content.  File names and MIME types lie; the
+ * first bytes do not.  Used at every level of unpacking.
+ */
+#ifndef DMARC_SNIFF_H
+#define DMARC_SNIFF_H
+
+#include <stddef.h>
+
+enum container {
+	CONTAINER_EMPTY,	/* no bytes, or only white space */
+	CONTAINER_GZIP,		/* 1f 8b */
+	CONTAINER_ZIP,		/* PK\3\4, or PK\5\6 for an empty archive */
+	CONTAINER_XML,		/* optional BOM and white space, then '<' */
+	CONTAINER_OTHER,	/* anything else: see what */
+};
+
+/*
+ * Classifies the first n bytes of a payload (64 are enough).  *what gets a
+ * static description for messages: "gzip", "zip", "XML", "empty input",
+ * "PNG image", "PDF document", "JSON (an SMTP TLS report?)", "plain text",
+ * "binary data".
+ */
+enum container sniff(const void *p, size_t n, const char **what);
+
+#endif

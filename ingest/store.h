@@ -1,0 +1,112 @@
+/*
+ * Everything dmarc-ingest writes to the database: the ingest ledger (one
+ * row per distinct input, with its original bytes), and the reports with
+ * their records, one transaction per report.  Prepared statements only.
+ * The store does not parse; it takes the model and the diagnostics.
+ */
+#ifndef DMARC_STORE_H
+#define DMARC_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "diag.h"
+#include "hash.h"
+#include "model.h"
+
+struct store;
+
+enum outcome {
+	OUTCOME_PENDING,	/* ledger row written, work not finished */
+	OUTCOME_STORED,		/* at least one report stored, none rejected */
+	OUTCOME_DUPLICATE,	/* nothing new: every report was known */
+	OUTCOME_REJECTED,	/* some or all of it rejected: see reason */
+	OUTCOME_NOT_REPORT,	/* not an aggregate report at all */
+};
+
+/* the word used in the database and JSON: "stored", "rejected", ... */
+const char *outcome_name(enum outcome);
+
+/* what the ledger knows about an input */
+struct input_info {
+	int64_t		 id;		/* ledger row id */
+	enum outcome	 outcome;
+};
+
+enum report_status {
+	REPORT_STORED,		/* new report, committed */
+	REPORT_DUPLICATE,	/* same key and same XML already stored */
+	REPORT_CONFLICT,	/* same key, different XML: stored, flagged */
+};
+
+/*
+ * Opens (creating and migrating) the database at path.  Returns NULL with
+ * a message in err on failure.
+ */
+struct store *store_open(const char *path, char *err, size_t errlen);
+void	 store_close(struct store *);
+/* the last database error, for messages */
+const char *store_errmsg(const struct store *);
+
+/*
+ * Looks an input up by the SHA-256 of its bytes.  Returns 1 and fills
+ * *info when known, 0 when new, -1 on a database error.
+ */
+int	 store_input_lookup(struct store *, const uint8_t sha[HASH_LEN],
+	    struct input_info *info);
+/*
+ * Adds a ledger row (outcome pending) for a new input and keeps its bytes,
+ * read from fd at offset 0 in chunks (plain XML is deflated first; gzip and
+ * zip are kept as received).  source names it for humans (path, "-").
+ * Commits before returning.  Returns the row id, or -1 on error.
+ */
+int64_t	 store_input_add(struct store *, const uint8_t sha[HASH_LEN],
+	    const char *source, int fd);
+/* notes that a known input was offered again (last_seen, seen_count) */
+int	 store_input_seen(struct store *, int64_t input_id);
+/*
+ * Sets an input's final outcome with the reason (NULL when none), the
+ * number of reports and records it contributed and its warnings.
+ */
+int	 store_input_finish(struct store *, int64_t input_id, enum outcome,
+	    const char *reason, size_t n_reports, size_t n_records,
+	    const struct diag *);
+
+/*
+ * Begins the transaction of one report of an input and inserts its row.
+ * Called from the parser's begin handler.
+ */
+int	 store_report_begin(struct store *, int64_t input_id,
+	    const char *where, const struct report *);
+/* inserts one record (alignment already computed) with its results */
+int	 store_record(struct store *, const struct record *);
+/*
+ * Completes the report: final counts, errors, warnings and doc_sha (the
+ * SHA-256 of its XML), then decides: a report with the same key (org_name,
+ * email, report_id, policy domain) and the same doc_sha is a duplicate and
+ * the transaction is rolled back; same key with other content is stored
+ * and flagged as a conflict; otherwise stored.  Returns the status, or -1
+ * on a database error (rolled back).
+ */
+int	 store_report_end(struct store *, const struct report *,
+	    const uint8_t doc_sha[HASH_LEN], const struct diag *);
+/* rolls the current report back (parse failed); safe when none is open */
+void	 store_report_abort(struct store *);
+
+/*
+ * Reprocessing: calls fn for each input whose outcome is rejected (all ==
+ * 0) or any outcome (all != 0), in ledger order, with a temporary file
+ * descriptor holding the original bytes at offset 0.  fn returns 0 to go
+ * on, -1 to stop.  Returns 0, or -1 on a database or I/O error.
+ */
+typedef int (*store_input_fn)(void *arg, int64_t input_id,
+	    const char *source, int fd);
+int	 store_foreach_input(struct store *, int all, store_input_fn fn,
+	    void *arg);
+/*
+ * Removes the reports an input contributed, before it is parsed again
+ * (own transaction).
+ */
+int	 store_input_clear(struct store *, int64_t input_id);
+
+#endif

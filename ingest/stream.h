@@ -1,0 +1,47 @@
+/*
+ * Byte streams between the input and the XML parser.  A stream is pulled
+ * by its consumer; decoding layers (gzip, zip entry) wrap an inner stream,
+ * so a report flows from the file through inflate into libxml2 without
+ * ever being held whole in memory.  Every decoding layer counts what it
+ * produces and fails once it passes MAX_XML_BYTES or MAX_INFLATE_RATIO.
+ */
+#ifndef DMARC_STREAM_H
+#define DMARC_STREAM_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "diag.h"
+
+struct stream;
+
+/*
+ * Reads up to n bytes.  Returns the count (> 0), 0 at the end, or -1 on
+ * error, after which stream_error() says why ("gzip: crc mismatch").
+ */
+ssize_t	 stream_read(struct stream *, void *, size_t n);
+/*
+ * Looks at up to n bytes ahead without consuming them (n <= 64); returns
+ * how many are available (fewer only at the end) or -1 on error.
+ */
+ssize_t	 stream_peek(struct stream *, void *, size_t n);
+/* the error text of the first failure, or "" */
+const char *stream_error(const struct stream *);
+/* total bytes handed out so far */
+size_t	 stream_total(const struct stream *);
+/* frees the stream and every inner stream it owns; NULL is fine */
+void	 stream_free(struct stream *);
+
+/* reads fd from its current offset; the fd stays the caller's */
+struct stream *stream_fd(int fd);
+/* reads p[0..n); the memory stays the caller's and must outlive it */
+struct stream *stream_mem(const void *p, size_t n);
+/*
+ * Inflates a gzip stream read from inner (taking ownership of inner):
+ * every member of a multi-member file, bytes after the last member
+ * allowed up to MAX_GZIP_TRAILING (warning DIAG_GZIP_TRAILING counted in
+ * d), header fields ignored, CRC and length checked, output capped.
+ */
+struct stream *stream_gzip(struct stream *inner, struct diag *d);
+
+#endif

@@ -1,0 +1,33 @@
+/*
+ * Walks a container tree down to the report documents in it: plain XML,
+ * gzip (also gzip in gzip), zip (every regular entry that holds a report,
+ * also a zip or gzip inside an entry), nested at most MAX_NESTING deep.
+ * Zip entries are read from memory or the input's descriptor, never
+ * extracted to disk; encrypted, truncated and oversized archives are
+ * errors; entry names are only used in messages.
+ */
+#ifndef DMARC_UNPACK_H
+#define DMARC_UNPACK_H
+
+#include "diag.h"
+#include "stream.h"
+
+/*
+ * Called for each report document found.  doc streams the XML bytes (it
+ * is freed by unpack after the call returns); where names the document
+ * inside the input for messages: "" for the input itself, "report.xml"
+ * for a zip entry, "a.zip/b.xml.gz" when nested.  Return 0 to go on, -1 to
+ * stop the walk.
+ */
+typedef int (*unpack_fn)(void *arg, struct stream *doc, const char *where);
+
+/*
+ * Unpacks the input readable from fd (a regular, seekable file, read from
+ * offset 0).  Returns the number of documents passed to fn, or -1 when the
+ * input is not a report container or is broken before any document could
+ * be passed (d->error says why: "not a report: PNG image", "zip: entry
+ * 'x.xml' is encrypted") or when fn returned -1.  Warnings go to d.
+ */
+int	unpack_fd(int fd, unpack_fn fn, void *arg, struct diag *d);
+
+#endif

@@ -1,0 +1,27 @@
+/*
+ * Domain names from reports: policy domain, header_from, envelope_from,
+ * DKIM d=, SPF domain.  Normalisation makes equal names compare equal;
+ * validation says whether the value can be a DNS name at all.
+ */
+#ifndef DMARC_DOMAIN_H
+#define DMARC_DOMAIN_H
+
+#include <stddef.h>
+
+/*
+ * Normalises a domain in place: ASCII lower case, one trailing dot
+ * removed.  Returns 0 if the result is a sane DNS name (1..MAX_DOMAIN_LEN
+ * bytes, labels 1..MAX_LABEL_LEN of letters, digits, '-', '_' and UTF-8
+ * bytes >= 0x80 for IDN U-labels, no empty label), -1 otherwise (the
+ * string is still lower-cased, so it can be stored raw).
+ */
+int	domain_normalize(char *s);
+
+/*
+ * The domain part of an e-mail address or envelope value: "a@b.example"
+ * gives "b.example", "<x@y>" gives "y", "b.example" gives itself.  Returns
+ * a pointer into s (borrowed); never NULL.
+ */
+const char *domain_of_address(const char *s);
+
+#endif

@@ -1,0 +1,26 @@
+/*
+ * Output escaping, one function per sink.  Every untrusted string that
+ * leaves the program goes through exactly one of these.  All append to a
+ * struct buf and return 0, or -1 if the buffer's ceiling was reached.
+ */
+#ifndef DMARC_ESCAPE_H
+#define DMARC_ESCAPE_H
+
+#include "buf.h"
+
+/* JSON string body (no quotes added): " \ and all C0 controls escaped */
+int	escape_json(struct buf *, const char *);
+/*
+ * One RFC 4180 CSV field: quoted when it holds , " CR LF; a value starting
+ * with = + - @ TAB or CR gets a leading ' so spreadsheets do not run it.
+ */
+int	escape_csv(struct buf *, const char *);
+/* HTML text and attribute values: & < > " ' escaped */
+int	escape_html(struct buf *, const char *);
+/*
+ * Terminal: C0/C1 controls and DEL shown as \xNN, invalid UTF-8 bytes as
+ * \xNN, so a value cannot move the cursor, change colours or fake lines.
+ */
+int	escape_term(struct buf *, const char *);
+
+#endif

@@ -1,0 +1,54 @@
+/*
+ * Every bound dmarc-rua enforces on untrusted input, in one place.  Each
+ * limit is a named constant with the attack or failure it defends against;
+ * the README's limits table is generated from the same reasons.  Nothing in
+ * the code may use a bare number where one of these applies.
+ */
+#ifndef DMARC_LIMITS_H
+#define DMARC_LIMITS_H
+
+/* one input file (compressed as received); largest real reports are ~5 MB gzip */
+#define MAX_INPUT_BYTES		(256UL * 1024 * 1024)
+/* decompressed XML of one report; stops gzip/zip bombs (real max ~50 MB) */
+#define MAX_XML_BYTES		(512UL * 1024 * 1024)
+/* decompressed/compressed ratio once past 1 MiB out; flags a bomb early */
+#define MAX_INFLATE_RATIO	1000UL
+/* bytes allowed after the last gzip member (Mimecast appends CRLF) */
+#define MAX_GZIP_TRAILING	64UL
+/* containers inside containers (gzip in gzip, zip in zip): 42.zip stops here */
+#define MAX_NESTING		3
+/* a zip nested in another container is held in memory to be read */
+#define MAX_NESTED_ZIP_BYTES	(32UL * 1024 * 1024)
+/* zip entries looked at per archive; a report zip has one */
+#define MAX_ZIP_ENTRIES		64
+/* reports (XML documents) taken from one input */
+#define MAX_REPORTS_PER_INPUT	16
+
+/* XML element depth; a report needs 5, libxml2's own guard is 256 */
+#define MAX_XML_DEPTH		32
+/* domains, selectors, IPs, enum words: DNS names are at most 253 bytes */
+#define MAX_SHORT_TEXT		1024
+/* free text: org_name, email, error, comment, human_result, report_id */
+#define MAX_LONG_TEXT		8192
+/* records per report; the largest real reports hold a few thousand */
+#define MAX_RECORDS		10000000UL
+/* DKIM results per record; RFC 9990 says SHOULD be at most 100 */
+#define MAX_DKIM_RESULTS	100
+/* SPF results per record (RFC 7489 allows several: helo + mfrom) */
+#define MAX_SPF_RESULTS		16
+/* policy override reasons per record */
+#define MAX_REASONS		16
+/* <error> elements per report */
+#define MAX_REPORT_ERRORS	64
+/* message count of one record; 2^40 is far above any real day of mail */
+#define MAX_RECORD_COUNT	(1LL << 40)
+/* report timestamps: 1970 .. 9999-12-31, no 2038 problem (64-bit) */
+#define MAX_TIMESTAMP		253402300799LL
+/* length of a DNS name (RFC 1035) and of one label */
+#define MAX_DOMAIN_LEN		253
+#define MAX_LABEL_LEN		63
+
+/* directory walk: depth and files per run (symlink loops, huge trees) */
+#define MAX_WALK_DEPTH		32
+
+#endif

@@ -1,0 +1,38 @@
+/*
+ * Opening the database: the one place that knows the pragmas and the
+ * schema version.  Both tools open through here; dmarc-ingest read-write
+ * (creating the file and its directory, migrating to the current
+ * version), dmarc-report read-only (refusing a database newer or older
+ * than it understands).
+ */
+#ifndef DMARC_DB_H
+#define DMARC_DB_H
+
+#include <stddef.h>
+#include <sqlite3.h>
+
+/* PRAGMA user_version of a database this build writes */
+#define DB_SCHEMA_VERSION	1
+
+enum db_mode {
+	DB_READWRITE,	/* create if missing, migrate */
+	DB_READONLY,	/* must exist at DB_SCHEMA_VERSION */
+};
+
+/*
+ * Opens path with WAL, foreign_keys=ON, trusted_schema=OFF,
+ * SQLITE_DBCONFIG_DEFENSIVE and a busy timeout; creates missing parent
+ * directories in DB_READWRITE mode and applies pending migrations, each in
+ * its own transaction.  Returns the handle (caller closes it with
+ * sqlite3_close) or NULL with a message in err.
+ */
+sqlite3	*db_open(const char *path, enum db_mode, char *err, size_t errlen);
+
+/*
+ * The default database path: $DMARC_DB, else
+ * $XDG_DATA_HOME/dmarc-rua/dmarc.db, else ~/.local/share/dmarc-rua/dmarc.db.
+ * Returns a string the caller frees, or NULL if no home is known.
+ */
+char	*db_default_path(void);
+
+#endif

@@ -1,0 +1,50 @@
+/*
+ * The one test runner.  "dmarc-tests SUITE..." runs the named suites,
+ * "dmarc-tests" runs them all; ctest runs one suite per test so a failure
+ * names its module.  Exit status 0 only when every test passed.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <check.h>
+
+#include "suites.h"
+
+static int
+add_suite(SRunner **sr, const char *name)
+{
+	for (size_t i = 0; i < sizeof(suites) / sizeof(suites[0]); i++) {
+		if (name != NULL && strcmp(name, suites[i].name) != 0)
+			continue;
+		if (*sr == NULL)
+			*sr = srunner_create(suites[i].make());
+		else
+			srunner_add_suite(*sr, suites[i].make());
+		if (name != NULL)
+			return 0;
+	}
+	if (name == NULL)
+		return 0;
+	fprintf(stderr, "dmarc-tests: no such suite: %s\n", name);
+	return -1;
+}
+
+int
+main(int argc, char *argv[])
+{
+	SRunner *sr = NULL;
+	int failed;
+
+	if (argc < 2) {
+		add_suite(&sr, NULL);
+	} else {
+		for (int i = 1; i < argc; i++)
+			if (add_suite(&sr, argv[i]) == -1)
+				return 2;
+	}
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

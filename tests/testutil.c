@@ -1,0 +1,189 @@
+/*
+ * Test helpers: temp directories, fixture access, running commands and
+ * querying result databases.  Test code may abort on setup failure; the
+ * checks themselves use Check's assertions.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <zlib.h>
+
+#include "buf.h"
+#include "testutil.h"
+#include "xalloc.h"
+
+char *
+tu_tmpdir(void)
+{
+	const char *base = getenv("TMPDIR");
+	char *dir;
+	size_t n;
+
+	if (base == NULL || *base == '\0')
+		base = "/tmp";
+	n = strlen(base) + 32;
+	dir = xmalloc(n);
+	snprintf(dir, n, "%s/dmarc-test.XXXXXX", base);
+	if (mkdtemp(dir) == NULL) {
+		perror("mkdtemp");
+		abort();
+	}
+	return dir;
+}
+
+void
+tu_rmtree(const char *dir)
+{
+	char *cmd;
+	size_t n;
+
+	if (dir == NULL || strncmp(dir, "/", 1) != 0 || strlen(dir) < 6)
+		return;
+	n = strlen(dir) + 16;
+	cmd = xmalloc(n);
+	snprintf(cmd, n, "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "warning: could not remove %s\n", dir);
+	free(cmd);
+}
+
+char *
+tu_data(const char *rel)
+{
+	size_t n = strlen(TEST_DATA) + strlen(rel) + 2;
+	char *p = xmalloc(n);
+
+	snprintf(p, n, "%s/%s", TEST_DATA, rel);
+	return p;
+}
+
+uint8_t *
+tu_slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	struct buf b;
+	char chunk[65536];
+	size_t got;
+
+	if (f == NULL)
+		return NULL;
+	buf_init(&b, (size_t)1 << 31);
+	while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		if (buf_add(&b, chunk, got) == -1)
+			abort();
+	fclose(f);
+	return (uint8_t *)buf_detach(&b, len);
+}
+
+int
+tu_write(const char *path, const void *p, size_t n)
+{
+	FILE *f = fopen(path, "wb");
+	int rc = 0;
+
+	if (f == NULL)
+		return -1;
+	if (n > 0 && fwrite(p, 1, n, f) != n)
+		rc = -1;
+	if (fclose(f) != 0)
+		rc = -1;
+	return rc;
+}
+
+uint8_t *
+tu_gzip(const void *p, size_t n, size_t *outlen)
+{
+	z_stream z;
+	uint8_t *out;
+	size_t cap = n + n / 100 + 1024;
+
+	memset(&z, 0, sizeof(z));
+	if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8,
+	    Z_DEFAULT_STRATEGY) != Z_OK)
+		abort();
+	out = xmalloc(cap);
+	z.next_in = (Bytef *)(uintptr_t)p;
+	z.avail_in = (uInt)n;
+	z.next_out = out;
+	z.avail_out = (uInt)cap;
+	if (deflate(&z, Z_FINISH) != Z_STREAM_END)
+		abort();
+	*outlen = z.total_out;
+	deflateEnd(&z);
+	return out;
+}
+
+int
+tu_run(const char *cmd, char **out)
+{
+	FILE *f = popen(cmd, "r");
+	struct buf b;
+	char chunk[4096];
+	size_t got;
+	int st;
+
+	if (f == NULL)
+		return -1;
+	buf_init(&b, (size_t)1 << 28);
+	while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_add(&b, chunk, got);
+	st = pclose(f);
+	if (out != NULL)
+		*out = buf_detach(&b, NULL);
+	else
+		buf_release(&b);
+	if (st == -1 || !WIFEXITED(st))
+		return -1;
+	return WEXITSTATUS(st);
+}
+
+static sqlite3_stmt *
+query(const char *db, const char *sql, sqlite3 **hp)
+{
+	sqlite3_stmt *st = NULL;
+
+	*hp = NULL;
+	if (sqlite3_open_v2(db, hp, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+		return NULL;
+	if (sqlite3_prepare_v2(*hp, sql, -1, &st, NULL) != SQLITE_OK) {
+		fprintf(stderr, "tu_query: %s: %s\n", sql, sqlite3_errmsg(*hp));
+		return NULL;
+	}
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return NULL;
+	}
+	return st;
+}
+
+int64_t
+tu_query_int(const char *db, const char *sql)
+{
+	sqlite3 *h;
+	sqlite3_stmt *st = query(db, sql, &h);
+	int64_t v = -1;
+
+	if (st != NULL && sqlite3_column_type(st, 0) != SQLITE_NULL)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+	return v;
+}
+
+char *
+tu_query_text(const char *db, const char *sql)
+{
+	sqlite3 *h;
+	sqlite3_stmt *st = query(db, sql, &h);
+	char *v = NULL;
+
+	if (st != NULL && sqlite3_column_text(st, 0) != NULL)
+		v = xstrdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+	return v;
+}

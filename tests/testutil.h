@@ -1,0 +1,39 @@
+/*
+ * Helpers shared by the test suites: temporary directories and files,
+ * reading fixtures, running the dmarc-ingest binary, and small SQLite
+ * queries for checking what was stored.
+ */
+#ifndef DMARC_TESTUTIL_H
+#define DMARC_TESTUTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+/* a fresh directory under $TMPDIR; caller frees the string */
+char	*tu_tmpdir(void);
+/* removes a directory tree (rm -rf); NULL is fine */
+void	 tu_rmtree(const char *);
+/* path of a fixture below tests/data; caller frees */
+char	*tu_data(const char *rel);
+/* whole file into memory (caller frees), NULL if unreadable */
+uint8_t	*tu_slurp(const char *path, size_t *len);
+/* writes n bytes to path; 0 or -1 */
+int	 tu_write(const char *path, const void *, size_t n);
+/* gzip-compresses p[0..n) into a new buffer (caller frees) */
+uint8_t	*tu_gzip(const void *p, size_t n, size_t *outlen);
+/*
+ * Runs the shell command line cmd (sh -c), returns its exit status (or
+ * -1), and, when out is not NULL, its standard output (caller frees).
+ */
+int	 tu_run(const char *cmd, char **out);
+/*
+ * One integer from a query on the database at path (opened read-only);
+ * -1 when the query fails or returns no row.
+ */
+int64_t	 tu_query_int(const char *db, const char *sql);
+/* one text value from a query, caller frees; NULL on failure */
+char	*tu_query_text(const char *db, const char *sql);
+
+#endif
