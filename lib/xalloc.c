@@ -41,10 +41,12 @@ void *
 xreallocarray(void *old, size_t nmemb, size_t size)
 {
 	void *p;
+	size_t n;
 
 	if (size != 0 && nmemb > SIZE_MAX / size)
 		die_oom(SIZE_MAX);
-	p = realloc(old, nmemb * size ? nmemb * size : 1);
+	n = nmemb * size;
+	p = realloc(old, n != 0 ? n : 1);
 	if (p == NULL)
 		die_oom(nmemb * size);
 	return p;
