@@ -1,0 +1,467 @@
+/*
+ * The pipeline for one input: ledger -> unpack -> (UTF-8 repair) -> parse
+ * -> align -> store.  Each report is one transaction; the input's ledger
+ * row is written before any report and settled after the last, so a run
+ * killed at any moment leaves either a finished input or a pending one
+ * that the next run redoes.
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "align.h"
+#include "hash.h"
+#include "ingest.h"
+#include "limits.h"
+#include "parse.h"
+#include "unpack.h"
+#include "utf8.h"
+#include "xalloc.h"
+
+/* raw bytes pulled from a document stream per read */
+#define RAW_CHUNK	16384
+/* bytes looked at to find the XML declaration's encoding */
+#define DECL_PEEK	512
+
+/* what happened to the documents of one input */
+struct input_result {
+	size_t		 stored;
+	size_t		 duplicates;
+	size_t		 conflicts;
+	size_t		 rejected;
+	size_t		 records;
+	int		 system_error;	/* the store failed: stop */
+	char		 reason[DIAG_ERROR_LEN + 256]; /* first rejection */
+	struct diag	 warnings;	/* of the whole input */
+};
+
+/* state of one document on its way from the unpacker to the store */
+struct doc {
+	struct ingest	*ing;
+	int64_t		 input_id;
+	const char	*where;
+	struct stream	*in;
+	struct hash	 hash;		/* of the XML bytes as received */
+	int		 decided;	/* utf8 repair mode chosen */
+	int		 repair;	/* Windows-1252 repair on */
+	int		 eof;
+	struct utf8fix	 fix;
+	uint8_t		 raw[RAW_CHUNK];
+	size_t		 raw_len;
+	uint8_t		 out[3 * (RAW_CHUNK + 4)];
+	size_t		 out_len, out_off;
+	int		 began;
+	int		 store_failed;
+	struct diag	 d;
+};
+
+void
+ingest_init(struct ingest *ing, struct store *st)
+{
+	memset(ing, 0, sizeof(*ing));
+	ing->store = st;
+	diag_init(&ing->stats.warnings);
+}
+
+/*
+ * Whether the document is meant to be UTF-8, so that stray Windows-1252
+ * bytes may be repaired: no UTF-16/32 signature and no declared encoding
+ * other than UTF-8.  libxml2 decodes every other declared charset itself.
+ */
+static int
+meant_as_utf8(const uint8_t *p, size_t n)
+{
+	const char *s = (const char *)p, *e, *q, *end;
+	char quote;
+
+	if (n >= 2 && (p[0] == 0 || p[1] == 0 || (p[0] == 0xfe &&
+	    p[1] == 0xff) || (p[0] == 0xff && p[1] == 0xfe)))
+		return 0;
+	if (n >= 3 && p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf)
+		s += 3, n -= 3;
+	while (n > 0 && (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n'))
+		s++, n--;
+	if (n < 5 || memcmp(s, "<?xml", 5) != 0)
+		return 1;
+	if ((e = memchr(s, '>', n)) == NULL)
+		return 1;
+	for (q = s; q + 8 < e && memcmp(q, "encoding", 8) != 0; q++)
+		;
+	if (q + 8 >= e)
+		return 1;
+	for (q += 8; q < e && *q != '"' && *q != '\''; q++)
+		;
+	if (q >= e)
+		return 1;
+	quote = *q++;
+	if ((end = memchr(q, quote, (size_t)(e - q))) == NULL)
+		return 1;
+	n = (size_t)(end - q);
+	return (n == 5 && strncasecmp(q, "utf-8", 5) == 0) ||
+	    (n == 4 && strncasecmp(q, "utf8", 4) == 0);
+}
+
+/* fills doc->raw from the stream: 0 at the end, -1 on error */
+static ssize_t
+doc_fill(struct doc *doc, size_t want)
+{
+	ssize_t got;
+
+	doc->raw_len = 0;
+	while (doc->raw_len < want) {
+		got = stream_read(doc->in, doc->raw + doc->raw_len,
+		    sizeof(doc->raw) - doc->raw_len);
+		if (got < 0)
+			return -1;
+		if (got == 0)
+			break;
+		doc->raw_len += (size_t)got;
+	}
+	hash_add(&doc->hash, doc->raw, doc->raw_len);
+	return (ssize_t)doc->raw_len;
+}
+
+/* the parser's read callback: raw bytes, repaired when needed */
+static int
+doc_read(void *ctx, char *buf, int len)
+{
+	struct doc *doc = ctx;
+	ssize_t got;
+	size_t n;
+
+	while (doc->out_off == doc->out_len) {
+		if (doc->eof)
+			return 0;
+		got = doc_fill(doc, doc->decided ? 1 : DECL_PEEK);
+		if (got < 0)
+			return -1;
+		if (!doc->decided) {
+			doc->decided = 1;
+			doc->repair = meant_as_utf8(doc->raw, doc->raw_len);
+		}
+		if (got == 0)
+			doc->eof = 1;
+		doc->out_off = 0;
+		if (doc->repair) {
+			doc->out_len = utf8fix_run(&doc->fix, doc->raw,
+			    doc->raw_len, doc->out, doc->eof);
+		} else {
+			memcpy(doc->out, doc->raw, doc->raw_len);
+			doc->out_len = doc->raw_len;
+		}
+	}
+	n = doc->out_len - doc->out_off;
+	if (n > (size_t)len)
+		n = (size_t)len;
+	memcpy(buf, doc->out + doc->out_off, n);
+	doc->out_off += n;
+	return (int)n;
+}
+
+static int
+on_begin(void *arg, const struct report *rep)
+{
+	struct doc *doc = arg;
+
+	if (store_report_begin(doc->ing->store, doc->input_id, doc->where,
+	    rep) == -1) {
+		doc->store_failed = 1;
+		return -1;
+	}
+	doc->began = 1;
+	return 0;
+}
+
+static int
+on_record(void *arg, const struct report *rep, struct record *rec)
+{
+	struct doc *doc = arg;
+
+	align_record(&rep->policy, rec);
+	if (rec->receiver_pass != -1 && rec->receiver_pass != rec->dmarc_pass)
+		diag_warn(&doc->d, DIAG_ALIGN_DISAGREES);
+	if (store_record(doc->ing->store, rec) == -1) {
+		doc->store_failed = 1;
+		return -1;
+	}
+	return 0;
+}
+
+static void
+note_reject(struct input_result *res, const char *where, const char *why)
+{
+	res->rejected++;
+	if (res->reason[0] != '\0')
+		return;
+	if (where[0] != '\0')
+		snprintf(res->reason, sizeof(res->reason), "%s: %s", where,
+		    why);
+	else
+		snprintf(res->reason, sizeof(res->reason), "%s", why);
+}
+
+/* settles one parsed document in the store */
+static void
+doc_settle(struct doc *doc, struct input_result *res, struct report *rep)
+{
+	uint8_t sha[HASH_LEN];
+	int st;
+
+	hash_final(&doc->hash, sha);
+	if (doc->fix.n_fixed > 0)
+		diag_warn(&doc->d, DIAG_CP1252);
+	st = store_report_end(doc->ing->store, rep, sha, &doc->d);
+	switch (st) {
+	case REPORT_STORED:
+		res->stored++;
+		res->records += rep->n_records;
+		doc->ing->stats.reports++;
+		doc->ing->stats.records += rep->n_records;
+		doc->ing->stats.messages += (uint64_t)rep->messages;
+		break;
+	case REPORT_DUPLICATE:
+		res->duplicates++;
+		doc->ing->stats.report_duplicates++;
+		break;
+	case REPORT_CONFLICT:
+		res->conflicts++;
+		res->records += rep->n_records;
+		doc->ing->stats.conflicts++;
+		break;
+	default:
+		res->system_error = 1;
+		note_reject(res, doc->where, store_errmsg(doc->ing->store));
+		break;
+	}
+}
+
+static const struct parse_handler handler = { on_begin, on_record };
+
+/* one input being processed: shared by the unpack callback */
+struct input_run {
+	struct ingest		*ing;
+	int64_t			 input_id;
+	struct input_result	 res;
+	struct doc		 doc;	/* reused for each document */
+};
+
+/* unpack callback: one report document */
+static int
+on_doc(void *arg, struct stream *in, const char *where)
+{
+	struct input_run *run = arg;
+	struct input_result *res = &run->res;
+	struct doc *doc = &run->doc;
+	struct report rep;
+	const char *why;
+
+	memset(doc, 0, offsetof(struct doc, raw));
+	doc->ing = run->ing;
+	doc->input_id = run->input_id;
+	doc->where = where;
+	doc->in = in;
+	doc->out_len = doc->out_off = 0;
+	hash_init(&doc->hash);
+	utf8fix_init(&doc->fix);
+	diag_init(&doc->d);
+	report_init(&rep);
+	if (parse_report(doc_read, doc, &handler, doc, &rep, &doc->d) == 0) {
+		if (!doc->began && on_begin(doc, &rep) == -1)
+			res->system_error = 1;
+		else
+			doc_settle(doc, res, &rep);
+	} else {
+		store_report_abort(doc->ing->store);
+		if (doc->store_failed) {
+			res->system_error = 1;
+			why = store_errmsg(doc->ing->store);
+		} else if (stream_error(in)[0] != '\0')
+			why = stream_error(in);
+		else
+			why = doc->d.error;
+		note_reject(res, where, why);
+	}
+	diag_merge(&res->warnings, &doc->d);
+	report_release(&rep);
+	return res->system_error ? -1 : 0;
+}
+
+static void
+say(struct ingest *ing, const char *source, enum outcome oc,
+    const char *reason, int level)
+{
+	if (ing->report != NULL)
+		ing->report(ing->report_arg, source, oc, reason, level);
+}
+
+/* a system error left the input unprocessed (its ledger row pending) */
+static int
+fail(struct ingest *ing, const char *source, const char *why)
+{
+	ing->stats.failed++;
+	say(ing, source, OUTCOME_PENDING, why, 2);
+	return -1;
+}
+
+static enum outcome
+settle(struct ingest *ing, const struct input_result *res)
+{
+	if (res->rejected > 0) {
+		ing->stats.rejected++;
+		return OUTCOME_REJECTED;
+	}
+	if (res->stored + res->conflicts > 0) {
+		ing->stats.stored++;
+		return OUTCOME_STORED;
+	}
+	ing->stats.duplicates++;
+	return OUTCOME_DUPLICATE;
+}
+
+/* unpacks, parses and stores an input whose ledger row is input_id */
+static int
+process_input(struct ingest *ing, int64_t input_id, int fd,
+    const char *source)
+{
+	struct input_run *run = xcalloc(1, sizeof(*run));
+	struct input_result *res = &run->res;
+	struct diag d;
+	enum outcome oc;
+	int n, rc = -1;
+
+	run->ing = ing;
+	run->input_id = input_id;
+	diag_init(&d);
+	if (lseek(fd, 0, SEEK_SET) == -1) {
+		fail(ing, source, strerror(errno));
+		goto out;
+	}
+	n = unpack_fd(fd, on_doc, run, &d);
+	if (res->system_error) {
+		fail(ing, source, res->reason);
+		goto out;
+	}
+	diag_merge(&res->warnings, &d);
+	if (n == -1 || (n == 0 && res->rejected == 0))
+		note_reject(res, "", d.error[0] != '\0' ? d.error :
+		    "no report found in the input");
+	oc = settle(ing, res);
+	diag_merge(&ing->stats.warnings, &res->warnings);
+	if (store_input_finish(ing->store, input_id, oc,
+	    oc == OUTCOME_REJECTED ? res->reason : NULL,
+	    res->stored + res->conflicts, res->records, &res->warnings) == -1) {
+		fail(ing, source, store_errmsg(ing->store));
+		goto out;
+	}
+	say(ing, source, oc, oc == OUTCOME_REJECTED ? res->reason : NULL,
+	    oc == OUTCOME_REJECTED);
+	rc = 0;
+out:
+	free(run);
+	return rc;
+}
+
+/* SHA-256 of the whole file */
+static int
+hash_fd(int fd, uint8_t sha[HASH_LEN])
+{
+	struct hash h;
+	uint8_t chunk[65536];
+	ssize_t got;
+
+	hash_init(&h);
+	if (lseek(fd, 0, SEEK_SET) == -1)
+		return -1;
+	while ((got = read(fd, chunk, sizeof(chunk))) != 0) {
+		if (got == -1 && errno == EINTR)
+			continue;
+		if (got == -1)
+			return -1;
+		hash_add(&h, chunk, (size_t)got);
+	}
+	hash_final(&h, sha);
+	return 0;
+}
+
+int
+ingest_fd(struct ingest *ing, int fd, const char *source)
+{
+	struct stat sb;
+	struct input_info info;
+	uint8_t sha[HASH_LEN];
+	int64_t id;
+	int known;
+
+	ing->stats.inputs++;
+	if (fstat(fd, &sb) == -1)
+		return fail(ing, source, strerror(errno));
+	if (!S_ISREG(sb.st_mode))
+		return fail(ing, source, "not a regular file");
+	if ((uintmax_t)sb.st_size > MAX_INPUT_BYTES) {
+		ing->stats.rejected++;
+		say(ing, source, OUTCOME_REJECTED, "input is larger than the "
+		    "256 MiB limit (MAX_INPUT_BYTES); not stored", 1);
+		return 0;
+	}
+	if (hash_fd(fd, sha) == -1)
+		return fail(ing, source, strerror(errno));
+	if ((known = store_input_lookup(ing->store, sha, &info)) == -1)
+		return fail(ing, source, store_errmsg(ing->store));
+	if (known && info.outcome != OUTCOME_PENDING) {
+		if (store_input_seen(ing->store, info.id) == -1)
+			return fail(ing, source, store_errmsg(ing->store));
+		ing->stats.duplicates++;
+		say(ing, source, OUTCOME_DUPLICATE,
+		    info.outcome == OUTCOME_REJECTED ? "already ingested "
+		    "(rejected earlier; see --reprocess)" : "already ingested",
+		    0);
+		return 0;
+	}
+	if (known) {
+		/* a run was killed while on this input: redo it */
+		id = info.id;
+		if (store_input_clear(ing->store, id) == -1)
+			return fail(ing, source, store_errmsg(ing->store));
+	} else if ((id = store_input_add(ing->store, sha, source, fd)) == -1)
+		return fail(ing, source, store_errmsg(ing->store));
+	return process_input(ing, id, fd, source);
+}
+
+int
+ingest_file(struct ingest *ing, const char *path)
+{
+	int fd, rc;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd == -1) {
+		ing->stats.inputs++;
+		return fail(ing, path, strerror(errno));
+	}
+	rc = ingest_fd(ing, fd, path);
+	close(fd);
+	return rc;
+}
+
+static int
+reprocess_one(void *arg, int64_t input_id, const char *source, int fd)
+{
+	struct ingest *ing = arg;
+
+	ing->stats.inputs++;
+	if (store_input_clear(ing->store, input_id) == -1)
+		return fail(ing, source, store_errmsg(ing->store));
+	return process_input(ing, input_id, fd, source);
+}
+
+int
+ingest_reprocess(struct ingest *ing, int all)
+{
+	return store_foreach_input(ing->store, all, reprocess_one, ing);
+}

@@ -1,0 +1,65 @@
+/*
+ * The ingest pipeline for one input: recognise it in the ledger, keep its
+ * bytes, unpack it, parse each report it holds, align each record and
+ * store each report in its own transaction, then settle the input's
+ * outcome.  Sources (files, directories, stdin) hand it descriptors; it
+ * never prints except through the report callback.
+ */
+#ifndef DMARC_INGEST_H
+#define DMARC_INGEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "diag.h"
+#include "store.h"
+
+/* totals of one run, for the summary line and --json */
+struct ingest_stats {
+	size_t		 inputs;	/* inputs looked at */
+	size_t		 stored;	/* inputs with a new report */
+	size_t		 duplicates;	/* inputs with nothing new */
+	size_t		 rejected;	/* inputs rejected, fully or in part */
+	size_t		 failed;	/* inputs not processed: system error */
+	size_t		 reports;	/* reports newly stored */
+	size_t		 report_duplicates; /* reports already stored */
+	size_t		 conflicts;	/* same key, other content: flagged */
+	uint64_t	 records;	/* records newly stored */
+	uint64_t	 messages;	/* messages in those records */
+	struct diag	 warnings;	/* quirks tolerated, by name */
+};
+
+/*
+ * Called once per input when it is settled: outcome, source, and for a
+ * rejection the reason ("not a report: PNG image").  The main program
+ * prints from here; level is 0 for routine outcomes, 1 for rejections,
+ * 2 for system errors.
+ */
+typedef void (*ingest_report_fn)(void *arg, const char *source,
+	    enum outcome, const char *reason, int level);
+
+struct ingest {
+	struct store		*store;
+	struct ingest_stats	 stats;
+	ingest_report_fn	 report;	/* may be NULL */
+	void			*report_arg;
+};
+
+void	ingest_init(struct ingest *, struct store *);
+/*
+ * Ingests the regular file readable from fd (seekable), named source in
+ * the ledger and in messages.  Returns 0 when the input was settled
+ * (stored, duplicate or rejected: see stats), -1 on a system error
+ * (database, I/O) that left it unprocessed.
+ */
+int	ingest_fd(struct ingest *, int fd, const char *source);
+/* ingests the file at path; as ingest_fd, plus open/stat errors */
+int	ingest_file(struct ingest *, const char *path);
+/*
+ * Re-parses the kept bytes of every rejected input (all == 0) or every
+ * input (all != 0) after its earlier reports are removed.  Returns 0, or
+ * -1 on a system error.
+ */
+int	ingest_reprocess(struct ingest *, int all);
+
+#endif

@@ -1,0 +1,205 @@
+/*
+ * Input discovery: command-line paths, directory walks in a stable order,
+ * and spooling of standard input.  Only names and descriptors come out of
+ * here; reading the content is the pipeline's job.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "limits.h"
+#include "source.h"
+#include "xalloc.h"
+
+void
+pathlist_init(struct pathlist *l)
+{
+	memset(l, 0, sizeof(*l));
+}
+
+void
+pathlist_release(struct pathlist *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	pathlist_init(l);
+}
+
+static void
+pathlist_add(struct pathlist *l, char *owned)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 64;
+		l->v = xreallocarray(l->v, l->cap, sizeof(*l->v));
+	}
+	l->v[l->n++] = owned;
+}
+
+static int
+byname(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static char *
+join(const char *dir, const char *name)
+{
+	size_t n = strlen(dir) + strlen(name) + 2;
+	char *p = xmalloc(n);
+
+	snprintf(p, n, "%s%s%s", dir,
+	    dir[0] != '\0' && dir[strlen(dir) - 1] == '/' ? "" : "/", name);
+	return p;
+}
+
+/* the entry names of dir, sorted bytewise; NULL on error (errno set) */
+static char **
+list_dir(const char *dir, size_t *n)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	struct pathlist names;
+
+	*n = 0;
+	if (d == NULL)
+		return NULL;
+	pathlist_init(&names);
+	errno = 0;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] != '.')
+			pathlist_add(&names, xstrdup(de->d_name));
+		errno = 0;
+	}
+	if (errno != 0) {
+		int saved = errno;
+
+		closedir(d);
+		pathlist_release(&names);
+		errno = saved;
+		return NULL;
+	}
+	closedir(d);
+	if (names.n > 0)
+		qsort(names.v, names.n, sizeof(*names.v), byname);
+	*n = names.n;
+	return names.v != NULL ? names.v : xcalloc(1, sizeof(char *));
+}
+
+static int
+walk(const char *dir, int depth, struct pathlist *l, source_err_fn err,
+    void *arg)
+{
+	struct stat sb;
+	char **names, *path;
+	size_t n;
+	int rc = 0;
+
+	if (depth > MAX_WALK_DEPTH) {
+		err(arg, dir, "directory tree deeper than MAX_WALK_DEPTH");
+		return -1;
+	}
+	if ((names = list_dir(dir, &n)) == NULL) {
+		err(arg, dir, strerror(errno));
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		path = join(dir, names[i]);
+		free(names[i]);
+		if (lstat(path, &sb) == -1) {
+			err(arg, path, strerror(errno));
+			rc = -1;
+		} else if (S_ISDIR(sb.st_mode)) {
+			if (walk(path, depth + 1, l, err, arg) == -1)
+				rc = -1;
+		} else if (S_ISREG(sb.st_mode)) {
+			pathlist_add(l, path);
+			continue;
+		}
+		free(path);
+	}
+	free(names);
+	return rc;
+}
+
+int
+source_collect(const char *path, struct pathlist *l, source_err_fn err,
+    void *arg)
+{
+	struct stat sb;
+
+	if (stat(path, &sb) == -1) {
+		err(arg, path, strerror(errno));
+		return -1;
+	}
+	if (S_ISDIR(sb.st_mode))
+		return walk(path, 0, l, err, arg);
+	if (!S_ISREG(sb.st_mode)) {
+		err(arg, path, "not a regular file or directory");
+		return -1;
+	}
+	pathlist_add(l, xstrdup(path));
+	return 0;
+}
+
+static int
+write_all(int fd, const char *p, size_t n)
+{
+	ssize_t w;
+
+	while (n > 0) {
+		if ((w = write(fd, p, n)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+int
+source_spool(int in_fd, size_t max)
+{
+	const char *tmp = getenv("TMPDIR");
+	char *path, chunk[65536];
+	size_t total = 0;
+	ssize_t got;
+	int fd, saved;
+
+	if (tmp == NULL || *tmp == '\0')
+		tmp = "/tmp";
+	path = join(tmp, "dmarc-ingest.XXXXXX");
+	fd = mkstemp(path);
+	if (fd != -1)
+		unlink(path);
+	free(path);
+	if (fd == -1)
+		return -1;
+	while ((got = read(in_fd, chunk, sizeof(chunk))) != 0) {
+		if (got == -1 && errno == EINTR)
+			continue;
+		if (got == -1)
+			goto fail;
+		total += (size_t)got;
+		if (total > max) {
+			errno = EFBIG;
+			goto fail;
+		}
+		if (write_all(fd, chunk, (size_t)got) == -1)
+			goto fail;
+	}
+	if (lseek(fd, 0, SEEK_SET) == -1)
+		goto fail;
+	return fd;
+fail:
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return -1;
+}

@@ -1,0 +1,43 @@
+/*
+ * Where inputs come from: paths named on the command line (a file, or a
+ * directory walked recursively in byte order of names, so runs are
+ * repeatable) and standard input, spooled to an unlinked temporary file so
+ * it can be hashed, kept and read twice like any other input.
+ */
+#ifndef DMARC_SOURCE_H
+#define DMARC_SOURCE_H
+
+#include <stddef.h>
+
+struct pathlist {
+	char	**v;		/* owned paths */
+	size_t	  n;
+	size_t	  cap;
+};
+
+/* called for a path that could not be read: path and strerror text */
+typedef void (*source_err_fn)(void *arg, const char *path, const char *why);
+
+void	pathlist_init(struct pathlist *);
+void	pathlist_release(struct pathlist *);
+
+/*
+ * Appends path to list if it is a file, or every regular file below it if
+ * it is a directory.  Inside a directory, names starting with '.' and
+ * symbolic links are skipped (a report tree has neither, and links could
+ * lead out of it or loop), as are FIFOs, sockets and devices; subdirectories
+ * deeper than MAX_WALK_DEPTH are not entered.  Returns 0, or -1 if
+ * something could not be read (err was called for it; the rest is listed).
+ */
+int	source_collect(const char *path, struct pathlist *,
+	    source_err_fn err, void *arg);
+
+/*
+ * Copies everything readable from in_fd into an unlinked temporary file
+ * in $TMPDIR (or /tmp) and returns its descriptor at offset 0.  Returns -1
+ * with errno set on an I/O error, or with errno EFBIG when more than max
+ * bytes arrive.
+ */
+int	source_spool(int in_fd, size_t max);
+
+#endif
