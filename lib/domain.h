@@ -19,9 +19,18 @@ int	domain_normalize(char *s);
 
 /*
  * The domain part of an e-mail address or envelope value: "a@b.example"
- * gives "b.example", "<x@y>" gives "y", "b.example" gives itself.  Returns
- * a pointer into s (borrowed); never NULL.
+ * gives "b.example", "b.example" gives itself; a leading '<' and everything
+ * up to the last '@' are skipped.  Returns a pointer into s (borrowed);
+ * never NULL ("" for NULL).  Since s is not modified, a closing '>' stays:
+ * "<x@y>" gives "y>"; use domain_of_address_dup() to drop it.
  */
 const char *domain_of_address(const char *s);
+
+/*
+ * As domain_of_address(), but returns a copy that ends before the first
+ * '>': "<x@y>" gives "y".  Never NULL; caller frees.  The copy is no longer
+ * than s, which the caller has already capped.
+ */
+char	*domain_of_address_dup(const char *s);
 
 #endif

@@ -1,7 +1,8 @@
 /*
  * Output escaping, one function per sink.  Every untrusted string that
  * leaves the program goes through exactly one of these.  All append to a
- * struct buf and return 0, or -1 if the buffer's ceiling was reached.
+ * struct buf and return 0, or -1 if the buffer's ceiling was reached (the
+ * buffer is then left as it was: a value is appended whole or not at all).
  */
 #ifndef DMARC_ESCAPE_H
 #define DMARC_ESCAPE_H
@@ -20,6 +21,8 @@ int	escape_html(struct buf *, const char *);
 /*
  * Terminal: C0/C1 controls and DEL shown as \xNN, invalid UTF-8 bytes as
  * \xNN, so a value cannot move the cursor, change colours or fake lines.
+ * A C1 or bidi control (U+061C, U+200E/F, U+202A..E, U+2066..9) is shown
+ * as its UTF-8 bytes: U+009B gives "\xc2\x9b".  Other UTF-8 is kept.
  */
 int	escape_term(struct buf *, const char *);
 

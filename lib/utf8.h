@@ -14,6 +14,13 @@
 int	utf8_valid(const void *p, size_t n);
 
 /*
+ * Length (1..4) of the valid UTF-8 sequence at the start of p[0..n), with
+ * its code point in *cp (cp may be NULL); 0 if n is 0 or the bytes there
+ * are not a complete valid sequence (same rules as utf8_valid).
+ */
+size_t	utf8_decode(const void *p, size_t n, uint32_t *cp);
+
+/*
  * Incremental repair of a byte stream.  Valid UTF-8 passes through
  * unchanged; each byte that does not start or continue a valid sequence is
  * taken as Windows-1252 and written as its UTF-8 encoding (undefined
@@ -21,7 +28,7 @@ int	utf8_valid(const void *p, size_t n);
  * the end of one chunk is completed by the next.
  */
 struct utf8fix {
-	uint8_t		 pend[4];	/* start of a sequence cut by a chunk end */
+	uint8_t		 pend[4];	/* sequence cut by a chunk end */
 	size_t		 n_pend;
 	unsigned long	 n_fixed;	/* bytes transcoded so far */
 };

@@ -1,0 +1,78 @@
+/*
+ * The strict decimal parser every untrusted number goes through (counts,
+ * timestamps, percentages).  The digits are checked by hand first, because
+ * strtoll alone would accept leading blanks, a sign and "0x" prefixes; then
+ * strtoll converts with errno and the end pointer checked for overflow.
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <stdlib.h>
+
+#include "num.h"
+
+/*
+ * Converts the n bytes at s, which must all be decimal digits (n >= 1),
+ * into a value in [lo, hi].  The byte after them must not be a digit,
+ * which holds for both callers (NUL or '.').
+ */
+static int
+num_digits(const char *s, size_t n, int64_t lo, int64_t hi, int64_t *out)
+{
+	char *end;
+	long long v;
+
+	if (n == 0)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno != 0 || end != s + n)
+		return -1;
+	if (v < lo || v > hi)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int
+num_i64(const char *s, int64_t lo, int64_t hi, int64_t *out)
+{
+	size_t n = 0;
+
+	if (s == NULL)
+		return -1;
+	while (s[n] >= '0' && s[n] <= '9')
+		n++;
+	if (s[n] != '\0')
+		return -1;
+	return num_digits(s, n, lo, hi, out);
+}
+
+int
+num_epoch(const char *s, int64_t lo, int64_t hi, int64_t *out,
+    int *fraction)
+{
+	size_t n = 0, f = 0;
+	int frac = 0;
+
+	if (s == NULL)
+		return -1;
+	while (s[n] >= '0' && s[n] <= '9')
+		n++;
+	if (s[n] == '.') {
+		/* "1234567890.5": the fraction is dropped, not rounded */
+		while (s[n + 1 + f] >= '0' && s[n + 1 + f] <= '9')
+			f++;
+		if (f == 0 || s[n + 1 + f] != '\0')
+			return -1;
+		frac = 1;
+	} else if (s[n] != '\0')
+		return -1;
+	if (num_digits(s, n, lo, hi, out) == -1)
+		return -1;
+	if (fraction != NULL)
+		*fraction = frac;
+	return 0;
+}
