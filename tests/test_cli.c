@@ -1,0 +1,324 @@
+/*
+ * dmarc-ingest as a user runs it: the bundled samples end to end with
+ * hand-computed totals, idempotent re-runs, stdin, exit statuses, the JSON
+ * summary, the default database path and --reprocess.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <check.h>
+
+#include "testutil.h"
+#include "xalloc.h"
+
+static char *tmp;
+static char db[512];
+
+static void
+setup(void)
+{
+	tmp = tu_tmpdir();
+	snprintf(db, sizeof(db), "%s/t.db", tmp);
+}
+
+static void
+teardown(void)
+{
+	tu_rmtree(tmp);
+	free(tmp);
+}
+
+/* runs dmarc-ingest with args (shell words), stderr to tmp/err */
+static int
+ingest(const char *args, char **out)
+{
+	char cmd[4096];
+
+	snprintf(cmd, sizeof(cmd), "cd '%s' && '%s' --db '%s' %s 2>'%s/err'",
+	    TEST_DATA, TEST_INGEST_BIN, db, args, tmp);
+	return tu_run(cmd, out);
+}
+
+static char *
+err_text(void)
+{
+	char path[600];
+	size_t n;
+
+	snprintf(path, sizeof(path), "%s/err", tmp);
+	return (char *)tu_slurp(path, &n);
+}
+
+static int64_t
+q(const char *sql)
+{
+	return tu_query_int(db, sql);
+}
+
+/*
+ * samples/ holds 7 reports: Google 3 x 4 records (752 + 762 + 772
+ * messages), Outlook 2 x 2 records (159 + 168), Yahoo 2 records (60),
+ * GMX 1 record (22): 19 records, 2695 messages.
+ */
+START_TEST(test_cli_samples_stored_with_hand_computed_totals)
+{
+	char *out = NULL;
+
+	ck_assert_int_eq(ingest("--json ../../samples", &out), 0);
+	ck_assert_ptr_nonnull(strstr(out, "\"reports\":7,"));
+	ck_assert_ptr_nonnull(strstr(out, "\"records\":19,"));
+	ck_assert_ptr_nonnull(strstr(out, "\"messages\":2695,"));
+	ck_assert_int_eq(q("SELECT count(*) FROM v_reports"), 7);
+	ck_assert_int_eq(q("SELECT sum(rows) FROM v_reports"), 19);
+	ck_assert_int_eq(q("SELECT sum(messages) FROM v_records"), 2695);
+	ck_assert_int_eq(q("SELECT sum(messages) FROM v_reports WHERE "
+	    "org_name = 'google.com'"), 752 + 762 + 772);
+	/* SendGrid passes DKIM and SPF for its own domain only */
+	ck_assert_int_eq(q("SELECT sum(messages) FROM v_records WHERE "
+	    "source_ip = '167.89.100.12' AND dmarc_pass = 0"),
+	    230 + 219 + 208);
+	/* IPv6 stored in canonical form */
+	ck_assert_int_eq(q("SELECT count(*) FROM v_records WHERE "
+	    "source_ip = '2a00:1450:4864:20::541'"), 3);
+	ck_assert_int_eq(q("SELECT count(*) FROM v_reports WHERE "
+	    "format = 'rfc9990'"), 1);
+	free(out);
+}
+END_TEST
+
+START_TEST(test_cli_second_run_stores_nothing_new)
+{
+	char *out = NULL;
+
+	ck_assert_int_eq(ingest("../../samples", NULL), 0);
+	ck_assert_int_eq(ingest("--json ../../samples", &out), 0);
+	ck_assert_ptr_nonnull(strstr(out, "\"inputs\":7,"));
+	ck_assert_ptr_nonnull(strstr(out, "\"stored\":0,"));
+	ck_assert_ptr_nonnull(strstr(out, "\"duplicates\":7,"));
+	ck_assert_int_eq(q("SELECT count(*) FROM v_reports"), 7);
+	ck_assert_int_eq(q("SELECT sum(seen_count) FROM v_ingest"), 14);
+	free(out);
+}
+END_TEST
+
+START_TEST(test_cli_quiet_on_success)
+{
+	char *out = NULL, *err;
+
+	ck_assert_int_eq(ingest("../../samples", &out), 0);
+	err = err_text();
+	ck_assert_str_eq(out, "");
+	ck_assert_str_eq(err, "");
+	free(out);
+	free(err);
+}
+END_TEST
+
+START_TEST(test_cli_report_resent_in_other_container_is_duplicate)
+{
+	char *out = NULL, cmd[2048];
+
+	/* the same XML, once plain and once gzip: two inputs, one report */
+	snprintf(cmd, sizeof(cmd), "cp '%s/../../samples/yahoo.com!example."
+	    "org!1794960000!1795046399.xml' '%s/y.xml' && gzip -c '%s/y.xml' "
+	    "> '%s/y.xml.gz'", TEST_DATA, tmp, tmp, tmp);
+	ck_assert_int_eq(tu_run(cmd, NULL), 0);
+	snprintf(cmd, sizeof(cmd), "--json '%s/y.xml' '%s/y.xml.gz'", tmp,
+	    tmp);
+	ck_assert_int_eq(ingest(cmd, &out), 0);
+	ck_assert_ptr_nonnull(strstr(out, "\"stored\":1,"));
+	ck_assert_ptr_nonnull(strstr(out, "\"duplicates\":1,"));
+	ck_assert_ptr_nonnull(strstr(out, "\"report_duplicates\":1,"));
+	ck_assert_int_eq(q("SELECT count(*) FROM v_reports"), 1);
+	ck_assert_int_eq(q("SELECT count(*) FROM v_ingest"), 2);
+	free(out);
+}
+END_TEST
+
+START_TEST(test_cli_stdin_report_is_stored)
+{
+	char cmd[4096];
+
+	snprintf(cmd, sizeof(cmd), "'%s' --db '%s' - < '%s/../../samples/"
+	    "gmx.net!example.org!1794873600!1794959999.xml.gz'",
+	    TEST_INGEST_BIN, db, TEST_DATA);
+	ck_assert_int_eq(tu_run(cmd, NULL), 0);
+	ck_assert_int_eq(q("SELECT count(*) FROM v_reports WHERE "
+	    "org_name = 'GMX'"), 1);
+	ck_assert_int_eq(q("SELECT count(*) FROM v_ingest WHERE source = '-'"
+	    " AND outcome = 'stored'"), 1);
+}
+END_TEST
+
+START_TEST(test_cli_rejected_input_exits_1_names_cause_keeps_bytes)
+{
+	static const unsigned char png[] = { 0x89, 'P', 'N', 'G', '\r', '\n',
+	    0x1a, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R' };
+	char path[600], *err;
+
+	snprintf(path, sizeof(path), "%s/report.xml.gz", tmp);
+	ck_assert_int_eq(tu_write(path, png, sizeof(png)), 0);
+	snprintf(path, sizeof(path), "'%s/report.xml.gz' ../../samples",
+	    tmp);
+	ck_assert_int_eq(ingest(path, NULL), 1);
+	err = err_text();
+	ck_assert_ptr_nonnull(strstr(err, "report.xml.gz: rejected: "
+	    "not a report: PNG image"));
+	ck_assert_ptr_nonnull(strstr(err, "1 rejected"));
+	/* the others were still processed */
+	ck_assert_int_eq(q("SELECT count(*) FROM v_reports"), 7);
+	ck_assert_int_eq(q("SELECT count(*) FROM v_ingest WHERE "
+	    "outcome = 'rejected' AND reason LIKE '%PNG%'"), 1);
+	ck_assert_int_eq(q("SELECT length(data) FROM input_chunk JOIN input "
+	    "ON input.id = input_id WHERE outcome = 'rejected'"), 16);
+	free(err);
+}
+END_TEST
+
+START_TEST(test_cli_known_rejected_input_is_not_rejected_again)
+{
+	char path[600];
+
+	snprintf(path, sizeof(path), "%s/unused.gz", tmp);
+	ck_assert_int_eq(tu_write(path, "unused", 6), 0);
+	snprintf(path, sizeof(path), "'%s/unused.gz'", tmp);
+	ck_assert_int_eq(ingest(path, NULL), 1);
+	ck_assert_int_eq(ingest(path, NULL), 0);
+	ck_assert_int_eq(q("SELECT seen_count FROM v_ingest"), 2);
+}
+END_TEST
+
+START_TEST(test_cli_usage_errors_exit_2)
+{
+	char *err;
+
+	ck_assert_int_eq(ingest("", NULL), 2);
+	err = err_text();
+	ck_assert_ptr_nonnull(strstr(err, "no input"));
+	free(err);
+	ck_assert_int_eq(ingest("--no-such-option x", NULL), 2);
+	ck_assert_int_eq(ingest("--reprocess=some", NULL), 2);
+	ck_assert_int_eq(ingest("--reprocess ../../samples", NULL), 2);
+}
+END_TEST
+
+START_TEST(test_cli_missing_path_exits_2_after_the_rest)
+{
+	char *err;
+
+	ck_assert_int_eq(ingest("/nonexistent/reports ../../samples", NULL),
+	    2);
+	err = err_text();
+	ck_assert_ptr_nonnull(strstr(err, "/nonexistent/reports: error: "));
+	ck_assert_int_eq(q("SELECT count(*) FROM v_reports"), 7);
+	free(err);
+}
+END_TEST
+
+START_TEST(test_cli_unopenable_database_exits_2)
+{
+	char cmd[2048], *err;
+
+	snprintf(cmd, sizeof(cmd), "'%s' --db /proc/nope/x.db '%s/../../"
+	    "samples' 2>'%s/err'", TEST_INGEST_BIN, TEST_DATA, tmp);
+	ck_assert_int_eq(tu_run(cmd, NULL), 2);
+	err = err_text();
+	ck_assert_ptr_nonnull(strstr(err, "/proc/nope/x.db: error: "));
+	free(err);
+}
+END_TEST
+
+START_TEST(test_cli_default_database_under_xdg_data_home)
+{
+	char cmd[2048], path[600];
+	struct stat sb;
+
+	snprintf(cmd, sizeof(cmd), "env -u DMARC_DB XDG_DATA_HOME='%s/xdg' "
+	    "'%s' '%s/../../samples'", tmp, TEST_INGEST_BIN, TEST_DATA);
+	ck_assert_int_eq(tu_run(cmd, NULL), 0);
+	snprintf(path, sizeof(path), "%s/xdg/dmarc-rua/dmarc.db", tmp);
+	ck_assert_int_eq(stat(path, &sb), 0);
+	snprintf(cmd, sizeof(cmd), "DMARC_DB='%s/env.db' '%s' '%s/../../"
+	    "samples'", tmp, TEST_INGEST_BIN, TEST_DATA);
+	ck_assert_int_eq(tu_run(cmd, NULL), 0);
+	snprintf(path, sizeof(path), "%s/env.db", tmp);
+	ck_assert_int_eq(tu_query_int(path, "SELECT count(*) FROM v_reports"),
+	    7);
+}
+END_TEST
+
+START_TEST(test_cli_reprocess_all_rebuilds_reports_from_kept_bytes)
+{
+	char *out = NULL;
+
+	ck_assert_int_eq(ingest("../../samples", NULL), 0);
+	ck_assert_int_eq(ingest("--json --reprocess=all", &out), 0);
+	ck_assert_ptr_nonnull(strstr(out, "\"inputs\":7,"));
+	ck_assert_ptr_nonnull(strstr(out, "\"reports\":7,"));
+	ck_assert_int_eq(q("SELECT count(*) FROM report"), 7);
+	ck_assert_int_eq(q("SELECT sum(messages) FROM v_records"), 2695);
+	free(out);
+}
+END_TEST
+
+START_TEST(test_cli_verbose_lists_inputs_in_name_order)
+{
+	char *err, *a, *b;
+
+	ck_assert_int_eq(ingest("-v ../../samples", NULL), 0);
+	err = err_text();
+	a = strstr(err, "enterprise.protection");
+	b = strstr(err, "yahoo.com");
+	ck_assert_ptr_nonnull(a);
+	ck_assert_ptr_nonnull(b);
+	ck_assert(a < b);
+	ck_assert_ptr_nonnull(strstr(err, "7 inputs: 7 stored"));
+	free(err);
+}
+END_TEST
+
+START_TEST(test_cli_help_and_version)
+{
+	char cmd[1024], *out = NULL;
+
+	snprintf(cmd, sizeof(cmd), "'%s' --help", TEST_INGEST_BIN);
+	ck_assert_int_eq(tu_run(cmd, &out), 0);
+	ck_assert_ptr_nonnull(strstr(out, "--reprocess"));
+	free(out);
+	snprintf(cmd, sizeof(cmd), "'%s' --version", TEST_INGEST_BIN);
+	ck_assert_int_eq(tu_run(cmd, &out), 0);
+	ck_assert_ptr_nonnull(strstr(out, "dmarc-ingest "));
+	free(out);
+}
+END_TEST
+
+Suite *
+cli_suite(void)
+{
+	Suite *s = suite_create("cli");
+	TCase *tc = tcase_create("cli");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_cli_samples_stored_with_hand_computed_totals);
+	tcase_add_test(tc, test_cli_second_run_stores_nothing_new);
+	tcase_add_test(tc, test_cli_quiet_on_success);
+	tcase_add_test(tc,
+	    test_cli_report_resent_in_other_container_is_duplicate);
+	tcase_add_test(tc, test_cli_stdin_report_is_stored);
+	tcase_add_test(tc,
+	    test_cli_rejected_input_exits_1_names_cause_keeps_bytes);
+	tcase_add_test(tc, test_cli_known_rejected_input_is_not_rejected_again);
+	tcase_add_test(tc, test_cli_usage_errors_exit_2);
+	tcase_add_test(tc, test_cli_missing_path_exits_2_after_the_rest);
+	tcase_add_test(tc, test_cli_unopenable_database_exits_2);
+	tcase_add_test(tc, test_cli_default_database_under_xdg_data_home);
+	tcase_add_test(tc,
+	    test_cli_reprocess_all_rebuilds_reports_from_kept_bytes);
+	tcase_add_test(tc, test_cli_verbose_lists_inputs_in_name_order);
+	tcase_add_test(tc, test_cli_help_and_version);
+	suite_add_tcase(s, tc);
+	return s;
+}
