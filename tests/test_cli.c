@@ -13,6 +13,8 @@
 #include "testutil.h"
 #include "xalloc.h"
 
+Suite *cli_suite(void);
+
 static char *tmp;
 static char db[512];
 

@@ -1,0 +1,243 @@
+/*
+ * Opening the database for both tools: the directory (created 0700 for
+ * dmarc-ingest), the connection flags and pragmas that make a hostile or
+ * damaged schema harmless (defensive mode, untrusted schema, foreign
+ * keys), WAL for concurrent readers, and the versioned migrations
+ * embedded from schema/NNN_*.sql.  Only constant SQL goes through
+ * sqlite3_exec here; no data is ever part of a statement's text.
+ */
+#include <sys/stat.h>
+
+#include <assert.h>
+#include <errno.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "db.h"
+#include "schema_sql.h"
+#include "xalloc.h"
+
+/* milliseconds to wait for another writer before giving up */
+#define DB_BUSY_TIMEOUT_MS	10000
+
+/*
+ * Creates every missing directory above the last '/' of path, mode 0700.
+ * Returns 0, or -1 with errno set.
+ */
+static int
+mkparents(const char *path)
+{
+	char *dir, *p, c;
+	int rc = -1;
+
+	dir = xstrdup(path);
+	if ((p = strrchr(dir, '/')) == NULL) {
+		rc = 0;
+		goto out;
+	}
+	*p = '\0';
+	for (p = dir + 1; ; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		c = *p;
+		*p = '\0';
+		if (dir[0] != '\0' && mkdir(dir, 0700) == -1 &&
+		    errno != EEXIST)
+			goto out;
+		*p = c;
+		if (c == '\0')
+			break;
+	}
+	rc = 0;
+out:
+	free(dir);
+	return rc;
+}
+
+/* runs constant SQL (pragmas, embedded migrations) */
+static int
+exec_const(sqlite3 *db, const char *sql, const char *what, char *err,
+    size_t errlen)
+{
+	if (sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK)
+		return 0;
+	snprintf(err, errlen, "%s: %s", what, sqlite3_errmsg(db));
+	return -1;
+}
+
+/* PRAGMA user_version, or -1 with a message */
+static int
+user_version(sqlite3 *db, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	int v = -1;
+
+	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) !=
+	    SQLITE_OK || sqlite3_step(st) != SQLITE_ROW) {
+		snprintf(err, errlen, "cannot read database schema version: "
+		    "%s", sqlite3_errmsg(db));
+		goto out;
+	}
+	v = sqlite3_column_int(st, 0);
+	if (v < 0) {
+		snprintf(err, errlen, "database schema version %d is invalid",
+		    v);
+		v = -1;
+	}
+out:
+	sqlite3_finalize(st);
+	return v;
+}
+
+/*
+ * Applies migration i (user_version i -> i + 1) in one IMMEDIATE
+ * transaction, re-reading the version inside it so that two processes
+ * migrating at once do not both apply it.
+ */
+static int
+migrate_one(sqlite3 *db, size_t i, char *err, size_t errlen)
+{
+	/* PRAGMA takes no parameters: the number is ours, not data */
+	char pragma[64];
+	int v, rc = -1;
+
+	if (exec_const(db, "BEGIN IMMEDIATE", "cannot migrate database",
+	    err, errlen) == -1)
+		return -1;
+	if ((v = user_version(db, err, errlen)) == -1)
+		goto out;
+	/* v != i: another process migrated while we waited for the lock */
+	if ((size_t)v == i) {
+		if (exec_const(db, schema_migrations[i],
+		    "cannot migrate database", err, errlen) == -1)
+			goto out;
+		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %zu",
+		    i + 1);
+		if (exec_const(db, pragma, "cannot migrate database", err,
+		    errlen) == -1)
+			goto out;
+	}
+	if (exec_const(db, "COMMIT", "cannot migrate database", err,
+	    errlen) == -1)
+		goto out;
+	rc = 0;
+out:
+	if (rc == -1)
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
+static int
+check_version(sqlite3 *db, enum db_mode mode, char *err, size_t errlen)
+{
+	int v;
+
+	if ((v = user_version(db, err, errlen)) == -1)
+		return -1;
+	if (v > DB_SCHEMA_VERSION) {
+		snprintf(err, errlen, "database schema version %d is newer "
+		    "than this program (%d)", v, DB_SCHEMA_VERSION);
+		return -1;
+	}
+	if (v == DB_SCHEMA_VERSION)
+		return 0;
+	if (mode == DB_READONLY) {
+		snprintf(err, errlen, "database schema version %d is older "
+		    "than this program (%d): run dmarc-ingest to upgrade it",
+		    v, DB_SCHEMA_VERSION);
+		return -1;
+	}
+	for (size_t i = (size_t)v; i < schema_n_migrations; i++)
+		if (migrate_one(db, i, err, errlen) == -1)
+			return -1;
+	return 0;
+}
+
+static int
+configure(sqlite3 *db, enum db_mode mode, char *err, size_t errlen)
+{
+	if (sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL) !=
+	    SQLITE_OK || sqlite3_db_config(db,
+	    SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL) != SQLITE_OK ||
+	    sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0,
+	    NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "cannot configure database: %s",
+		    sqlite3_errmsg(db));
+		return -1;
+	}
+	sqlite3_busy_timeout(db, DB_BUSY_TIMEOUT_MS);
+	if (exec_const(db, "PRAGMA foreign_keys = ON; "
+	    "PRAGMA trusted_schema = OFF", "cannot configure database",
+	    err, errlen) == -1)
+		return -1;
+	if (mode == DB_READONLY)
+		return 0;
+	return exec_const(db, "PRAGMA journal_mode = WAL; "
+	    "PRAGMA synchronous = NORMAL", "cannot configure database", err,
+	    errlen);
+}
+
+sqlite3 *
+db_open(const char *path, enum db_mode mode, char *err, size_t errlen)
+{
+	sqlite3 *db = NULL;
+	int flags;
+
+	assert(schema_n_migrations == DB_SCHEMA_VERSION);
+	if (mode == DB_READWRITE && mkparents(path) == -1) {
+		snprintf(err, errlen, "cannot create directory for '%s': %s",
+		    path, strerror(errno));
+		return NULL;
+	}
+	/* a connection is used by one thread at a time: no mutexes */
+	flags = SQLITE_OPEN_NOMUTEX | (mode == DB_READONLY ?
+	    SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+	if (sqlite3_open_v2(path, &db, flags, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "cannot open database '%s': %s", path,
+		    db != NULL ? sqlite3_errmsg(db) : "out of memory");
+		goto fail;
+	}
+	sqlite3_extended_result_codes(db, 1);
+	if (configure(db, mode, err, errlen) == -1 ||
+	    check_version(db, mode, err, errlen) == -1)
+		goto fail;
+	return db;
+fail:
+	sqlite3_close(db);
+	return NULL;
+}
+
+/* a + b as a new string */
+static char *
+join(const char *a, const char *b)
+{
+	size_t na = strlen(a), nb = strlen(b);
+	char *p = xmalloc(na + nb + 1);
+
+	memcpy(p, a, na);
+	memcpy(p + na, b, nb + 1);
+	return p;
+}
+
+char *
+db_default_path(void)
+{
+	const char *s;
+	struct passwd *pw;
+
+	if ((s = getenv("DMARC_DB")) != NULL && *s != '\0')
+		return xstrdup(s);
+	/* the XDG spec says relative values are to be ignored */
+	if ((s = getenv("XDG_DATA_HOME")) != NULL && *s == '/')
+		return join(s, "/dmarc-rua/dmarc.db");
+	if ((s = getenv("HOME")) == NULL || *s != '/') {
+		if ((pw = getpwuid(getuid())) == NULL || pw->pw_dir == NULL ||
+		    *pw->pw_dir != '/')
+			return NULL;
+		s = pw->pw_dir;
+	}
+	return join(s, "/.local/share/dmarc-rua/dmarc.db");
+}

@@ -1,0 +1,279 @@
+/*
+ * Tests for schema/db.c: directory creation, pragmas, version checks in
+ * both modes, the defensive settings, the views of the schema contract
+ * and the default path.
+ */
+#include <sys/stat.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <check.h>
+
+#include "db.h"
+#include "testutil.h"
+#include "xalloc.h"
+
+Suite	*db_suite(void);
+
+static char *
+path_in(const char *dir, const char *rel)
+{
+	size_t n = strlen(dir) + strlen(rel) + 2;
+	char *p = xmalloc(n);
+
+	snprintf(p, n, "%s/%s", dir, rel);
+	return p;
+}
+
+static int64_t
+q_int(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *st;
+	int64_t v = -1;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return -2;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+static char *
+q_text(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *st;
+	char *v = NULL;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return NULL;
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		v = xstrdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* a plain SQLite file, outside db_open, with the given user_version */
+static void
+raw_db(const char *path, const char *sql)
+{
+	sqlite3 *db;
+
+	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+}
+
+START_TEST(test_db_creates_parent_dirs)
+{
+	char *dir = tu_tmpdir(), *path = path_in(dir, "a/b/c/dmarc.db");
+	char *sub = path_in(dir, "a/b");
+	char err[256] = "";
+	struct stat sb;
+	sqlite3 *db;
+
+	db = db_open(path, DB_READWRITE, err, sizeof(err));
+	ck_assert_msg(db != NULL, "db_open: %s", err);
+	sqlite3_close(db);
+	ck_assert_int_eq(stat(path, &sb), 0);
+	ck_assert_int_eq(stat(sub, &sb), 0);
+	ck_assert(S_ISDIR(sb.st_mode));
+	ck_assert_int_eq(sb.st_mode & 0777, 0700);
+	free(sub);
+	free(path);
+	tu_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+START_TEST(test_db_pragmas_set)
+{
+	char *dir = tu_tmpdir(), *path = path_in(dir, "dmarc.db");
+	char err[256] = "", *mode;
+	sqlite3 *db;
+
+	db = db_open(path, DB_READWRITE, err, sizeof(err));
+	ck_assert_msg(db != NULL, "db_open: %s", err);
+	mode = q_text(db, "PRAGMA journal_mode");
+	ck_assert_str_eq(mode, "wal");
+	free(mode);
+	ck_assert_int_eq(q_int(db, "PRAGMA foreign_keys"), 1);
+	ck_assert_int_eq(q_int(db, "PRAGMA trusted_schema"), 0);
+	ck_assert_int_eq(q_int(db, "PRAGMA synchronous"), 1);
+	ck_assert_int_eq(q_int(db, "PRAGMA user_version"), DB_SCHEMA_VERSION);
+	ck_assert_int_eq(q_int(db, "PRAGMA busy_timeout"), 10000);
+	/* defensive mode: the schema cannot be written directly */
+	ck_assert_int_ne(sqlite3_exec(db, "PRAGMA writable_schema = ON; "
+	    "UPDATE sqlite_schema SET sql = '' WHERE name = 'input'", NULL,
+	    NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	free(path);
+	tu_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+START_TEST(test_db_schema_objects_exist)
+{
+	static const char *const names[] = { "input", "input_chunk", "report",
+	    "report_error", "record", "record_reason", "record_dkim",
+	    "record_spf", "warning", "v_reports", "v_records", "v_ingest",
+	    "v_conflicts", "v_warnings", "report_key", "report_domain_begin",
+	    "record_source_ip" };
+	char *dir = tu_tmpdir(), *path = path_in(dir, "dmarc.db");
+	char err[256] = "", sql[256];
+	sqlite3 *db;
+
+	db = db_open(path, DB_READWRITE, err, sizeof(err));
+	ck_assert_msg(db != NULL, "db_open: %s", err);
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		snprintf(sql, sizeof(sql), "SELECT count(*) FROM sqlite_schema "
+		    "WHERE name = '%s'", names[i]);
+		ck_assert_msg(q_int(db, sql) == 1, "missing %s", names[i]);
+	}
+	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM v_reports"), 0);
+	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM v_records"), 0);
+	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM v_ingest"), 0);
+	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM v_conflicts"), 0);
+	sqlite3_close(db);
+	free(path);
+	tu_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+START_TEST(test_db_reopen_keeps_data)
+{
+	char *dir = tu_tmpdir(), *path = path_in(dir, "dmarc.db");
+	char err[256] = "";
+	sqlite3 *db;
+
+	db = db_open(path, DB_READWRITE, err, sizeof(err));
+	ck_assert_msg(db != NULL, "db_open: %s", err);
+	ck_assert_int_eq(sqlite3_exec(db, "INSERT INTO input (sha256, source, "
+	    "first_seen, last_seen) VALUES (hex(zeroblob(32)), 'x', 1, 1)",
+	    NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	db = db_open(path, DB_READWRITE, err, sizeof(err));
+	ck_assert_msg(db != NULL, "db_open: %s", err);
+	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM input"), 1);
+	sqlite3_close(db);
+	db = db_open(path, DB_READONLY, err, sizeof(err));
+	ck_assert_msg(db != NULL, "db_open: %s", err);
+	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM v_ingest"), 1);
+	ck_assert_int_ne(sqlite3_exec(db, "DELETE FROM input", NULL, NULL,
+	    NULL), SQLITE_OK);
+	sqlite3_close(db);
+	free(path);
+	tu_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+START_TEST(test_db_refuses_newer_version)
+{
+	char *dir = tu_tmpdir(), *path = path_in(dir, "dmarc.db");
+	char err[256] = "";
+
+	raw_db(path, "CREATE TABLE t (a); PRAGMA user_version = 2");
+	ck_assert_ptr_null(db_open(path, DB_READWRITE, err, sizeof(err)));
+	ck_assert_str_eq(err, "database schema version 2 is newer than this "
+	    "program (1)");
+	err[0] = '\0';
+	ck_assert_ptr_null(db_open(path, DB_READONLY, err, sizeof(err)));
+	ck_assert_ptr_nonnull(strstr(err, "newer than this program"));
+	/* untouched: still version 2, no tables of ours */
+	ck_assert_int_eq(tu_query_int(path, "PRAGMA user_version"), 2);
+	ck_assert_int_eq(tu_query_int(path, "SELECT count(*) FROM "
+	    "sqlite_schema WHERE name = 'input'"), 0);
+	free(path);
+	tu_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+START_TEST(test_db_readonly_missing_or_old)
+{
+	char *dir = tu_tmpdir(), *path = path_in(dir, "dmarc.db");
+	char *sub = path_in(dir, "nodir/dmarc.db");
+	char err[256] = "";
+	struct stat sb;
+
+	ck_assert_ptr_null(db_open(path, DB_READONLY, err, sizeof(err)));
+	ck_assert_ptr_nonnull(strstr(err, "cannot open database"));
+	ck_assert_int_eq(stat(path, &sb), -1);
+	ck_assert_ptr_null(db_open(sub, DB_READONLY, err, sizeof(err)));
+	/* read-only mode creates no directory either */
+	*strrchr(sub, '/') = '\0';
+	ck_assert_int_eq(stat(sub, &sb), -1);
+	raw_db(path, "CREATE TABLE t (a)");
+	err[0] = '\0';
+	ck_assert_ptr_null(db_open(path, DB_READONLY, err, sizeof(err)));
+	ck_assert_ptr_nonnull(strstr(err, "is older than this program"));
+	free(sub);
+	free(path);
+	tu_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+START_TEST(test_db_not_a_database)
+{
+	char *dir = tu_tmpdir(), *path = path_in(dir, "dmarc.db");
+	char err[256] = "";
+	static const char junk[] = "this is not an SQLite database, not at "
+	    "all, and it is long enough to have a header of sorts.........";
+
+	ck_assert_int_eq(tu_write(path, junk, sizeof(junk)), 0);
+	ck_assert_ptr_null(db_open(path, DB_READWRITE, err, sizeof(err)));
+	ck_assert_msg(err[0] != '\0', "no message");
+	free(path);
+	tu_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+START_TEST(test_db_default_path)
+{
+	char *p;
+
+	setenv("DMARC_DB", "/x/y.db", 1);
+	p = db_default_path();
+	ck_assert_str_eq(p, "/x/y.db");
+	free(p);
+	unsetenv("DMARC_DB");
+	setenv("XDG_DATA_HOME", "/data", 1);
+	setenv("HOME", "/home/u", 1);
+	p = db_default_path();
+	ck_assert_str_eq(p, "/data/dmarc-rua/dmarc.db");
+	free(p);
+	setenv("XDG_DATA_HOME", "relative", 1);
+	p = db_default_path();
+	ck_assert_str_eq(p, "/home/u/.local/share/dmarc-rua/dmarc.db");
+	free(p);
+	unsetenv("XDG_DATA_HOME");
+	p = db_default_path();
+	ck_assert_str_eq(p, "/home/u/.local/share/dmarc-rua/dmarc.db");
+	free(p);
+}
+END_TEST
+
+Suite *
+db_suite(void)
+{
+	Suite *s = suite_create("db");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, test_db_creates_parent_dirs);
+	tcase_add_test(tc, test_db_pragmas_set);
+	tcase_add_test(tc, test_db_schema_objects_exist);
+	tcase_add_test(tc, test_db_reopen_keeps_data);
+	tcase_add_test(tc, test_db_refuses_newer_version);
+	tcase_add_test(tc, test_db_readonly_missing_or_old);
+	tcase_add_test(tc, test_db_not_a_database);
+	tcase_add_test(tc, test_db_default_path);
+	suite_add_tcase(s, tc);
+	return s;
+}

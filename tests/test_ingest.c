@@ -1,0 +1,344 @@
+/*
+ * The pipeline in-process (ingest.c with the real unpacker, parser, store):
+ * outcomes per input, the Windows-1252 repair, several reports in one zip,
+ * conflicts, nothing half-stored, hostile text stored verbatim, and a run
+ * killed half-way being completed by the next.
+ */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <check.h>
+#include <zip.h>
+
+#include "buf.h"
+#include "hash.h"
+#include "ingest.h"
+#include "store.h"
+#include "testutil.h"
+#include "xalloc.h"
+
+Suite *ingest_suite(void);
+
+static char *tmp;
+static char db[512];
+static struct store *st;
+static struct ingest ing;
+
+static void
+setup(void)
+{
+	char err[256];
+
+	tmp = tu_tmpdir();
+	snprintf(db, sizeof(db), "%s/t.db", tmp);
+	st = store_open(db, err, sizeof(err));
+	ck_assert_msg(st != NULL, "%s", err);
+	ingest_init(&ing, st);
+}
+
+static void
+teardown(void)
+{
+	store_close(st);
+	tu_rmtree(tmp);
+	free(tmp);
+}
+
+/*
+ * A small RFC 7489 report: org, report_id, one record per count in
+ * counts (source 192.0.2.N, DKIM pass for example.org).  head_extra is
+ * inserted after <feedback>; caller frees.
+ */
+static char *
+report_xml(const char *org, const char *rid, const int *counts, size_t n,
+    const char *tail)
+{
+	struct buf b;
+	char rec[1024];
+
+	buf_init(&b, 1 << 20);
+	buf_adds(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feedback>"
+	    "<report_metadata><org_name>");
+	buf_adds(&b, org);
+	buf_adds(&b, "</org_name><email>dmarc@reporter.example</email>"
+	    "<report_id>");
+	buf_adds(&b, rid);
+	buf_adds(&b, "</report_id><date_range><begin>1794787200</begin>"
+	    "<end>1794873599</end></date_range></report_metadata>"
+	    "<policy_published><domain>example.org</domain><adkim>r</adkim>"
+	    "<aspf>r</aspf><p>none</p><sp>none</sp><pct>100</pct>"
+	    "</policy_published>");
+	for (size_t i = 0; i < n; i++) {
+		snprintf(rec, sizeof(rec), "<record><row><source_ip>192.0.2.%zu"
+		    "</source_ip><count>%d</count><policy_evaluated>"
+		    "<disposition>none</disposition><dkim>pass</dkim>"
+		    "<spf>fail</spf></policy_evaluated></row><identifiers>"
+		    "<envelope_from>example.org</envelope_from><header_from>"
+		    "example.org</header_from></identifiers><auth_results><dkim>"
+		    "<domain>mail.example.org</domain><selector>s1</selector>"
+		    "<result>pass</result></dkim><spf><domain>example.org"
+		    "</domain><scope>mfrom</scope><result>softfail</result>"
+		    "</spf></auth_results></record>", i + 1, counts[i]);
+		buf_adds(&b, rec);
+	}
+	buf_adds(&b, tail != NULL ? tail : "</feedback>\n");
+	return buf_detach(&b, NULL);
+}
+
+/* writes content to tmp/name and ingests it; returns ingest_file's rc */
+static int
+ingest_bytes(const char *name, const void *p, size_t n)
+{
+	char path[600];
+
+	snprintf(path, sizeof(path), "%s/%s", tmp, name);
+	ck_assert_int_eq(tu_write(path, p, n), 0);
+	return ingest_file(&ing, path);
+}
+
+static int
+ingest_text(const char *name, const char *text)
+{
+	return ingest_bytes(name, text, strlen(text));
+}
+
+static int64_t
+q(const char *sql)
+{
+	return tu_query_int(db, sql);
+}
+
+START_TEST(test_ingest_report_stored_with_alignment)
+{
+	static const int counts[] = { 5, 7 };
+	char *x = report_xml("Reporter", "r-1", counts, 2, NULL);
+
+	ck_assert_int_eq(ingest_text("a.xml", x), 0);
+	ck_assert_uint_eq(ing.stats.stored, 1);
+	ck_assert_uint_eq(ing.stats.records, 2);
+	ck_assert_uint_eq(ing.stats.messages, 12);
+	/* DKIM d=mail.example.org aligns relaxed; SPF softfail does not */
+	ck_assert_int_eq(q("SELECT sum(dkim_aligned) + 10 * sum(spf_aligned) "
+	    "+ 100 * sum(dmarc_pass) FROM v_records"), 2 + 0 + 200);
+	ck_assert_int_eq(q("SELECT count(*) FROM v_ingest WHERE outcome = "
+	    "'stored' AND n_reports = 1 AND n_records = 2"), 1);
+	free(x);
+}
+END_TEST
+
+START_TEST(test_ingest_windows_1252_bytes_transcoded_with_warning)
+{
+	static const int counts[] = { 1 };
+	char *x = report_xml("Sue\xf1o \x93Mail\x94", "r-1252", counts, 1,
+	    NULL);
+	char *org;
+
+	ck_assert_int_eq(ingest_text("w.xml", x), 0);
+	ck_assert_uint_eq(ing.stats.stored, 1);
+	org = tu_query_text(db, "SELECT org_name FROM v_reports");
+	ck_assert_str_eq(org, "Sue\xc3\xb1o \xe2\x80\x9cMail\xe2\x80\x9d");
+	ck_assert_int_eq(q("SELECT sum(count) FROM v_warnings WHERE code = "
+	    "'windows-1252-transcoded'"), 1);
+	free(org);
+	free(x);
+}
+END_TEST
+
+START_TEST(test_ingest_declared_windows_1252_decoded_without_warning)
+{
+	static const int counts[] = { 1 };
+	char *x = report_xml("Sue\xf1o", "r-decl", counts, 1, NULL), *org;
+	struct buf b;
+
+	buf_init(&b, 1 << 20);
+	buf_adds(&b, "<?xml version='1.0' encoding='windows-1252'?>");
+	buf_adds(&b, strchr(x, '\n'));
+	ck_assert_int_eq(ingest_text("d.xml", buf_cstr(&b)), 0);
+	buf_release(&b);
+	org = tu_query_text(db, "SELECT org_name FROM v_reports");
+	ck_assert_str_eq(org, "Sue\xc3\xb1o");
+	ck_assert_int_eq(q("SELECT count(*) FROM v_warnings WHERE code = "
+	    "'windows-1252-transcoded'"), 0);
+	free(org);
+	free(x);
+}
+END_TEST
+
+START_TEST(test_ingest_broken_report_leaves_nothing_half_stored)
+{
+	static const int counts[] = { 1, 2, 3 };
+	char *x = report_xml("Reporter", "r-broken", counts, 3,
+	    "<record><row><source_ip>1.2.3.4</source_ip></row");
+
+	ck_assert_int_eq(ingest_text("b.xml", x), 0);
+	ck_assert_uint_eq(ing.stats.rejected, 1);
+	ck_assert_int_eq(q("SELECT count(*) FROM report"), 0);
+	ck_assert_int_eq(q("SELECT count(*) FROM record"), 0);
+	ck_assert_int_eq(q("SELECT count(*) FROM v_ingest WHERE outcome = "
+	    "'rejected' AND reason LIKE '%well-formed%'"), 1);
+	free(x);
+}
+END_TEST
+
+START_TEST(test_ingest_same_key_other_content_is_flagged_conflict)
+{
+	static const int one[] = { 1 }, two[] = { 1, 2 };
+	char *a = report_xml("Reporter", "r-9", one, 1, NULL);
+	char *b = report_xml("Reporter", "r-9", two, 2, NULL);
+
+	ck_assert_int_eq(ingest_text("a.xml", a), 0);
+	ck_assert_int_eq(ingest_text("b.xml", b), 0);
+	ck_assert_uint_eq(ing.stats.conflicts, 1);
+	ck_assert_int_eq(q("SELECT count(*) FROM v_reports"), 1);
+	ck_assert_int_eq(q("SELECT rows FROM v_conflicts"), 2);
+	ck_assert_int_eq(q("SELECT original_rows FROM v_conflicts"), 1);
+	free(a);
+	free(b);
+}
+END_TEST
+
+START_TEST(test_ingest_two_orgs_with_one_report_id_both_stored)
+{
+	static const int one[] = { 4 };
+	char *a = report_xml("Alpha Mail", "12345", one, 1, NULL);
+	char *b = report_xml("Beta Mail", "12345", one, 1, NULL);
+
+	ck_assert_int_eq(ingest_text("a.xml", a), 0);
+	ck_assert_int_eq(ingest_text("b.xml", b), 0);
+	ck_assert_uint_eq(ing.stats.reports, 2);
+	ck_assert_int_eq(q("SELECT count(*) FROM v_reports WHERE "
+	    "report_id = '12345'"), 2);
+	free(a);
+	free(b);
+}
+END_TEST
+
+START_TEST(test_ingest_zip_with_two_reports_stores_both)
+{
+	static const int one[] = { 3 }, two[] = { 4, 5 };
+	char *a = report_xml("Zip Mail", "z-1", one, 1, NULL);
+	char *b = report_xml("Zip Mail", "z-2", two, 2, NULL);
+	char path[600];
+	zip_t *za;
+	int err;
+
+	snprintf(path, sizeof(path), "%s/two.zip", tmp);
+	za = zip_open(path, ZIP_CREATE | ZIP_TRUNCATE, &err);
+	ck_assert_ptr_nonnull(za);
+	zip_file_add(za, "one.xml", zip_source_buffer(za, a, strlen(a), 0),
+	    0);
+	zip_file_add(za, "two.xml", zip_source_buffer(za, b, strlen(b), 0),
+	    0);
+	ck_assert_int_eq(zip_close(za), 0);
+	ck_assert_int_eq(ingest_file(&ing, path), 0);
+	ck_assert_uint_eq(ing.stats.reports, 2);
+	ck_assert_int_eq(q("SELECT sum(messages) FROM v_reports"), 12);
+	ck_assert_int_eq(q("SELECT n_reports FROM v_ingest"), 2);
+	free(a);
+	free(b);
+}
+END_TEST
+
+START_TEST(test_ingest_hostile_text_stored_verbatim)
+{
+	static const int one[] = { 1 };
+	static const char evil[] = "x'); DROP TABLE report;-- "
+	    "&lt;script&gt;alert(1)&lt;/script&gt; %_\\";
+	char *x = report_xml(evil, "&lt;img src=x onerror=alert(1)&gt;", one,
+	    1, NULL), *org, *rid;
+
+	ck_assert_int_eq(ingest_text("e.xml", x), 0);
+	org = tu_query_text(db, "SELECT org_name FROM v_reports");
+	rid = tu_query_text(db, "SELECT report_id FROM v_reports");
+	ck_assert_str_eq(org, "x'); DROP TABLE report;-- "
+	    "<script>alert(1)</script> %_\\");
+	ck_assert_str_eq(rid, "<img src=x onerror=alert(1)>");
+	free(org);
+	free(rid);
+	free(x);
+}
+END_TEST
+
+START_TEST(test_ingest_pending_input_of_killed_run_is_redone)
+{
+	static const int one[] = { 6 };
+	char *x = report_xml("Reporter", "r-k", one, 1, NULL), path[600];
+	uint8_t sha[HASH_LEN];
+	struct hash h;
+	int fd;
+
+	/* a run that wrote the ledger row and was killed before the report */
+	snprintf(path, sizeof(path), "%s/k.xml", tmp);
+	ck_assert_int_eq(tu_write(path, x, strlen(x)), 0);
+	hash_init(&h);
+	hash_add(&h, x, strlen(x));
+	hash_final(&h, sha);
+	fd = open(path, O_RDONLY);
+	ck_assert_int_gt(store_input_add(st, sha, path, fd), 0);
+	close(fd);
+	ck_assert_int_eq(q("SELECT count(*) FROM v_ingest WHERE outcome = "
+	    "'pending'"), 1);
+	ck_assert_int_eq(ingest_file(&ing, path), 0);
+	ck_assert_int_eq(q("SELECT count(*) FROM v_ingest WHERE outcome = "
+	    "'stored'"), 1);
+	ck_assert_int_eq(q("SELECT messages FROM v_reports"), 6);
+	free(x);
+}
+END_TEST
+
+START_TEST(test_ingest_reprocess_rejected_keeps_it_rejected)
+{
+	ck_assert_int_eq(ingest_text("j.json", "{\"organization-name\":1}"), 0);
+	ck_assert_uint_eq(ing.stats.rejected, 1);
+	ingest_init(&ing, st);
+	ck_assert_int_eq(ingest_reprocess(&ing, 0), 0);
+	ck_assert_uint_eq(ing.stats.inputs, 1);
+	ck_assert_uint_eq(ing.stats.rejected, 1);
+	ck_assert_int_eq(q("SELECT count(*) FROM v_ingest WHERE outcome = "
+	    "'rejected' AND reason LIKE '%JSON%'"), 1);
+}
+END_TEST
+
+START_TEST(test_ingest_receiver_disagreement_counted)
+{
+	static const int one[] = { 2 };
+	char *x = report_xml("Reporter", "r-d", one, 1, NULL);
+	char *dk = strstr(x, "<dkim>pass</dkim>");
+
+	/* the receiver says DKIM failed, but its own auth result passed */
+	memcpy(dk, "<dkim>fail</dkim>", 17);
+	ck_assert_int_eq(ingest_text("d.xml", x), 0);
+	ck_assert_int_eq(q("SELECT receiver_pass || dmarc_pass FROM "
+	    "v_records"), 1);
+	ck_assert_uint_eq(ing.stats.warnings.count[DIAG_ALIGN_DISAGREES], 1);
+	free(x);
+}
+END_TEST
+
+Suite *
+ingest_suite(void)
+{
+	Suite *s = suite_create("ingest");
+	TCase *tc = tcase_create("ingest");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_ingest_report_stored_with_alignment);
+	tcase_add_test(tc,
+	    test_ingest_windows_1252_bytes_transcoded_with_warning);
+	tcase_add_test(tc,
+	    test_ingest_declared_windows_1252_decoded_without_warning);
+	tcase_add_test(tc, test_ingest_broken_report_leaves_nothing_half_stored);
+	tcase_add_test(tc,
+	    test_ingest_same_key_other_content_is_flagged_conflict);
+	tcase_add_test(tc, test_ingest_two_orgs_with_one_report_id_both_stored);
+	tcase_add_test(tc, test_ingest_zip_with_two_reports_stores_both);
+	tcase_add_test(tc, test_ingest_hostile_text_stored_verbatim);
+	tcase_add_test(tc, test_ingest_pending_input_of_killed_run_is_redone);
+	tcase_add_test(tc, test_ingest_reprocess_rejected_keeps_it_rejected);
+	tcase_add_test(tc, test_ingest_receiver_disagreement_counted);
+	suite_add_tcase(s, tc);
+	return s;
+}
