@@ -349,7 +349,8 @@ process_input(struct ingest *ing, int64_t input_id, int fd,
 		goto out;
 	}
 	diag_merge(&res->warnings, &d);
-	if (n == -1 || (n == 0 && res->rejected == 0))
+	/* unpack reports errors after some documents in d, not by -1 */
+	if (n == -1 || d.failed || (n == 0 && res->rejected == 0))
 		note_reject(res, "", d.error[0] != '\0' ? d.error :
 		    "no report found in the input");
 	oc = settle(ing, res);

@@ -26,7 +26,13 @@ typedef int (*unpack_fn)(void *arg, struct stream *doc, const char *where);
  * offset 0).  Returns the number of documents passed to fn, or -1 when the
  * input is not a report container or is broken before any document could
  * be passed (d->error says why: "not a report: PNG image", "zip: entry
- * 'x.xml' is encrypted") or when fn returned -1.  Warnings go to d.
+ * 'x.xml' is encrypted") or when fn returned -1.  An error met after
+ * documents were passed (a later entry broken, more than
+ * MAX_REPORTS_PER_INPUT reports) is recorded in d too (d->failed), and
+ * the count is still returned.  An archive is vetted as a whole
+ * (entry count, encryption, compression methods) before its first
+ * document is passed.  fn need not read doc to the end.  Warnings go to
+ * d (DIAG_GZIP_TRAILING, DIAG_ZIP_ENTRY_SKIPPED).
  */
 int	unpack_fd(int fd, unpack_fn fn, void *arg, struct diag *d);
 

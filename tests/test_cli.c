@@ -84,8 +84,9 @@ START_TEST(test_cli_samples_stored_with_hand_computed_totals)
 	/* IPv6 stored in canonical form */
 	ck_assert_int_eq(q("SELECT count(*) FROM v_records WHERE "
 	    "source_ip = '2a00:1450:4864:20::541'"), 3);
+	/* GMX uses the dmarc-2.0 namespace; Google sends RFC 9990's <np> */
 	ck_assert_int_eq(q("SELECT count(*) FROM v_reports WHERE "
-	    "format = 'rfc9990'"), 1);
+	    "format = 'rfc9990'"), 1 + 3);
 	free(out);
 }
 END_TEST
@@ -173,8 +174,9 @@ START_TEST(test_cli_rejected_input_exits_1_names_cause_keeps_bytes)
 	ck_assert_int_eq(q("SELECT count(*) FROM v_reports"), 7);
 	ck_assert_int_eq(q("SELECT count(*) FROM v_ingest WHERE "
 	    "outcome = 'rejected' AND reason LIKE '%PNG%'"), 1);
-	ck_assert_int_eq(q("SELECT length(data) FROM input_chunk JOIN input "
-	    "ON input.id = input_id WHERE outcome = 'rejected'"), 16);
+	ck_assert_int_eq(q("SELECT count(*) FROM input_chunk JOIN input "
+	    "ON input.id = input_id WHERE outcome = 'rejected' AND "
+	    "size = 16"), 1);
 	free(err);
 }
 END_TEST
