@@ -8,7 +8,8 @@ packages=(
 	build-essential cmake pkg-config
 	libxml2-dev zlib1g-dev libzip-dev libsqlite3-dev sqlite3
 	libpsl-dev publicsuffix nettle-dev
-	check
+	libgmime-3.0-dev libcurl4-openssl-dev libc-ares-dev
+	check dovecot-imapd dnsmasq-base
 )
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq

@@ -1,0 +1,2 @@
+-- Schema version 2: the mail ledger (dmarc-ingest reading the rua mailbox).
+-- Written by the mail work (issue 3); until then this migration is empty.
