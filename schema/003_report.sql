@@ -1,3 +1,3 @@
--- Schema version 3: what dmarc-report keeps (DNS cache with TTLs, DMARC
--- record lookup history) and the indexes its queries need.
--- Written by the report work (issue 4); until then this migration is empty.
+-- Schema version 3: the indexes and summary tables dmarc-report's queries
+-- need.  Written by the report work (issue 4); until then this migration
+-- is empty.

@@ -1,0 +1,3 @@
+-- Schema version 4: DNS answers cached by dmarc-report (with their TTL)
+-- and the history of DMARC record lookups.
+-- Written by the DNS work (issue 4); until then this migration is empty.
