@@ -1,6 +1,7 @@
 # Turns the migration files (FILES, in order) into a C source (OUT) that
 # defines schema_migrations[] and schema_n_migrations, the SQL of each
 # migration as a NUL-terminated string; migration i sets user_version i+1.
+string(REPLACE "|" ";" FILES "${FILES}")
 set(body "/* generated from the schema migrations by embed.cmake: do not edit */\n")
 string(APPEND body "#include <stddef.h>\n#include \"schema_sql.h\"\n")
 set(n 0)
