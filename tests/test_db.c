@@ -177,15 +177,21 @@ START_TEST(test_db_refuses_newer_version)
 	char *dir = tu_tmpdir(), *path = path_in(dir, "dmarc.db");
 	char err[256] = "";
 
-	raw_db(path, "CREATE TABLE t (a); PRAGMA user_version = 2");
+	char sql[128], want[128];
+
+	snprintf(sql, sizeof(sql), "CREATE TABLE t (a); PRAGMA user_version "
+	    "= %d", DB_SCHEMA_VERSION + 1);
+	raw_db(path, sql);
 	ck_assert_ptr_null(db_open(path, DB_READWRITE, err, sizeof(err)));
-	ck_assert_str_eq(err, "database schema version 2 is newer than this "
-	    "program (1)");
+	snprintf(want, sizeof(want), "database schema version %d is newer "
+	    "than this program (%d)", DB_SCHEMA_VERSION + 1, DB_SCHEMA_VERSION);
+	ck_assert_str_eq(err, want);
 	err[0] = '\0';
 	ck_assert_ptr_null(db_open(path, DB_READONLY, err, sizeof(err)));
 	ck_assert_ptr_nonnull(strstr(err, "newer than this program"));
 	/* untouched: still version 2, no tables of ours */
-	ck_assert_int_eq(tu_query_int(path, "PRAGMA user_version"), 2);
+	ck_assert_int_eq(tu_query_int(path, "PRAGMA user_version"),
+	    DB_SCHEMA_VERSION + 1);
 	ck_assert_int_eq(tu_query_int(path, "SELECT count(*) FROM "
 	    "sqlite_schema WHERE name = 'input'"), 0);
 	free(path);
