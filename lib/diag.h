@@ -48,7 +48,8 @@ void	 diag_warn(struct diag *, enum diag_code);
 /* records an error; only the first is kept, later ones are ignored */
 void	 diag_error(struct diag *, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
-void	 diag_verror(struct diag *, const char *fmt, va_list);
+void	 diag_verror(struct diag *, const char *fmt, va_list)
+	    __attribute__((format(printf, 2, 0)));
 /* adds the warning counts of src into dst (errors are not merged) */
 void	 diag_merge(struct diag *dst, const struct diag *src);
 /* total number of warnings */
