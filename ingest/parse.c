@@ -246,7 +246,7 @@ excerpt(const char *s, char out[EXCERPT_LEN + 4])
 
 	if (s == NULL)
 		s = "";
-	while (s[n] != '\0' && n < EXCERPT_LEN)
+	while (n < EXCERPT_LEN && s[n] != '\0')
 		n++;
 	if (s[n] != '\0')
 		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
