@@ -1,0 +1,197 @@
+/*
+ * The live DMARC policy of a domain: the RFC 9989 section 4.10 DNS tree
+ * walk over TXT lookups (dns.h), the record parsed and validated
+ * (dmarcrec.h), each lookup stored with its time in dmarc_lookup
+ * (schema/004_dns.sql) so the policy history is visible later, and the
+ * `policy DOMAIN` mode of dmarc-report rendering all of it as text or
+ * JSON.  summary uses policy_current() to show the live policy beside
+ * the policy receivers saw.
+ *
+ * Tree walk (RFC 9989 4.10): query _dmarc.DOMAIN; if that name holds no
+ * single DMARC record, shorten DOMAIN to 7 labels if it has more, else
+ * drop the leftmost label, and query again, dropping one label at a time
+ * down to the single-label TLD: at most 8 queries.  All names of the walk
+ * are queried in one concurrent batch, then read in walk order, so the
+ * answer is the one a sequential walk gives.  The policy is the first
+ * DMARC record met.  The organizational domain is found along the same
+ * walk (RFC 9989 4.10.2): the first record with psd=n makes its own
+ * domain the organizational domain; psd=y makes the name one label below
+ * it (toward DOMAIN) the organizational domain; otherwise it is the
+ * shortest name holding a record, or DOMAIN itself when none does.
+ */
+#ifndef DMARC_POLICY_H
+#define DMARC_POLICY_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include <sqlite3.h>
+
+#include "buf.h"
+#include "dmarcrec.h"
+#include "dns.h"
+
+/* TXT queries one walk may make (RFC 9989 4.10) */
+#define POLICY_MAX_WALK		8
+/* previous distinct records shown; the table itself keeps every lookup */
+#define MAX_POLICY_HISTORY	50
+
+enum policy_status {
+	POLICY_FOUND,		/* a DMARC record applies: raw, rec */
+	POLICY_NONE,		/* no DMARC record anywhere on the walk */
+	POLICY_DNS_ERROR,	/* a query on the walk timed out or failed
+				   before any record was met: unknown */
+	POLICY_NOT_LOOKED_UP,	/* --no-dns and no stored lookup */
+};
+
+/* "found" "none" "dns-error" "not-looked-up" */
+const char *policy_status_name(enum policy_status);
+
+/*
+ * One lookup, live or read back from dmarc_lookup.  Everything owned;
+ * release with policy_lookup_release (safe on a zeroed struct).
+ */
+struct policy_lookup {
+	char			*domain;	/* as asked, normalised */
+	int64_t			 looked_up_at;	/* epoch seconds */
+	enum policy_status	 status;
+	int			 rcode;		/* RCODE at _dmarc.DOMAIN, -1
+						   if unknown */
+	char			*record_domain;	/* DOMAIN or the ancestor the
+						   record was found at; NULL
+						   unless FOUND */
+	char			*org_domain;	/* organizational domain; NULL
+						   if unknown (DNS error) */
+	char			*raw;		/* the record text; NULL unless
+						   FOUND */
+	struct dmarcrec		 rec;		/* parsed raw, plus the walk's
+						   notes ("several-records",
+						   "not-at-domain", ...) */
+	int			 stored;	/* 1: read from the database */
+	int64_t			 id;		/* dmarc_lookup.id, 0 if not
+						   stored */
+};
+
+void	policy_lookup_release(struct policy_lookup *);
+
+/*
+ * The policy that applies to mail from DOMAIN itself: rec.effective_p when
+ * the record is at DOMAIN, else its sp (falling back to p).  UNSET unless
+ * FOUND with a usable record.
+ */
+enum dmarcrec_p policy_applied(const struct policy_lookup *);
+
+/*
+ * Runs the tree walk for domain (which is normalised; a malformed domain
+ * gives -1 and a message in err).  Fills *out (caller releases) and
+ * returns 0; DNS trouble is a status, not an error.  Does not store.
+ * With dns_offline(), answers come only from the cache (an uncached name
+ * makes the result POLICY_NOT_LOOKED_UP).
+ */
+int	policy_lookup(struct dns *, const char *domain,
+	    struct policy_lookup *out, char *err, size_t errlen);
+
+/*
+ * Appends the lookup to dmarc_lookup through dns_db(); sets out->id.
+ * Returns 0, or -1 when there is no writable handle (nothing stored; not
+ * an error for the caller to report beyond dns.h's one-time note).
+ */
+int	policy_store(struct dns *, struct policy_lookup *);
+
+/*
+ * The latest stored lookup of domain in db (any handle, read-only is
+ * fine).  Returns 1 and fills *out (stored = 1), 0 when there is none (or
+ * the table does not exist), -1 on a database error (message in err).
+ */
+int	policy_latest(sqlite3 *db, const char *domain,
+	    struct policy_lookup *out, char *err, size_t errlen);
+
+/*
+ * For summary: the live policy of domain.  Online: policy_lookup plus
+ * policy_store (so summary runs build the history too).  Offline
+ * (--no-dns): policy_latest through dns_db(), or POLICY_NOT_LOOKED_UP.
+ * Returns 0 with *out filled, -1 with a message in err (bad domain,
+ * database error).
+ */
+int	policy_current(struct dns *, const char *domain,
+	    struct policy_lookup *out, char *err, size_t errlen);
+
+/*
+ * Changes of the published record over time, oldest first: consecutive
+ * lookups with the same status, record_domain and raw record collapse
+ * into one entry.  At most MAX_POLICY_HISTORY entries (the newest).
+ */
+struct policy_change {
+	char		*raw;		/* owned; NULL for no record */
+	char		*record_domain;	/* owned; NULL for no record */
+	enum policy_status status;
+	int64_t		 first_seen;	/* epoch of the first lookup */
+	int64_t		 last_seen;	/* epoch of the last lookup */
+	unsigned long	 lookups;	/* lookups in this run */
+};
+
+/*
+ * Reads the history of domain from db.  *changes (caller frees with
+ * policy_history_free) and *n are set; both NULL/0 when there is none.
+ * Returns 0 or -1 (message in err).
+ */
+int	policy_history(sqlite3 *db, const char *domain,
+	    struct policy_change **changes, size_t *n, char *err,
+	    size_t errlen);
+void	policy_history_free(struct policy_change *, size_t n);
+
+enum policy_format {
+	POLICY_TEXT,
+	POLICY_JSON,
+};
+
+/*
+ * Renders one lookup and its history into b; every untrusted string goes
+ * through escape_term (text) or escape_json (JSON).  Text: a block per
+ * section (record, where found, parsed tags, notes, history).  JSON, one
+ * object followed by a newline:
+ *   { "domain": S, "looked_up_at": N, "looked_up": "YYYY-MM-DDTHH:MM:SSZ",
+ *     "source": "dns"|"stored", "status": policy_status_name,
+ *     "rcode": N|null, "record_domain": S|null, "org_domain": S|null,
+ *     "record": S|null, "valid": B, "applied_policy": S|null,
+ *     "tags": { "p": S|null, "sp": S|null, "np": S|null,
+ *       "effective_p": S|null, "psd": S|null, "t": S|null,
+ *       "adkim": S|null, "aspf": S|null, "rua": S|null, "ruf": S|null,
+ *       "fo": S|null, "pct": N|null, "rf": S|null, "ri": S|null },
+ *     "notes": [ { "severity": "error"|"warning"|"info", "code": S,
+ *       "text": S } ],
+ *     "history": [ { "status": S, "record_domain": S|null,
+ *       "record": S|null, "first_seen": N, "last_seen": N,
+ *       "lookups": N } ] }
+ * S: JSON string, N: integer, B: true/false.  Returns 0, or -1 if b's
+ * ceiling was reached.
+ */
+int	policy_render(struct buf *b, enum policy_format,
+	    const struct policy_lookup *, const struct policy_change *,
+	    size_t n_changes);
+
+/*
+ * Only the "tags"-level JSON object for one lookup (no history), for
+ * summary's JSON: { "status", "record_domain", "record", "valid",
+ * "applied_policy", "tags": {...}, "notes": [...] } as above.
+ */
+int	policy_render_json_brief(struct buf *b, const struct policy_lookup *);
+
+struct policy_opts {
+	const char		*domain;	/* the DOMAIN argument */
+	struct dns_opts		 dns;		/* db_path, resolver, no_dns */
+	enum policy_format	 format;
+};
+
+/*
+ * The `policy DOMAIN` mode: creates the resolver, looks the domain up
+ * (online: live walk, stored; offline: the latest stored lookup), reads
+ * the history, renders it to out.  Errors go to opts->dns.diag as
+ * "dmarc-report: error: ...".  Returns 0 when a valid record applies,
+ * 1 when the domain has no usable DMARC record (none, invalid, nothing
+ * stored offline), 2 on errors (bad domain, DNS failure, database, write
+ * error).
+ */
+int	policy_run(const struct policy_opts *, FILE *out);
+
+#endif

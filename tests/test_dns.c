@@ -1,0 +1,713 @@
+/*
+ * Tests for report/dns.c and report/policy.c against a real DNS server:
+ * dnsmasq on 127.0.0.1 at a free port with TXT and PTR records (a record
+ * only at the organizational domain, several records at one name, a
+ * broken record, a PSD record, NXDOMAIN, a PTR and a missing PTR).  Also
+ * the cache (a second lookup sends nothing, even with the server
+ * unreachable), --no-dns, the lookup history and the rendering.  No test
+ * touches the internet; without dnsmasq the DNS tests say "skipped".
+ */
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <check.h>
+
+#include "db.h"
+#include "dns.h"
+#include "escape.h"
+#include "policy.h"
+#include "testutil.h"
+#include "xalloc.h"
+
+Suite	*dns_suite(void);
+
+#define DNSMASQ	"/usr/sbin/dnsmasq"
+
+static pid_t	 dm_pid = -1;
+static int	 dm_port;
+static char	*dm_dir;
+static char	 resolver[32];
+
+/* a UDP port on 127.0.0.1 nobody uses now; 0 if none found */
+static int
+free_port(void)
+{
+	struct sockaddr_in sa;
+	socklen_t len = sizeof(sa);
+	int s, port = 0;
+
+	if ((s = socket(AF_INET, SOCK_DGRAM, 0)) == -1)
+		return 0;
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (bind(s, (struct sockaddr *)&sa, sizeof(sa)) == 0 &&
+	    getsockname(s, (struct sockaddr *)&sa, &len) == 0)
+		port = ntohs(sa.sin_port);
+	close(s);
+	return port;
+}
+
+/* 1 once something is bound to the UDP port (dnsmasq is listening) */
+static int
+port_taken(int port)
+{
+	struct sockaddr_in sa;
+	int s, taken;
+
+	if ((s = socket(AF_INET, SOCK_DGRAM, 0)) == -1)
+		return 0;
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	sa.sin_port = htons((uint16_t)port);
+	taken = bind(s, (struct sockaddr *)&sa, sizeof(sa)) == -1 &&
+	    errno == EADDRINUSE;
+	close(s);
+	return taken;
+}
+
+static void
+dm_exec(const char *portarg, const char *pidarg)
+{
+	int devnull = open("/dev/null", O_WRONLY);
+
+	if (devnull != -1) {
+		dup2(devnull, 1);
+		dup2(devnull, 2);
+	}
+	execl(DNSMASQ, "dnsmasq", "--no-daemon", "--no-resolv", "--no-hosts",
+	    "--listen-address=127.0.0.1", "--bind-interfaces", portarg,
+	    pidarg, "--local-ttl=300", "--local=/org/", "--local=/net/",
+	    "--local=/com/", "--local=/arpa/",
+	    "--txt-record=_dmarc.example.org,v=DMARC1; p=none; "
+	    "rua=mailto:d@example.org",
+	    "--txt-record=_dmarc.several.example.org,v=DMARC1; p=none",
+	    "--txt-record=_dmarc.several.example.org,v=DMARC1; p=reject",
+	    "--txt-record=_dmarc.several.example.org,v=spf1 -all",
+	    "--txt-record=_dmarc.broken.example.org,v=DMARC1; p=bogus",
+	    "--txt-record=_dmarc.example.net,v=DMARC1; p=reject; psd=y",
+	    "--txt-record=_dmarc.strict.example.com,v=DMARC1; p=reject; "
+	    "rua=mailto:r@example.com",
+	    "--ptr-record=1.2.0.192.in-addr.arpa,mail.example.org",
+	    (char *)NULL);
+	_exit(127);
+}
+
+static void
+dm_start(void)
+{
+	char portarg[32], pidarg[4096];
+	int status;
+
+	if (access(DNSMASQ, X_OK) == -1 || (dm_port = free_port()) == 0)
+		return;
+	dm_dir = tu_tmpdir();
+	snprintf(portarg, sizeof(portarg), "--port=%d", dm_port);
+	snprintf(pidarg, sizeof(pidarg), "--pid-file=%s/dnsmasq.pid", dm_dir);
+	snprintf(resolver, sizeof(resolver), "127.0.0.1:%d", dm_port);
+	if ((dm_pid = fork()) == 0)
+		dm_exec(portarg, pidarg);
+	for (int i = 0; i < 100 && dm_pid > 0; i++) {
+		if (port_taken(dm_port))
+			return;
+		if (waitpid(dm_pid, &status, WNOHANG) == dm_pid)
+			break;
+		usleep(50000);
+	}
+	if (dm_pid > 0) {
+		kill(dm_pid, SIGTERM);
+		waitpid(dm_pid, &status, 0);
+	}
+	dm_pid = -1;
+}
+
+static void
+dm_stop(void)
+{
+	int status;
+
+	if (dm_pid > 0) {
+		kill(dm_pid, SIGTERM);
+		waitpid(dm_pid, &status, 0);
+	}
+	dm_pid = -1;
+	tu_rmtree(dm_dir);
+	free(dm_dir);
+	dm_dir = NULL;
+}
+
+/* 1 if dnsmasq runs; else says "skipped" and the test returns */
+#define NEED_DNSMASQ() do {						\
+	if (dm_pid <= 0) {						\
+		printf("skipped: %s: dnsmasq could not start\n",	\
+		    __func__);						\
+		return;							\
+	}								\
+} while (0)
+
+/* a fresh database in a new directory (caller frees dir and path) */
+static char *
+new_db(char **dir)
+{
+	char err[256], *p;
+	size_t n;
+	sqlite3 *db;
+
+	*dir = tu_tmpdir();
+	n = strlen(*dir) + 16;
+	p = xmalloc(n);
+	snprintf(p, n, "%s/dmarc.db", *dir);
+	db = db_open(p, DB_READWRITE, err, sizeof(err));
+	ck_assert_msg(db != NULL, "%s", err);
+	sqlite3_close(db);
+	return p;
+}
+
+static struct dns *
+open_dns(const char *db, const char *res, int no_dns, FILE *diag)
+{
+	struct dns_opts o;
+	struct dns *d;
+	char err[256];
+
+	memset(&o, 0, sizeof(o));
+	o.db_path = db;
+	o.resolver = res;
+	o.no_dns = no_dns;
+	o.timeout_ms = 400;
+	o.tries = 1;
+	o.diag = diag;
+	d = dns_new(&o, err, sizeof(err));
+	ck_assert_msg(d != NULL, "%s", err);
+	return d;
+}
+
+static int
+has_note(const struct policy_lookup *pl, const char *code)
+{
+	for (size_t i = 0; i < pl->rec.n_notes; i++)
+		if (strcmp(pl->rec.notes[i].code, code) == 0)
+			return 1;
+	return 0;
+}
+
+START_TEST(test_dns_txt_answer_with_ttl)
+{
+	struct dns_query q[2] = {
+		{ .type = DNS_TXT, .name = "_dmarc.example.org" },
+		{ .type = DNS_TXT, .name = "_dmarc.nx.example.com" },
+	};
+	struct dns *d;
+
+	NEED_DNSMASQ();
+	d = open_dns(NULL, resolver, 0, NULL);
+	ck_assert_int_eq(dns_run(d, q, 2), 0);
+	ck_assert_int_eq(q[0].status, DNS_OK);
+	ck_assert_uint_eq(q[0].n_rrs, 1);
+	ck_assert_str_eq(q[0].rrs[0],
+	    "v=DMARC1; p=none; rua=mailto:d@example.org");
+	ck_assert_int_eq(q[0].ttl, 300);
+	ck_assert_int_eq(q[0].cached, 0);
+	ck_assert_int_eq(q[1].status, DNS_NXDOMAIN);
+	ck_assert_int_eq(q[1].rcode, 3);
+	ck_assert_uint_eq(dns_nsent(d), 2);
+	dns_query_release(&q[0]);
+	dns_query_release(&q[1]);
+	dns_free(d);
+}
+END_TEST
+
+START_TEST(test_dns_tree_walk_finds_org_record)
+{
+	struct policy_lookup pl;
+	struct dns *d;
+	char err[256];
+
+	NEED_DNSMASQ();
+	d = open_dns(NULL, resolver, 0, NULL);
+	ck_assert_int_eq(policy_lookup(d, "A.B.Example.ORG.", &pl, err,
+	    sizeof(err)), 0);
+	ck_assert_str_eq(pl.domain, "a.b.example.org");
+	ck_assert_int_eq(pl.status, POLICY_FOUND);
+	ck_assert_str_eq(pl.record_domain, "example.org");
+	ck_assert_str_eq(pl.org_domain, "example.org");
+	ck_assert_int_eq(pl.rcode, 3);
+	ck_assert(has_note(&pl, "not-at-domain"));
+	ck_assert(has_note(&pl, "p-none"));
+	ck_assert_int_eq(policy_applied(&pl), DMARCREC_P_NONE);
+	/* a.b.example.org has 4 labels: 4 queries, down to _dmarc.org */
+	ck_assert_uint_eq(dns_nsent(d), 4);
+	policy_lookup_release(&pl);
+	dns_free(d);
+}
+END_TEST
+
+START_TEST(test_dns_several_records_discarded)
+{
+	struct policy_lookup pl;
+	struct dns *d;
+	char err[256];
+
+	NEED_DNSMASQ();
+	d = open_dns(NULL, resolver, 0, NULL);
+	ck_assert_int_eq(policy_lookup(d, "several.example.org", &pl, err,
+	    sizeof(err)), 0);
+	ck_assert(has_note(&pl, "several-records"));
+	/* both records at the name are ignored: the walk goes on */
+	ck_assert_str_eq(pl.record_domain, "example.org");
+	ck_assert_str_eq(pl.raw, "v=DMARC1; p=none; rua=mailto:d@example.org");
+	policy_lookup_release(&pl);
+	dns_free(d);
+}
+END_TEST
+
+START_TEST(test_dns_broken_record_reported)
+{
+	struct policy_lookup pl;
+	struct dns *d;
+	char err[256];
+
+	NEED_DNSMASQ();
+	d = open_dns(NULL, resolver, 0, NULL);
+	ck_assert_int_eq(policy_lookup(d, "broken.example.org", &pl, err,
+	    sizeof(err)), 0);
+	ck_assert_int_eq(pl.status, POLICY_FOUND);
+	ck_assert_str_eq(pl.record_domain, "broken.example.org");
+	ck_assert_int_eq(pl.rec.valid, 0);
+	ck_assert(has_note(&pl, "bad-value"));
+	ck_assert(has_note(&pl, "missing-p"));
+	ck_assert_int_eq(policy_applied(&pl), DMARCREC_P_UNSET);
+	policy_lookup_release(&pl);
+	dns_free(d);
+}
+END_TEST
+
+START_TEST(test_dns_nxdomain_walk_finds_none)
+{
+	struct policy_lookup pl;
+	struct dns *d;
+	char err[256];
+
+	NEED_DNSMASQ();
+	d = open_dns(NULL, resolver, 0, NULL);
+	ck_assert_int_eq(policy_lookup(d, "nx.example.com", &pl, err,
+	    sizeof(err)), 0);
+	ck_assert_int_eq(pl.status, POLICY_NONE);
+	ck_assert_ptr_null(pl.raw);
+	ck_assert_str_eq(pl.org_domain, "nx.example.com");
+	policy_lookup_release(&pl);
+	ck_assert_int_eq(policy_lookup(d, "bad..domain", &pl, err,
+	    sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "invalid domain"));
+	policy_lookup_release(&pl);
+	dns_free(d);
+}
+END_TEST
+
+START_TEST(test_dns_psd_record_sets_org_domain)
+{
+	struct policy_lookup pl;
+	struct dns *d;
+	char err[256];
+
+	NEED_DNSMASQ();
+	d = open_dns(NULL, resolver, 0, NULL);
+	ck_assert_int_eq(policy_lookup(d, "x.a.b.example.net", &pl, err,
+	    sizeof(err)), 0);
+	ck_assert_str_eq(pl.record_domain, "example.net");
+	/* psd=y at example.net: the organizational domain is one below */
+	ck_assert_str_eq(pl.org_domain, "b.example.net");
+	ck_assert_int_eq(policy_applied(&pl), DMARCREC_P_REJECT);
+	policy_lookup_release(&pl);
+	dns_free(d);
+}
+END_TEST
+
+START_TEST(test_dns_ptr_found_missing_and_invalid)
+{
+	struct dns_ptr p[3] = { { .ip = "192.0.2.1" }, { .ip = "192.0.2.2" },
+	    { .ip = "not-an-ip" } };
+	struct dns *d;
+
+	NEED_DNSMASQ();
+	d = open_dns(NULL, resolver, 0, NULL);
+	ck_assert_int_eq(dns_ptr_batch(d, p, 3), 0);
+	ck_assert_str_eq(p[0].name, "mail.example.org");
+	ck_assert_ptr_null(p[1].name);
+	ck_assert(p[1].status == DNS_NXDOMAIN || p[1].status == DNS_NODATA);
+	ck_assert_str_eq(dns_ptr_label(&p[1]), "(no PTR)");
+	ck_assert_int_eq(p[2].status, DNS_FAILED);
+	dns_ptr_release(p, 3);
+	dns_free(d);
+}
+END_TEST
+
+START_TEST(test_dns_cache_answers_without_server)
+{
+	struct dns_query q = { .type = DNS_TXT, .name = "_dmarc.example.org" };
+	struct dns_query u = { .type = DNS_TXT,
+	    .name = "_dmarc.x.example.org" };
+	struct dns_ptr p = { .ip = "192.0.2.1" };
+	char *dir, *db, dead[32];
+	struct dns *d;
+
+	NEED_DNSMASQ();
+	db = new_db(&dir);
+	d = open_dns(db, resolver, 0, NULL);
+	ck_assert_int_eq(dns_run(d, &q, 1), 0);
+	ck_assert_int_eq(dns_ptr_batch(d, &p, 1), 0);
+	ck_assert_uint_eq(dns_nsent(d), 2);
+	dns_query_release(&q);
+	dns_ptr_release(&p, 1);
+	dns_free(d);
+	ck_assert_int_eq(tu_query_int(db, "SELECT ttl FROM dns_cache WHERE "
+	    "qtype = 'TXT' AND name = '_dmarc.example.org'"), 300);
+	/* a resolver where nothing listens: only the cache can answer */
+	snprintf(dead, sizeof(dead), "127.0.0.1:%d", free_port());
+	d = open_dns(db, dead, 0, NULL);
+	ck_assert_int_eq(dns_run(d, &q, 1), 0);
+	ck_assert_int_eq(q.status, DNS_OK);
+	ck_assert_int_eq(q.cached, 1);
+	ck_assert_str_eq(q.rrs[0],
+	    "v=DMARC1; p=none; rua=mailto:d@example.org");
+	ck_assert_int_eq(dns_ptr_batch(d, &p, 1), 0);
+	ck_assert_str_eq(p.name, "mail.example.org");
+	ck_assert_uint_eq(dns_nsent(d), 0);
+	/* an uncached name really goes to the (dead) server */
+	ck_assert_int_eq(dns_run(d, &u, 1), 0);
+	ck_assert(u.status == DNS_TIMEOUT || u.status == DNS_FAILED);
+	ck_assert_uint_eq(dns_nsent(d), 1);
+	dns_query_release(&q);
+	dns_query_release(&u);
+	dns_ptr_release(&p, 1);
+	dns_free(d);
+	tu_rmtree(dir);
+	free(dir);
+	free(db);
+}
+END_TEST
+
+START_TEST(test_dns_expired_cache_entry_requeried)
+{
+	struct dns_query q = { .type = DNS_TXT, .name = "_dmarc.example.org" };
+	char *dir, *db, sql[256];
+	struct dns *d;
+	sqlite3 *h;
+
+	NEED_DNSMASQ();
+	db = new_db(&dir);
+	d = open_dns(db, resolver, 0, NULL);
+	ck_assert_int_eq(dns_run(d, &q, 1), 0);
+	dns_query_release(&q);
+	dns_free(d);
+	ck_assert_int_eq(sqlite3_open(db, &h), SQLITE_OK);
+	snprintf(sql, sizeof(sql), "UPDATE dns_cache SET fetched_at = %lld",
+	    (long long)time(NULL) - 301);
+	ck_assert_int_eq(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(h);
+	d = open_dns(db, resolver, 0, NULL);
+	ck_assert_int_eq(dns_run(d, &q, 1), 0);
+	ck_assert_int_eq(q.cached, 0);
+	ck_assert_uint_eq(dns_nsent(d), 1);
+	dns_query_release(&q);
+	dns_free(d);
+	tu_rmtree(dir);
+	free(dir);
+	free(db);
+}
+END_TEST
+
+START_TEST(test_dns_no_dns_uses_cache_only)
+{
+	struct dns_query q[2] = {
+		{ .type = DNS_TXT, .name = "_dmarc.example.org" },
+		{ .type = DNS_TXT, .name = "_dmarc.other.example.org" },
+	};
+	struct policy_lookup pl;
+	char *dir, *db, err[256];
+	struct dns *d;
+
+	NEED_DNSMASQ();
+	db = new_db(&dir);
+	d = open_dns(db, NULL, 1, NULL);
+	ck_assert_int_eq(policy_current(d, "example.org", &pl, err,
+	    sizeof(err)), 0);
+	ck_assert_int_eq(pl.status, POLICY_NOT_LOOKED_UP);
+	policy_lookup_release(&pl);
+	dns_free(d);
+	d = open_dns(db, resolver, 0, NULL);
+	ck_assert_int_eq(dns_run(d, q, 1), 0);
+	dns_query_release(&q[0]);
+	ck_assert_int_eq(policy_current(d, "example.org", &pl, err,
+	    sizeof(err)), 0);
+	policy_lookup_release(&pl);
+	dns_free(d);
+	/* offline, even expired entries answer; uncached names do not */
+	d = open_dns(db, NULL, 1, NULL);
+	ck_assert_int_eq(dns_run(d, q, 2), 0);
+	ck_assert_int_eq(q[0].status, DNS_OK);
+	ck_assert_int_eq(q[0].cached, 1);
+	ck_assert_int_eq(q[1].status, DNS_NOT_LOOKED_UP);
+	ck_assert_int_eq(policy_current(d, "Example.org", &pl, err,
+	    sizeof(err)), 0);
+	ck_assert_int_eq(pl.stored, 1);
+	ck_assert_int_eq(pl.status, POLICY_FOUND);
+	ck_assert_str_eq(pl.record_domain, "example.org");
+	ck_assert(has_note(&pl, "p-none"));
+	ck_assert_uint_eq(dns_nsent(d), 0);
+	policy_lookup_release(&pl);
+	dns_query_release(&q[0]);
+	dns_query_release(&q[1]);
+	dns_free(d);
+	tu_rmtree(dir);
+	free(dir);
+	free(db);
+}
+END_TEST
+
+/* runs policy_run into a string (caller frees); *rc its status */
+static char *
+run_policy(const char *db, const char *domain, const char *res, int no_dns,
+    enum policy_format fmt, int *rc)
+{
+	struct policy_opts po;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	memset(&po, 0, sizeof(po));
+	po.domain = domain;
+	po.dns.db_path = db;
+	po.dns.resolver = res;
+	po.dns.no_dns = no_dns;
+	po.dns.timeout_ms = 400;
+	po.dns.tries = 1;
+	po.format = fmt;
+	*rc = policy_run(&po, f);
+	fclose(f);
+	return text;
+}
+
+START_TEST(test_dns_policy_run_history_and_json)
+{
+	char *dir, *db, *out;
+	sqlite3 *h;
+	int rc;
+
+	NEED_DNSMASQ();
+	db = new_db(&dir);
+	/* an earlier, different record for the domain */
+	ck_assert_int_eq(sqlite3_open(db, &h), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(h, "INSERT INTO dmarc_lookup (domain, "
+	    "looked_up_at, status, record_domain, raw_record) VALUES "
+	    "('strict.example.com', 1700000000, 'found', "
+	    "'strict.example.com', 'v=DMARC1; p=none'), "
+	    "('strict.example.com', 1700086400, 'found', "
+	    "'strict.example.com', 'v=DMARC1; p=none')", NULL, NULL, NULL),
+	    SQLITE_OK);
+	sqlite3_close(h);
+	out = run_policy(db, "strict.example.com", resolver, 0, POLICY_JSON,
+	    &rc);
+	ck_assert_int_eq(rc, 0);
+	ck_assert_ptr_nonnull(strstr(out, "\"status\": \"found\", "
+	    "\"record_domain\": \"strict.example.com\", \"record\": "
+	    "\"v=DMARC1; p=reject; rua=mailto:r@example.com\", \"valid\": "
+	    "true, \"applied_policy\": \"reject\""));
+	ck_assert_ptr_nonnull(strstr(out, "\"source\": \"dns\""));
+	ck_assert_ptr_nonnull(strstr(out, "\"history\": [{\"status\": "
+	    "\"found\", \"record_domain\": \"strict.example.com\", \"record\": "
+	    "\"v=DMARC1; p=none\", \"first_seen\": 1700000000, \"last_seen\": "
+	    "1700086400, \"lookups\": 2}, {\"status\": \"found\""));
+	free(out);
+	ck_assert_int_eq(tu_query_int(db, "SELECT count(*) FROM dmarc_lookup "
+	    "WHERE domain = 'strict.example.com' AND p = 'reject'"), 1);
+	/* offline: the stored lookup, shown as such, in text */
+	out = run_policy(db, "strict.example.com", NULL, 1, POLICY_TEXT, &rc);
+	ck_assert_int_eq(rc, 0);
+	ck_assert_ptr_nonnull(strstr(out, "(stored lookup)"));
+	ck_assert_ptr_nonnull(strstr(out, "applies      reject"));
+	ck_assert_ptr_nonnull(strstr(out, "history (oldest first):"));
+	free(out);
+	out = run_policy(db, "nx.example.com", resolver, 0, POLICY_TEXT, &rc);
+	ck_assert_int_eq(rc, 1);
+	ck_assert_ptr_nonnull(strstr(out, "status       none"));
+	free(out);
+	tu_rmtree(dir);
+	free(dir);
+	free(db);
+}
+END_TEST
+
+/*
+ * Resolves through a read-only database: 0 when the lookups work, the
+ * "not cached" note is printed once and nothing is cached; else the
+ * number of the failed step.  No ck_assert: it may run in a child.
+ */
+static int
+readonly_probe(const char *db)
+{
+	struct dns_query q = { .type = DNS_TXT, .name = "_dmarc.example.org" };
+	struct dns_opts o;
+	char *note = NULL, err[256];
+	const char *first;
+	size_t len = 0;
+	FILE *diag = open_memstream(&note, &len);
+	struct dns *d;
+	int rc = 0;
+
+	memset(&o, 0, sizeof(o));
+	o.db_path = db;
+	o.resolver = resolver;
+	o.diag = diag;
+	if ((d = dns_new(&o, err, sizeof(err))) == NULL)
+		return 1;
+	for (int i = 0; i < 2 && rc == 0; i++) {
+		if (dns_run(d, &q, 1) != 0 || q.status != DNS_OK)
+			rc = 2;
+		dns_query_release(&q);
+	}
+	dns_free(d);
+	fclose(diag);
+	if (rc == 0 && (first = strstr(note, "not cached")) == NULL)
+		rc = 3;
+	else if (rc == 0 && strstr(first + 1, "not cached") != NULL)
+		rc = 4;
+	else if (rc == 0 && tu_query_int(db, "SELECT count(*) FROM "
+	    "dns_cache") > 0)
+		rc = 5;
+	free(note);
+	return rc;
+}
+
+START_TEST(test_dns_readonly_database_still_resolves)
+{
+	char *dir, *db;
+	int status = -1;
+	pid_t pid;
+
+	NEED_DNSMASQ();
+	db = new_db(&dir);
+	ck_assert_int_eq(chmod(db, 0444), 0);
+	ck_assert_int_eq(chmod(dir, 0555), 0);
+	if (geteuid() != 0)
+		status = readonly_probe(db);
+	else if ((pid = fork()) == 0) {
+		/* root ignores file modes: probe as nobody */
+		if (setgid(65534) == -1 || setuid(65534) == -1)
+			_exit(100);
+		_exit(readonly_probe(db));
+	} else if (pid > 0 && waitpid(pid, &status, 0) == pid)
+		status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	chmod(dir, 0755);
+	tu_rmtree(dir);
+	free(dir);
+	free(db);
+	if (status == 100) {
+		printf("skipped: %s: cannot drop root\n", __func__);
+		return;
+	}
+	ck_assert_int_eq(status, 0);
+}
+END_TEST
+
+START_TEST(test_dns_render_escapes_hostile_record)
+{
+	struct policy_lookup pl;
+	struct buf b;
+
+	memset(&pl, 0, sizeof(pl));
+	pl.domain = xstrdup("example.org");
+	pl.status = POLICY_FOUND;
+	pl.record_domain = xstrdup("example.org");
+	pl.org_domain = xstrdup("example.org");
+	pl.raw = xstrdup("v=DMARC1; p=none; rua=mailto:\x1b[31m\"x@e.org\n");
+	pl.rcode = 0;
+	dmarcrec_parse(pl.raw, &pl.rec);
+	buf_init(&b, 1 << 20);
+	ck_assert_int_eq(policy_render(&b, POLICY_TEXT, &pl, NULL, 0), 0);
+	ck_assert_ptr_null(strchr(buf_cstr(&b), '\x1b'));
+	ck_assert_ptr_nonnull(strstr(buf_cstr(&b), "\\x1b[31m"));
+	buf_reset(&b);
+	ck_assert_int_eq(policy_render(&b, POLICY_JSON, &pl, NULL, 0), 0);
+	ck_assert_ptr_nonnull(strstr(buf_cstr(&b),
+	    "rua=mailto:\\u001b[31m\\\"x@e.org\\n\""));
+	buf_reset(&b);
+	ck_assert_int_eq(policy_render_json_brief(&b, &pl), 0);
+	ck_assert_int_eq(buf_cstr(&b)[0], '{');
+	ck_assert_int_eq(buf_cstr(&b)[b.len - 1], '}');
+	buf_release(&b);
+	policy_lookup_release(&pl);
+}
+END_TEST
+
+START_TEST(test_dns_reverse_names_and_resolver_syntax)
+{
+	char out[80], err[256];
+	struct dns_opts o;
+	struct dns *d;
+
+	ck_assert_int_eq(dns_reverse_name("192.0.2.1", out, sizeof(out)), 0);
+	ck_assert_str_eq(out, "1.2.0.192.in-addr.arpa");
+	ck_assert_int_eq(dns_reverse_name("2001:db8::1", out, sizeof(out)), 0);
+	ck_assert_str_eq(out, "1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0."
+	    "0.8.b.d.0.1.0.0.2.ip6.arpa");
+	ck_assert_int_eq(dns_reverse_name("x", out, sizeof(out)), -1);
+	memset(&o, 0, sizeof(o));
+	static const char *const bad[] = { "localhost", "1.2.3.4:0",
+	    "1.2.3.4:99999", "[::1", "1.2.3.4:53x" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		o.resolver = bad[i];
+		ck_assert_ptr_null(dns_new(&o, err, sizeof(err)));
+		ck_assert_ptr_nonnull(strstr(err, "invalid resolver"));
+	}
+	static const char *const good[] = { "127.0.0.1", "127.0.0.1:5353",
+	    "[::1]:53", "::1", "[::1]" };
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		o.resolver = good[i];
+		d = dns_new(&o, err, sizeof(err));
+		ck_assert_msg(d != NULL, "%s: %s", good[i], err);
+		dns_free(d);
+	}
+}
+END_TEST
+
+Suite *
+dns_suite(void)
+{
+	Suite *s = suite_create("dns");
+	TCase *tc = tcase_create("dnsmasq");
+	TCase *off = tcase_create("offline");
+
+	tcase_add_unchecked_fixture(tc, dm_start, dm_stop);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_dns_txt_answer_with_ttl);
+	tcase_add_test(tc, test_dns_tree_walk_finds_org_record);
+	tcase_add_test(tc, test_dns_several_records_discarded);
+	tcase_add_test(tc, test_dns_broken_record_reported);
+	tcase_add_test(tc, test_dns_nxdomain_walk_finds_none);
+	tcase_add_test(tc, test_dns_psd_record_sets_org_domain);
+	tcase_add_test(tc, test_dns_ptr_found_missing_and_invalid);
+	tcase_add_test(tc, test_dns_cache_answers_without_server);
+	tcase_add_test(tc, test_dns_expired_cache_entry_requeried);
+	tcase_add_test(tc, test_dns_no_dns_uses_cache_only);
+	tcase_add_test(tc, test_dns_policy_run_history_and_json);
+	tcase_add_test(tc, test_dns_readonly_database_still_resolves);
+	suite_add_tcase(s, tc);
+	tcase_add_test(off, test_dns_render_escapes_hostile_record);
+	tcase_add_test(off, test_dns_reverse_names_and_resolver_syntax);
+	suite_add_tcase(s, off);
+	return s;
+}
