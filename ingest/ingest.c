@@ -20,6 +20,7 @@
 #include "hash.h"
 #include "ingest.h"
 #include "limits.h"
+#include "mail.h"
 #include "parse.h"
 #include "unpack.h"
 #include "utf8.h"
@@ -325,10 +326,13 @@ settle(struct ingest *ing, const struct input_result *res)
 	return OUTCOME_DUPLICATE;
 }
 
-/* unpacks, parses and stores an input whose ledger row is input_id */
+/*
+ * Unpacks, parses and stores an input whose ledger row is input_id; *ocp
+ * (may be NULL) gets its outcome.
+ */
 static int
 process_input(struct ingest *ing, int64_t input_id, int fd,
-    const char *source)
+    const char *source, enum outcome *ocp)
 {
 	struct input_run *run = xcalloc(1, sizeof(*run));
 	struct input_result *res = &run->res;
@@ -363,6 +367,8 @@ process_input(struct ingest *ing, int64_t input_id, int fd,
 	}
 	say(ing, source, oc, oc == OUTCOME_REJECTED ? res->reason : NULL,
 	    oc == OUTCOME_REJECTED);
+	if (ocp != NULL)
+		*ocp = oc;
 	rc = 0;
 out:
 	free(run);
@@ -391,8 +397,17 @@ hash_fd(int fd, uint8_t sha[HASH_LEN])
 	return 0;
 }
 
-int
-ingest_fd(struct ingest *ing, int fd, const char *source)
+/* how one offer of an input ended */
+struct input_done {
+	int64_t		 id;		/* ledger row; 0: none (too large) */
+	enum outcome	 outcome;	/* of this offer */
+	enum outcome	 earlier;	/* known input: its recorded outcome */
+	int		 known;		/* it was settled before this offer */
+};
+
+static int
+ingest_input(struct ingest *ing, int fd, const char *source,
+    struct input_done *done)
 {
 	struct stat sb;
 	struct input_info info;
@@ -400,6 +415,8 @@ ingest_fd(struct ingest *ing, int fd, const char *source)
 	int64_t id;
 	int known;
 
+	memset(done, 0, sizeof(*done));
+	done->outcome = OUTCOME_REJECTED;
 	ing->stats.inputs++;
 	if (fstat(fd, &sb) == -1)
 		return fail(ing, source, strerror(errno));
@@ -423,6 +440,10 @@ ingest_fd(struct ingest *ing, int fd, const char *source)
 		    info.outcome == OUTCOME_REJECTED ? "already ingested "
 		    "(rejected earlier; see --reprocess)" : "already ingested",
 		    0);
+		done->id = info.id;
+		done->outcome = OUTCOME_DUPLICATE;
+		done->earlier = info.outcome;
+		done->known = 1;
 		return 0;
 	}
 	if (known) {
@@ -432,7 +453,25 @@ ingest_fd(struct ingest *ing, int fd, const char *source)
 			return fail(ing, source, store_errmsg(ing->store));
 	} else if ((id = store_input_add(ing->store, sha, source, fd)) == -1)
 		return fail(ing, source, store_errmsg(ing->store));
-	return process_input(ing, id, fd, source);
+	done->id = id;
+	return process_input(ing, id, fd, source, &done->outcome);
+}
+
+int
+ingest_fd(struct ingest *ing, int fd, const char *source)
+{
+	struct input_done done;
+	uint8_t head[64];
+	ssize_t n;
+
+	/* an e-mail message takes the mail path */
+	if ((n = pread(fd, head, sizeof(head), 0)) > 0 &&
+	    mail_sniff(head, (size_t)n)) {
+		enum outcome oc;
+
+		return ingest_message(ing, fd, source, &oc);
+	}
+	return ingest_input(ing, fd, source, &done);
 }
 
 int
@@ -455,14 +494,271 @@ reprocess_one(void *arg, int64_t input_id, const char *source, int fd)
 {
 	struct ingest *ing = arg;
 
+	uint8_t head[64];
+	enum outcome oc;
+	ssize_t n;
+
 	ing->stats.inputs++;
 	if (store_input_clear(ing->store, input_id) == -1)
 		return fail(ing, source, store_errmsg(ing->store));
-	return process_input(ing, input_id, fd, source);
+	/* a message kept by a version that could not read mail */
+	if ((n = pread(fd, head, sizeof(head), 0)) > 0 &&
+	    mail_sniff(head, (size_t)n)) {
+		if (ingest_message(ing, fd, source, &oc) == -1)
+			return -1;
+		return store_input_finish(ing->store, input_id,
+		    OUTCOME_NOT_REPORT, "an e-mail message: ingested as "
+		    "a message (see v_messages)", 0, 0, NULL) == -1 ?
+		    fail(ing, source, store_errmsg(ing->store)) : 0;
+	}
+	return process_input(ing, input_id, fd, source, NULL);
 }
 
 int
 ingest_reprocess(struct ingest *ing, int all)
 {
 	return store_foreach_input(ing->store, all, reprocess_one, ing);
+}
+
+/*
+ * E-mail messages.  The message's ledger row is written (pending) before
+ * its first part and settled after its last; each report part goes
+ * through ingest_input like a file and is linked to the message.  A run
+ * killed in between leaves the message pending: the next run redoes it,
+ * its settled parts are then known inputs and count as they counted.
+ */
+
+/* what the parts of one message came to */
+struct message_run {
+	struct ingest	*ing;
+	int64_t		 id;		/* message row */
+	const char	*source;
+	size_t		 stored, duplicates, rejected;
+	char		 reason[DIAG_ERROR_LEN + 256]; /* first rejection */
+	int		 system_error;
+};
+
+static void
+message_reject(struct message_run *mr, const char *where, const char *why)
+{
+	mr->rejected++;
+	if (mr->reason[0] == '\0')
+		snprintf(mr->reason, sizeof(mr->reason), "%s: %s", where, why);
+}
+
+/* mail_walk callback: one report part becomes one input */
+static int
+on_part(void *arg, const struct mail_part *p)
+{
+	struct message_run *mr = arg;
+	struct ingest *ing = mr->ing;
+	struct input_done done;
+	char source[1024];
+	int linked = 0;
+
+	snprintf(source, sizeof(source), "%s %s", mr->source, p->where);
+	if (ingest_input(ing, p->fd, source, &done) == -1)
+		goto fail;
+	if (done.id == 0) {
+		message_reject(mr, p->where, "larger than MAX_INPUT_BYTES");
+		return 0;
+	}
+	if (done.known && (linked = store_message_linked(ing->store, mr->id,
+	    done.id)) == -1)
+		goto fail;
+	if (store_message_link(ing->store, mr->id, done.id, p->where) == -1)
+		goto fail;
+	if (done.known)
+		done.outcome = done.earlier == OUTCOME_REJECTED ?
+		    OUTCOME_REJECTED : linked ? done.earlier :
+		    OUTCOME_DUPLICATE;
+	if (done.outcome == OUTCOME_REJECTED)
+		message_reject(mr, p->where, "report rejected (see "
+		    "v_ingest)");
+	else if (done.outcome == OUTCOME_STORED)
+		mr->stored++;
+	else
+		mr->duplicates++;
+	return 0;
+fail:
+	mr->system_error = 1;
+	return -1;
+}
+
+/* counts and reports a settled message */
+static void
+message_said(struct ingest *ing, const char *source, enum outcome oc,
+    const char *reason, int level)
+{
+	switch (oc) {
+	case OUTCOME_STORED:
+		ing->stats.mail_stored++;
+		break;
+	case OUTCOME_REJECTED:
+		ing->stats.mail_rejected++;
+		break;
+	case OUTCOME_NOT_REPORT:
+		ing->stats.mail_not_report++;
+		break;
+	default:
+		ing->stats.mail_duplicates++;
+		break;
+	}
+	say(ing, source, oc, reason, level);
+}
+
+static int
+message_fail(struct ingest *ing, const char *source, const char *why)
+{
+	ing->stats.mail_failed++;
+	say(ing, source, OUTCOME_PENDING, why, 2);
+	return -1;
+}
+
+/* the outcome of a walked message, with its reason */
+static enum outcome
+message_outcome(const struct message_run *mr, const struct mail_result *r,
+    const char **reason)
+{
+	*reason = NULL;
+	if (r->n_skipped > 0) {
+		*reason = "more report parts than MAX_MAIL_REPORTS (16); "
+		    "the rest were not read";
+		return OUTCOME_REJECTED;
+	}
+	if (mr->rejected > 0) {
+		*reason = mr->reason;
+		return OUTCOME_REJECTED;
+	}
+	if (mr->stored > 0)
+		return OUTCOME_STORED;
+	if (r->n_candidates > 0)
+		return OUTCOME_DUPLICATE;
+	*reason = r->too_deep ? "MIME nesting deeper than MAX_MIME_DEPTH "
+	    "(32); the deeper parts were not read" : r->what;
+	return r->too_deep ? OUTCOME_REJECTED : OUTCOME_NOT_REPORT;
+}
+
+/* parses and walks a message whose ledger row is mr->id */
+static int
+message_process(struct message_run *mr, struct mail *m, enum outcome *oc)
+{
+	struct ingest *ing = mr->ing;
+	struct mail_result res;
+	const char *reason;
+	char err[512];
+
+	if (mail_walk(m, on_part, mr, &res, err, sizeof(err)) == -1)
+		return message_fail(ing, mr->source, mr->system_error ?
+		    "a report part could not be stored; the message is left "
+		    "for the next run" : err);
+	*oc = message_outcome(mr, &res, &reason);
+	if (store_message_finish(ing->store, mr->id, *oc, reason,
+	    res.n_candidates) == -1)
+		return message_fail(ing, mr->source,
+		    store_errmsg(ing->store));
+	message_said(ing, mr->source, *oc, reason, (*oc == OUTCOME_REJECTED &&
+	    mr->rejected == 0) ? 1 : 0);
+	return 0;
+}
+
+/* a message refused before parsing: settled as rejected, bytes not kept */
+static int
+message_refuse(struct ingest *ing, const uint8_t sha[HASH_LEN],
+    const char *source, int64_t size, const char *why, enum outcome *oc)
+{
+	int64_t id = store_message_add(ing->store, sha, source, size, NULL);
+
+	if (id == -1 || store_message_finish(ing->store, id,
+	    OUTCOME_REJECTED, why, 0) == -1)
+		return message_fail(ing, source, store_errmsg(ing->store));
+	*oc = OUTCOME_REJECTED;
+	message_said(ing, source, *oc, why, 1);
+	return 0;
+}
+
+/* a message settled in an earlier run: what its caller should do now */
+static int
+message_again(struct ingest *ing, const struct message_info *info,
+    const char *source, enum outcome *oc)
+{
+	if (store_message_seen(ing->store, info->id) == -1)
+		return message_fail(ing, source, store_errmsg(ing->store));
+	*oc = info->outcome == OUTCOME_STORED ? OUTCOME_DUPLICATE :
+	    info->outcome;
+	ing->stats.mail_duplicates++;
+	say(ing, source, OUTCOME_DUPLICATE, "message already ingested", 0);
+	return 0;
+}
+
+int
+ingest_message(struct ingest *ing, int fd, const char *source,
+    enum outcome *oc)
+{
+	struct message_run mr;
+	struct message_info info;
+	struct message_head head;
+	const struct mail_meta *meta;
+	struct stat sb;
+	struct mail *m = NULL;
+	uint8_t sha[HASH_LEN];
+	size_t n_types;
+	char err[256];
+	int known, rc = -1;
+
+	*oc = OUTCOME_PENDING;
+	ing->stats.mails++;
+	mail_init();
+	if (fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode))
+		return message_fail(ing, source, "not a regular file");
+	if ((uintmax_t)sb.st_size > MAX_MESSAGE_BYTES) {
+		*oc = OUTCOME_REJECTED;
+		message_said(ing, source, *oc, "message is larger than the "
+		    "384 MiB limit (MAX_MESSAGE_BYTES); not read", 1);
+		return 0;
+	}
+	if (mail_digest(fd, sha, &n_types) == -1)
+		return message_fail(ing, source, strerror(errno));
+	if ((known = store_message_lookup(ing->store, sha, &info)) == -1)
+		return message_fail(ing, source, store_errmsg(ing->store));
+	if (known && info.outcome != OUTCOME_PENDING)
+		return message_again(ing, &info, source, oc);
+	if (!known && n_types > MAX_MIME_PARTS)
+		return message_refuse(ing, sha, source, sb.st_size, "more "
+		    "MIME parts than MAX_MIME_PARTS (256); not parsed", oc);
+	if ((m = mail_open(fd, err, sizeof(err))) == NULL) {
+		if (!known)
+			return message_refuse(ing, sha, source, sb.st_size,
+			    err, oc);
+		info.id = 0;
+	}
+	memset(&mr, 0, sizeof(mr));
+	mr.ing = ing;
+	mr.source = source;
+	if (known)
+		mr.id = info.id;	/* killed on it before: redo */
+	else {
+		meta = mail_meta(m);
+		head.message_id = meta->message_id;
+		head.from = meta->from;
+		head.subject = meta->subject;
+		head.date = meta->date;
+		head.has_date = meta->has_date;
+		if ((mr.id = store_message_add(ing->store, sha, source,
+		    sb.st_size, &head)) == -1) {
+			message_fail(ing, source, store_errmsg(ing->store));
+			goto out;
+		}
+	}
+	if (m == NULL) {
+		rc = store_message_finish(ing->store, mr.id, OUTCOME_REJECTED,
+		    err, 0) == -1 ? message_fail(ing, source,
+		    store_errmsg(ing->store)) : 0;
+		*oc = OUTCOME_REJECTED;
+		goto out;
+	}
+	rc = message_process(&mr, m, oc);
+out:
+	mail_free(m);
+	return rc;
 }

@@ -26,6 +26,12 @@ struct ingest_stats {
 	size_t		 conflicts;	/* same key, other content: flagged */
 	uint64_t	 records;	/* records newly stored */
 	uint64_t	 messages;	/* messages in those records */
+	size_t		 mails;		/* e-mail messages looked at */
+	size_t		 mail_stored;	/* ... with a new report */
+	size_t		 mail_duplicates; /* ... seen before or nothing new */
+	size_t		 mail_rejected;	/* ... with a report rejected */
+	size_t		 mail_not_report; /* ... holding no aggregate report */
+	size_t		 mail_failed;	/* ... not settled: system error */
 	struct diag	 warnings;	/* quirks tolerated, by name */
 };
 
@@ -55,6 +61,21 @@ void	ingest_init(struct ingest *, struct store *);
 int	ingest_fd(struct ingest *, int fd, const char *source);
 /* ingests the file at path; as ingest_fd, plus open/stat errors */
 int	ingest_file(struct ingest *, const char *path);
+/*
+ * Ingests one e-mail message readable from fd (a seekable regular file at
+ * any offset; read from 0).  Every aggregate report inside is stored as an
+ * input of its own, linked to the message in the mail ledger.  source
+ * names it for the ledger and messages ("maildir:cur/123:2,S",
+ * "imap://host/INBOX;UID=5", a path, "-").  Returns 0 when the message is
+ * settled and *outcome says how: OUTCOME_STORED or OUTCOME_DUPLICATE (its
+ * reports are committed: the caller may mark it processed),
+ * OUTCOME_REJECTED (some report rejected; its bytes are kept for
+ * --reprocess), OUTCOME_NOT_REPORT (no aggregate report: what it was is
+ * the ledger's reason).  Returns -1 on a system error (database): the
+ * caller must not mark the message.
+ */
+int	ingest_message(struct ingest *, int fd, const char *source,
+	    enum outcome *outcome);
 /*
  * Re-parses the kept bytes of every rejected input (all == 0) or every
  * input (all != 0) after its earlier reports are removed.  Returns 0, or

@@ -5,6 +5,7 @@
  * an exit status that says the worst thing that happened.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,10 +18,17 @@
 #include "escape.h"
 #include "ingest.h"
 #include "limits.h"
+#include "mail.h"
+#include "maildir.h"
+#include "mbox.h"
 #include "source.h"
+#include "xalloc.h"
 
 #define EXIT_REJECTED	1	/* some input was rejected */
 #define EXIT_TROUBLE	2	/* usage or system error */
+/* --mail: the MTA's sysexits.h convention */
+#define EXIT_DATAERR	65	/* message too large: the MTA bounces it */
+#define EXIT_TEMPFAIL	75	/* database unavailable: the MTA retries */
 
 static const char *progname = "dmarc-ingest";
 
@@ -31,6 +39,12 @@ struct options {
 	int		 json;		/* --json summary on stdout */
 	int		 reprocess;	/* 0, 1 = rejected, 2 = all */
 	int		 progress;	/* progress line on stderr */
+	const char	*mail;		/* --mail: one message, '-' is stdin */
+	const char	**mboxes;	/* --mbox FILE, n_mboxes of them */
+	size_t		 n_mboxes;
+	const char	**maildirs;	/* --maildir DIR */
+	size_t		 n_maildirs;
+	struct maildir_opts maildir;	/* --move-to, --failed-to */
 };
 
 /* run state shared with the callbacks */
@@ -40,6 +54,8 @@ struct cli {
 	size_t		 done, total;	/* inputs, for the progress line */
 	struct timespec	 last;		/* last progress update */
 	int		 progress_shown;
+	int		 tempfail;	/* --mail: the message is not settled */
+	int		 too_big;	/* --mail: the message is too large */
 };
 
 static void
@@ -47,10 +63,20 @@ usage(FILE *f)
 {
 	fprintf(f,
 "usage: %s [options] PATH...\n"
+"       %s [options] --mail FILE|-\n"
+"       %s [options] [--mbox FILE] [--maildir DIR] [PATH...]\n"
 "       %s [options] --reprocess[=all]\n"
-"Store DMARC aggregate reports (XML, gzip or zip files, or directories of\n"
-"them; '-' reads one report from standard input) in an SQLite database.\n"
+"Store DMARC aggregate reports (XML, gzip or zip files, e-mail messages,\n"
+"or directories of them; '-' reads standard input) in an SQLite database.\n"
 "\n"
+"  --mail FILE|-      one e-mail message (from an MTA pipe); exit status\n"
+"                     75 asks the MTA to retry, 0 means it is settled\n"
+"  --mbox FILE        every message of an mbox file (mboxo or mboxrd)\n"
+"  --maildir DIR      every message in DIR/new and DIR/cur; each is marked\n"
+"                     seen (flag S) once its reports are committed\n"
+"  --move-to DIR      move settled Maildir messages to Maildir DIR\n"
+"  --failed-to DIR    move Maildir messages with a rejected report to\n"
+"                     Maildir DIR (default: flag them F and S)\n"
 "  --db PATH          database (default $DMARC_DB, else\n"
 "                     $XDG_DATA_HOME/dmarc-rua/dmarc.db)\n"
 "  --reprocess[=all]  parse the kept bytes of rejected inputs (or of all\n"
@@ -63,7 +89,9 @@ usage(FILE *f)
 "\n"
 "Exit status: 0 all inputs stored or known, 1 some input rejected (the\n"
 "others were still processed), 2 usage or system error.\n"
-"See dmarc-ingest(1).\n", progname, progname);
+"With --mail: 0 the message is settled (stored, known, not a report, or\n"
+"rejected and kept), 65 it is too large, 75 try again later.\n"
+"See dmarc-ingest(1).\n", progname, progname, progname, progname);
 }
 
 static void
@@ -87,7 +115,11 @@ progress(struct cli *c)
 	    now.tv_nsec - c->last.tv_nsec < 100000000L)
 		return;
 	c->last = now;
-	fprintf(stderr, "\r%s: %zu/%zu inputs", progname, c->done, c->total);
+	if (c->total > 0)
+		fprintf(stderr, "\r%s: %zu/%zu inputs", progname, c->done,
+		    c->total);
+	else
+		fprintf(stderr, "\r%s: %zu done", progname, c->done);
 	c->progress_shown = 1;
 }
 
@@ -152,6 +184,14 @@ summary_line(const struct ingest_stats *s)
 	    (unsigned long long)s->records, (unsigned long long)s->messages);
 	if (s->conflicts > 0)
 		fprintf(stderr, "; %zu conflicting", s->conflicts);
+	if (s->mails > 0) {
+		fprintf(stderr, "; %zu mail message%s: %zu stored, "
+		    "%zu duplicate, %zu rejected, %zu not a report",
+		    s->mails, s->mails == 1 ? "" : "s", s->mail_stored,
+		    s->mail_duplicates, s->mail_rejected, s->mail_not_report);
+		if (s->mail_failed > 0)
+			fprintf(stderr, ", %zu failed", s->mail_failed);
+	}
 	fprintf(stderr, "; %lu warning%s\n", diag_nwarnings(&s->warnings),
 	    diag_nwarnings(&s->warnings) == 1 ? "" : "s");
 }
@@ -167,10 +207,15 @@ summary_json(const struct ingest_stats *s, const char *db)
 	printf("{\"database\":\"%s\",\"inputs\":%zu,\"stored\":%zu,"
 	    "\"duplicates\":%zu,\"rejected\":%zu,\"failed\":%zu,"
 	    "\"reports\":%zu,\"report_duplicates\":%zu,\"conflicts\":%zu,"
-	    "\"records\":%llu,\"messages\":%llu,\"warnings\":{",
+	    "\"records\":%llu,\"messages\":%llu,\"mail_messages\":%zu,"
+	    "\"mail_stored\":%zu,\"mail_duplicates\":%zu,"
+	    "\"mail_rejected\":%zu,\"not_report\":%zu,\"mail_failed\":%zu,"
+	    "\"warnings\":{",
 	    buf_cstr(&b), s->inputs, s->stored, s->duplicates, s->rejected,
 	    s->failed, s->reports, s->report_duplicates, s->conflicts,
-	    (unsigned long long)s->records, (unsigned long long)s->messages);
+	    (unsigned long long)s->records, (unsigned long long)s->messages,
+	    s->mails, s->mail_stored, s->mail_duplicates, s->mail_rejected,
+	    s->mail_not_report, s->mail_failed);
 	for (int i = 0; i < DIAG__COUNT; i++) {
 		if (s->warnings.count[i] == 0)
 			continue;
@@ -180,6 +225,15 @@ summary_json(const struct ingest_stats *s, const char *db)
 	}
 	printf("}}\n");
 	buf_release(&b);
+}
+
+/* frees what parse_options allocated; the strings are argv's */
+static void
+options_release(struct options *o)
+{
+	free(o->mboxes);
+	free(o->maildirs);
+	o->mboxes = o->maildirs = NULL;
 }
 
 static int
@@ -193,11 +247,19 @@ parse_options(int argc, char *argv[], struct options *o)
 		{ "no-progress", no_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
+		{ "mail", required_argument, NULL, 'm' },
+		{ "mbox", required_argument, NULL, 'b' },
+		{ "maildir", required_argument, NULL, 'M' },
+		{ "move-to", required_argument, NULL, 't' },
+		{ "failed-to", required_argument, NULL, 'f' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int ch;
 
 	memset(o, 0, sizeof(*o));
+	/* each list holds at most every argument */
+	o->mboxes = xcalloc((size_t)argc, sizeof(*o->mboxes));
+	o->maildirs = xcalloc((size_t)argc, sizeof(*o->maildirs));
 	o->progress = isatty(STDERR_FILENO);
 	while ((ch = getopt_long(argc, argv, "vhV", longopts, NULL)) != -1) {
 		switch (ch) {
@@ -225,11 +287,28 @@ parse_options(int argc, char *argv[], struct options *o)
 		case 'P':
 			o->progress = 0;
 			break;
+		case 'm':
+			o->mail = optarg;
+			break;
+		case 'b':
+			o->mboxes[o->n_mboxes++] = optarg;
+			break;
+		case 'M':
+			o->maildirs[o->n_maildirs++] = optarg;
+			break;
+		case 't':
+			o->maildir.move_to = optarg;
+			break;
+		case 'f':
+			o->maildir.failed_to = optarg;
+			break;
 		case 'h':
 			usage(stdout);
+			options_release(o);
 			exit(0);
 		case 'V':
 			printf("dmarc-ingest %s\n", DMARC_VERSION);
+			options_release(o);
 			exit(0);
 		default:
 			usage(stderr);
@@ -245,13 +324,14 @@ parse_options(int argc, char *argv[], struct options *o)
 static void
 ingest_stdin(struct cli *c, struct ingest *ing)
 {
-	int fd = source_spool(STDIN_FILENO, MAX_INPUT_BYTES);
+	/* a report or a message: the pipeline applies each one's limit */
+	int fd = source_spool(STDIN_FILENO, MAX_MESSAGE_BYTES);
 
 	if (fd == -1) {
 		ing->stats.inputs++;
 		ing->stats.failed++;
 		on_source_error(c, "-", errno == EFBIG ? "input is larger "
-		    "than the 256 MiB limit (MAX_INPUT_BYTES)" :
+		    "than the 384 MiB limit (MAX_MESSAGE_BYTES)" :
 		    strerror(errno));
 		return;
 	}
@@ -281,6 +361,109 @@ run_paths(struct cli *c, struct ingest *ing, int argc, char *argv[])
 	pathlist_release(&l);
 }
 
+/* --mail: one message, settled or not, for the MTA's exit status */
+static void
+run_mail(struct cli *c, struct ingest *ing)
+{
+	const char *arg = c->opt.mail;
+	enum outcome oc;
+	int fd;
+
+	if (strcmp(arg, "-") == 0)
+		fd = source_spool(STDIN_FILENO, MAX_MESSAGE_BYTES);
+	else
+		fd = open(arg, O_RDONLY | O_CLOEXEC);
+	if (fd == -1) {
+		ing->stats.mails++;
+		ing->stats.mail_failed++;
+		if (errno == EFBIG)
+			c->too_big = 1;
+		else
+			c->tempfail = 1;
+		on_source_error(c, arg, errno == EFBIG ? "message is larger "
+		    "than the 384 MiB limit (MAX_MESSAGE_BYTES)" :
+		    strerror(errno));
+		return;
+	}
+	if (ingest_message(ing, fd, arg, &oc) == -1)
+		c->tempfail = 1;
+	close(fd);
+}
+
+/* mbox_read callback */
+static int
+on_mbox_message(void *arg, int fd, const char *source)
+{
+	struct ingest *ing = arg;
+	enum outcome oc;
+
+	if (fd == -1) {
+		ing->stats.mails++;
+		ing->stats.mail_rejected++;
+		if (ing->report != NULL)
+			ing->report(ing->report_arg, source, OUTCOME_REJECTED,
+			    "message is larger than the 384 MiB limit "
+			    "(MAX_MESSAGE_BYTES); not read", 1);
+		return 0;
+	}
+	return ingest_message(ing, fd, source, &oc);
+}
+
+/* --mbox and --maildir sources; 0, or -1 when the database failed */
+static void
+run_mailboxes(struct cli *c, struct ingest *ing)
+{
+	const struct options *o = &c->opt;
+	char err[512];
+
+	for (size_t i = 0; i < o->n_mboxes; i++)
+		if (mbox_read(o->mboxes[i], on_mbox_message, ing, err,
+		    sizeof(err)) == -1)
+			on_source_error(c, o->mboxes[i], err);
+	for (size_t i = 0; i < o->n_maildirs; i++)
+		if (maildir_run(ing, o->maildirs[i], &o->maildir,
+		    on_source_error, c) == -1)
+			c->trouble = 1;
+	progress_clear(c);
+}
+
+/* the exit status: the worst thing that happened */
+static int
+exit_status(const struct cli *c, const struct ingest_stats *s)
+{
+	if (c->opt.mail != NULL)
+		return c->tempfail ? EXIT_TEMPFAIL : c->too_big ?
+		    EXIT_DATAERR : EXIT_SUCCESS;
+	if (c->trouble || s->failed > 0 || s->mail_failed > 0)
+		return EXIT_TROUBLE;
+	return s->rejected > 0 || s->mail_rejected > 0 ? EXIT_REJECTED :
+	    EXIT_SUCCESS;
+}
+
+/* the sources named: 0, or -1 after a usage message */
+static int
+check_sources(const struct options *o, int argc)
+{
+	int mailboxes = o->n_mboxes + o->n_maildirs > 0;
+	const char *why = NULL;
+
+	if (o->reprocess && (argc > 0 || mailboxes || o->mail != NULL))
+		why = "--reprocess takes no other input";
+	else if (o->mail != NULL && (argc > 0 || mailboxes))
+		why = "--mail takes one message and no other input";
+	else if (!o->reprocess && o->mail == NULL && !mailboxes && argc == 0)
+		why = "no input: name files or directories, or '-' for "
+		    "standard input";
+	else if ((o->maildir.move_to != NULL ||
+	    o->maildir.failed_to != NULL) && o->n_maildirs == 0)
+		why = "--move-to and --failed-to need --maildir";
+	if (why == NULL)
+		return 0;
+	fprintf(stderr, "%s: %s\n", progname, why);
+	usage(stderr);
+	return -1;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -291,27 +474,26 @@ main(int argc, char *argv[])
 	const struct ingest_stats *s = &ing.stats;
 
 	memset(&c, 0, sizeof(c));
-	if (parse_options(argc, argv, &c.opt) == -1)
-		return EXIT_TROUBLE;
-	argc -= optind;
-	argv += optind;
-	if ((argc == 0) == (c.opt.reprocess == 0)) {
-		fprintf(stderr, "%s: %s\n", progname, argc == 0 ?
-		    "no input: name files or directories, or '-' for "
-		    "standard input" : "--reprocess takes no PATH");
-		usage(stderr);
+	if (parse_options(argc, argv, &c.opt) == -1 ||
+	    check_sources(&c.opt, argc - optind) == -1) {
+		options_release(&c.opt);
 		return EXIT_TROUBLE;
 	}
+	argc -= optind;
+	argv += optind;
+	mail_init();
 	dbpath = c.opt.db != NULL ? strdup(c.opt.db) : db_default_path();
 	if (dbpath == NULL) {
 		fprintf(stderr, "%s: no database: set --db, $DMARC_DB or "
 		    "$HOME\n", progname);
-		return EXIT_TROUBLE;
+		options_release(&c.opt);
+		return c.opt.mail != NULL ? EXIT_TEMPFAIL : EXIT_TROUBLE;
 	}
 	if ((st = store_open(dbpath, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "%s: %s: error: %s\n", progname, dbpath, err);
 		free(dbpath);
-		return EXIT_TROUBLE;
+		options_release(&c.opt);
+		return c.opt.mail != NULL ? EXIT_TEMPFAIL : EXIT_TROUBLE;
 	}
 	ingest_init(&ing, st);
 	ing.report = on_outcome;
@@ -322,15 +504,20 @@ main(int argc, char *argv[])
 			fprintf(stderr, "%s: %s: error: %s\n", progname,
 			    dbpath, store_errmsg(st));
 		}
-	} else
-		run_paths(&c, &ing, argc, argv);
+	} else if (c.opt.mail != NULL)
+		run_mail(&c, &ing);
+	else {
+		run_mailboxes(&c, &ing);
+		if (argc > 0)
+			run_paths(&c, &ing, argc, argv);
+	}
 	store_close(st);
 	if (c.opt.json)
 		summary_json(s, dbpath);
-	if (c.opt.verbose || s->rejected > 0 || s->failed > 0 || c.trouble)
+	if (c.opt.verbose || s->rejected > 0 || s->failed > 0 ||
+	    s->mail_rejected > 0 || s->mail_failed > 0 || c.trouble)
 		summary_line(s);
 	free(dbpath);
-	if (c.trouble || s->failed > 0)
-		return EXIT_TROUBLE;
-	return s->rejected > 0 ? EXIT_REJECTED : EXIT_SUCCESS;
+	options_release(&c.opt);
+	return exit_status(&c, s);
 }

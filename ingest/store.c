@@ -53,6 +53,12 @@ enum st {
 	ST_REASON_ADD,
 	ST_DKIM_ADD,
 	ST_SPF_ADD,
+	ST_MSG_LOOKUP,
+	ST_MSG_ADD,
+	ST_MSG_SEEN,
+	ST_MSG_LINK,
+	ST_MSG_LINKED,
+	ST_MSG_FINISH,
 	ST__COUNT
 };
 
@@ -119,6 +125,18 @@ static const char *const sql[ST__COUNT] = {
 	[ST_SPF_ADD] = "INSERT INTO record_spf (record_id, seq, domain, "
 	    "scope, scope_raw, result, result_raw, human_result) "
 	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+	[ST_MSG_LOOKUP] = "SELECT id, outcome FROM message WHERE sha256 = ?",
+	[ST_MSG_ADD] = "INSERT INTO message (sha256, message_id, from_addr, "
+	    "subject, date_utc, source, size, first_seen, last_seen) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	[ST_MSG_SEEN] = "UPDATE message SET last_seen = ?, "
+	    "seen_count = seen_count + 1 WHERE id = ?",
+	[ST_MSG_LINK] = "INSERT OR IGNORE INTO message_input (message_id, "
+	    "input_id, location) VALUES (?, ?, ?)",
+	[ST_MSG_LINKED] = "SELECT 1 FROM message_input WHERE message_id = ? "
+	    "AND input_id = ?",
+	[ST_MSG_FINISH] = "UPDATE message SET outcome = ?, reason = ?, "
+	    "n_reports = ? WHERE id = ?",
 };
 
 struct store {
@@ -1080,4 +1098,144 @@ store_input_clear(struct store *s, int64_t input_id)
 		return -1;
 	}
 	return commit(s, what);
+}
+
+/*
+ * The mail ledger.  Each call is one statement in autocommit mode, so
+ * each is its own transaction and durable when it returns.
+ */
+
+int
+store_message_lookup(struct store *s, const uint8_t sha[HASH_LEN],
+    struct message_info *info)
+{
+	char hex[HASH_HEX_LEN];
+	struct binder b;
+	sqlite3_stmt *st;
+	int rc = -1, step;
+
+	assert(s->report == 0);
+	hash_hex(sha, hex);
+	st = bind_start(&b, s, ST_MSG_LOOKUP);
+	bind_text(&b, hex);
+	if (b.rc != SQLITE_OK || ((step = sqlite3_step(st)) != SQLITE_ROW &&
+	    step != SQLITE_DONE)) {
+		seterr(s, "cannot look up message");
+		goto out;
+	}
+	if (step == SQLITE_DONE) {
+		rc = 0;
+		goto out;
+	}
+	info->id = sqlite3_column_int64(st, 0);
+	if (outcome_parse((const char *)sqlite3_column_text(st, 1),
+	    &info->outcome) == -1) {
+		snprintf(s->err, sizeof(s->err), "message %lld has an "
+		    "unknown outcome", (long long)info->id);
+		goto out;
+	}
+	rc = 1;
+out:
+	sqlite3_reset(st);
+	return rc;
+}
+
+int64_t
+store_message_add(struct store *s, const uint8_t sha[HASH_LEN],
+    const char *source, int64_t size, const struct message_head *h)
+{
+	char hex[HASH_HEX_LEN];
+	struct binder b;
+
+	assert(s->report == 0);
+	hash_hex(sha, hex);
+	bind_start(&b, s, ST_MSG_ADD);
+	bind_text(&b, hex);
+	bind_text(&b, h != NULL ? h->message_id : NULL);
+	bind_text(&b, h != NULL ? h->from : NULL);
+	bind_text(&b, h != NULL ? h->subject : NULL);
+	if (h != NULL && h->has_date)
+		bind_int(&b, h->date);
+	else
+		bind_null(&b);
+	bind_text(&b, source != NULL ? source : "-");
+	bind_int(&b, size);
+	bind_int(&b, (int64_t)time(NULL));
+	bind_int(&b, (int64_t)time(NULL));
+	if (bind_run(s, &b, "cannot add message") == -1)
+		return -1;
+	return sqlite3_last_insert_rowid(s->db);
+}
+
+/* an UPDATE of one message that must find its row */
+static int
+message_update(struct store *s, struct binder *b, int64_t id,
+    const char *what)
+{
+	bind_int(b, id);
+	if (bind_run(s, b, what) == -1)
+		return -1;
+	if (sqlite3_changes(s->db) == 0) {
+		snprintf(s->err, sizeof(s->err), "%s: no message %lld", what,
+		    (long long)id);
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_message_seen(struct store *s, int64_t message_id)
+{
+	struct binder b;
+
+	bind_start(&b, s, ST_MSG_SEEN);
+	bind_int(&b, (int64_t)time(NULL));
+	return message_update(s, &b, message_id, "cannot update message");
+}
+
+int
+store_message_link(struct store *s, int64_t message_id, int64_t input_id,
+    const char *location)
+{
+	struct binder b;
+
+	bind_start(&b, s, ST_MSG_LINK);
+	bind_int(&b, message_id);
+	bind_int(&b, input_id);
+	bind_text(&b, location);
+	return bind_run(s, &b, "cannot link input to message");
+}
+
+int
+store_message_linked(struct store *s, int64_t message_id, int64_t input_id)
+{
+	struct binder b;
+	sqlite3_stmt *st;
+	int step;
+
+	st = bind_start(&b, s, ST_MSG_LINKED);
+	bind_int(&b, message_id);
+	bind_int(&b, input_id);
+	if (b.rc != SQLITE_OK || ((step = sqlite3_step(st)) != SQLITE_ROW &&
+	    step != SQLITE_DONE)) {
+		seterr(s, "cannot look up message link");
+		sqlite3_reset(st);
+		return -1;
+	}
+	sqlite3_reset(st);
+	return step == SQLITE_ROW;
+}
+
+int
+store_message_finish(struct store *s, int64_t message_id, enum outcome o,
+    const char *reason, size_t n_reports)
+{
+	struct binder b;
+
+	assert(s->report == 0);
+	bind_start(&b, s, ST_MSG_FINISH);
+	bind_text(&b, outcome_name(o));
+	bind_text(&b, reason);
+	bind_int(&b, (int64_t)n_reports);
+	return message_update(s, &b, message_id, "cannot finish message");
 }

@@ -109,4 +109,56 @@ int	 store_foreach_input(struct store *, int all, store_input_fn fn,
  */
 int	 store_input_clear(struct store *, int64_t input_id);
 
+/*
+ * The mail ledger: one row per distinct message (by the SHA-256 of its
+ * bytes), its headers, outcome and the inputs (report parts) found in it.
+ * The message's own bytes are not kept; its report parts are, as inputs.
+ */
+
+/* what the mail ledger knows about a message */
+struct message_info {
+	int64_t		 id;		/* message row id */
+	enum outcome	 outcome;
+};
+
+/* the headers kept in the mail ledger; any may be NULL */
+struct message_head {
+	const char	*message_id;
+	const char	*from;
+	const char	*subject;
+	int64_t		 date;		/* seconds since the epoch */
+	int		 has_date;	/* date is set */
+};
+
+/*
+ * Looks a message up by the SHA-256 of its bytes.  Returns 1 and fills
+ * *info when known, 0 when new, -1 on a database error.
+ */
+int	 store_message_lookup(struct store *, const uint8_t sha[HASH_LEN],
+	    struct message_info *info);
+/*
+ * Adds a message row (outcome pending), committed before returning.
+ * head may be NULL (the headers could not be read).  Returns the row id,
+ * or -1 on error.
+ */
+int64_t	 store_message_add(struct store *, const uint8_t sha[HASH_LEN],
+	    const char *source, int64_t size, const struct message_head *head);
+/* notes that a known message was offered again (last_seen, seen_count) */
+int	 store_message_seen(struct store *, int64_t message_id);
+/*
+ * Links an input to the message it came in, at location ("part 2
+ * 'x.zip'"); linking twice is harmless.  Returns 0 or -1.
+ */
+int	 store_message_link(struct store *, int64_t message_id,
+	    int64_t input_id, const char *location);
+/* 1 when input_id is linked to message_id, 0 when not, -1 on error */
+int	 store_message_linked(struct store *, int64_t message_id,
+	    int64_t input_id);
+/*
+ * Settles a message: outcome, reason (NULL when none; for not_report what
+ * the message was) and the number of report parts found.
+ */
+int	 store_message_finish(struct store *, int64_t message_id,
+	    enum outcome, const char *reason, size_t n_reports);
+
 #endif

@@ -51,4 +51,24 @@
 /* directory walk: depth and files per run (symlink loops, huge trees) */
 #define MAX_WALK_DEPTH		32
 
+/* one e-mail message: the largest input base64-encoded, plus headers */
+#define MAX_MESSAGE_BYTES	(384UL * 1024 * 1024)
+/* MIME nesting followed (multipart, message/rfc822); real reports use 3 */
+#define MAX_MIME_DEPTH		32
+/* MIME parts per message (Content-Type lines); bounds GMime's recursion */
+#define MAX_MIME_PARTS		256
+/* report parts taken from one message; RFCs allow several, reality 1-2 */
+#define MAX_MAIL_REPORTS	16
+/* bytes kept of one header (Subject, From, Message-ID) in the mail ledger */
+#define MAX_MAIL_HEADER		1024
+
+/* dmarc-report --senders file: an operator lists tens of services, not more */
+#define MAX_SENDERS_BYTES	(1UL * 1024 * 1024)
+/* lines of that file, comments and blank lines included */
+#define MAX_SENDERS_LINES	100000
+/* bytes of one line of it: a keyword, a CIDR or domain and a short name */
+#define MAX_SENDERS_LINE	1024
+/* entries (ip, ptr, dkim lines) kept; each source is matched against all */
+#define MAX_SENDERS		10000
+
 #endif

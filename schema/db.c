@@ -175,9 +175,16 @@ configure(sqlite3 *db, enum db_mode mode, char *err, size_t errlen)
 		return -1;
 	if (mode == DB_READONLY)
 		return 0;
+	/*
+	 * A 16 MiB page cache keeps the record indexes of a big report in
+	 * memory (random source IPs would otherwise thrash the default 2
+	 * MiB); checkpoints every 16 MiB of WAL instead of every 4 MiB cut
+	 * the fsyncs of a run of small reports.
+	 */
 	return exec_const(db, "PRAGMA journal_mode = WAL; "
-	    "PRAGMA synchronous = NORMAL", "cannot configure database", err,
-	    errlen);
+	    "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -16384; "
+	    "PRAGMA wal_autocheckpoint = 4096", "cannot configure database",
+	    err, errlen);
 }
 
 sqlite3 *

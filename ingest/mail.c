@@ -1,0 +1,618 @@
+/*
+ * One e-mail message through GMime: digest, parse, and a walk over the
+ * MIME tree that hands every part that may hold an aggregate report to
+ * the pipeline as decoded bytes in a temporary file.  GMime keeps leaf
+ * contents as windows on the message's file (persistent stream), so
+ * memory holds headers and structure only; a part is decoded on demand,
+ * first 4 KiB to decide, then streamed to the temporary file.  Which part
+ * is a report is decided by content; the declared type and name are hints
+ * (TLS-RPT is recognised by its type, XML must have a <feedback> root).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <gmime/gmime.h>
+
+#include "limits.h"
+#include "mail.h"
+#include "sniff.h"
+#include "xalloc.h"
+
+/* decoded bytes looked at to decide whether a part is a report */
+#define PEEK_BYTES	4096
+/* leaf types listed in the description of a message without a report */
+#define TYPES_LISTED	6
+
+struct mail {
+	GMimeStream	*stream;	/* the message's bytes (borrows fd) */
+	GMimeMessage	*msg;
+	struct mail_meta meta;
+	char		*message_id, *from, *subject;	/* owned */
+};
+
+/* state of one walk */
+struct walker {
+	mail_part_fn		 fn;
+	void			*arg;
+	struct mail_result	*res;
+	int			 note_rank;	/* strength of res->what */
+	char			 types[200];	/* leaf types seen, listed */
+	size_t			 n_types;
+	char			*err;
+	size_t			 errlen;
+	int			 failed;
+};
+
+void
+mail_init(void)
+{
+	static int done;
+
+	if (!done) {
+		g_mime_init();
+		done = 1;
+	}
+}
+
+int
+mail_sniff(const void *p, size_t n)
+{
+	const char *what = NULL;
+
+	/* sniff names this class; the text is part of its contract */
+	return sniff(p, n, &what) == CONTAINER_OTHER && what != NULL &&
+	    strcmp(what, "e-mail message") == 0;
+}
+
+int
+mail_digest(int fd, uint8_t sha[HASH_LEN], size_t *n_types)
+{
+	static const char key[] = "content-type";
+	uint8_t chunk[65536];
+	struct hash h;
+	ssize_t got;
+	size_t m = 0;		/* key bytes matched at a line start */
+	int matching = 1;
+
+	*n_types = 0;
+	hash_init(&h);
+	if (lseek(fd, 0, SEEK_SET) == -1)
+		return -1;
+	while ((got = read(fd, chunk, sizeof(chunk))) != 0) {
+		if (got == -1 && errno == EINTR)
+			continue;
+		if (got == -1)
+			return -1;
+		hash_add(&h, chunk, (size_t)got);
+		for (ssize_t i = 0; i < got; i++) {
+			if (chunk[i] == '\n') {
+				matching = 1;
+				m = 0;
+			} else if (matching && (chunk[i] | 0x20) ==
+			    (uint8_t)key[m]) {
+				if (++m == sizeof(key) - 1) {
+					(*n_types)++;
+					matching = 0;
+				}
+			} else
+				matching = 0;
+		}
+	}
+	hash_final(&h, sha);
+	return 0;
+}
+
+/* a copy of a header value: valid UTF-8, at most MAX_MAIL_HEADER bytes */
+static char *
+header_copy(const char *s)
+{
+	char *v, *out;
+	size_t len;
+
+	if (s == NULL)
+		return NULL;
+	v = g_utf8_make_valid(s, -1);
+	if ((len = strlen(v)) > MAX_MAIL_HEADER) {
+		/* cut before a character, not inside one */
+		len = MAX_MAIL_HEADER;
+		while (len > 0 && ((unsigned char)v[len] & 0xc0) == 0x80)
+			len--;
+	}
+	out = xstrndup(v, len);
+	g_free(v);
+	return out;
+}
+
+static void
+meta_fill(struct mail *m)
+{
+	InternetAddressList *from;
+	GDateTime *date;
+	char *s;
+
+	m->message_id = header_copy(g_mime_message_get_message_id(m->msg));
+	m->subject = header_copy(g_mime_message_get_subject(m->msg));
+	if ((from = g_mime_message_get_from(m->msg)) != NULL &&
+	    internet_address_list_length(from) > 0) {
+		s = internet_address_list_to_string(from, NULL, FALSE);
+		m->from = header_copy(s);
+		g_free(s);
+	}
+	if ((date = g_mime_message_get_date(m->msg)) != NULL) {
+		m->meta.date = g_date_time_to_unix(date);
+		m->meta.has_date = 1;
+	}
+	m->meta.message_id = m->message_id;
+	m->meta.from = m->from;
+	m->meta.subject = m->subject;
+}
+
+/* length of a leading mbox "From " line, 0 when there is none */
+static off_t
+from_line(int fd)
+{
+	char buf[1024];
+	ssize_t n = pread(fd, buf, sizeof(buf), 0);
+	char *nl;
+
+	if (n < 5 || memcmp(buf, "From ", 5) != 0)
+		return 0;
+	if ((nl = memchr(buf, '\n', (size_t)n)) == NULL)
+		return 0;
+	return nl - buf + 1;
+}
+
+static GMimeParserOptions *
+parser_options(void)
+{
+	GMimeParserOptions *o = g_mime_parser_options_new();
+
+	g_mime_parser_options_set_address_compliance_mode(o,
+	    GMIME_RFC_COMPLIANCE_LOOSE);
+	g_mime_parser_options_set_parameter_compliance_mode(o,
+	    GMIME_RFC_COMPLIANCE_LOOSE);
+	g_mime_parser_options_set_rfc2047_compliance_mode(o,
+	    GMIME_RFC_COMPLIANCE_LOOSE);
+	return o;
+}
+
+struct mail *
+mail_open(int fd, char *err, size_t errlen)
+{
+	struct mail *m = xcalloc(1, sizeof(*m));
+	GMimeStream *fs;
+	GMimeParser *parser;
+	GMimeParserOptions *o;
+	off_t skip = from_line(fd);
+
+	fs = g_mime_stream_fs_new_with_bounds(fd, skip, -1);
+	g_mime_stream_fs_set_owner(GMIME_STREAM_FS(fs), FALSE);
+	m->stream = fs;
+	parser = g_mime_parser_new_with_stream(fs);
+	g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
+	g_mime_parser_set_persist_stream(parser, TRUE);
+	o = parser_options();
+	m->msg = g_mime_parser_construct_message(parser, o);
+	g_mime_parser_options_free(o);
+	g_object_unref(parser);
+	if (m->msg == NULL) {
+		snprintf(err, errlen, "not an e-mail message: no header "
+		    "found");
+		mail_free(m);
+		return NULL;
+	}
+	meta_fill(m);
+	return m;
+}
+
+const struct mail_meta *
+mail_meta(const struct mail *m)
+{
+	return &m->meta;
+}
+
+void
+mail_free(struct mail *m)
+{
+	if (m == NULL)
+		return;
+	if (m->msg != NULL)
+		g_object_unref(m->msg);
+	if (m->stream != NULL)
+		g_object_unref(m->stream);
+	free(m->message_id);
+	free(m->from);
+	free(m->subject);
+	free(m);
+}
+
+/*
+ * Notes what the message is, for a message without a report; a stronger
+ * note (a report type named by the sender) replaces a weaker one.
+ */
+static void
+note(struct walker *w, int rank, const char *what, const char *detail)
+{
+	if (rank <= w->note_rank)
+		return;
+	w->note_rank = rank;
+	snprintf(w->res->what, sizeof(w->res->what), "%s (%s)", what,
+	    detail);
+}
+
+/* the note for a multipart/report of a type that is not ours */
+static void
+note_report_type(struct walker *w, const char *rt)
+{
+	char detail[128];
+
+	snprintf(detail, sizeof(detail), "multipart/report; report-type=%.64s",
+	    rt);
+	if (strcasecmp(rt, "feedback-report") == 0)
+		note(w, 3, "DMARC failure report", detail);
+	else if (strcasecmp(rt, "delivery-status") == 0)
+		note(w, 3, "delivery status notification (bounce)", detail);
+	else if (strcasecmp(rt, "disposition-notification") == 0)
+		note(w, 3, "read receipt", detail);
+	else if (strcasecmp(rt, "tlsrpt") == 0)
+		note(w, 3, "SMTP TLS report", detail);
+	else
+		note(w, 2, "other report", detail);
+}
+
+static void
+list_type(struct walker *w, const char *type)
+{
+	size_t n = strlen(w->types);
+
+	if (w->n_types == TYPES_LISTED)
+		snprintf(w->types + n, sizeof(w->types) - n, ", ...");
+	else if (w->n_types < TYPES_LISTED)
+		snprintf(w->types + n, sizeof(w->types) - n, "%s%.40s",
+		    n > 0 ? ", " : "", type);
+	w->n_types++;
+}
+
+/* the declared type, lower case (Trustwave's "ContentType:" too) */
+static char *
+part_type(GMimeObject *obj, const char **name)
+{
+	GMimeContentType *ct = g_mime_object_get_content_type(obj);
+	GMimeContentType *alt = NULL;
+	const char *raw;
+	char *t;
+
+	*name = NULL;
+	if (g_mime_object_get_header(obj, "Content-Type") == NULL &&
+	    (raw = g_mime_object_get_header(obj, "ContentType")) != NULL) {
+		alt = g_mime_content_type_parse(NULL, raw);
+		ct = alt;
+		*name = g_mime_content_type_get_parameter(ct, "name");
+	}
+	t = g_mime_content_type_get_mime_type(ct);
+	for (char *p = t; *p != '\0'; p++)
+		*p = (char)g_ascii_tolower(*p);
+	if (*name != NULL)
+		*name = g_intern_string(*name);
+	if (alt != NULL)
+		g_object_unref(alt);
+	return t;
+}
+
+/* the part's content, decoded as it is read; caller unrefs */
+static GMimeStream *
+decoded_stream(GMimePart *part)
+{
+	GMimeDataWrapper *dw = g_mime_part_get_content(part);
+	GMimeContentEncoding enc;
+	GMimeStream *raw, *f;
+	GMimeFilter *filter;
+
+	if (dw == NULL || (raw = g_mime_data_wrapper_get_stream(dw)) == NULL)
+		return NULL;
+	g_mime_stream_reset(raw);
+	enc = g_mime_data_wrapper_get_encoding(dw);
+	f = g_mime_stream_filter_new(raw);
+	if (enc == GMIME_CONTENT_ENCODING_BASE64 ||
+	    enc == GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE ||
+	    enc == GMIME_CONTENT_ENCODING_UUENCODE) {
+		filter = g_mime_filter_basic_new(enc, FALSE);
+		g_mime_stream_filter_add(GMIME_STREAM_FILTER(f), filter);
+		g_object_unref(filter);
+	}
+	return f;
+}
+
+/* reads up to n bytes, fewer only at the end; -1 on error */
+static ssize_t
+read_some(GMimeStream *s, char *buf, size_t n)
+{
+	size_t got = 0;
+	ssize_t r;
+
+	while (got < n) {
+		r = g_mime_stream_read(s, buf + got, n - got);
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			break;
+		got += (size_t)r;
+	}
+	return (ssize_t)got;
+}
+
+static int
+ends_with(const char *s, const char *suffix)
+{
+	size_t n, k = strlen(suffix);
+
+	if (s == NULL || (n = strlen(s)) < k)
+		return 0;
+	return strcasecmp(s + n - k, suffix) == 0;
+}
+
+/*
+ * Whether XML text's root element is <feedback> (any prefix): a BOM,
+ * white space, declaration, processing instructions and comments may come
+ * first.  An HTML body also starts with '<' and must not qualify.
+ */
+static int
+root_is_feedback(const char *p, size_t n)
+{
+	const char *end = p + n, *q;
+
+	if (n >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
+		p += 3;
+	for (;;) {
+		while (p < end && strchr(" \t\r\n", *p) != NULL)
+			p++;
+		if (end - p >= 4 && memcmp(p, "<!--", 4) == 0)
+			q = memmem(p, (size_t)(end - p), "-->", 3);
+		else if (end - p >= 2 && memcmp(p, "<?", 2) == 0)
+			q = memmem(p, (size_t)(end - p), "?>", 2);
+		else
+			break;
+		if (q == NULL)
+			return 0;
+		p = q + 2;
+	}
+	if (p >= end || *p++ != '<')
+		return 0;
+	for (q = p; q < end && (g_ascii_isalnum(*q) || *q == '_' ||
+	    *q == '-' || *q == '.'); q++)
+		;
+	if (q < end && *q == ':')
+		p = q + 1;	/* a namespace prefix */
+	return end - p > 8 && memcmp(p, "feedback", 8) == 0 &&
+	    strchr(" \t\r\n>/", p[8]) != NULL;
+}
+
+/*
+ * Whether the first decoded bytes make the part a report candidate: gzip
+ * or zip (unless named as TLS-RPT JSON), or XML with a <feedback> root
+ * (a declared XML type or .xml name is enough for UTF-16 text).
+ */
+static int
+is_candidate(const char *p, size_t n, const char *type, const char *name)
+{
+	switch (sniff(p, n, NULL)) {
+	case CONTAINER_GZIP:
+	case CONTAINER_ZIP:
+		return !ends_with(name, ".json.gz") && !ends_with(name,
+		    ".json.zip");
+	case CONTAINER_XML:
+		return root_is_feedback(p, n) || ends_with(type, "/xml") ||
+		    ends_with(name, ".xml");
+	default:
+		return 0;
+	}
+}
+
+/* an unlinked temporary file, or -1 */
+static int
+temp_file(void)
+{
+	const char *dir = getenv("TMPDIR");
+	char path[4096];
+	int fd;
+
+	if (dir == NULL || *dir == '\0')
+		dir = "/tmp";
+	if ((size_t)snprintf(path, sizeof(path), "%s/dmarc-part.XXXXXX",
+	    dir) >= sizeof(path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	if ((fd = mkstemp(path)) != -1)
+		unlink(path);
+	return fd;
+}
+
+static int
+write_all(int fd, const char *p, size_t n)
+{
+	ssize_t w;
+
+	while (n > 0) {
+		if ((w = write(fd, p, n)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/*
+ * Writes the peeked bytes and the rest of the decoded part to a new
+ * temporary file; stops one byte past MAX_INPUT_BYTES (the pipeline
+ * rejects the part for its size).  Returns the fd at offset 0, or -1.
+ */
+static int
+spool_part(GMimeStream *dec, const char *peek, size_t n)
+{
+	char *chunk = xmalloc(65536);
+	size_t total = n;
+	ssize_t got;
+	int fd = temp_file();
+
+	if (fd == -1 || write_all(fd, peek, n) == -1)
+		goto fail;
+	while (total <= MAX_INPUT_BYTES &&
+	    (got = read_some(dec, chunk, 65536)) > 0) {
+		if (write_all(fd, chunk, (size_t)got) == -1)
+			goto fail;
+		total += (size_t)got;
+	}
+	if (lseek(fd, 0, SEEK_SET) == -1)
+		goto fail;
+	free(chunk);
+	return fd;
+fail:
+	free(chunk);
+	if (fd != -1)
+		close(fd);
+	return -1;
+}
+
+/* hands a candidate part to the callback */
+static void
+offer(struct walker *w, GMimeStream *dec, const char *peek, size_t n,
+    struct mail_part *mp)
+{
+	if (w->res->n_candidates >= MAX_MAIL_REPORTS) {
+		w->res->n_skipped++;
+		return;
+	}
+	if ((mp->fd = spool_part(dec, peek, n)) == -1) {
+		snprintf(w->err, w->errlen, "cannot write temporary file: %s",
+		    strerror(errno));
+		w->failed = 1;
+		return;
+	}
+	w->res->n_candidates++;
+	if (w->fn(w->arg, mp) == -1) {
+		if (w->err[0] == '\0')
+			snprintf(w->err, w->errlen, "stopped");
+		w->failed = 1;
+	}
+	close(mp->fd);
+}
+
+static void
+walk_leaf(struct walker *w, GMimePart *part, const char *num)
+{
+	char *type, where[300], *peek;
+	const char *name = NULL, *hint;
+	struct mail_part mp;
+	GMimeStream *dec;
+	ssize_t n;
+
+	type = part_type(GMIME_OBJECT(part), &hint);
+	if ((name = g_mime_part_get_filename(part)) == NULL)
+		name = hint;
+	list_type(w, type);
+	if (strncmp(type, "application/tlsrpt", 18) == 0) {
+		note(w, 3, "SMTP TLS report", type);
+		g_free(type);
+		return;
+	}
+	if (ends_with(name, ".json.gz") || ends_with(name, ".json"))
+		note(w, 2, "SMTP TLS report?", "a .json part");
+	peek = xmalloc(PEEK_BYTES);
+	if ((dec = decoded_stream(part)) != NULL &&
+	    (n = read_some(dec, peek, PEEK_BYTES)) > 0 &&
+	    is_candidate(peek, (size_t)n, type, name)) {
+		snprintf(where, sizeof(where), "%s%s%s%.200s%s",
+		    num[0] != '\0' ? "part " : "message body", num,
+		    name != NULL ? " '" : "", name != NULL ? name : "",
+		    name != NULL ? "'" : "");
+		mp.type = type;
+		mp.filename = name;
+		mp.where = where;
+		offer(w, dec, peek, (size_t)n, &mp);
+	}
+	if (dec != NULL)
+		g_object_unref(dec);
+	free(peek);
+	g_free(type);
+}
+
+static void walk(struct walker *, GMimeObject *, const char *, int);
+
+static void
+walk_multipart(struct walker *w, GMimeMultipart *mp, const char *num,
+    int depth)
+{
+	GMimeContentType *ct = g_mime_object_get_content_type(
+	    GMIME_OBJECT(mp));
+	const char *rt;
+	char child[256];
+	int n = g_mime_multipart_get_count(mp);
+
+	if (g_mime_content_type_is_type(ct, "multipart", "report") &&
+	    (rt = g_mime_content_type_get_parameter(ct, "report-type")) !=
+	    NULL) {
+		/* another kind of report: its parts are not ours */
+		note_report_type(w, rt);
+		return;
+	}
+	for (int i = 0; i < n && !w->failed; i++) {
+		snprintf(child, sizeof(child), "%s%s%d", num,
+		    num[0] != '\0' ? "." : "", i + 1);
+		walk(w, g_mime_multipart_get_part(mp, i), child, depth + 1);
+	}
+}
+
+static void
+walk(struct walker *w, GMimeObject *obj, const char *num, int depth)
+{
+	GMimeMessage *inner;
+
+	if (obj == NULL || w->failed)
+		return;
+	if (depth > MAX_MIME_DEPTH) {
+		w->res->too_deep = 1;
+		return;
+	}
+	if (++w->res->n_parts > MAX_MIME_PARTS)
+		return;
+	if (GMIME_IS_MESSAGE_PART(obj)) {
+		inner = g_mime_message_part_get_message(
+		    GMIME_MESSAGE_PART(obj));
+		if (inner != NULL)
+			walk(w, g_mime_message_get_mime_part(inner), num,
+			    depth + 1);
+	} else if (GMIME_IS_MULTIPART(obj))
+		walk_multipart(w, GMIME_MULTIPART(obj), num, depth);
+	else if (GMIME_IS_PART(obj))
+		walk_leaf(w, GMIME_PART(obj), num);
+}
+
+int
+mail_walk(struct mail *m, mail_part_fn fn, void *arg,
+    struct mail_result *res, char *err, size_t errlen)
+{
+	struct walker w;
+
+	memset(res, 0, sizeof(*res));
+	memset(&w, 0, sizeof(w));
+	w.fn = fn;
+	w.arg = arg;
+	w.res = res;
+	w.err = err;
+	w.errlen = errlen;
+	err[0] = '\0';
+	walk(&w, g_mime_message_get_mime_part(m->msg), "", 0);
+	if (res->n_candidates == 0 && w.note_rank == 0)
+		snprintf(res->what, sizeof(res->what), "no aggregate report "
+		    "in it (%s)", w.n_types > 0 ? w.types : "no body");
+	return w.failed ? -1 : 0;
+}

@@ -1,0 +1,96 @@
+/*
+ * The MIME layer of dmarc-ingest: one e-mail message in, its candidate
+ * report parts out.  GMime 3 parses the message (RFC 5322, MIME, RFC 2047
+ * and 2231, broken real-world headers); this module walks the tree at any
+ * depth (multipart, forwarded message/rfc822, a report that is the whole
+ * body), decodes each leaf part (base64, quoted-printable, binary) and
+ * decides by its first decoded bytes whether it may be an aggregate report
+ * (gzip, zip, or XML whose root is <feedback>), using the MIME type and
+ * file name only as hints.  A message without such a part is classified
+ * ("DMARC failure report", "SMTP TLS report", "delivery status
+ * notification", ...).  Nothing here touches the database.
+ */
+#ifndef DMARC_MAIL_H
+#define DMARC_MAIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hash.h"
+#include "limits.h"
+
+struct mail;
+
+/* the ledger's view of a message's headers; strings owned by the mail */
+struct mail_meta {
+	const char	*message_id;	/* without <>, or NULL */
+	const char	*from;		/* decoded, or NULL */
+	const char	*subject;	/* RFC 2047 decoded, or NULL */
+	int64_t		 date;		/* seconds since the epoch */
+	int		 has_date;	/* date is valid */
+};
+
+/* one candidate report part, valid during the callback */
+struct mail_part {
+	int		 fd;		/* decoded bytes, seekable, at 0 */
+	const char	*type;		/* declared MIME type, lower case */
+	const char	*filename;	/* decoded file name, or NULL */
+	const char	*where;		/* "part 2.1 'report.xml.gz'" */
+};
+
+/*
+ * Called for each candidate part.  Return 0 to go on, -1 to stop the walk
+ * (a system error: mail_walk then returns -1).
+ */
+typedef int (*mail_part_fn)(void *arg, const struct mail_part *);
+
+/* what a walk found */
+struct mail_result {
+	size_t		 n_parts;	/* leaf parts looked at */
+	size_t		 n_candidates;	/* parts passed to the callback */
+	size_t		 n_skipped;	/* candidates past MAX_MAIL_REPORTS */
+	int		 too_deep;	/* nesting beyond MAX_MIME_DEPTH cut */
+	/* without candidates: what the message is, for the ledger */
+	char		 what[256];
+};
+
+/*
+ * Digests the message readable from fd (from offset 0): its SHA-256 and
+ * the number of header lines that name a Content-Type, a bound on its
+ * MIME parts checked against MAX_MIME_PARTS before GMime builds a tree.
+ * Returns 0, or -1 on a read error (errno set).
+ */
+int	mail_digest(int fd, uint8_t sha[HASH_LEN], size_t *n_types);
+
+/*
+ * Parses the message readable from fd (from offset 0; the fd stays the
+ * caller's and must stay open until mail_free).  A leading mbox "From "
+ * line is skipped.  Returns NULL with a reason in err when GMime finds no
+ * message at all.  g_mime_init() must have been called (mail_init).
+ */
+struct mail *mail_open(int fd, char *err, size_t errlen);
+/* the message's headers for the ledger */
+const struct mail_meta *mail_meta(const struct mail *);
+/*
+ * Walks the message's parts, calling fn for every candidate report part
+ * with its decoded bytes in an unlinked temporary file (at most
+ * MAX_INPUT_BYTES + 1 bytes are decoded: the pipeline rejects larger
+ * ones).  Returns 0, or -1 when fn returned -1 or a temporary file could
+ * not be written (err says why).
+ */
+int	mail_walk(struct mail *, mail_part_fn fn, void *arg,
+	    struct mail_result *, char *err, size_t errlen);
+/* frees the parsed message; NULL is fine */
+void	mail_free(struct mail *);
+
+/*
+ * Whether the first n bytes of a file look like an e-mail message (a
+ * header field or an mbox "From " line first): such inputs take the mail
+ * path instead of the report path.
+ */
+int	mail_sniff(const void *p, size_t n);
+
+/* initialises GMime once per process; safe to call again */
+void	mail_init(void);
+
+#endif

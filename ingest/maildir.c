@@ -1,0 +1,232 @@
+/*
+ * Maildir reading and marking.  A message is renamed only after
+ * ingest_message settled it, which commits its reports first: a run
+ * killed before the rename leaves it unmarked, and the next run finds it
+ * in the mail ledger and only renames it.  Renames never replace an
+ * existing file (RENAME_NOREPLACE where the file system has it).
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "maildir.h"
+#include "xalloc.h"
+
+/* names below a directory */
+struct names {
+	char	**v;
+	size_t	  n, cap;
+};
+
+static int
+byname(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void
+names_release(struct names *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+/* the entry names of dir not starting with '.', sorted; -1 on error */
+static int
+names_list(const char *dir, struct names *l)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+
+	memset(l, 0, sizeof(*l));
+	if (d == NULL)
+		return -1;
+	while ((errno = 0, de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		if (l->n == l->cap) {
+			l->cap = l->cap ? l->cap * 2 : 64;
+			l->v = xreallocarray(l->v, l->cap, sizeof(*l->v));
+		}
+		l->v[l->n++] = xstrdup(de->d_name);
+	}
+	closedir(d);
+	if (l->n > 0)
+		qsort(l->v, l->n, sizeof(*l->v), byname);
+	return 0;
+}
+
+static char *
+join3(const char *a, const char *b, const char *c)
+{
+	size_t n = strlen(a) + strlen(b) + strlen(c) + 3;
+	char *p = xmalloc(n);
+
+	snprintf(p, n, "%s/%s%s%s", a, b, c[0] != '\0' ? "/" : "", c);
+	return p;
+}
+
+char *
+maildir_marked_name(const char *name, const char *add)
+{
+	const char *colon = strchr(name, ':');
+	size_t base = colon != NULL ? (size_t)(colon - name) : strlen(name);
+	char have[128] = { 0 }, flags[129], *out;
+	size_t n = 0, len;
+
+	/* only "2," info carries flags; other info is dropped */
+	if (colon != NULL && strncmp(colon, ":2,", 3) == 0)
+		for (const char *p = colon + 3; *p != '\0'; p++)
+			if ((unsigned char)*p < 128)
+				have[(unsigned char)*p] = 1;
+	for (const char *p = add; *p != '\0'; p++)
+		have[(unsigned char)*p & 127] = 1;
+	for (int c = 33; c < 127; c++)
+		if (have[c] && c != '/' && c != ':')
+			flags[n++] = (char)c;
+	flags[n] = '\0';
+	len = base + 3 + n + 1;
+	out = xmalloc(len);
+	snprintf(out, len, "%.*s:2,%s", (int)base, name, flags);
+	return out;
+}
+
+/* renames without replacing a file that is there */
+static int
+move(const char *from, const char *to)
+{
+#ifdef RENAME_NOREPLACE
+	if (renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) == 0)
+		return 0;
+	if (errno != EINVAL && errno != ENOSYS)
+		return -1;
+#endif
+	if (access(to, F_OK) == 0) {
+		errno = EEXIST;
+		return -1;
+	}
+	return rename(from, to);
+}
+
+/* creates a Maildir's three subdirectories where missing */
+static int
+maildir_make(const char *dir)
+{
+	static const char *const sub[] = { "", "cur", "new", "tmp" };
+	char *p;
+	int rc = 0;
+
+	for (size_t i = 0; i < 4 && rc == 0; i++) {
+		p = join3(dir, sub[i], "");
+		if (mkdir(p, 0700) == -1 && errno != EEXIST)
+			rc = -1;
+		free(p);
+	}
+	return rc;
+}
+
+/* marks the settled message sub/name of dir according to its outcome */
+static int
+mark(const char *dir, const char *sub, const char *name, enum outcome oc,
+    const struct maildir_opts *o, maildir_err_fn err, void *arg)
+{
+	int rejected = oc == OUTCOME_REJECTED;
+	const char *target = rejected ? o->failed_to : o->move_to;
+	char *from = join3(dir, sub, name), *to_name, *to;
+	int rc = 0;
+
+	to_name = maildir_marked_name(name, rejected && target == NULL ?
+	    "FS" : "S");
+	to = join3(target != NULL ? target : dir, "cur", to_name);
+	if (strcmp(from, to) != 0 && move(from, to) == -1) {
+		err(arg, from, strerror(errno));
+		rc = -1;
+	}
+	free(to_name);
+	free(to);
+	free(from);
+	return rc;
+}
+
+/* 0 go on, -1 something failed here, -2 the database failed: stop */
+static int
+one(struct ingest *ing, const char *dir, const char *sub, const char *name,
+    const struct maildir_opts *o, maildir_err_fn err, void *arg)
+{
+	char *path = join3(dir, sub, name), *source;
+	struct stat sb;
+	enum outcome oc;
+	size_t n;
+	int fd, rc = 0;
+
+	if (lstat(path, &sb) == -1 || !S_ISREG(sb.st_mode)) {
+		free(path);
+		return 0;	/* gone, a link, or not a message */
+	}
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1) {
+		err(arg, path, strerror(errno));
+		free(path);
+		return -1;
+	}
+	n = strlen(path) + sizeof("maildir:");
+	source = xmalloc(n);
+	snprintf(source, n, "maildir:%s", path);
+	if (ingest_message(ing, fd, source, &oc) == -1)
+		rc = -2;
+	close(fd);
+	if (rc == 0)
+		rc = mark(dir, sub, name, oc, o, err, arg);
+	free(source);
+	free(path);
+	return rc;
+}
+
+static int
+check_target(const char *dir, maildir_err_fn err, void *arg)
+{
+	if (dir != NULL && maildir_make(dir) == -1) {
+		err(arg, dir, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int
+maildir_run(struct ingest *ing, const char *dir,
+    const struct maildir_opts *o, maildir_err_fn err, void *arg)
+{
+	static const char *const subs[] = { "new", "cur" };
+	struct names l[2];
+	char *p;
+	int rc = 0, r = 0;
+
+	if (check_target(o->move_to, err, arg) == -1 ||
+	    check_target(o->failed_to, err, arg) == -1)
+		return -1;
+	memset(l, 0, sizeof(l));
+	/* both lists first: a message marked now moves into cur/ */
+	for (size_t s = 0; s < 2; s++) {
+		p = join3(dir, subs[s], "");
+		if (names_list(p, &l[s]) == -1) {
+			err(arg, p, strerror(errno));
+			rc = r = -1;
+		}
+		free(p);
+	}
+	for (size_t s = 0; s < 2 && r != -2; s++)
+		for (size_t i = 0; i < l[s].n && r != -2; i++)
+			if ((r = one(ing, dir, subs[s], l[s].v[i], o, err,
+			    arg)) != 0)
+				rc = -1;
+	names_release(&l[0]);
+	names_release(&l[1]);
+	return rc;
+}

@@ -1,0 +1,61 @@
+/*
+ * Fixtures for the mail-source suites (imap, crash, contrib): DMARC report
+ * messages built from the bundled Yahoo sample with a distinct report_id
+ * each, Maildir helpers, and a throw-away Dovecot IMAP server on 127.0.0.1
+ * (plain and TLS ports, one user, a self-signed certificate) living in a
+ * temporary directory.
+ */
+#ifndef DMARC_MAILTEST_H
+#define DMARC_MAILTEST_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+/* the IMAP user and password of the test server */
+#define MT_USER		"rua"
+#define MT_PASSWORD	"s3cret-pass"
+
+/*
+ * Message i: a multipart message with report "imaper-test-<i>" attached
+ * as base64 gzip; distinct i give distinct reports.  Caller frees.
+ */
+char	*mt_message(size_t i, size_t *len);
+/* a message that holds no aggregate report; caller frees */
+char	*mt_plain_message(size_t i, size_t *len);
+
+/* creates DIR/{cur,new,tmp}; 0 or -1 */
+int	 mt_maildir_make(const char *dir);
+/*
+ * Writes bytes as a new message into DIR/new, owned by uid:gid unless
+ * uid is (uid_t)-1.  0 or -1.
+ */
+int	 mt_maildir_put(const char *dir, const char *p, size_t n, uid_t uid,
+	    gid_t gid);
+/* messages in DIR/new and DIR/cur with (seen) or without the S flag */
+size_t	 mt_maildir_count(const char *dir, int seen);
+
+struct mt_dovecot {
+	char	*dir;		/* temporary directory, owned */
+	char	 maildir[512];	/* the user's INBOX (Maildir) */
+	char	 cacert[512];	/* the server's self-signed certificate */
+	int	 port;		/* plain IMAP (STARTTLS offered) */
+	int	 tls_port;	/* IMAP over TLS */
+	pid_t	 pid;		/* dovecot -F */
+	uid_t	 uid;		/* owner of the Maildir */
+	gid_t	 gid;
+};
+
+/*
+ * Starts Dovecot with a fresh config and empty Maildir.  Returns 0, or -1
+ * with why it cannot run in why (the caller skips its test).
+ */
+int	 mt_dovecot_start(struct mt_dovecot *, char *why, size_t whylen);
+/* stops the server and removes its directory; safe when not started */
+void	 mt_dovecot_stop(struct mt_dovecot *);
+/* adds message bytes to the INBOX as an unseen message; 0 or -1 */
+int	 mt_dovecot_put(struct mt_dovecot *, const char *p, size_t n);
+/* "imap://rua@127.0.0.1:PORT/INBOX" into url */
+void	 mt_dovecot_url(const struct mt_dovecot *, int tls, char *url,
+	    size_t n);
+
+#endif

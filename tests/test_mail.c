@@ -1,0 +1,484 @@
+/*
+ * The MIME layer and ingest_message: every QUIRKS.md B.1 fixture in
+ * tests/data/mail ends with the expected outcome and reports, headers are
+ * decoded into the mail ledger, a message seen again is skipped, a
+ * message left pending by a killed run is redone without duplicates, and
+ * hostile MIME (C.3) is settled in bounded time.
+ */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <check.h>
+#include <glib.h>
+
+#include "ingest.h"
+#include "mail.h"
+#include "testutil.h"
+#include "xalloc.h"
+
+Suite *mail_suite(void);
+
+/* a database and an ingest run in a fresh directory */
+struct fx {
+	char		*dir;
+	char		 db[512];
+	struct store	*st;
+	struct ingest	 ing;
+};
+
+static void
+fx_open(struct fx *f)
+{
+	char err[256];
+
+	mail_init();
+	f->dir = tu_tmpdir();
+	snprintf(f->db, sizeof(f->db), "%s/t.db", f->dir);
+	f->st = store_open(f->db, err, sizeof(err));
+	ck_assert_msg(f->st != NULL, "%s", err);
+	ingest_init(&f->ing, f->st);
+}
+
+static void
+fx_close(struct fx *f)
+{
+	store_close(f->st);
+	tu_rmtree(f->dir);
+	free(f->dir);
+}
+
+/* ingests a file as a message; returns ingest_message's value */
+static int
+ingest_path(struct fx *f, const char *path, enum outcome *oc)
+{
+	int fd = open(path, O_RDONLY), rc;
+
+	ck_assert_int_ne(fd, -1);
+	rc = ingest_message(&f->ing, fd, path, oc);
+	close(fd);
+	return rc;
+}
+
+/* ingests bytes written to a file in the fixture's directory */
+static int
+ingest_bytes(struct fx *f, const void *p, size_t n, enum outcome *oc)
+{
+	char path[600];
+
+	snprintf(path, sizeof(path), "%s/msg.eml", f->dir);
+	ck_assert_int_eq(tu_write(path, p, n), 0);
+	return ingest_path(f, path, oc);
+}
+
+static const struct {
+	const char	*file;
+	enum outcome	 outcome;
+	int		 reports;	/* in v_reports afterwards */
+	const char	*reason;	/* phrase of the message's reason */
+} cases[] = {
+	{ "m01_zip_body.eml", OUTCOME_STORED, 1, NULL },
+	{ "m01_gzip_body_crlf.eml", OUTCOME_STORED, 1, NULL },
+	{ "m02_nested_related.eml", OUTCOME_STORED, 1, NULL },
+	{ "m03_forwarded_rfc822.eml", OUTCOME_STORED, 1, NULL },
+	{ "m04_alternative_top.eml", OUTCOME_STORED, 1, NULL },
+	{ "m05_trustwave.eml", OUTCOME_STORED, 1, NULL },
+	{ "m06_boundaries.eml", OUTCOME_STORED, 1, NULL },
+	{ "m07_rfc2047_subject.eml", OUTCOME_STORED, 1, NULL },
+	{ "m08_binary_top.eml", OUTCOME_STORED, 1, NULL },
+	{ "m08_qp_xml.eml", OUTCOME_STORED, 1, NULL },
+	{ "m09_rfc2231_name.eml", OUTCOME_STORED, 1, NULL },
+	{ "m12_two_reports.eml", OUTCOME_STORED, 2, NULL },
+	{ "m11_tlsrpt.eml", OUTCOME_NOT_REPORT, 0, "SMTP TLS report" },
+	{ "m11_tlsrpt_json_only.eml", OUTCOME_NOT_REPORT, 0,
+	    "application/tlsrpt+json" },
+	{ "m11_failure_report.eml", OUTCOME_NOT_REPORT, 0,
+	    "DMARC failure report" },
+	{ "m11_bounce.eml", OUTCOME_NOT_REPORT, 0, "bounce" },
+	{ "m11_spam.eml", OUTCOME_NOT_REPORT, 0, "text/plain, text/html" },
+};
+
+START_TEST(test_mail_quirk_fixture_settles_as_expected)
+{
+	char rel[128], *path, *reason;
+	struct fx f;
+	enum outcome oc;
+
+	fx_open(&f);
+	snprintf(rel, sizeof(rel), "mail/%s", cases[_i].file);
+	path = tu_data(rel);
+	ck_assert_int_eq(ingest_path(&f, path, &oc), 0);
+	ck_assert_msg(oc == cases[_i].outcome, "%s: outcome %s",
+	    cases[_i].file, outcome_name(oc));
+	ck_assert_int_eq(tu_query_int(f.db, "SELECT count(*) FROM "
+	    "v_reports"), cases[_i].reports);
+	ck_assert_int_eq(tu_query_int(f.db, "SELECT count(*) FROM "
+	    "v_messages"), 1);
+	ck_assert_int_eq(tu_query_int(f.db, "SELECT inputs FROM v_messages"),
+	    cases[_i].reports > 0 ? (cases[_i].reports == 2 ? 2 : 1) : 0);
+	if (cases[_i].reason != NULL) {
+		reason = tu_query_text(f.db, "SELECT reason FROM v_messages");
+		ck_assert_ptr_nonnull(reason);
+		ck_assert_msg(strstr(reason, cases[_i].reason) != NULL,
+		    "%s: reason '%s'", cases[_i].file, reason);
+		free(reason);
+	}
+	free(path);
+	fx_close(&f);
+}
+END_TEST
+
+START_TEST(test_mail_headers_decoded_into_ledger)
+{
+	struct fx f;
+	enum outcome oc;
+	char *path = tu_data("mail/m07_rfc2047_subject.eml"), *v;
+
+	fx_open(&f);
+	ck_assert_int_eq(ingest_path(&f, path, &oc), 0);
+	v = tu_query_text(f.db, "SELECT subject FROM v_messages");
+	ck_assert_str_eq(v, "Report Domain: example.org Submitter: "
+	    "protection.outlook.com R\xc3\xa9port");
+	free(v);
+	v = tu_query_text(f.db, "SELECT message_id FROM v_messages");
+	ck_assert_str_eq(v, "m07@example.net");
+	free(v);
+	v = tu_query_text(f.db, "SELECT from_addr FROM v_messages");
+	ck_assert_str_eq(v, "DMARC Report <dmarcreport@microsoft.com>");
+	free(v);
+	ck_assert_int_eq(tu_query_int(f.db, "SELECT date_utc FROM "
+	    "v_messages"), 1794909600);
+	free(path);
+	fx_close(&f);
+}
+END_TEST
+
+START_TEST(test_mail_rfc2231_file_name_decoded_in_location)
+{
+	struct fx f;
+	enum outcome oc;
+	char *path = tu_data("mail/m09_rfc2231_name.eml"), *v;
+
+	fx_open(&f);
+	ck_assert_int_eq(ingest_path(&f, path, &oc), 0);
+	v = tu_query_text(f.db, "SELECT location FROM message_input");
+	ck_assert_str_eq(v, "part 1 'amazonses.com!example.org!r\xc3\xa9"
+	    "port.xml.gz'");
+	free(v);
+	free(path);
+	fx_close(&f);
+}
+END_TEST
+
+START_TEST(test_mail_seen_again_is_skipped_with_earlier_outcome)
+{
+	struct fx f;
+	enum outcome oc;
+	char *rep = tu_data("mail/m12_two_reports.eml");
+	char *tls = tu_data("mail/m11_tlsrpt.eml");
+
+	fx_open(&f);
+	ck_assert_int_eq(ingest_path(&f, rep, &oc), 0);
+	ck_assert_int_eq(oc, OUTCOME_STORED);
+	ck_assert_int_eq(ingest_path(&f, rep, &oc), 0);
+	ck_assert_int_eq(oc, OUTCOME_DUPLICATE);
+	ck_assert_int_eq(ingest_path(&f, tls, &oc), 0);
+	ck_assert_int_eq(ingest_path(&f, tls, &oc), 0);
+	ck_assert_int_eq(oc, OUTCOME_NOT_REPORT);
+	ck_assert_int_eq(f.ing.stats.mails, 4);
+	ck_assert_int_eq(f.ing.stats.mail_duplicates, 2);
+	/* skipped before any part was looked at */
+	ck_assert_int_eq(f.ing.stats.inputs, 2);
+	ck_assert_int_eq(tu_query_int(f.db, "SELECT seen_count FROM "
+	    "v_messages WHERE message_id = 'm12@example.net'"), 2);
+	ck_assert_int_eq(tu_query_int(f.db, "SELECT count(*) FROM "
+	    "v_reports"), 2);
+	free(rep);
+	free(tls);
+	fx_close(&f);
+}
+END_TEST
+
+START_TEST(test_mail_pending_message_redone_without_duplicates)
+{
+	struct fx f;
+	enum outcome oc;
+	char *path = tu_data("mail/m12_two_reports.eml"), *cmd;
+	size_t n;
+
+	fx_open(&f);
+	ck_assert_int_eq(ingest_path(&f, path, &oc), 0);
+	store_close(f.st);
+	/* as if killed after the reports were committed */
+	n = strlen(f.db) + 128;
+	cmd = xmalloc(n);
+	snprintf(cmd, n, "sqlite3 '%s' \"UPDATE message SET outcome = "
+	    "'pending'\"", f.db);
+	ck_assert_int_eq(tu_run(cmd, NULL), 0);
+	free(cmd);
+	f.st = store_open(f.db, (char[256]){ 0 }, 256);
+	ingest_init(&f.ing, f.st);
+	ck_assert_int_eq(ingest_path(&f, path, &oc), 0);
+	ck_assert_int_eq(oc, OUTCOME_STORED);
+	ck_assert_int_eq(tu_query_int(f.db, "SELECT count(*) FROM "
+	    "v_reports"), 2);
+	ck_assert_int_eq(tu_query_int(f.db, "SELECT count(*) FROM "
+	    "message_input"), 2);
+	ck_assert_int_eq(f.ing.stats.reports, 0);
+	free(path);
+	fx_close(&f);
+}
+END_TEST
+
+START_TEST(test_mail_rejected_part_kept_and_message_rejected)
+{
+	static const uint8_t png[] = "\x89PNG\r\n\x1a\nnot a report at all";
+	struct fx f;
+	enum outcome oc;
+	uint8_t *gz;
+	size_t n;
+	char *b64, *msg;
+
+	fx_open(&f);
+	gz = tu_gzip(png, sizeof(png) - 1, &n);
+	b64 = g_base64_encode(gz, n);
+	msg = g_strdup_printf("From: a@example.net\nSubject: x\n"
+	    "Content-Type: application/gzip\nContent-Transfer-Encoding: "
+	    "base64\n\n%s\n", b64);
+	ck_assert_int_eq(ingest_bytes(&f, msg, strlen(msg), &oc), 0);
+	ck_assert_int_eq(oc, OUTCOME_REJECTED);
+	ck_assert_int_eq(tu_query_int(f.db, "SELECT count(*) FROM v_ingest "
+	    "WHERE outcome = 'rejected' AND reason LIKE '%PNG%'"), 1);
+	ck_assert_int_eq(tu_query_int(f.db, "SELECT rejected_inputs FROM "
+	    "v_messages"), 1);
+	ck_assert_int_eq(tu_query_int(f.db, "SELECT count(*) FROM "
+	    "input_chunk"), 1);
+	g_free(msg);
+	g_free(b64);
+	free(gz);
+	fx_close(&f);
+}
+END_TEST
+
+/* a message nested depth levels deep, the report in the innermost */
+static char *
+nested(int depth, const char *innermost)
+{
+	GString *b = g_string_new(NULL);
+
+	g_string_append_printf(b, "From: a@example.net\nSubject: deep\n");
+	for (int i = 0; i < depth; i++)
+		g_string_append_printf(b, "Content-Type: multipart/mixed; "
+		    "boundary=\"b%d\"\n\n--b%d\n", i, i);
+	g_string_append_printf(b, "%s", innermost);
+	for (int i = depth - 1; i >= 0; i--)
+		g_string_append_printf(b, "\n--b%d--\n", i);
+	return g_string_free(b, FALSE);
+}
+
+static char *
+report_part(void)
+{
+	size_t n;
+	char *path = tu_data("mail/m12_two_reports.eml");
+	uint8_t *p = tu_slurp(path, &n);
+	char *s = strstr((char *)p, "Content-Type: application/gzip");
+	char *e = strstr(s, "\n--two");
+	char *out = xstrndup(s, (size_t)(e - s));
+
+	free(p);
+	free(path);
+	return out;
+}
+
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+START_TEST(test_mail_thousand_levels_refused_before_parsing)
+{
+	struct fx f;
+	enum outcome oc;
+	char *rep = report_part(), *msg = nested(1000, rep);
+	double t0 = now();
+
+	fx_open(&f);
+	ck_assert_int_eq(ingest_bytes(&f, msg, strlen(msg), &oc), 0);
+	ck_assert_int_eq(oc, OUTCOME_REJECTED);
+	ck_assert_int_eq(tu_query_int(f.db, "SELECT count(*) FROM v_messages "
+	    "WHERE reason LIKE '%MAX_MIME_PARTS%'"), 1);
+	ck_assert(now() - t0 < 5);
+	g_free(msg);
+	free(rep);
+	fx_close(&f);
+}
+END_TEST
+
+START_TEST(test_mail_depth_capped_at_max_mime_depth)
+{
+	struct fx f;
+	enum outcome oc;
+	char *rep = report_part(), *msg;
+
+	fx_open(&f);
+	msg = nested(MAX_MIME_DEPTH - 2, rep);
+	ck_assert_int_eq(ingest_bytes(&f, msg, strlen(msg), &oc), 0);
+	ck_assert_int_eq(oc, OUTCOME_STORED);
+	g_free(msg);
+	msg = nested(MAX_MIME_DEPTH + 20, rep);
+	ck_assert_int_eq(ingest_bytes(&f, msg, strlen(msg), &oc), 0);
+	ck_assert_int_eq(oc, OUTCOME_REJECTED);
+	ck_assert_int_eq(tu_query_int(f.db, "SELECT count(*) FROM v_messages "
+	    "WHERE reason LIKE '%MAX_MIME_DEPTH%'"), 1);
+	g_free(msg);
+	free(rep);
+	fx_close(&f);
+}
+END_TEST
+
+START_TEST(test_mail_thousands_of_parts_refused)
+{
+	struct fx f;
+	enum outcome oc;
+	GString *b = g_string_new(NULL);
+	char *msg;
+	double t0 = now();
+
+	fx_open(&f);
+	g_string_append_printf(b, "From: a@example.net\nContent-Type: "
+	    "multipart/mixed; boundary=x\n\n");
+	for (int i = 0; i < 5000; i++)
+		g_string_append_printf(b, "--x\nContent-Type: text/plain\n\n"
+		    "part %d\n", i);
+	g_string_append_printf(b, "--x--\n");
+	msg = g_string_free(b, FALSE);
+	ck_assert_int_eq(ingest_bytes(&f, msg, strlen(msg), &oc), 0);
+	ck_assert_int_eq(oc, OUTCOME_REJECTED);
+	ck_assert(now() - t0 < 5);
+	g_free(msg);
+	fx_close(&f);
+}
+END_TEST
+
+START_TEST(test_mail_huge_headers_bounded)
+{
+	struct fx f;
+	enum outcome oc;
+	GString *b = g_string_new(NULL);
+	char *rep = report_part(), *msg;
+	double t0 = now();
+
+	fx_open(&f);
+	for (int i = 0; i < 100000; i++)
+		g_string_append_printf(b, "Received: from relay%d.example."
+		    "net\n", i);
+	g_string_append_printf(b, "Subject: ");
+	for (int i = 0; i < 1 << 20; i++)
+		g_string_append_c(b, 'S');
+	g_string_append_printf(b, "\nNoColonHeaderLine\n%s\n", rep);
+	msg = g_string_free(b, FALSE);
+	ck_assert_int_eq(ingest_bytes(&f, msg, strlen(msg), &oc), 0);
+	ck_assert_int_eq(oc, OUTCOME_STORED);
+	ck_assert_int_eq(tu_query_int(f.db, "SELECT length(subject) FROM "
+	    "v_messages"), MAX_MAIL_HEADER);
+	ck_assert_msg(now() - t0 < 20, "took %.1f s", now() - t0);
+	g_free(msg);
+	free(rep);
+	fx_close(&f);
+}
+END_TEST
+
+START_TEST(test_mail_missing_boundaries_and_bad_base64_settle)
+{
+	static const char *const msgs[] = {
+		/* boundary never appears */
+		"From: a@x\nContent-Type: multipart/mixed; boundary=nope\n\n"
+		"just text\n",
+		/* empty boundary, no closing delimiter */
+		"From: a@x\nContent-Type: multipart/mixed; boundary=\"\"\n\n"
+		"--\nContent-Type: text/plain\n\nx\n",
+		/* base64 garbage that decodes to nothing useful */
+		"From: a@x\nContent-Type: application/gzip\n"
+		"Content-Transfer-Encoding: base64\n\n!!!***&&&\x01\x02\n",
+		/* no headers at all in a part */
+		"From: a@x\nContent-Type: multipart/mixed; boundary=b\n\n"
+		"--b\n\n--b--\n",
+	};
+	struct fx f;
+	enum outcome oc;
+
+	fx_open(&f);
+	for (size_t i = 0; i < sizeof(msgs) / sizeof(msgs[0]); i++) {
+		ck_assert_int_eq(ingest_bytes(&f, msgs[i], strlen(msgs[i]),
+		    &oc), 0);
+		ck_assert_msg(oc == OUTCOME_NOT_REPORT, "message %zu: %s", i,
+		    outcome_name(oc));
+	}
+	fx_close(&f);
+}
+END_TEST
+
+START_TEST(test_mail_truncated_base64_report_rejected_not_lost)
+{
+	struct fx f;
+	enum outcome oc;
+	char *rep = report_part(), *msg;
+
+	fx_open(&f);
+	/* cut the base64 in the middle: a truncated gzip */
+	rep[strlen(rep) / 2] = '\0';
+	msg = g_strdup_printf("From: a@x\nContent-Type: multipart/mixed; "
+	    "boundary=b\n\n--b\n%s", rep);
+	ck_assert_int_eq(ingest_bytes(&f, msg, strlen(msg), &oc), 0);
+	ck_assert_int_eq(oc, OUTCOME_REJECTED);
+	ck_assert_int_eq(tu_query_int(f.db, "SELECT count(*) FROM v_ingest "
+	    "WHERE outcome = 'rejected' AND reason LIKE '%gzip%'"), 1);
+	g_free(msg);
+	free(rep);
+	fx_close(&f);
+}
+END_TEST
+
+START_TEST(test_mail_sniff_routes_messages_only)
+{
+	ck_assert(mail_sniff("Received: from x\n", 17));
+	ck_assert(mail_sniff("From a@b Mon Nov 17 10:00:00 2026\n", 34));
+	ck_assert(!mail_sniff("<?xml version=\"1.0\"?>", 21));
+	ck_assert(!mail_sniff("\x1f\x8b\x08\x00", 4));
+	ck_assert(!mail_sniff("plain words here", 16));
+}
+END_TEST
+
+Suite *
+mail_suite(void)
+{
+	Suite *s = suite_create("mail");
+	TCase *tc = tcase_create("mail");
+
+	tcase_set_timeout(tc, 120);
+	tcase_add_loop_test(tc, test_mail_quirk_fixture_settles_as_expected,
+	    0, (int)(sizeof(cases) / sizeof(cases[0])));
+	tcase_add_test(tc, test_mail_headers_decoded_into_ledger);
+	tcase_add_test(tc, test_mail_rfc2231_file_name_decoded_in_location);
+	tcase_add_test(tc,
+	    test_mail_seen_again_is_skipped_with_earlier_outcome);
+	tcase_add_test(tc, test_mail_pending_message_redone_without_duplicates);
+	tcase_add_test(tc, test_mail_rejected_part_kept_and_message_rejected);
+	tcase_add_test(tc, test_mail_thousand_levels_refused_before_parsing);
+	tcase_add_test(tc, test_mail_depth_capped_at_max_mime_depth);
+	tcase_add_test(tc, test_mail_thousands_of_parts_refused);
+	tcase_add_test(tc, test_mail_huge_headers_bounded);
+	tcase_add_test(tc, test_mail_missing_boundaries_and_bad_base64_settle);
+	tcase_add_test(tc, test_mail_truncated_base64_report_rejected_not_lost);
+	tcase_add_test(tc, test_mail_sniff_routes_messages_only);
+	suite_add_tcase(s, tc);
+	return s;
+}
