@@ -22,6 +22,7 @@
 #include "limits.h"
 #include "mail.h"
 #include "parse.h"
+#include "storeq.h"
 #include "unpack.h"
 #include "utf8.h"
 #include "xalloc.h"
@@ -30,6 +31,12 @@
 #define RAW_CHUNK	16384
 /* bytes looked at to find the XML declaration's encoding */
 #define DECL_PEEK	512
+/*
+ * Records of a report stored on the parser's own thread before the rest
+ * goes through the store thread: small reports, the vast majority, never
+ * pay for a thread.
+ */
+#define DIRECT_RECORDS	1000
 
 /* what happened to the documents of one input */
 struct input_result {
@@ -43,7 +50,10 @@ struct input_result {
 	struct diag	 warnings;	/* of the whole input */
 };
 
-/* state of one document on its way from the unpacker to the store */
+/*
+ * State of one document on its way from the unpacker to the store.
+ * Everything before raw is reset for each document (on_doc).
+ */
 struct doc {
 	struct ingest	*ing;
 	int64_t		 input_id;
@@ -53,14 +63,18 @@ struct doc {
 	int		 decided;	/* utf8 repair mode chosen */
 	int		 repair;	/* Windows-1252 repair on */
 	int		 eof;
-	struct utf8fix	 fix;
-	uint8_t		 raw[RAW_CHUNK];
-	size_t		 raw_len;
-	uint8_t		 out[3 * (RAW_CHUNK + 4)];
-	size_t		 out_len, out_off;
-	int		 began;
+	int		 began;		/* the store has the report open */
 	int		 store_failed;
+	const struct policy *policy;	/* the report's, for the store thread */
+	size_t		 n_direct;	/* records stored on this thread */
+	struct storeq	*q;		/* the store thread, once started */
+	struct utf8fix	 fix;
 	struct diag	 d;
+	struct diag	 dq;		/* warnings counted by the store thread */
+	size_t		 raw_len;
+	size_t		 out_len, out_off;
+	uint8_t		 raw[RAW_CHUNK];
+	uint8_t		 out[3 * (RAW_CHUNK + 4)];
 };
 
 void
@@ -180,19 +194,64 @@ on_begin(void *arg, const struct report *rep)
 	return 0;
 }
 
+/* aligns and stores one record; d is the calling thread's own */
+static int
+store_one(struct doc *doc, const struct policy *pol, struct record *rec,
+    struct diag *d)
+{
+	align_record(pol, rec);
+	if (rec->receiver_pass != -1 && rec->receiver_pass != rec->dmarc_pass)
+		diag_warn(d, DIAG_ALIGN_DISAGREES);
+	return store_record(doc->ing->store, rec);
+}
+
+/*
+ * The store thread's handler.  The policy it aligns against is complete
+ * before the first record and never changes after (parse.h), so reading
+ * it here while the parser goes on is safe.
+ */
+static int
+store_queued(void *arg, struct record *rec)
+{
+	struct doc *doc = arg;
+
+	return store_one(doc, doc->policy, rec, &doc->dq);
+}
+
 static int
 on_record(void *arg, const struct report *rep, struct record *rec)
 {
 	struct doc *doc = arg;
 
-	align_record(&rep->policy, rec);
-	if (rec->receiver_pass != -1 && rec->receiver_pass != rec->dmarc_pass)
-		diag_warn(&doc->d, DIAG_ALIGN_DISAGREES);
-	if (store_record(doc->ing->store, rec) == -1) {
+	if (doc->q == NULL && doc->n_direct < DIRECT_RECORDS) {
+		doc->n_direct++;
+		if (store_one(doc, &rep->policy, rec, &doc->d) == 0)
+			return 0;
+		doc->store_failed = 1;
+		return -1;
+	}
+	if (doc->q == NULL) {
+		doc->policy = &rep->policy;
+		doc->q = storeq_new(store_queued, doc);
+	}
+	if (storeq_push(doc->q, rec) == -1) {
 		doc->store_failed = 1;
 		return -1;
 	}
 	return 0;
+}
+
+/* waits for the store thread to finish the report's records and ends it */
+static void
+doc_drain(struct doc *doc)
+{
+	if (doc->q == NULL)
+		return;
+	if (storeq_sync(doc->q) == -1)
+		doc->store_failed = 1;
+	storeq_free(doc->q);
+	doc->q = NULL;
+	diag_merge(&doc->d, &doc->dq);
 }
 
 static void
@@ -262,18 +321,26 @@ on_doc(void *arg, struct stream *in, const char *where)
 	struct doc *doc = &run->doc;
 	struct report rep;
 	const char *why;
+	int rc;
 
 	memset(doc, 0, offsetof(struct doc, raw));
 	doc->ing = run->ing;
 	doc->input_id = run->input_id;
 	doc->where = where;
 	doc->in = in;
-	doc->out_len = doc->out_off = 0;
 	hash_init(&doc->hash);
 	utf8fix_init(&doc->fix);
 	diag_init(&doc->d);
+	diag_init(&doc->dq);
 	report_init(&rep);
-	if (parse_report(doc_read, doc, &handler, doc, &rep, &doc->d) == 0) {
+	rc = parse_report(doc_read, doc, &handler, doc, &rep, &doc->d);
+	doc_drain(doc);
+	if (rc == 0 && doc->store_failed) {
+		/* the store thread failed after the last record was queued */
+		store_report_abort(doc->ing->store);
+		res->system_error = 1;
+		note_reject(res, where, store_errmsg(doc->ing->store));
+	} else if (rc == 0) {
 		if (!doc->began && on_begin(doc, &rep) == -1)
 			res->system_error = 1;
 		else
@@ -405,15 +472,53 @@ struct input_done {
 	int		 known;		/* it was settled before this offer */
 };
 
+/*
+ * The part of ingest_input inside the input's transaction: recognise the
+ * input or add it, then process it (store_input_finish commits).
+ */
+static int
+input_known_or_new(struct ingest *ing, int fd, const char *source,
+    const uint8_t sha[HASH_LEN], struct input_done *done)
+{
+	struct input_info info;
+	int64_t id;
+	int known;
+
+	if ((known = store_input_lookup(ing->store, sha, &info)) == -1)
+		return fail(ing, source, store_errmsg(ing->store));
+	if (known && info.outcome != OUTCOME_PENDING) {
+		if (store_input_seen(ing->store, info.id) == -1 ||
+		    store_input_commit(ing->store) == -1)
+			return fail(ing, source, store_errmsg(ing->store));
+		ing->stats.duplicates++;
+		say(ing, source, OUTCOME_DUPLICATE,
+		    info.outcome == OUTCOME_REJECTED ? "already ingested "
+		    "(rejected earlier; see --reprocess)" : "already ingested",
+		    0);
+		done->id = info.id;
+		done->outcome = OUTCOME_DUPLICATE;
+		done->earlier = info.outcome;
+		done->known = 1;
+		return 0;
+	}
+	if (known) {
+		/* a database from before input transactions: redo it */
+		id = info.id;
+		if (store_input_clear(ing->store, id) == -1)
+			return fail(ing, source, store_errmsg(ing->store));
+	} else if ((id = store_input_add(ing->store, sha, source, fd)) == -1)
+		return fail(ing, source, store_errmsg(ing->store));
+	done->id = id;
+	return process_input(ing, id, fd, source, &done->outcome);
+}
+
 static int
 ingest_input(struct ingest *ing, int fd, const char *source,
     struct input_done *done)
 {
 	struct stat sb;
-	struct input_info info;
 	uint8_t sha[HASH_LEN];
-	int64_t id;
-	int known;
+	int rc;
 
 	memset(done, 0, sizeof(*done));
 	done->outcome = OUTCOME_REJECTED;
@@ -430,33 +535,13 @@ ingest_input(struct ingest *ing, int fd, const char *source,
 	}
 	if (hash_fd(fd, sha) == -1)
 		return fail(ing, source, strerror(errno));
-	if ((known = store_input_lookup(ing->store, sha, &info)) == -1)
+	if (store_input_begin(ing->store) == -1)
 		return fail(ing, source, store_errmsg(ing->store));
-	if (known && info.outcome != OUTCOME_PENDING) {
-		if (store_input_seen(ing->store, info.id) == -1)
-			return fail(ing, source, store_errmsg(ing->store));
-		ing->stats.duplicates++;
-		say(ing, source, OUTCOME_DUPLICATE,
-		    info.outcome == OUTCOME_REJECTED ? "already ingested "
-		    "(rejected earlier; see --reprocess)" : "already ingested",
-		    0);
-		done->id = info.id;
-		done->outcome = OUTCOME_DUPLICATE;
-		done->earlier = info.outcome;
-		done->known = 1;
-		return 0;
-	}
-	if (known) {
-		/* a run was killed while on this input: redo it */
-		id = info.id;
-		if (store_input_clear(ing->store, id) == -1)
-			return fail(ing, source, store_errmsg(ing->store));
-	} else if ((id = store_input_add(ing->store, sha, source, fd)) == -1)
-		return fail(ing, source, store_errmsg(ing->store));
-	done->id = id;
-	return process_input(ing, id, fd, source, &done->outcome);
+	rc = input_known_or_new(ing, fd, source, sha, done);
+	if (rc == -1)
+		store_input_abort(ing->store);
+	return rc;
 }
-
 int
 ingest_fd(struct ingest *ing, int fd, const char *source)
 {
@@ -499,11 +584,11 @@ reprocess_one(void *arg, int64_t input_id, const char *source, int fd)
 	ssize_t n;
 
 	ing->stats.inputs++;
-	if (store_input_clear(ing->store, input_id) == -1)
-		return fail(ing, source, store_errmsg(ing->store));
 	/* a message kept by a version that could not read mail */
 	if ((n = pread(fd, head, sizeof(head), 0)) > 0 &&
 	    mail_sniff(head, (size_t)n)) {
+		if (store_input_clear(ing->store, input_id) == -1)
+			return fail(ing, source, store_errmsg(ing->store));
 		if (ingest_message(ing, fd, source, &oc) == -1)
 			return -1;
 		return store_input_finish(ing->store, input_id,
@@ -511,7 +596,17 @@ reprocess_one(void *arg, int64_t input_id, const char *source, int fd)
 		    "a message (see v_messages)", 0, 0, NULL) == -1 ?
 		    fail(ing, source, store_errmsg(ing->store)) : 0;
 	}
-	return process_input(ing, input_id, fd, source, NULL);
+	if (store_input_begin(ing->store) == -1)
+		return fail(ing, source, store_errmsg(ing->store));
+	if (store_input_clear(ing->store, input_id) == -1) {
+		store_input_abort(ing->store);
+		return fail(ing, source, store_errmsg(ing->store));
+	}
+	if (process_input(ing, input_id, fd, source, NULL) == -1) {
+		store_input_abort(ing->store);
+		return -1;
+	}
+	return 0;
 }
 
 int

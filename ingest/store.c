@@ -31,6 +31,9 @@ enum st {
 	ST_BEGIN,
 	ST_COMMIT,
 	ST_ROLLBACK,
+	ST_SAVEPOINT,
+	ST_RELEASE,
+	ST_ROLLBACK_TO,
 	ST_INPUT_LOOKUP,
 	ST_INPUT_ADD,
 	ST_INPUT_SIZE,
@@ -66,6 +69,9 @@ static const char *const sql[ST__COUNT] = {
 	[ST_BEGIN] = "BEGIN IMMEDIATE",
 	[ST_COMMIT] = "COMMIT",
 	[ST_ROLLBACK] = "ROLLBACK",
+	[ST_SAVEPOINT] = "SAVEPOINT report",
+	[ST_RELEASE] = "RELEASE report",
+	[ST_ROLLBACK_TO] = "ROLLBACK TO report",
 	[ST_INPUT_LOOKUP] = "SELECT id, outcome FROM input WHERE sha256 = ?",
 	[ST_INPUT_ADD] = "INSERT INTO input (sha256, source, container, "
 	    "stored_deflated, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?)",
@@ -143,6 +149,8 @@ struct store {
 	sqlite3		*db;
 	sqlite3_stmt	*st[ST__COUNT];
 	int64_t		 report;	/* row id of the open report, 0: none */
+	int		 in_input;	/* store_input_begin()'s transaction is
+					   open: reports are savepoints in it */
 	int64_t		 input;		/* its input's row id */
 	int64_t		 seq;		/* next record seq in the report */
 	char		 err[512];	/* last error, as it happened */
@@ -265,7 +273,9 @@ rollback(struct store *s)
 		sqlite3_reset(s->st[ST_ROLLBACK]);
 	}
 	s->report = 0;
+	s->in_input = 0;
 }
+
 
 /* commits, or rolls back and returns -1 */
 static int
@@ -276,6 +286,55 @@ commit(struct store *s, const char *what)
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * Starts a unit of work: its own transaction, or nothing when it runs
+ * inside the input's transaction.  Returns 0 or -1.
+ */
+static int
+unit_begin(struct store *s, const char *what)
+{
+	return s->in_input ? 0 : run(s, ST_BEGIN, what);
+}
+
+/* ends a unit of work begun with unit_begin() */
+static int
+unit_commit(struct store *s, const char *what)
+{
+	return s->in_input ? 0 : commit(s, what);
+}
+
+int
+store_input_begin(struct store *s)
+{
+	assert(!s->in_input && s->report == 0);
+	if (run(s, ST_BEGIN, "cannot begin input") == -1)
+		return -1;
+	s->in_input = 1;
+	return 0;
+}
+
+int
+store_input_commit(struct store *s)
+{
+	if (!s->in_input)
+		return 0;
+	s->in_input = 0;
+	return commit(s, "cannot commit input");
+}
+
+void
+store_input_abort(struct store *s)
+{
+	rollback(s);
+}
+
+/* runs two constant statements, for savepoint handling */
+static int
+run2(struct store *s, int a, int b, const char *what)
+{
+	return run(s, a, what) == -1 || run(s, b, what) == -1 ? -1 : 0;
 }
 
 struct store *
@@ -546,13 +605,13 @@ store_input_add(struct store *s, const uint8_t sha[HASH_LEN],
 		    strerror(errno));
 		goto out;
 	}
-	if (run(s, ST_BEGIN, "cannot add input") == -1)
+	if (unit_begin(s, "cannot add input") == -1)
 		goto out;
 	if (input_write(&pk, hex, source, fd, in, n) == -1) {
 		rollback(s);
 		goto out;
 	}
-	if (commit(s, "cannot add input") == -1)
+	if (unit_commit(s, "cannot add input") == -1)
 		goto out;
 	id = pk.input;
 out:
@@ -624,8 +683,9 @@ store_input_finish(struct store *s, int64_t input_id, enum outcome o,
 	struct binder b;
 
 	assert(s->report == 0);
-	if (run(s, ST_BEGIN, what) == -1)
+	if (!s->in_input && run(s, ST_BEGIN, what) == -1)
 		return -1;
+	s->in_input = 0;
 	bind_start(&b, s, ST_INPUT_FINISH);
 	bind_text(&b, outcome_name(o));
 	bind_text(&b, reason);
@@ -666,7 +726,7 @@ store_report_begin(struct store *s, int64_t input_id, const char *where,
 	struct binder b;
 
 	assert(s->report == 0);
-	if (run(s, ST_BEGIN, what) == -1)
+	if (run(s, s->in_input ? ST_SAVEPOINT : ST_BEGIN, what) == -1)
 		return -1;
 	bind_start(&b, s, ST_REPORT_ADD);
 	bind_int(&b, input_id);
@@ -833,6 +893,26 @@ report_errors(struct store *s, const struct report *r)
 	return 0;
 }
 
+/*
+ * Takes the open report back: to its savepoint inside an input's
+ * transaction (the input goes on), or its whole transaction.  Returns 0,
+ * or -1 after rolling everything back.
+ */
+static int
+report_undo(struct store *s)
+{
+	if (!s->in_input) {
+		rollback(s);
+		return 0;
+	}
+	s->report = 0;
+	if (run2(s, ST_ROLLBACK_TO, ST_RELEASE, "cannot undo report") == -1) {
+		rollback(s);
+		return -1;
+	}
+	return 0;
+}
+
 int
 store_report_end(struct store *s, const struct report *r,
     const uint8_t doc_sha[HASH_LEN], const struct diag *d)
@@ -851,7 +931,8 @@ store_report_end(struct store *s, const struct report *r,
 	if ((m = report_match(s, hex, &orig)) == -1)
 		goto fail;
 	if (m == 1) {
-		rollback(s);
+		if (report_undo(s) == -1)
+			goto fail;
 		return REPORT_DUPLICATE;
 	}
 	bind_start(&b, s, ST_REPORT_FINISH);
@@ -869,7 +950,8 @@ store_report_end(struct store *s, const struct report *r,
 	if (bind_run(s, &b, "cannot store report") == -1 ||
 	    report_errors(s, r) == -1 ||
 	    warnings_add(s, s->input, s->report, d) == -1 ||
-	    commit(s, "cannot store report") == -1)
+	    (s->in_input ? run(s, ST_RELEASE, "cannot store report") :
+	    commit(s, "cannot store report")) == -1)
 		goto fail;
 	s->report = 0;
 	return orig != 0 ? REPORT_CONFLICT : REPORT_STORED;
@@ -881,7 +963,10 @@ fail:
 void
 store_report_abort(struct store *s)
 {
-	rollback(s);
+	if (s->report != 0 && s->in_input && report_undo(s) == 0)
+		return;
+	if (!s->in_input)
+		rollback(s);
 }
 
 /* inflates one chunk of a stored gzip stream into fd */
@@ -1089,7 +1174,7 @@ store_input_clear(struct store *s, int64_t input_id)
 	const char *what = "cannot clear input";
 
 	assert(s->report == 0);
-	if (run(s, ST_BEGIN, what) == -1)
+	if (unit_begin(s, what) == -1)
 		return -1;
 	if (run_id(s, ST_REPORTS_CLEAR, input_id, what) == -1 ||
 	    run_id(s, ST_WARN_CLEAR_ALL, input_id, what) == -1 ||
@@ -1097,7 +1182,7 @@ store_input_clear(struct store *s, int64_t input_id)
 		rollback(s);
 		return -1;
 	}
-	return commit(s, what);
+	return unit_commit(s, what);
 }
 
 /*

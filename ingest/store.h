@@ -49,6 +49,20 @@ void	 store_close(struct store *);
 const char *store_errmsg(const struct store *);
 
 /*
+ * The transaction of one input.  Between store_input_begin() and
+ * store_input_finish() (which commits) or store_input_commit(), the
+ * ledger row, the kept bytes and every report of the input form one
+ * transaction, each report a savepoint in it: a duplicate or rejected
+ * report is undone alone, and a run killed half-way leaves nothing of the
+ * input behind.  Without it, each function below runs its own
+ * transaction.  store_input_abort() rolls back whatever is open; every
+ * database error does so too.
+ */
+int	 store_input_begin(struct store *);
+int	 store_input_commit(struct store *);
+void	 store_input_abort(struct store *);
+
+/*
  * Looks an input up by the SHA-256 of its bytes.  Returns 1 and fills
  * *info when known, 0 when new, -1 on a database error.
  */

@@ -25,7 +25,6 @@ CREATE TABLE message (
 	n_reports	INTEGER NOT NULL DEFAULT 0 CHECK (n_reports >= 0)
 ) STRICT;
 CREATE INDEX message_message_id ON message (message_id);
-CREATE INDEX message_outcome ON message (outcome);
 
 -- The report parts of a message: location is the MIME part ("2.1") and
 -- its file name as the message named it.

@@ -121,7 +121,7 @@ START_TEST(test_db_schema_objects_exist)
 	    "report_error", "record", "record_reason", "record_dkim",
 	    "record_spf", "warning", "v_reports", "v_records", "v_ingest",
 	    "v_conflicts", "v_warnings", "report_key", "report_domain_begin",
-	    "record_source_ip" };
+	    "report_begin" };
 	char *dir = tu_tmpdir(), *path = path_in(dir, "dmarc.db");
 	char err[256] = "", sql[256];
 	sqlite3 *db;

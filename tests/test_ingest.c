@@ -59,7 +59,7 @@ report_xml(const char *org, const char *rid, const int *counts, size_t n,
 	struct buf b;
 	char rec[1024];
 
-	buf_init(&b, 1 << 20);
+	buf_init(&b, 1 << 26);
 	buf_adds(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feedback>"
 	    "<report_metadata><org_name>");
 	buf_adds(&b, org);
@@ -81,7 +81,7 @@ report_xml(const char *org, const char *rid, const int *counts, size_t n,
 		    "<domain>mail.example.org</domain><selector>s1</selector>"
 		    "<result>pass</result></dkim><spf><domain>example.org"
 		    "</domain><scope>mfrom</scope><result>softfail</result>"
-		    "</spf></auth_results></record>", i + 1, counts[i]);
+		    "</spf></auth_results></record>", i % 250 + 1, counts[i]);
 		buf_adds(&b, rec);
 	}
 	buf_adds(&b, tail != NULL ? tail : "</feedback>\n");
@@ -242,6 +242,72 @@ START_TEST(test_ingest_zip_with_two_reports_stores_both)
 }
 END_TEST
 
+/* writes a zip of the given XML texts to tmp/name; returns the path */
+static char *
+make_zip(const char *name, char *const *xml, size_t n)
+{
+	char *path = xmalloc(600), entry[32];
+	zip_t *za;
+	int err;
+
+	snprintf(path, 600, "%s/%s", tmp, name);
+	za = zip_open(path, ZIP_CREATE | ZIP_TRUNCATE, &err);
+	ck_assert_ptr_nonnull(za);
+	for (size_t i = 0; i < n; i++) {
+		snprintf(entry, sizeof(entry), "r%zu.xml", i);
+		zip_file_add(za, entry, zip_source_buffer(za, xml[i],
+		    strlen(xml[i]), 0), 0);
+	}
+	ck_assert_int_eq(zip_close(za), 0);
+	return path;
+}
+
+START_TEST(test_ingest_second_report_without_records_in_zip_is_stored)
+{
+	static const int one[] = { 3 };
+	char *x[2], *path;
+
+	x[0] = report_xml("Zip Mail", "z-a", one, 1, NULL);
+	x[1] = report_xml("Zip Mail", "z-empty", NULL, 0, NULL);
+	path = make_zip("empty2.zip", x, 2);
+	ck_assert_int_eq(ingest_file(&ing, path), 0);
+	ck_assert_uint_eq(ing.stats.reports, 2);
+	ck_assert_uint_eq(ing.stats.rejected, 0);
+	ck_assert_int_eq(q("SELECT count(*) FROM v_reports WHERE rows = 0"), 1);
+	free(x[0]);
+	free(x[1]);
+	free(path);
+}
+END_TEST
+
+START_TEST(test_ingest_big_report_through_store_thread_is_whole)
+{
+	enum { N = 2500 };	/* past DIRECT_RECORDS: the store thread runs */
+	int *counts = xcalloc(N, sizeof(int));
+	char *x, *dup[2], *path;
+
+	for (int i = 0; i < N; i++)
+		counts[i] = i % 7;
+	x = report_xml("Big Mail", "big-1", counts, N, NULL);
+	/* the same report twice in one zip: the second is undone alone */
+	dup[0] = dup[1] = x;
+	path = make_zip("big.zip", dup, 2);
+	ck_assert_int_eq(ingest_file(&ing, path), 0);
+	ck_assert_uint_eq(ing.stats.reports, 1);
+	ck_assert_uint_eq(ing.stats.report_duplicates, 1);
+	ck_assert_int_eq(q("SELECT count(*) FROM record"), N);
+	/* sum of i % 7 for i < 2500: 357 full cycles of 21, then 0..0 */
+	ck_assert_int_eq(q("SELECT sum(messages) FROM v_records"),
+	    357 * 21 + 0);
+	ck_assert_int_eq(q("SELECT count(*) FROM v_records WHERE "
+	    "dkim_aligned = 1"), N);
+	ck_assert_int_eq(q("SELECT count(DISTINCT seq) FROM record"), N);
+	free(counts);
+	free(x);
+	free(path);
+}
+END_TEST
+
 START_TEST(test_ingest_hostile_text_stored_verbatim)
 {
 	static const int one[] = { 1 };
@@ -335,6 +401,10 @@ ingest_suite(void)
 	    test_ingest_same_key_other_content_is_flagged_conflict);
 	tcase_add_test(tc, test_ingest_two_orgs_with_one_report_id_both_stored);
 	tcase_add_test(tc, test_ingest_zip_with_two_reports_stores_both);
+	tcase_add_test(tc,
+	    test_ingest_second_report_without_records_in_zip_is_stored);
+	tcase_add_test(tc,
+	    test_ingest_big_report_through_store_thread_is_whole);
 	tcase_add_test(tc, test_ingest_hostile_text_stored_verbatim);
 	tcase_add_test(tc, test_ingest_pending_input_of_killed_run_is_redone);
 	tcase_add_test(tc, test_ingest_reprocess_rejected_keeps_it_rejected);
