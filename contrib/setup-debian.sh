@@ -9,7 +9,7 @@ packages=(
 	libxml2-dev zlib1g-dev libzip-dev libsqlite3-dev sqlite3
 	libpsl-dev publicsuffix nettle-dev
 	libgmime-3.0-dev libcurl4-openssl-dev libc-ares-dev
-	check dovecot-imapd dnsmasq-base
+	check dovecot-imapd dnsmasq-base openssl
 )
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq

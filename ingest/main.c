@@ -16,11 +16,14 @@
 #include "buf.h"
 #include "db.h"
 #include "escape.h"
+#include "imap.h"
 #include "ingest.h"
 #include "limits.h"
+#include "lock.h"
 #include "mail.h"
 #include "maildir.h"
 #include "mbox.h"
+#include "num.h"
 #include "source.h"
 #include "xalloc.h"
 
@@ -45,6 +48,9 @@ struct options {
 	const char	**maildirs;	/* --maildir DIR */
 	size_t		 n_maildirs;
 	struct maildir_opts maildir;	/* --move-to, --failed-to */
+	struct imap_options imap;	/* --imap URL and its options */
+	int		 imap_only;	/* an option that needs --imap */
+	unsigned	 lock_timeout;	/* --lock-timeout, seconds */
 };
 
 /* run state shared with the callbacks */
@@ -56,6 +62,7 @@ struct cli {
 	int		 progress_shown;
 	int		 tempfail;	/* --mail: the message is not settled */
 	int		 too_big;	/* --mail: the message is too large */
+	int		 imap_failed;	/* --imap stopped: server or database */
 };
 
 static void
@@ -64,7 +71,7 @@ usage(FILE *f)
 	fprintf(f,
 "usage: %s [options] PATH...\n"
 "       %s [options] --mail FILE|-\n"
-"       %s [options] [--mbox FILE] [--maildir DIR] [PATH...]\n"
+"       %s [options] [--mbox FILE] [--maildir DIR] [--imap URL] [PATH...]\n"
 "       %s [options] --reprocess[=all]\n"
 "Store DMARC aggregate reports (XML, gzip or zip files, e-mail messages,\n"
 "or directories of them; '-' reads standard input) in an SQLite database.\n"
@@ -77,6 +84,17 @@ usage(FILE *f)
 "  --move-to DIR      move settled Maildir messages to Maildir DIR\n"
 "  --failed-to DIR    move Maildir messages with a rejected report to\n"
 "                     Maildir DIR (default: flag them F and S)\n"
+"  --imap URL         the unseen messages of an IMAP mailbox,\n"
+"                     imaps://USER@HOST[:PORT]/MAILBOX; each is marked\n"
+"                     \\Seen once its reports are committed.  Password:\n"
+"                     $DMARC_IMAP_PASSWORD or a netrc file, never the URL\n"
+"  --all              with --imap: every message, not only unseen ones\n"
+"  --imap-move-to F   with --imap: move processed messages to folder F\n"
+"  --max-messages N   with --imap: at most N messages this run\n"
+"  --netrc-file FILE  with --imap: the password file (default ~/.netrc)\n"
+"  --cacert FILE      with --imap: trust the CA certificates in FILE\n"
+"  --lock-timeout S   wait up to S seconds (default 60) for another\n"
+"                     dmarc-ingest on the same database, then exit 75\n"
 "  --db PATH          database (default $DMARC_DB, else\n"
 "                     $XDG_DATA_HOME/dmarc-rua/dmarc.db)\n"
 "  --reprocess[=all]  parse the kept bytes of rejected inputs (or of all\n"
@@ -88,7 +106,8 @@ usage(FILE *f)
 "  -V, --version      program version\n"
 "\n"
 "Exit status: 0 all inputs stored or known, 1 some input rejected (the\n"
-"others were still processed), 2 usage or system error.\n"
+"others were still processed), 2 usage or system error, 75 try again\n"
+"later (database locked by another run, IMAP server unreachable).\n"
 "With --mail: 0 the message is settled (stored, known, not a report, or\n"
 "rejected and kept), 65 it is too large, 75 try again later.\n"
 "See dmarc-ingest(1).\n", progname, progname, progname, progname);
@@ -236,6 +255,46 @@ options_release(struct options *o)
 	o->mboxes = o->maildirs = NULL;
 }
 
+/* the --imap options and --lock-timeout; -1 after a message */
+static int
+imap_option(struct options *o, int ch, const char *arg)
+{
+	int64_t v;
+
+	o->imap_only |= ch != 'I' && ch != 'L';
+	switch (ch) {
+	case 'I':
+		o->imap.url = arg;
+		return 0;
+	case 'A':
+		o->imap.all = 1;
+		return 0;
+	case 'T':
+		o->imap.move_to = arg;
+		return 0;
+	case 'N':
+		o->imap.netrc_file = arg;
+		return 0;
+	case 'C':
+		o->imap.cacert = arg;
+		return 0;
+	case 'X':
+		if (num_i64(arg, 1, INT32_MAX, &v) == -1)
+			break;
+		o->imap.max_messages = (size_t)v;
+		return 0;
+	case 'L':
+		if (num_i64(arg, 0, 86400, &v) == -1)
+			break;
+		o->lock_timeout = (unsigned)v;
+		return 0;
+	}
+	fprintf(stderr, "%s: --%s takes a number (%s), not '%s'\n",
+	    progname, ch == 'X' ? "max-messages" : "lock-timeout",
+	    ch == 'X' ? "1 or more" : "seconds, 0 to 86400", arg);
+	return -1;
+}
+
 static int
 parse_options(int argc, char *argv[], struct options *o)
 {
@@ -252,6 +311,13 @@ parse_options(int argc, char *argv[], struct options *o)
 		{ "maildir", required_argument, NULL, 'M' },
 		{ "move-to", required_argument, NULL, 't' },
 		{ "failed-to", required_argument, NULL, 'f' },
+		{ "imap", required_argument, NULL, 'I' },
+		{ "all", no_argument, NULL, 'A' },
+		{ "imap-move-to", required_argument, NULL, 'T' },
+		{ "max-messages", required_argument, NULL, 'X' },
+		{ "netrc-file", required_argument, NULL, 'N' },
+		{ "cacert", required_argument, NULL, 'C' },
+		{ "lock-timeout", required_argument, NULL, 'L' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int ch;
@@ -261,6 +327,7 @@ parse_options(int argc, char *argv[], struct options *o)
 	o->mboxes = xcalloc((size_t)argc, sizeof(*o->mboxes));
 	o->maildirs = xcalloc((size_t)argc, sizeof(*o->maildirs));
 	o->progress = isatty(STDERR_FILENO);
+	o->lock_timeout = LOCK_TIMEOUT_DEFAULT;
 	while ((ch = getopt_long(argc, argv, "vhV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'd':
@@ -301,6 +368,16 @@ parse_options(int argc, char *argv[], struct options *o)
 			break;
 		case 'f':
 			o->maildir.failed_to = optarg;
+			break;
+		case 'I':
+		case 'A':
+		case 'T':
+		case 'X':
+		case 'N':
+		case 'C':
+		case 'L':
+			if (imap_option(o, ch, optarg) == -1)
+				return -1;
 			break;
 		case 'h':
 			usage(stdout);
@@ -409,6 +486,23 @@ on_mbox_message(void *arg, int fd, const char *source)
 	return ingest_message(ing, fd, source, &oc);
 }
 
+/* --imap: a failure (server, network, database) is temporary */
+static void
+run_imap(struct cli *c, struct ingest *ing)
+{
+	struct imap_stats st;
+	char err[1024];
+
+	c->opt.imap.verbose = 0;
+	if (imap_run(&c->opt.imap, ing, &st, err, sizeof(err)) == -1) {
+		c->imap_failed = 1;
+		progress_clear(c);
+		fprintf(stderr, "%s: ", progname);
+		put_term(stderr, err);
+		fputc('\n', stderr);
+	}
+}
+
 /* --mbox and --maildir sources; 0, or -1 when the database failed */
 static void
 run_mailboxes(struct cli *c, struct ingest *ing)
@@ -424,6 +518,8 @@ run_mailboxes(struct cli *c, struct ingest *ing)
 		if (maildir_run(ing, o->maildirs[i], &o->maildir,
 		    on_source_error, c) == -1)
 			c->trouble = 1;
+	if (o->imap.url != NULL)
+		run_imap(c, ing);
 	progress_clear(c);
 }
 
@@ -434,6 +530,8 @@ exit_status(const struct cli *c, const struct ingest_stats *s)
 	if (c->opt.mail != NULL)
 		return c->tempfail ? EXIT_TEMPFAIL : c->too_big ?
 		    EXIT_DATAERR : EXIT_SUCCESS;
+	if (c->imap_failed)
+		return EXIT_TEMPFAIL;
 	if (c->trouble || s->failed > 0 || s->mail_failed > 0)
 		return EXIT_TROUBLE;
 	return s->rejected > 0 || s->mail_rejected > 0 ? EXIT_REJECTED :
@@ -444,8 +542,10 @@ exit_status(const struct cli *c, const struct ingest_stats *s)
 static int
 check_sources(const struct options *o, int argc)
 {
-	int mailboxes = o->n_mboxes + o->n_maildirs > 0;
+	int mailboxes = o->n_mboxes + o->n_maildirs > 0 ||
+	    o->imap.url != NULL;
 	const char *why = NULL;
+	char err[512];
 
 	if (o->reprocess && (argc > 0 || mailboxes || o->mail != NULL))
 		why = "--reprocess takes no other input";
@@ -457,6 +557,12 @@ check_sources(const struct options *o, int argc)
 	else if ((o->maildir.move_to != NULL ||
 	    o->maildir.failed_to != NULL) && o->n_maildirs == 0)
 		why = "--move-to and --failed-to need --maildir";
+	else if (o->imap_only && o->imap.url == NULL)
+		why = "--all, --imap-move-to, --max-messages, --netrc-file "
+		    "and --cacert need --imap";
+	else if (o->imap.url != NULL && imap_check(&o->imap, err,
+	    sizeof(err)) == -1)
+		why = err;
 	if (why == NULL)
 		return 0;
 	fprintf(stderr, "%s: %s\n", progname, why);
@@ -470,6 +576,8 @@ main(int argc, char *argv[])
 	struct cli c;
 	struct ingest ing;
 	struct store *st;
+	struct lock lock;
+	enum lock_status ls;
 	char err[512], *dbpath;
 	const struct ingest_stats *s = &ing.stats;
 
@@ -495,6 +603,16 @@ main(int argc, char *argv[])
 		options_release(&c.opt);
 		return c.opt.mail != NULL ? EXIT_TEMPFAIL : EXIT_TROUBLE;
 	}
+	/* after store_open, which creates the database's directory */
+	if ((ls = lock_acquire(&lock, dbpath, c.opt.lock_timeout, err,
+	    sizeof(err))) != LOCK_OK) {
+		fprintf(stderr, "%s: %s\n", progname, err);
+		store_close(st);
+		free(dbpath);
+		options_release(&c.opt);
+		return ls == LOCK_BUSY || c.opt.mail != NULL ? EXIT_TEMPFAIL :
+		    EXIT_TROUBLE;
+	}
 	ingest_init(&ing, st);
 	ing.report = on_outcome;
 	ing.report_arg = &c;
@@ -512,6 +630,7 @@ main(int argc, char *argv[])
 			run_paths(&c, &ing, argc, argv);
 	}
 	store_close(st);
+	lock_release(&lock);
 	if (c.opt.json)
 		summary_json(s, dbpath);
 	if (c.opt.verbose || s->rejected > 0 || s->failed > 0 ||

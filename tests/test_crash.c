@@ -1,0 +1,303 @@
+/*
+ * Nothing lost, nothing twice: dmarc-ingest is killed with SIGKILL at
+ * random moments while it reads a Maildir (200 messages) and an IMAP
+ * mailbox (Dovecot, 100 messages), several times; after each kill every
+ * message marked seen has its report committed, and after a final run
+ * every report is stored exactly once, every message is marked and the
+ * database passes PRAGMA integrity_check.  Runs the binary; skips while it
+ * lacks the option under test, or without Dovecot.
+ */
+#include <signal.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <check.h>
+
+#include "imap.h"
+#include "mailtest.h"
+#include "testutil.h"
+#include "xalloc.h"
+
+Suite *crash_suite(void);
+
+#define KILLS		6	/* killed runs before the final one */
+
+static char *tmp;
+static char db[512];
+
+static void
+setup(void)
+{
+	tmp = tu_tmpdir();
+	snprintf(db, sizeof(db), "%s/t.db", tmp);
+}
+
+static void
+teardown(void)
+{
+	tu_rmtree(tmp);
+	free(tmp);
+}
+
+static int
+has_option(const char *opt)
+{
+	char *help = NULL;
+	int yes;
+
+	tu_run("'" TEST_INGEST_BIN "' --help", &help);
+	yes = help != NULL && strstr(help, opt) != NULL;
+	free(help);
+	if (!yes)
+		printf("skipped: dmarc-ingest has no %s yet\n", opt);
+	return yes;
+}
+
+static double
+now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* starts dmarc-ingest --db DB with args, output to tmp/out */
+static pid_t
+spawn(const char *const args[])
+{
+	char *argv[16], out[600];
+	size_t n = 0;
+	pid_t pid;
+
+	snprintf(out, sizeof(out), "%s/out", tmp);
+	if ((pid = fork()) == 0) {
+		argv[n++] = xstrdup(TEST_INGEST_BIN);
+		argv[n++] = xstrdup("--db");
+		argv[n++] = db;
+		argv[n++] = xstrdup("--no-progress");
+		for (size_t i = 0; args[i] != NULL && n < 15; i++)
+			argv[n++] = xstrdup(args[i]);
+		argv[n] = NULL;
+		if (freopen(out, "a", stderr) == NULL ||
+		    freopen("/dev/null", "w", stdout) == NULL)
+			_exit(127);
+		execv(TEST_INGEST_BIN, argv);
+		_exit(127);
+	}
+	ck_assert_int_gt(pid, 0);
+	return pid;
+}
+
+/* a full run; returns its wall time */
+static double
+run_full(const char *const args[])
+{
+	double t0 = now_s();
+	pid_t pid = spawn(args);
+	int st;
+
+	waitpid(pid, &st, 0);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	    "final run: status %d", st);
+	return now_s() - t0;
+}
+
+/* a run killed after delay seconds (it may finish first) */
+static void
+run_killed(const char *const args[], double delay)
+{
+	struct timespec ts = { (time_t)delay,
+	    (long)((delay - (double)(time_t)delay) * 1e9) };
+	pid_t pid = spawn(args);
+	int st;
+
+	nanosleep(&ts, NULL);
+	kill(pid, SIGKILL);
+	waitpid(pid, &st, 0);
+}
+
+/* the N of "Message-ID: <N.imaper@test.example>" in a file, or -1 */
+static long
+message_number(const char *path)
+{
+	size_t n;
+	char *m = (char *)tu_slurp(path, &n), *p;
+	long v = -1;
+
+	if (m != NULL && (p = strstr(m, "Message-ID: <")) != NULL)
+		v = strtol(p + strlen("Message-ID: <"), NULL, 10);
+	free(m);
+	return v;
+}
+
+static int64_t
+report_copies(long i)
+{
+	char sql[128];
+
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM report WHERE "
+	    "report_id = 'imaper-test-%ld'", i);
+	return tu_query_int(db, sql);
+}
+
+/*
+ * Marked implies committed: each message of dir flagged seen has exactly
+ * one stored report.  Returns how many are marked.
+ */
+static size_t
+check_marked_committed(const char *dir)
+{
+	char p[1024];
+	struct dirent *e;
+	size_t marked = 0;
+	DIR *d;
+
+	snprintf(p, sizeof(p), "%s/cur", dir);
+	if ((d = opendir(p)) == NULL)
+		return 0;
+	while ((e = readdir(d)) != NULL) {
+		const char *f = strstr(e->d_name, ":2,");
+		long i;
+
+		if (f == NULL || strchr(f + 3, 'S') == NULL)
+			continue;
+		snprintf(p, sizeof(p), "%s/cur/%s", dir, e->d_name);
+		if ((i = message_number(p)) == -1)
+			continue;	/* renamed meanwhile */
+		ck_assert_msg(report_copies(i) == 1, "message %ld marked, "
+		    "report stored %lld times", i,
+		    (long long)report_copies(i));
+		marked++;
+	}
+	closedir(d);
+	return marked;
+}
+
+/* after the final run: all n reports once, all marked, database sound */
+static void
+check_final(const char *dir, size_t n)
+{
+	char *ok;
+
+	ck_assert_int_eq(tu_query_int(db, "SELECT count(*) FROM report"),
+	    (int64_t)n);
+	ck_assert_int_eq(tu_query_int(db, "SELECT count(DISTINCT report_id) "
+	    "FROM report"), (int64_t)n);
+	ck_assert_uint_eq(mt_maildir_count(dir, 0), 0);
+	ck_assert_uint_eq(mt_maildir_count(dir, 1), n);
+	ck_assert_uint_eq(check_marked_committed(dir), n);
+	ok = tu_query_text(db, "PRAGMA integrity_check");
+	ck_assert_str_eq(ok, "ok");
+	free(ok);
+	ck_assert_int_eq(tu_query_int(db, "SELECT count(*) FROM message "
+	    "WHERE outcome = 'pending'"), 0);
+}
+
+/* kills KILLS runs at random moments within the full run's time */
+static void
+kill_runs(const char *const args[], const char *dir, double full)
+{
+	unsigned seed = (unsigned)time(NULL) ^ (unsigned)getpid();
+
+	srand(seed);
+	printf("crash: seed %u, window %.2f s\n", seed, full);
+	fflush(stdout);
+	for (int k = 0; k < KILLS; k++) {
+		double delay = full * (double)rand() / RAND_MAX;
+
+		run_killed(args, delay);
+		check_marked_committed(dir);
+	}
+}
+
+/* n report messages into the Maildir dir */
+static void
+fill_maildir(const char *dir, size_t n)
+{
+	char *m;
+	size_t len;
+
+	ck_assert_int_eq(mt_maildir_make(dir), 0);
+	for (size_t i = 0; i < n; i++) {
+		m = mt_message(i, &len);
+		ck_assert_int_eq(mt_maildir_put(dir, m, len, (uid_t)-1, 0),
+		    0);
+		free(m);
+	}
+}
+
+START_TEST(test_crash_maildir_kill9)
+{
+	char maildir[600], probe[600], main_db[512];
+	const char *args[] = { "--maildir", maildir, NULL };
+	const char *pargs[] = { "--maildir", probe, NULL };
+	const size_t n = 200;
+	double full;
+
+	if (!has_option("--maildir"))
+		return;
+	snprintf(maildir, sizeof(maildir), "%s/Maildir", tmp);
+	snprintf(probe, sizeof(probe), "%s/probe", tmp);
+	fill_maildir(maildir, n);
+	fill_maildir(probe, n);
+	/* how long a whole run takes here, on a copy and another database */
+	snprintf(main_db, sizeof(main_db), "%s", db);
+	snprintf(db, sizeof(db), "%s/probe.db", tmp);
+	full = run_full(pargs);
+	snprintf(db, sizeof(db), "%s", main_db);
+	kill_runs(args, maildir, full);
+	run_full(args);
+	check_final(maildir, n);
+}
+END_TEST
+
+START_TEST(test_crash_imap_kill9)
+{
+	struct mt_dovecot dv;
+	char why[1024], url[512], *m;
+	const char *args[] = { "--imap", url, NULL };
+	const size_t n = 100;
+	size_t len;
+
+	if (!has_option("--imap"))
+		return;
+	if (mt_dovecot_start(&dv, why, sizeof(why)) == -1) {
+		printf("skipped: dovecot cannot be started: %s\n", why);
+		mt_dovecot_stop(&dv);
+		return;
+	}
+	setenv(IMAP_PASSWORD_ENV, MT_PASSWORD, 1);
+	mt_dovecot_url(&dv, 0, url, sizeof(url));
+	for (size_t i = 0; i < n; i++) {
+		m = mt_message(i, &len);
+		ck_assert_int_eq(mt_dovecot_put(&dv, m, len), 0);
+		free(m);
+	}
+	run_killed(args, 0.3);
+	check_marked_committed(dv.maildir);
+	kill_runs(args, dv.maildir, 1.5);
+	run_full(args);
+	check_final(dv.maildir, n);
+	mt_dovecot_stop(&dv);
+}
+END_TEST
+
+Suite *
+crash_suite(void)
+{
+	Suite *s = suite_create("crash");
+	TCase *tc = tcase_create("kill9");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 240);
+	tcase_add_test(tc, test_crash_maildir_kill9);
+	tcase_add_test(tc, test_crash_imap_kill9);
+	suite_add_tcase(s, tc);
+	return s;
+}

@@ -1,0 +1,484 @@
+/*
+ * The IMAP source against a real Dovecot on 127.0.0.1 (tests/mailtest.c
+ * starts one per test): reports stored, \Seen set only after commit, moves
+ * to a folder, --max-messages, reruns storing nothing new, TLS with and
+ * without the right CA, login and database failures leaving mail unseen,
+ * netrc.  Without Dovecot each server test says "skipped: ..." and passes.
+ * The URL and option checks need no server.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <check.h>
+#include <sqlite3.h>
+
+#include "imap.h"
+#include "ingest.h"
+#include "mailtest.h"
+#include "store.h"
+#include "testutil.h"
+
+Suite *imap_suite(void);
+
+static struct mt_dovecot dv;
+static int up;			/* dovecot runs */
+static char why[1024];		/* why it does not */
+static char *tmp;
+static char db[512];
+static char url[512];
+
+static void
+setup(void)
+{
+	tmp = tu_tmpdir();
+	snprintf(db, sizeof(db), "%s/t.db", tmp);
+	setenv(IMAP_PASSWORD_ENV, MT_PASSWORD, 1);
+	up = mt_dovecot_start(&dv, why, sizeof(why)) == 0;
+	if (up)
+		mt_dovecot_url(&dv, 0, url, sizeof(url));
+}
+
+/* no server: tests of the options alone */
+static void
+setup_local(void)
+{
+	tmp = tu_tmpdir();
+	snprintf(db, sizeof(db), "%s/t.db", tmp);
+	memset(&dv, 0, sizeof(dv));
+	up = 0;
+}
+
+static void
+teardown(void)
+{
+	mt_dovecot_stop(&dv);
+	tu_rmtree(tmp);
+	free(tmp);
+}
+
+#define NEED_DOVECOT() do {						\
+	if (!up) {							\
+		printf("skipped: dovecot cannot be started: %s\n",	\
+		    why);						\
+		return;							\
+	}								\
+} while (0)
+
+/* puts n report messages numbered from first into the INBOX */
+static void
+put_reports(size_t first, size_t n)
+{
+	for (size_t i = first; i < first + n; i++) {
+		size_t len;
+		char *m = mt_message(i, &len);
+
+		ck_assert_int_eq(mt_dovecot_put(&dv, m, len), 0);
+		free(m);
+	}
+}
+
+/* runs the IMAP source in process on the test database */
+static int
+run(const struct imap_options *o, struct imap_stats *st, char *err,
+    size_t errlen)
+{
+	struct store *s;
+	struct ingest ing;
+	int rc;
+
+	s = store_open(db, err, errlen);
+	ck_assert_msg(s != NULL, "%s", err);
+	ingest_init(&ing, s);
+	rc = imap_run(o, &ing, st, err, errlen);
+	store_close(s);
+	return rc;
+}
+
+static void
+opts(struct imap_options *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->url = url;
+}
+
+static int64_t
+reports(void)
+{
+	return tu_query_int(db, "SELECT count(DISTINCT report_id) FROM "
+	    "report WHERE report_id LIKE 'imaper-test-%'");
+}
+
+static int64_t
+report_rows(void)
+{
+	return tu_query_int(db, "SELECT count(*) FROM report");
+}
+
+START_TEST(test_imap_stores_then_marks_seen)
+{
+	struct imap_options o;
+	struct imap_stats st;
+	char err[1024];
+
+	NEED_DOVECOT();
+	put_reports(0, 5);
+	opts(&o);
+	ck_assert_msg(run(&o, &st, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_uint_eq(st.listed, 5);
+	ck_assert_uint_eq(st.fetched, 5);
+	ck_assert_uint_eq(st.marked, 5);
+	ck_assert_int_eq(reports(), 5);
+	ck_assert_int_eq(report_rows(), 5);
+	ck_assert_uint_eq(mt_maildir_count(dv.maildir, 1), 5);
+	ck_assert_uint_eq(mt_maildir_count(dv.maildir, 0), 0);
+	ck_assert_int_eq(tu_query_int(db, "SELECT count(*) FROM message "
+	    "WHERE outcome = 'stored' AND source LIKE 'imap://rua@127.0.0.1:%"
+	    "/INBOX;UID=_'"), 5);
+}
+END_TEST
+
+START_TEST(test_imap_second_run_stores_nothing_new)
+{
+	struct imap_options o;
+	struct imap_stats st;
+	char err[1024];
+
+	NEED_DOVECOT();
+	put_reports(0, 3);
+	opts(&o);
+	ck_assert_msg(run(&o, &st, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_msg(run(&o, &st, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_uint_eq(st.listed, 0);
+	ck_assert_uint_eq(st.fetched, 0);
+	/* --all fetches the seen ones again: known, nothing stored twice */
+	o.all = 1;
+	ck_assert_msg(run(&o, &st, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_uint_eq(st.listed, 3);
+	ck_assert_uint_eq(st.fetched, 3);
+	ck_assert_int_eq(report_rows(), 3);
+	ck_assert_int_eq(tu_query_int(db, "SELECT sum(seen_count) FROM "
+	    "message"), 6);
+	/* a new message after that is the only one the next run takes */
+	put_reports(3, 1);
+	o.all = 0;
+	ck_assert_msg(run(&o, &st, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_uint_eq(st.listed, 1);
+	ck_assert_int_eq(report_rows(), 4);
+}
+END_TEST
+
+START_TEST(test_imap_fetch_alone_leaves_unseen)
+{
+	struct imap_options o;
+	struct imap_stats st;
+	char err[1024];
+	sqlite3 *h;
+
+	NEED_DOVECOT();
+	put_reports(0, 2);
+	opts(&o);
+	/* a first run creates the schema; then the database refuses */
+	ck_assert_msg(run(&o, &st, err, sizeof(err)) == 0, "%s", err);
+	put_reports(2, 2);
+	ck_assert_int_eq(sqlite3_open(db, &h), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(h, "CREATE TRIGGER refuse BEFORE "
+	    "INSERT ON message BEGIN SELECT RAISE(ABORT, 'test refuses'); "
+	    "END", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(h);
+	ck_assert_int_eq(run(&o, &st, err, sizeof(err)), -1);
+	ck_assert_msg(strstr(err, "not processed (database error): left "
+	    "unseen on the server") != NULL, "%s", err);
+	ck_assert_uint_eq(st.fetched, 1);
+	ck_assert_uint_eq(st.marked, 0);
+	/* the message was downloaded, yet stays unseen: EXAMINE */
+	ck_assert_uint_eq(mt_maildir_count(dv.maildir, 0), 2);
+	ck_assert_uint_eq(mt_maildir_count(dv.maildir, 1), 2);
+	ck_assert_int_eq(sqlite3_open(db, &h), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(h, "DROP TRIGGER refuse", NULL, NULL,
+	    NULL), SQLITE_OK);
+	sqlite3_close(h);
+	ck_assert_msg(run(&o, &st, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_uint_eq(st.marked, 2);
+	ck_assert_int_eq(reports(), 4);
+	ck_assert_uint_eq(mt_maildir_count(dv.maildir, 1), 4);
+}
+END_TEST
+
+START_TEST(test_imap_moves_after_commit)
+{
+	struct imap_options o;
+	struct imap_stats st;
+	char err[1024], folder[600];
+
+	NEED_DOVECOT();
+	put_reports(0, 4);
+	opts(&o);
+	o.move_to = "Processed";
+	ck_assert_msg(run(&o, &st, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_uint_eq(st.marked, 4);
+	ck_assert_int_eq(reports(), 4);
+	snprintf(folder, sizeof(folder), "%s/.Processed", dv.maildir);
+	ck_assert_uint_eq(mt_maildir_count(folder, 1), 4);
+	ck_assert_uint_eq(mt_maildir_count(folder, 0), 0);
+	ck_assert_uint_eq(mt_maildir_count(dv.maildir, 1), 0);
+	ck_assert_uint_eq(mt_maildir_count(dv.maildir, 0), 0);
+	/* the folder exists now: a second run with new mail reuses it */
+	put_reports(4, 1);
+	ck_assert_msg(run(&o, &st, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_uint_eq(mt_maildir_count(folder, 1), 5);
+	ck_assert_int_eq(reports(), 5);
+}
+END_TEST
+
+START_TEST(test_imap_max_messages_per_run)
+{
+	struct imap_options o;
+	struct imap_stats st;
+	char err[1024];
+
+	NEED_DOVECOT();
+	put_reports(0, 5);
+	opts(&o);
+	o.max_messages = 2;
+	ck_assert_msg(run(&o, &st, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_uint_eq(st.listed, 5);
+	ck_assert_uint_eq(st.fetched, 2);
+	ck_assert_int_eq(reports(), 2);
+	ck_assert_uint_eq(mt_maildir_count(dv.maildir, 0), 3);
+	ck_assert_msg(run(&o, &st, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_msg(run(&o, &st, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_int_eq(reports(), 5);
+	ck_assert_uint_eq(mt_maildir_count(dv.maildir, 0), 0);
+}
+END_TEST
+
+START_TEST(test_imap_non_reports_are_marked)
+{
+	struct imap_options o;
+	struct imap_stats st;
+	char err[1024], *m;
+	size_t n;
+
+	NEED_DOVECOT();
+	m = mt_plain_message(1, &n);
+	ck_assert_int_eq(mt_dovecot_put(&dv, m, n), 0);
+	free(m);
+	put_reports(0, 1);
+	opts(&o);
+	ck_assert_msg(run(&o, &st, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_uint_eq(st.marked, 2);
+	ck_assert_int_eq(tu_query_int(db, "SELECT count(*) FROM message "
+	    "WHERE outcome = 'not_report'"), 1);
+	ck_assert_uint_eq(mt_maildir_count(dv.maildir, 1), 2);
+}
+END_TEST
+
+START_TEST(test_imap_tls_needs_the_ca)
+{
+	struct imap_options o;
+	struct imap_stats st;
+	char err[1024];
+
+	NEED_DOVECOT();
+	put_reports(0, 2);
+	mt_dovecot_url(&dv, 1, url, sizeof(url));
+	opts(&o);
+	ck_assert_int_eq(run(&o, &st, err, sizeof(err)), -1);
+	ck_assert_msg(strstr(err, url) != NULL && strstr(err,
+	    "certificate") != NULL, "%s", err);
+	ck_assert_int_eq(reports(), 0);
+	ck_assert_uint_eq(mt_maildir_count(dv.maildir, 0), 2);
+	o.cacert = dv.cacert;
+	ck_assert_msg(run(&o, &st, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_int_eq(reports(), 2);
+	ck_assert_uint_eq(mt_maildir_count(dv.maildir, 1), 2);
+}
+END_TEST
+
+START_TEST(test_imap_starttls_verified)
+{
+	struct imap_options o;
+	struct imap_stats st;
+	char err[1024];
+
+	NEED_DOVECOT();
+	put_reports(0, 1);
+	/* imap:// to another host must STARTTLS, verified like imaps:// */
+	snprintf(url, sizeof(url), "imap://%s@127.0.0.2:%d/INBOX", MT_USER,
+	    dv.port);
+	opts(&o);
+	ck_assert_int_eq(run(&o, &st, err, sizeof(err)), -1);
+	ck_assert_msg(strstr(err, "certificate") != NULL, "%s", err);
+	o.cacert = dv.cacert;
+	ck_assert_msg(run(&o, &st, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_int_eq(reports(), 1);
+}
+END_TEST
+
+START_TEST(test_imap_login_failure_names_server)
+{
+	struct imap_options o;
+	struct imap_stats st;
+	char err[1024];
+
+	NEED_DOVECOT();
+	put_reports(0, 1);
+	setenv(IMAP_PASSWORD_ENV, "wrong", 1);
+	opts(&o);
+	ck_assert_int_eq(run(&o, &st, err, sizeof(err)), -1);
+	ck_assert_msg(strstr(err, url) != NULL && strstr(err, "Login "
+	    "denied") != NULL, "%s", err);
+	ck_assert_uint_eq(mt_maildir_count(dv.maildir, 0), 1);
+}
+END_TEST
+
+START_TEST(test_imap_netrc_password)
+{
+	struct imap_options o;
+	struct imap_stats st;
+	char err[1024], netrc[600], line[256];
+
+	NEED_DOVECOT();
+	put_reports(0, 1);
+	unsetenv(IMAP_PASSWORD_ENV);
+	snprintf(netrc, sizeof(netrc), "%s/netrc", tmp);
+	snprintf(line, sizeof(line), "machine 127.0.0.1 login %s password "
+	    "%s\n", MT_USER, MT_PASSWORD);
+	ck_assert_int_eq(tu_write(netrc, line, strlen(line)), 0);
+	opts(&o);
+	o.netrc_file = netrc;
+	ck_assert_msg(run(&o, &st, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_int_eq(reports(), 1);
+}
+END_TEST
+
+START_TEST(test_imap_no_password_is_error)
+{
+	struct imap_options o;
+	struct imap_stats st;
+	struct store *s;
+	struct ingest ing;
+	char err[1024];
+
+	unsetenv(IMAP_PASSWORD_ENV);
+	setenv("HOME", tmp, 1);
+	snprintf(url, sizeof(url), "imaps://rua@127.0.0.1:1/INBOX");
+	opts(&o);
+	s = store_open(db, err, sizeof(err));
+	ck_assert_ptr_nonnull(s);
+	ingest_init(&ing, s);
+	ck_assert_int_eq(imap_run(&o, &ing, &st, err, sizeof(err)), -1);
+	ck_assert_msg(strstr(err, "no password: set $DMARC_IMAP_PASSWORD") !=
+	    NULL, "%s", err);
+	o.netrc_file = "/nonexistent/netrc";
+	ck_assert_int_eq(imap_run(&o, &ing, &st, err, sizeof(err)), -1);
+	ck_assert_msg(strstr(err, "cannot read netrc file "
+	    "'/nonexistent/netrc'") != NULL, "%s", err);
+	store_close(s);
+}
+END_TEST
+
+START_TEST(test_imap_url_checks)
+{
+	static const struct {
+		const char *url, *move_to, *err;
+	} t[] = {
+		{ "imaps://rua@mail.example:993/INBOX", NULL, NULL },
+		{ "imap://rua@127.0.0.1/", "Processed/DMARC", NULL },
+		{ "imaps://rua@mail.example", NULL, NULL },
+		{ "imaps://rua:pw@mail.example/INBOX", NULL,
+		    "must not hold a password" },
+		{ "imaps://rua:@mail.example/INBOX", NULL,
+		    "must not hold a password" },
+		{ "https://mail.example/INBOX", NULL, "imaps:// or imap://" },
+		{ "imaps://rua@mail.example/INBOX;UID=3", NULL,
+		    "not a message" },
+		{ "imaps://rua@mail.example/INBOX?UNSEEN", NULL,
+		    "without '?'" },
+		{ "imaps://rua@mail.example/%C3%A9", NULL, "printable ASCII" },
+		{ "imaps://rua@mail.example/%0Abad", NULL, "not a usable" },
+		{ "imaps://rua@mail.example/INBOX", "a\r\nb",
+		    "--imap-move-to" },
+		{ "imaps://rua@mail.example/INBOX", "", "--imap-move-to" },
+		{ "not a url", NULL, "not a URL" },
+	};
+	struct imap_options o;
+	char err[512];
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		memset(&o, 0, sizeof(o));
+		o.url = t[i].url;
+		o.move_to = t[i].move_to;
+		err[0] = '\0';
+		if (t[i].err == NULL)
+			ck_assert_msg(imap_check(&o, err, sizeof(err)) == 0,
+			    "%s: %s", t[i].url, err);
+		else
+			ck_assert_msg(imap_check(&o, err, sizeof(err)) == -1 &&
+			    strstr(err, t[i].err) != NULL, "%s: '%s'",
+			    t[i].url, err);
+	}
+}
+END_TEST
+
+/* the binary, once main.c knows --imap */
+START_TEST(test_imap_binary)
+{
+	char cmd[4096], *help = NULL;
+
+	NEED_DOVECOT();
+	tu_run("'" TEST_INGEST_BIN "' --help", &help);
+	if (help == NULL || strstr(help, "--imap") == NULL) {
+		printf("skipped: dmarc-ingest has no --imap yet\n");
+		free(help);
+		return;
+	}
+	free(help);
+	put_reports(0, 3);
+	snprintf(cmd, sizeof(cmd), "'%s' --db '%s' --imap '%s' "
+	    "--imap-move-to Done 2>&1", TEST_INGEST_BIN, db, url);
+	ck_assert_int_eq(tu_run(cmd, NULL), 0);
+	ck_assert_int_eq(reports(), 3);
+	snprintf(cmd, sizeof(cmd), "%s/.Done", dv.maildir);
+	ck_assert_uint_eq(mt_maildir_count(cmd, 1), 3);
+	/* a password in the URL is a usage error */
+	snprintf(cmd, sizeof(cmd), "'%s' --db '%s' --imap "
+	    "'imap://rua:x@127.0.0.1:%d/INBOX' 2>/dev/null", TEST_INGEST_BIN,
+	    db, dv.port);
+	ck_assert_int_eq(tu_run(cmd, NULL), 2);
+	/* the server gone: a temporary failure */
+	mt_dovecot_stop(&dv);
+	snprintf(cmd, sizeof(cmd), "'%s' --db '%s' --imap '%s' 2>/dev/null",
+	    TEST_INGEST_BIN, db, url);
+	ck_assert_int_eq(tu_run(cmd, NULL), 75);
+}
+END_TEST
+
+Suite *
+imap_suite(void)
+{
+	Suite *s = suite_create("imap");
+	TCase *tc = tcase_create("dovecot");
+	TCase *tu = tcase_create("options");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_imap_stores_then_marks_seen);
+	tcase_add_test(tc, test_imap_second_run_stores_nothing_new);
+	tcase_add_test(tc, test_imap_fetch_alone_leaves_unseen);
+	tcase_add_test(tc, test_imap_moves_after_commit);
+	tcase_add_test(tc, test_imap_max_messages_per_run);
+	tcase_add_test(tc, test_imap_non_reports_are_marked);
+	tcase_add_test(tc, test_imap_tls_needs_the_ca);
+	tcase_add_test(tc, test_imap_starttls_verified);
+	tcase_add_test(tc, test_imap_login_failure_names_server);
+	tcase_add_test(tc, test_imap_netrc_password);
+	tcase_add_test(tc, test_imap_binary);
+	suite_add_tcase(s, tc);
+	tcase_add_checked_fixture(tu, setup_local, teardown);
+	tcase_add_test(tu, test_imap_url_checks);
+	tcase_add_test(tu, test_imap_no_password_is_error);
+	suite_add_tcase(s, tu);
+	return s;
+}
