@@ -1,3 +1,8 @@
--- Schema version 3: the indexes and summary tables dmarc-report's queries
--- need.  Written by the report work (issue 4); until then this migration
--- is empty.
+-- Schema version 3: the indexes dmarc-report's queries need (issue 4).
+-- dmarc-report opens the database read-only, so it relies on indexes
+-- rather than summary tables that ingest would have to maintain.
+--
+-- report_span: the longest date range in the database in one index
+-- probe; the window query bounds begin_utc below by since - span so
+-- that report_begin (001) limits the scan to the window's reports.
+CREATE INDEX report_span ON report (end_utc - begin_utc);

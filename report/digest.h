@@ -1,0 +1,187 @@
+/*
+ * The weekly digest of dmarc-report (`dmarc-report digest`): one model
+ * of what a postmaster wants to read once a week, built from the
+ * existing modes and rendered by render_html.c, render_digest_text.c
+ * (text and markdown) and email.c.  Nothing here renders.
+ *
+ * Windows.  win is the digest window (default: the last full ISO week);
+ * len its length.  prev is the window of the same length just before it;
+ * base is the four windows before it together ([since - 4 len, since)),
+ * the baseline for "new" and for the heartbeat; the history is the eight
+ * windows ending with win, oldest first; the readiness verdict uses its
+ * own 30-day window ending with win (readiness.h's default).
+ *
+ * What changed, per policy domain (definitions, hand-checked in tests):
+ *   new source      a source IP sending for the domain in win that did
+ *                   not send for it anywhere in base
+ *   new service     a sending service (classify.h) seen in win, not in base
+ *   pass-rate drop  a source with at least DIGEST_DROP_MIN_MESSAGES
+ *                   messages in both prev and win whose DMARC pass rate
+ *                   fell by at least DIGEST_DROP_POINTS percentage points
+ *   new selector    a (d=, selector) pair of a DKIM signature that passed
+ *                   in win and never passed in base
+ *   record change   the stored DMARC lookups (dmarc_lookup) first saw a
+ *                   different record (or none) on or after win.since than
+ *                   the last one seen before it
+ *   silent reporter an organization that sent reports for the domain in
+ *                   base but none overlapping win
+ *   quiet domain    a domain asked for (--domain, config) or seen in base
+ *                   with no report at all in win
+ * Ingest health: inputs rejected in win (ledger first_seen), by reason.
+ */
+#ifndef DMARC_DIGEST_H
+#define DMARC_DIGEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <sqlite3.h>
+
+#include "classify.h"
+#include "dns.h"
+#include "model.h"
+#include "query.h"
+#include "readiness.h"
+#include "senders.h"
+
+#define DIGEST_HISTORY		8	/* windows in the pass-rate line */
+#define DIGEST_BASELINE		4	/* windows before win: "seen before" */
+#define DIGEST_DROP_POINTS	10.0	/* percentage points */
+#define DIGEST_DROP_MIN_MESSAGES 20.0	/* in prev and in win */
+/* entries kept per list of a domain (top sources, new sources ...) */
+#define MAX_DIGEST_LIST		10
+/* top failing sources shown per domain */
+#define DIGEST_TOP_FAILING	5
+/* days of the daily chart; a longer window has no daily chart */
+#define MAX_DIGEST_DAYS		62
+/* rejection reasons listed; the rest are summed */
+#define MAX_DIGEST_REJECT_REASONS 10
+
+/* a source of the current window with what the digest knows of it */
+struct dsource {
+	const struct msource *src;	/* borrowed from digest.cur */
+	const char	*service;	/* classify_source(), or NULL */
+	double		 pass_pct;	/* DMARC pass share in win */
+	double		 prev_pct;	/* drops: the share in prev */
+	double		 prev_messages;	/* drops: messages in prev */
+	double		 key;		/* the list's sort key, descending */
+};
+
+/* a list of dsources with the count past MAX_DIGEST_LIST */
+struct dlist {
+	struct dsource	 v[MAX_DIGEST_LIST];
+	size_t		 n;
+	unsigned long	 more;
+};
+
+struct dselector {
+	char		*d;		/* owned */
+	char		*selector;	/* owned, may be NULL */
+	double		 messages;
+};
+
+struct ddomain {
+	char		*domain;	/* owned */
+	const struct msum *cur;		/* borrowed from digest.cur; NULL:
+					   no report in win */
+	const struct msum *prev;	/* from digest.prev, or NULL */
+	int		 quiet;		/* no report at all in win */
+	double		 hist_messages[DIGEST_HISTORY];	/* oldest first */
+	double		 hist_pass[DIGEST_HISTORY];
+	double		 day_pass[MAX_DIGEST_DAYS];	/* n_days of win */
+	double		 day_fail[MAX_DIGEST_DAYS];
+	int		 n_days;	/* 0: window too long for the chart */
+	struct dlist	 top;		/* by messages */
+	struct dlist	 failing;	/* by failing messages, failing > 0 */
+	struct dlist	 new_sources;	/* by messages */
+	struct dlist	 drops;		/* by points lost */
+	char		**new_services;	/* owned strings, sorted */
+	size_t		 n_new_services;
+	struct dselector *new_selectors;
+	size_t		 n_new_selectors;
+	char		**silent;	/* silent reporters, owned, sorted */
+	size_t		 n_silent;
+	int		 record_changed;
+	char		*record_old;	/* owned; NULL: no record / unknown */
+	char		*record_new;	/* owned; NULL: no record */
+	int64_t		 record_changed_at;	/* first lookup seeing new */
+	const struct readiness_domain *rd;	/* borrowed, NULL if none */
+	char		*next_record;	/* owned: the TXT record to publish
+					   for rd->next; NULL at reject or
+					   without a verdict */
+	char		*live_policy;	/* owned, e.g. "p=none", NULL unknown */
+};
+
+struct dreject {
+	char		*reason;	/* owned; "(no reason)" when NULL */
+	unsigned long	 n;
+};
+
+struct digest {
+	struct window	 win, prev_win, base_win;
+	struct window	 hist_win[DIGEST_HISTORY];	/* oldest first */
+	int64_t		 now;		/* epoch of the run (Date:) */
+	struct model	 cur, prev, base;	/* with sources */
+	struct model	 rmodel;	/* readiness window */
+	struct readiness_result rr;
+	struct ddomain	*domains;	/* sorted by name */
+	size_t		 n_domains;
+	struct dreject	 rejects[MAX_DIGEST_REJECT_REASONS];
+	size_t		 n_rejects;
+	unsigned long	 rejected;	/* inputs rejected in win, total */
+	/* totals over all domains of win and prev */
+	double		 messages, pass, prev_messages, prev_pass;
+	unsigned long	 n_new_sources;	/* all domains, uncapped */
+	int		 dns_used;	/* reverse names were asked */
+};
+
+struct digest_opts {
+	const char *const *domains;	/* normalised; NULL/0: all seen */
+	size_t		 n_domains;
+	struct readiness_opts ro;
+	const struct senders *senders;	/* may be NULL */
+	const struct classify *services; /* may be NULL: no classification */
+	int64_t		 now;
+};
+
+/*
+ * Builds the digest of window w from db.  dns may be NULL (no reverse
+ * names, readiness from the reports; record changes still come from the
+ * stored history in db).  *d is filled (caller releases with
+ * digest_release, also after an error; d borrows from opts->senders and
+ * opts->services).  Returns 0, or -1 with a message in err.
+ */
+int	digest_build(sqlite3 *db, struct dns *dns, const struct window *w,
+	    const struct digest_opts *, struct digest *d, char *err,
+	    size_t errlen);
+void	digest_release(struct digest *);
+
+/* DMARC pass percent of a domain in win, or -1 without messages */
+double	ddomain_pass_pct(const struct ddomain *);
+/* pass percent in prev, or -1 */
+double	ddomain_prev_pct(const struct ddomain *);
+/* the window label: "2026-W47" for an ISO week, else "A .. B" (out >= 32) */
+void	digest_label(const struct digest *, char *out, size_t outlen);
+
+/*
+ * The TXT record to publish for the next step: the current record (raw)
+ * with p, t and pct replaced by next's tags and every other tag kept,
+ * or "v=DMARC1; " plus the tags when there is no record.  Caller frees.
+ * Exposed for tests.
+ */
+char	*digest_next_record(const char *raw, enum readiness_step next);
+
+/*
+ * Rejected inputs in w by reason (digest_query.c): fills d->rejects
+ * (largest first, at most MAX_DIGEST_REJECT_REASONS) and d->rejected.
+ */
+int	digest_query_rejects(sqlite3 *db, const struct window *w,
+	    struct digest *d, char *err, size_t errlen);
+
+/* the three output formats of the digest (render_*.c, email.c) */
+int	digest_render_html(FILE *f, const struct digest *);
+int	digest_render_text(FILE *f, const struct digest *);
+int	digest_render_markdown(FILE *f, const struct digest *);
+
+#endif

@@ -1,0 +1,457 @@
+/*
+ * dmarc-report: the command line.  Parses the mode and options, builds
+ * the window (window.h), opens the database read-only, runs the mode
+ * (summary.h, sources.h, policy.h, readiness) and renders the model in
+ * the chosen format (render.h) to standard output or atomically to -o
+ * FILE (output.h).  Exit status: 0 done (also when the window holds no
+ * report), 2 usage or system error; policy mode as policy_run() says.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "db.h"
+#include "dns.h"
+#include "domain.h"
+#include "num.h"
+#include "output.h"
+#include "policy.h"
+#include "readiness.h"
+#include "render.h"
+#include "sources.h"
+#include "summary.h"
+#include "window.h"
+#include "xalloc.h"
+
+#define PROG		"dmarc-report"
+/* --domain may be given this often; each is a DNS name */
+#define MAX_REPORT_DOMAINS	256
+#define ERRLEN		1024
+
+enum fmt {
+	FMT_TEXT,
+	FMT_JSON,
+	FMT_CSV,
+};
+
+struct args {
+	enum model_mode	 mode;
+	int		 policy;	/* the policy mode */
+	const char	*policy_domain;
+	const char	*db;
+	struct window_spec ws;
+	const char	*domains[MAX_REPORT_DOMAINS];
+	size_t		 n_domains;
+	enum fmt	 fmt;
+	const char	*out;
+	int		 no_dns;
+	const char	*resolver;
+	enum query_order order;
+	size_t		 limit;
+	const char	*senders;	/* readiness: --senders FILE */
+	struct readiness_opts ro;	/* readiness criteria */
+};
+
+enum {
+	OPT_SINCE = 256, OPT_UNTIL, OPT_LAST, OPT_WEEK, OPT_DOMAIN,
+	OPT_FORMAT, OPT_NO_DNS, OPT_RESOLVER, OPT_SORT, OPT_LIMIT, OPT_NOW,
+	OPT_DB, OPT_SENDERS, OPT_CRITERION,
+};
+
+static const struct option longopts[] = {
+	{ "db",		required_argument, NULL, OPT_DB },
+	{ "since",	required_argument, NULL, OPT_SINCE },
+	{ "until",	required_argument, NULL, OPT_UNTIL },
+	{ "last",	required_argument, NULL, OPT_LAST },
+	{ "week",	required_argument, NULL, OPT_WEEK },
+	{ "domain",	required_argument, NULL, OPT_DOMAIN },
+	{ "format",	required_argument, NULL, OPT_FORMAT },
+	{ "output",	required_argument, NULL, 'o' },
+	{ "no-dns",	no_argument,	   NULL, OPT_NO_DNS },
+	{ "resolver",	required_argument, NULL, OPT_RESOLVER },
+	{ "sort",	required_argument, NULL, OPT_SORT },
+	{ "limit",	required_argument, NULL, OPT_LIMIT },
+	{ "now",	required_argument, NULL, OPT_NOW },
+	{ "senders",	required_argument, NULL, OPT_SENDERS },
+	/* readiness criteria: readiness_opts_set() knows the names */
+	{ "min-messages", required_argument, NULL, OPT_CRITERION },
+	{ "min-days",	required_argument, NULL, OPT_CRITERION },
+	{ "min-reporters", required_argument, NULL, OPT_CRITERION },
+	{ "max-legit-fail-pct", required_argument, NULL, OPT_CRITERION },
+	{ "min-source-aligned-pct", required_argument, NULL, OPT_CRITERION },
+	{ "help",	no_argument,	   NULL, 'h' },
+	{ "version",	no_argument,	   NULL, 'V' },
+	{ NULL,		0,		   NULL, 0 }
+};
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: " PROG " [summary | sources | failures | readiness | "
+	    "policy DOMAIN] [options]\n"
+	    "  --db PATH            database (default: $DMARC_DB or "
+	    "~/.local/share/dmarc-rua/dmarc.db)\n"
+	    "  --since DATE|EPOCH   first day (YYYY-MM-DD, UTC)\n"
+	    "  --until DATE|EPOCH   last day included (an epoch is "
+	    "exclusive)\n"
+	    "  --last Nd|Nw         the last N full days or weeks\n"
+	    "  --week last|YYYY-Www an ISO week (UTC)\n"
+	    "  --domain D           only policy domain D (repeatable)\n"
+	    "  --format text|json|csv\n"
+	    "  -o, --output FILE    write FILE atomically\n"
+	    "  --no-dns             no DNS queries: cached answers only\n"
+	    "  --resolver ADDR[:PORT]  DNS server to ask\n"
+	    "  --sort failing|messages|ip   order of sources\n"
+	    "  --limit N            at most N sources\n"
+	    "  --senders FILE       readiness: the operator's own senders\n"
+	    "  --min-messages N, --min-days N, --min-reporters N,\n"
+	    "  --max-legit-fail-pct P, --min-source-aligned-pct P\n"
+	    "                       readiness criteria\n"
+	    "  -h, --help           this text\n"
+	    "  -V, --version        the version\n");
+}
+
+static int
+usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, PROG ": error: ");
+	fprintf(stderr, "%s: '%s'\n", fmt, arg);
+	fprintf(stderr, "try '" PROG " --help'\n");
+	return -1;
+}
+
+static int
+set_opt(struct args *a, int c, const char *v, const char *name)
+{
+	char err[ERRLEN];
+	int64_t n;
+
+	switch (c) {
+	case OPT_SENDERS:	a->senders = v; break;
+	case OPT_CRITERION:
+		if (readiness_opts_set(&a->ro, name, v, err,
+		    sizeof(err)) != 0)
+			return usage_error(err, v);
+		break;
+	case OPT_DB:		a->db = v; break;
+	case OPT_SINCE:		a->ws.since = v; break;
+	case OPT_UNTIL:		a->ws.until = v; break;
+	case OPT_LAST:		a->ws.last = v; break;
+	case OPT_WEEK:		a->ws.week = v; break;
+	case 'o':		a->out = v; break;
+	case OPT_NO_DNS:	a->no_dns = 1; break;
+	case OPT_RESOLVER:	a->resolver = v; break;
+	case OPT_DOMAIN:
+		if (a->n_domains == MAX_REPORT_DOMAINS)
+			return usage_error("too many --domain options", v);
+		a->domains[a->n_domains++] = v;
+		break;
+	case OPT_FORMAT:
+		if (strcmp(v, "text") == 0)
+			a->fmt = FMT_TEXT;
+		else if (strcmp(v, "json") == 0)
+			a->fmt = FMT_JSON;
+		else if (strcmp(v, "csv") == 0)
+			a->fmt = FMT_CSV;
+		else
+			return usage_error("--format: not text, json or csv",
+			    v);
+		break;
+	case OPT_SORT:
+		if (strcmp(v, "failing") == 0)
+			a->order = QUERY_BY_FAILING;
+		else if (strcmp(v, "messages") == 0)
+			a->order = QUERY_BY_MESSAGES;
+		else if (strcmp(v, "ip") == 0)
+			a->order = QUERY_BY_IP;
+		else
+			return usage_error("--sort: not failing, messages or "
+			    "ip", v);
+		break;
+	case OPT_LIMIT:
+		if (num_i64(v, 0, MAX_MODEL_SOURCES, &n) == -1)
+			return usage_error("--limit: not a number of sources",
+			    v);
+		a->limit = (size_t)n;
+		break;
+	case OPT_NOW:
+		if (num_i64(v, 0, MAX_TIMESTAMP, &a->ws.now) == -1)
+			return usage_error("--now: not epoch seconds", v);
+		break;
+	default:
+		return -1;
+	}
+	return 0;
+}
+
+static int
+set_mode(struct args *a, int argc, char **argv)
+{
+	const char *m;
+
+	if (optind >= argc)
+		return 0;
+	m = argv[optind++];
+	if (strcmp(m, "summary") == 0)
+		a->mode = MODEL_SUMMARY;
+	else if (strcmp(m, "sources") == 0)
+		a->mode = MODEL_SOURCES;
+	else if (strcmp(m, "failures") == 0)
+		a->mode = MODEL_FAILURES;
+	else if (strcmp(m, "readiness") == 0)
+		a->mode = MODEL_READINESS;
+	else if (strcmp(m, "policy") == 0) {
+		a->policy = 1;
+		if (optind >= argc)
+			return usage_error("policy: DOMAIN missing", m);
+		a->policy_domain = argv[optind++];
+	} else
+		return usage_error("unknown mode", m);
+	if (optind < argc)
+		return usage_error("unexpected argument", argv[optind]);
+	return 0;
+}
+
+static int
+parse_args(struct args *a, int argc, char **argv)
+{
+	const char *env;
+	int c, idx;
+
+	memset(a, 0, sizeof(*a));
+	readiness_opts_init(&a->ro);
+	a->ws.now = (int64_t)time(NULL);
+	a->ws.default_days = WINDOW_DEFAULT_DAYS;
+	if ((env = getenv("DMARC_REPORT_NOW")) != NULL &&
+	    num_i64(env, 0, MAX_TIMESTAMP, &a->ws.now) == -1)
+		return usage_error("DMARC_REPORT_NOW: not epoch seconds", env);
+	/* options may follow the mode: permute, then read the mode */
+	while ((c = getopt_long(argc, argv, "ho:V", longopts, &idx)) != -1) {
+		if (c == 'h') {
+			usage(stdout);
+			exit(0);
+		}
+		if (c == 'V') {
+			printf(PROG " " DMARC_VERSION "\n");
+			exit(0);
+		}
+		if (c == '?') {
+			fprintf(stderr, "try '" PROG " --help'\n");
+			return -1;
+		}
+		if (set_opt(a, c, optarg, c == OPT_CRITERION ?
+		    longopts[idx].name : NULL) == -1)
+			return -1;
+	}
+	if (set_mode(a, argc, argv) == -1)
+		return -1;
+	if (a->mode == MODEL_READINESS)
+		a->ws.default_days = READINESS_DEFAULT_DAYS;
+	return 0;
+}
+
+static void
+dns_setup(const struct args *a, const char *db, struct dns_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->db_path = db;
+	o->resolver = a->resolver;
+	o->no_dns = a->no_dns;
+	o->diag = stderr;
+	o->progname = PROG;
+}
+
+static int
+run_policy(const struct args *a, const char *db)
+{
+	struct policy_opts po;
+
+	if (a->fmt == FMT_CSV) {
+		usage_error("policy: --format csv is not available", "csv");
+		return 2;
+	}
+	memset(&po, 0, sizeof(po));
+	po.domain = a->policy_domain;
+	dns_setup(a, db, &po.dns);
+	po.format = a->fmt == FMT_JSON ? POLICY_JSON : POLICY_TEXT;
+	return policy_run(&po, stdout);
+}
+
+static int
+use_color(const struct args *a)
+{
+	const char *nc = getenv("NO_COLOR");
+
+	return a->out == NULL && isatty(fileno(stdout)) &&
+	    (nc == NULL || nc[0] == '\0');
+}
+
+/* the readiness mode: judge the queried model, render the verdicts */
+static int
+readiness(const struct args *a, struct model *m, struct dns *dns,
+    FILE *f, char *err, size_t errlen)
+{
+	struct senders snd;
+	struct readiness_result r;
+	int rc = -1;
+
+	memset(&r, 0, sizeof(r));
+	senders_init(&snd);
+	if (a->senders != NULL &&
+	    senders_load(&snd, a->senders, err, errlen) == -1)
+		goto out;
+	if (readiness_judge(m, &a->ro, a->senders ? &snd : NULL, dns, &r,
+	    err, errlen) == -1)
+		goto out;
+	if (readiness_render(f, a->fmt == FMT_JSON ? READINESS_JSON :
+	    a->fmt == FMT_CSV ? READINESS_CSV : READINESS_TEXT, &r,
+	    use_color(a)) == -1) {
+		snprintf(err, errlen, "write failed");
+		goto out;
+	}
+	rc = 0;
+out:
+	readiness_result_release(&r);
+	senders_release(&snd);
+	return rc;
+}
+
+static int
+render(const struct args *a, struct model *m, struct dns *dns, char *err,
+    size_t errlen)
+{
+	struct output o;
+	struct render_opts ro;
+	int rc;
+
+	if (output_open(&o, a->out, err, errlen) == -1)
+		return -1;
+	ro.color = use_color(a);
+	if (a->mode == MODEL_READINESS)
+		rc = readiness(a, m, dns, o.f, err, errlen);
+	else if (a->fmt == FMT_JSON)
+		rc = render_json(o.f, m);
+	else if (a->fmt == FMT_CSV)
+		rc = render_csv(o.f, m);
+	else
+		rc = render_text(o.f, m, &ro);
+	if (rc == -1 && a->mode != MODEL_READINESS)
+		snprintf(err, errlen, "write failed");
+	if (output_close(&o, rc == 0, err, errlen) == -1)
+		return -1;
+	return rc;
+}
+
+/* the --domain values normalised (lower case); caller frees each */
+static int
+norm_domains(const struct args *a, char **out)
+{
+	size_t i;
+	char *p;
+
+	for (i = 0; i < a->n_domains; i++) {
+		out[i] = xstrdup(a->domains[i]);
+		for (p = out[i]; *p != '\0'; p++)
+			if (*p >= 'A' && *p <= 'Z')
+				*p = (char)(*p - 'A' + 'a');
+		if (p > out[i] && p[-1] == '.')
+			p[-1] = '\0';
+	}
+	return 0;
+}
+
+static int
+run_mode(const struct args *a, sqlite3 *db, struct dns *dns,
+    struct model *m, char *err, size_t errlen)
+{
+	struct query_opts qo;
+	char *doms[MAX_REPORT_DOMAINS];
+	size_t i;
+	int rc;
+
+	memset(&qo, 0, sizeof(qo));
+	norm_domains(a, doms);
+	qo.domains = (const char *const *)doms;
+	qo.n_domains = a->n_domains;
+	if (a->mode == MODEL_SOURCES)
+		rc = sources_build(db, dns, &qo, a->order, a->limit, m, err,
+		    errlen);
+	else if (a->mode == MODEL_FAILURES)
+		rc = failures_build(db, dns, &qo, a->order, a->limit, m, err,
+		    errlen);
+	else if (a->mode == MODEL_READINESS) {
+		/* readiness_judge resolves names and policies itself */
+		qo.sources = 1;
+		rc = query_run(db, &qo, m, err, errlen);
+	}
+	else
+		rc = summary_build(db, dns, &qo, m, err, errlen);
+	for (i = 0; i < a->n_domains; i++)
+		free(doms[i]);
+	return rc;
+}
+
+static int
+run_report(const struct args *a, const char *path)
+{
+	struct window w;
+	struct model m;
+	struct dns_opts dop;
+	struct dns *dns = NULL;
+	sqlite3 *db = NULL;
+	char err[ERRLEN];
+	int rc = 2;
+
+	memset(&m, 0, sizeof(m));
+	if (window_parse(&a->ws, &w, err, sizeof(err)) == -1)
+		goto fail;
+	if ((db = db_open(path, DB_READONLY, err, sizeof(err))) == NULL)
+		goto fail;
+	dns_setup(a, path, &dop);
+	if ((dns = dns_new(&dop, err, sizeof(err))) == NULL)
+		goto fail;
+	model_init(&m, &w, a->mode);
+	m.no_dns = a->no_dns;
+	if (run_mode(a, db, dns, &m, err, sizeof(err)) == -1 ||
+	    render(a, &m, dns, err, sizeof(err)) == -1)
+		goto fail;
+	rc = 0;
+	goto out;
+fail:
+	fprintf(stderr, PROG ": error: %s\n", err);
+out:
+	model_release(&m);
+	dns_free(dns);
+	sqlite3_close(db);
+	return rc;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct args a;
+	char *path = NULL;
+	int rc = 2;
+
+	if (parse_args(&a, argc, argv) == -1)
+		return 2;
+	if (a.db != NULL)
+		path = xstrdup(a.db);
+	else if ((path = db_default_path()) == NULL) {
+		fprintf(stderr, PROG ": error: no database path: set "
+		    "DMARC_DB or HOME, or use --db\n");
+		return 2;
+	}
+	if (a.policy)
+		rc = run_policy(&a, path);
+	else
+		rc = run_report(&a, path);
+	free(path);
+	return rc;
+}

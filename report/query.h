@@ -1,0 +1,51 @@
+/*
+ * The SQL side of dmarc-report: reads the stable tables of schema/ for
+ * one window and fills a struct model (model.h).  Prepared statements
+ * with bound parameters only; the database handle is read-only (db_open
+ * with DB_READONLY).  The attribution rule of window.h is applied in SQL,
+ * so sums come out of SQLite already proportional.
+ *
+ * Queries, all over the reports that overlap the window (status
+ * 'stored'), bounded below by the longest report range in the database
+ * so that report_begin's index bounds the scan:
+ *   domains   per policy domain: tallies, reasons, reporters, published
+ *             policies, day coverage and messages per day
+ *   sources   per (policy domain, source IP): tallies and value lists
+ *   rejects   ingest ledger rows rejected with first_seen in the window
+ */
+#ifndef DMARC_QUERY_H
+#define DMARC_QUERY_H
+
+#include <stddef.h>
+
+#include <sqlite3.h>
+
+#include "model.h"
+
+struct query_opts {
+	const char *const *domains;	/* --domain values; NULL: all */
+	size_t		 n_domains;
+	int		 sources;	/* fill model.sources */
+	int		 failing_only;	/* sources: records with
+					   dmarc_pass = 0 only */
+};
+
+/*
+ * Fills m (initialised by model_init with the window) from db: domains
+ * always, rejects always, sources when opts->sources.  Sources are left in
+ * the order the mode sorts them into (query_sort_sources).  Returns 0, or
+ * -1 with sqlite's message in err (m is then partly filled; release it).
+ */
+int	query_run(sqlite3 *db, const struct query_opts *, struct model *m,
+	    char *err, size_t errlen);
+
+enum query_order {
+	QUERY_BY_FAILING,	/* failing messages desc, messages desc, ip */
+	QUERY_BY_MESSAGES,	/* messages desc, failing desc, ip */
+	QUERY_BY_IP,		/* domain, then address text */
+};
+
+/* sorts m->sources (stable across runs: ties broken by domain and ip) */
+void	query_sort_sources(struct model *m, enum query_order);
+
+#endif

@@ -1,0 +1,933 @@
+/*
+ * The readiness judgement (readiness.h): classifies the sources of each
+ * policy domain, finds the current enforcement step (live policy, else
+ * the reports), measures the criteria and writes the verdict with its
+ * reasons and, for each blocking source, what to fix.  Sits after
+ * query.c in dmarc-report's pipeline and before readiness_render.c.  No
+ * output here; DNS only through policy.h and dns.h.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libpsl.h>
+
+#include "dns.h"
+#include "limits.h"
+#include "num.h"
+#include "policy.h"
+#include "readiness.h"
+#include "sources.h"
+#include "xalloc.h"
+
+/* override reasons that mean the mail was forwarded (RFC 7489 6.6.4) */
+static const char *const forward_reasons[] = {
+	"forwarded", "trusted_forwarder", "mailing_list"
+};
+
+/* what the values of one source say, for classification and fixes */
+struct evidence {
+	int		 strict_dkim, strict_spf;
+	double		 dkim_pass_any;		/* any DKIM pass */
+	double		 spf_pass_any;		/* any SPF pass */
+	const char	*dkim_other;		/* top non-aligned d= passing */
+	double		 dkim_other_msgs;
+	double		 own_sig;		/* aligned d=, any result */
+	double		 own_fail;		/* aligned d=, not passing */
+	const char	*own_fail_selector;
+	const char	*spf_other;		/* top non-aligned mfrom pass */
+	double		 spf_other_msgs;
+	const char	*spf_own_fail;		/* aligned domain, not pass */
+	double		 forwarded;		/* messages with a forward
+						   override reason */
+};
+
+void
+readiness_opts_init(struct readiness_opts *o)
+{
+	o->min_messages = READINESS_DEFAULT_MIN_MESSAGES;
+	o->min_days = READINESS_DEFAULT_MIN_DAYS;
+	o->min_reporters = READINESS_DEFAULT_MIN_REPORTERS;
+	o->max_legit_fail_pct = READINESS_DEFAULT_MAX_LEGIT_FAIL_PCT;
+	o->min_source_aligned_pct = READINESS_DEFAULT_MIN_SOURCE_ALIGNED_PCT;
+}
+
+/* a decimal percentage "12" or "0.5" in 0..100, strictly */
+static int
+parse_pct(const char *s, double *out)
+{
+	char *end;
+	double v;
+	size_t i;
+
+	if (s == NULL || *s == '\0')
+		return -1;
+	for (i = 0; s[i] != '\0'; i++)
+		if ((s[i] < '0' || s[i] > '9') && s[i] != '.')
+			return -1;
+	v = strtod(s, &end);
+	if (*end != '\0' || !(v >= 0 && v <= 100))
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int
+readiness_opts_set(struct readiness_opts *o, const char *name,
+    const char *value, char *err, size_t errlen)
+{
+	int64_t n;
+	int bad = 0;
+
+	if (strcmp(name, "min-messages") == 0) {
+		if (!(bad = num_i64(value, 0, MAX_RECORD_COUNT, &n) == -1))
+			o->min_messages = (double)n;
+	} else if (strcmp(name, "min-days") == 0) {
+		if (!(bad = num_i64(value, 0, MAX_WINDOW_DAYS, &n) == -1))
+			o->min_days = (int)n;
+	} else if (strcmp(name, "min-reporters") == 0) {
+		if (!(bad = num_i64(value, 0, 1000000, &n) == -1))
+			o->min_reporters = (int)n;
+	} else if (strcmp(name, "max-legit-fail-pct") == 0)
+		bad = parse_pct(value, &o->max_legit_fail_pct) == -1;
+	else if (strcmp(name, "min-source-aligned-pct") == 0)
+		bad = parse_pct(value, &o->min_source_aligned_pct) == -1;
+	else
+		return 1;
+	if (bad) {
+		snprintf(err, errlen, "bad value '%s' for --%s: expected %s",
+		    value, name, strstr(name, "pct") != NULL ?
+		    "a percentage 0..100 such as 0.5" :
+		    "a whole number");
+		return -1;
+	}
+	return 0;
+}
+
+const char *
+readiness_verdict_name(enum readiness_verdict v)
+{
+	static const char *const n[] = {
+		"READY", "NOT READY", "NOT ENOUGH DATA", "AT REJECT"
+	};
+	return n[v];
+}
+
+const char *
+readiness_verdict_code(enum readiness_verdict v)
+{
+	static const char *const n[] = {
+		"ready", "not-ready", "not-enough-data", "at-reject"
+	};
+	return n[v];
+}
+
+const char *
+readiness_step_code(enum readiness_step s)
+{
+	static const char *const n[] = {
+		"none", "quarantine-test", "quarantine", "reject-test",
+		"reject", "unknown"
+	};
+	return n[s];
+}
+
+const char *
+readiness_step_tags(enum readiness_step s)
+{
+	static const char *const n[] = {
+		"p=none", "p=quarantine; t=y; pct=0", "p=quarantine",
+		"p=reject; t=y; pct=0", "p=reject", "(no policy known)"
+	};
+	return n[s];
+}
+
+const char *
+readiness_class_code(enum readiness_class c)
+{
+	static const char *const n[] = {
+		"aligned", "misaligned", "forwarded", "unauthenticated"
+	};
+	return n[c];
+}
+
+const char *
+readiness_origin_code(enum readiness_origin o)
+{
+	static const char *const n[] = {
+		"live", "stored", "reports", "none"
+	};
+	return n[o];
+}
+
+/* ------------------------------------------------------------------ */
+/* alignment of names, as receivers judge it (relaxed: same org domain) */
+
+static const psl_ctx_t *
+psl(void)
+{
+	static const psl_ctx_t *ctx;
+
+	if (ctx == NULL && (ctx = psl_builtin()) == NULL)
+		ctx = psl_latest(NULL);
+	return ctx;
+}
+
+/* lower-cased copy without a trailing dot; 0, or -1 if unusable */
+static int
+lower_copy(char *dst, size_t dstlen, const char *s)
+{
+	size_t n, i;
+
+	if (s == NULL || (n = strlen(s)) == 0 || n >= dstlen)
+		return -1;
+	for (i = 0; i < n; i++)
+		dst[i] = s[i] >= 'A' && s[i] <= 'Z' ? (char)(s[i] + 32) :
+		    s[i];
+	if (n > 1 && dst[n - 1] == '.')
+		n--;
+	dst[n] = '\0';
+	return 0;
+}
+
+static const char *
+org_of(const char *lower)
+{
+	const char *r = NULL;
+
+	if (psl() != NULL)
+		r = psl_registrable_domain(psl(), lower);
+	return r != NULL ? r : lower;
+}
+
+/* 1 if name is aligned with the policy domain dom */
+static int
+aligned(const char *name, const char *dom, int strict)
+{
+	char a[MAX_SHORT_TEXT + 1], b[MAX_SHORT_TEXT + 1];
+
+	if (lower_copy(a, sizeof(a), name) == -1 ||
+	    lower_copy(b, sizeof(b), dom) == -1)
+		return 0;
+	if (strcmp(a, b) == 0)
+		return 1;
+	return !strict && strcmp(org_of(a), org_of(b)) == 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* the current step                                                   */
+
+static enum readiness_step
+step_of(enum dmarcrec_p p, int testing, int pct)
+{
+	int test = testing || (pct >= 0 && pct < 100);
+
+	switch (p) {
+	case DMARCREC_P_QUARANTINE:
+		return test ? RSTEP_QUARANTINE_TEST : RSTEP_QUARANTINE;
+	case DMARCREC_P_REJECT:
+		return test ? RSTEP_REJECT_TEST : RSTEP_REJECT;
+	default:
+		return RSTEP_NONE;
+	}
+}
+
+static enum readiness_step
+step_next(enum readiness_step s)
+{
+	switch (s) {
+	case RSTEP_NONE:
+	case RSTEP_UNKNOWN:
+		return RSTEP_QUARANTINE_TEST;
+	case RSTEP_QUARANTINE_TEST:
+		return RSTEP_QUARANTINE;
+	default:
+		return RSTEP_REJECT;
+	}
+}
+
+static enum dmarcrec_p
+p_of_word(const char *w)
+{
+	if (w == NULL)
+		return DMARCREC_P_UNSET;
+	if (strcmp(w, "quarantine") == 0)
+		return DMARCREC_P_QUARANTINE;
+	if (strcmp(w, "reject") == 0)
+		return DMARCREC_P_REJECT;
+	return strcmp(w, "none") == 0 ? DMARCREC_P_NONE : DMARCREC_P_UNSET;
+}
+
+static char *
+xprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static char *
+xprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		n = 0;
+	s = xmalloc((size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return s;
+}
+
+static void
+add_reason(struct readiness_domain *rd, char *s)
+{
+	rd->reasons = xreallocarray(rd->reasons, rd->n_reasons + 1,
+	    sizeof(*rd->reasons));
+	rd->reasons[rd->n_reasons++] = s;
+}
+
+/* the policy receivers saw on most messages (ties: most reports) */
+static void
+policy_from_reports(struct readiness_domain *rd, const struct msum *d)
+{
+	const struct mpolicy *best = NULL;
+	size_t i;
+
+	for (i = 0; i < d->n_policies; i++) {
+		const struct mpolicy *p = &d->policies[i];
+
+		if (best == NULL || p->messages > best->messages ||
+		    (p->messages == best->messages &&
+		    p->reports > best->reports))
+			best = p;
+	}
+	if (best == NULL) {
+		rd->origin = RORIGIN_NONE;
+		rd->current = RSTEP_UNKNOWN;
+		return;
+	}
+	rd->origin = RORIGIN_REPORTS;
+	rd->current = step_of(p_of_word(best->p), best->testing != NULL &&
+	    strcmp(best->testing, "y") == 0, best->pct);
+	rd->adkim = best->adkim != NULL && strcmp(best->adkim, "s") == 0 ?
+	    's' : 'r';
+	rd->aspf = best->aspf != NULL && strcmp(best->aspf, "s") == 0 ?
+	    's' : 'r';
+	rd->policy = xprintf("p=%s%s%s", best->p ? best->p : "(absent)",
+	    best->testing ? "; t=" : "", best->testing ? best->testing : "");
+	if (best->pct >= 0) {
+		char *s = xprintf("%s; pct=%d", rd->policy, best->pct);
+
+		free(rd->policy);
+		rd->policy = s;
+	}
+}
+
+/* 1 if the lookup gave the current step, 0 if unknown */
+static int
+policy_from_lookup(struct readiness_domain *rd,
+    const struct policy_lookup *pl)
+{
+	if (pl->status == POLICY_FOUND) {
+		rd->current = step_of(policy_applied(pl), pl->rec.t == 'y',
+		    pl->rec.pct);
+		rd->policy = xstrdup(pl->raw != NULL ? pl->raw : "");
+		rd->adkim = pl->rec.adkim == 's' ? 's' : 'r';
+		rd->aspf = pl->rec.aspf == 's' ? 's' : 'r';
+	} else if (pl->status == POLICY_NONE) {
+		rd->current = RSTEP_NONE;
+		rd->policy = xstrdup("(no DMARC record published)");
+	} else
+		return 0;
+	rd->origin = pl->stored ? RORIGIN_STORED : RORIGIN_LIVE;
+	rd->policy_at = pl->looked_up_at;
+	return 1;
+}
+
+static void
+find_policy(struct readiness_domain *rd, const struct msum *d,
+    struct dns *dns)
+{
+	struct policy_lookup pl;
+	char err[256];
+	int got = 0;
+
+	rd->adkim = rd->aspf = 'r';
+	if (dns != NULL) {
+		memset(&pl, 0, sizeof(pl));
+		if (policy_current(dns, d->domain, &pl, err, sizeof(err)) == 0)
+			got = policy_from_lookup(rd, &pl);
+		else
+			add_reason(rd, xprintf("the live policy is unknown "
+			    "(%s): using the reports", err));
+		policy_lookup_release(&pl);
+	}
+	if (!got)
+		policy_from_reports(rd, d);
+	rd->next = rd->current == RSTEP_REJECT ? RSTEP_REJECT :
+	    step_next(rd->current);
+}
+
+/* ------------------------------------------------------------------ */
+/* classification                                                     */
+
+static int
+is_forward_reason(const char *type)
+{
+	size_t i;
+
+	for (i = 0; type != NULL && i < sizeof(forward_reasons) /
+	    sizeof(forward_reasons[0]); i++)
+		if (strcmp(type, forward_reasons[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+is_pass(const char *result)
+{
+	return result != NULL && strcmp(result, "pass") == 0;
+}
+
+static void
+dkim_evidence(struct evidence *ev, const struct msource *s,
+    const char *dom)
+{
+	size_t i;
+
+	for (i = 0; i < s->dkim.n; i++) {
+		const struct mvalue *v = &s->dkim.v[i];
+
+		if (v->other || v->name == NULL)
+			continue;
+		if (is_pass(v->result))
+			ev->dkim_pass_any += v->messages;
+		if (aligned(v->name, dom, ev->strict_dkim)) {
+			ev->own_sig += v->messages;
+			if (!is_pass(v->result) && v->result != NULL &&
+			    strcmp(v->result, "none") != 0) {
+				ev->own_fail += v->messages;
+				if (ev->own_fail_selector == NULL)
+					ev->own_fail_selector = v->detail;
+			}
+		} else if (is_pass(v->result) &&
+		    v->messages > ev->dkim_other_msgs) {
+			ev->dkim_other = v->name;
+			ev->dkim_other_msgs = v->messages;
+		}
+	}
+}
+
+static void
+spf_evidence(struct evidence *ev, const struct msource *s, const char *dom)
+{
+	size_t i;
+
+	for (i = 0; i < s->spf.n; i++) {
+		const struct mvalue *v = &s->spf.v[i];
+		int mfrom = v->detail == NULL || strcmp(v->detail, "mfrom") == 0;
+
+		if (v->other || v->name == NULL)
+			continue;
+		if (is_pass(v->result))
+			ev->spf_pass_any += v->messages;
+		if (!mfrom)
+			continue;
+		if (aligned(v->name, dom, ev->strict_spf)) {
+			if (!is_pass(v->result) && ev->spf_own_fail == NULL)
+				ev->spf_own_fail = v->name;
+		} else if (is_pass(v->result) &&
+		    v->messages > ev->spf_other_msgs) {
+			ev->spf_other = v->name;
+			ev->spf_other_msgs = v->messages;
+		}
+	}
+}
+
+static void
+gather(struct evidence *ev, const struct msource *s,
+    const struct readiness_domain *rd)
+{
+	size_t i;
+
+	memset(ev, 0, sizeof(*ev));
+	ev->strict_dkim = rd->adkim == 's';
+	ev->strict_spf = rd->aspf == 's';
+	dkim_evidence(ev, s, rd->domain);
+	spf_evidence(ev, s, rd->domain);
+	for (i = 0; i < s->reasons.n; i++)
+		if (!s->reasons.v[i].other &&
+		    is_forward_reason(s->reasons.v[i].name))
+			ev->forwarded += s->reasons.v[i].messages;
+}
+
+/* the senders-file entry a source matches: by IP, PTR, then DKIM pass */
+static const struct sender *
+match_sender(const struct senders *ss, const struct msource *s)
+{
+	const struct sender *e;
+	size_t i;
+
+	if (ss == NULL || ss->n == 0)
+		return NULL;
+	if ((e = senders_match_ip(ss, s->ip)) != NULL ||
+	    (e = senders_match_ptr(ss, s->ptr)) != NULL)
+		return e;
+	for (i = 0; i < s->dkim.n; i++)
+		if (!s->dkim.v[i].other && is_pass(s->dkim.v[i].result) &&
+		    (e = senders_match_dkim(ss, s->dkim.v[i].name)) != NULL)
+			return e;
+	return NULL;
+}
+
+/* tolerance for fractional shares: less than this is no message */
+#define EPS	1e-9
+
+static enum readiness_class
+classify(const struct msource *s, const struct evidence *ev,
+    const struct sender *snd)
+{
+	double failing = s->t.messages - s->t.dmarc_pass;
+
+	if (failing < EPS)
+		return RCLASS_ALIGNED;
+	if (snd != NULL)
+		return RCLASS_MISALIGNED;
+	if (ev->forwarded >= failing / 2 ||
+	    (ev->own_fail > EPS && s->t.spf_aligned < EPS))
+		return RCLASS_FORWARDED;
+	if (s->t.dmarc_pass > EPS || ev->dkim_pass_any > EPS ||
+	    ev->spf_pass_any > EPS)
+		return RCLASS_MISALIGNED;
+	return RCLASS_UNAUTHENTICATED;
+}
+
+/* ------------------------------------------------------------------ */
+/* what to fix                                                        */
+
+static void
+add_fix(struct readiness_source *rs, char *text)
+{
+	if (rs->n_fix < MAX_READINESS_FIXES)
+		rs->fix[rs->n_fix++] = text;
+	else
+		free(text);
+}
+
+static void
+fix_dkim(struct readiness_source *rs, const struct evidence *ev,
+    const char *dom)
+{
+	const char *how = ev->strict_dkim ? " exactly (adkim=s)" :
+	    " (or a subdomain of it)";
+
+	if (ev->dkim_other != NULL)
+		add_fix(rs, xprintf("sign with DKIM d=%s%s: today it signs "
+		    "as %s, which does not align", dom, how, ev->dkim_other));
+	else if (ev->own_fail > EPS && ev->own_fail_selector != NULL)
+		add_fix(rs, xprintf("repair its DKIM signature for %s: it "
+		    "fails verification (check the key at "
+		    "%s._domainkey under %s)", dom, ev->own_fail_selector,
+		    dom));
+	else if (ev->own_fail > EPS)
+		add_fix(rs, xprintf("repair its DKIM signature for %s: it "
+		    "fails verification", dom));
+	else if (ev->own_sig < EPS)
+		add_fix(rs, xprintf("sign with DKIM d=%s%s: today its mail "
+		    "carries no passing signature of yours", dom, how));
+}
+
+static void
+fix_spf(struct readiness_source *rs, const struct evidence *ev,
+    const char *dom)
+{
+	const char *ip = rs->src->ip != NULL ? rs->src->ip : "this source";
+
+	if (ev->spf_other != NULL)
+		add_fix(rs, xprintf("set a custom MAIL FROM (Return-Path) "
+		    "domain %s%s so SPF aligns: today SPF passes for %s, "
+		    "which does not align", ev->strict_spf ? "equal to " :
+		    "under ", dom, ev->spf_other));
+	else if (ev->spf_own_fail != NULL)
+		add_fix(rs, xprintf("add %s (or the service's SPF include) to "
+		    "the SPF record of %s: it sends with MAIL FROM %s but "
+		    "SPF does not pass", ip, ev->spf_own_fail,
+		    ev->spf_own_fail));
+}
+
+static void
+make_fixes(struct readiness_source *rs, const struct readiness_domain *rd)
+{
+	const struct msource *s = rs->src;
+	struct evidence ev;
+
+	gather(&ev, s, rd);
+	if (rs->cls == RCLASS_FORWARDED) {
+		add_fix(rs, xstrdup(ev.forwarded >= rs->failing / 2 ?
+		    "nothing to fix at a sender: receivers reported this as "
+		    "forwarded or mailing-list mail" :
+		    "nothing to fix at a sender: it relays mail signed for "
+		    "your domain whose signature broke in transit (a "
+		    "forwarder or mailing list); if it is your own service, "
+		    "name it in the senders file"));
+		return;
+	}
+	if (rs->cls == RCLASS_UNAUTHENTICATED) {
+		add_fix(rs, xprintf("likely spoofing, which enforcement "
+		    "stops; if it is yours, name it in the senders file and "
+		    "sign its mail with DKIM d=%s", rd->domain));
+		return;
+	}
+	if (s->t.dmarc_pass > EPS)
+		add_fix(rs, xprintf("only %.1f%% of its mail aligns: find the "
+		    "mail stream it sends differently", rs->aligned_pct));
+	fix_dkim(rs, &ev, rd->domain);
+	fix_spf(rs, &ev, rd->domain);
+	if (rs->n_fix == 0)
+		add_fix(rs, xprintf("make it sign with DKIM d=%s, or send "
+		    "with a MAIL FROM under %s that SPF authorizes for it",
+		    rd->domain, rd->domain));
+}
+
+/* ------------------------------------------------------------------ */
+/* lists                                                              */
+
+static void
+list_push(struct readiness_list *l, const struct readiness_source *rs)
+{
+	/* grow at powers of two: n itself serves as the capacity mark */
+	if (l->n == 0 || (l->n & (l->n - 1)) == 0)
+		l->v = xreallocarray(l->v, l->n == 0 ? 1 : l->n * 2,
+		    sizeof(*l->v));
+	l->v[l->n++] = *rs;
+}
+
+static int
+cmp_rsource(const void *pa, const void *pb)
+{
+	const struct readiness_source *a = pa, *b = pb;
+	const char *ia = a->src->ip, *ib = b->src->ip;
+
+	if (a->failing != b->failing)
+		return a->failing < b->failing ? 1 : -1;
+	if (a->src->t.messages != b->src->t.messages)
+		return a->src->t.messages < b->src->t.messages ? 1 : -1;
+	if (ia == NULL || ib == NULL)
+		return (ia == NULL) - (ib == NULL);
+	return strcmp(ia, ib);
+}
+
+/* sorts, keeps MAX_READINESS_LIST, counts the rest, makes fix texts */
+static void
+list_finish(struct readiness_list *l, const struct readiness_domain *rd)
+{
+	size_t i;
+
+	if (l->n > 1)
+		qsort(l->v, l->n, sizeof(*l->v), cmp_rsource);
+	for (i = MAX_READINESS_LIST; i < l->n; i++) {
+		l->more++;
+		l->more_messages += l->v[i].failing;
+	}
+	if (l->n > MAX_READINESS_LIST)
+		l->n = MAX_READINESS_LIST;
+	for (i = 0; i < l->n; i++)
+		make_fixes(&l->v[i], rd);
+}
+
+static void
+list_release(struct readiness_list *l)
+{
+	size_t i, j;
+
+	for (i = 0; i < l->n; i++)
+		for (j = 0; j < l->v[i].n_fix; j++)
+			free(l->v[i].fix[j]);
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+/* ------------------------------------------------------------------ */
+/* the judgement                                                      */
+
+static void
+judge_source(struct readiness_domain *rd, struct msource *s,
+    const struct senders *ss)
+{
+	struct readiness_source rs;
+	struct evidence ev;
+
+	memset(&rs, 0, sizeof(rs));
+	gather(&ev, s, rd);
+	rs.src = s;
+	rs.sender = match_sender(ss, s);
+	rs.cls = classify(s, &ev, rs.sender);
+	rs.failing = s->t.messages - s->t.dmarc_pass;
+	if (rs.failing < EPS)
+		rs.failing = 0;
+	rs.aligned_pct = model_pct(s->t.dmarc_pass, s->t.messages);
+	rs.authorized = rs.sender != NULL || s->t.dmarc_pass > EPS;
+	s->cls = (int)rs.cls;
+	rd->class_messages[rs.cls] += s->t.messages;
+	rd->class_sources[rs.cls]++;
+	if (rs.authorized && rs.cls != RCLASS_FORWARDED &&
+	    rs.aligned_pct < rd->worst_aligned_pct) {
+		rd->worst_aligned_pct = rs.aligned_pct;
+		rd->worst_source = s->ip != NULL ? s->ip : "(invalid address)";
+	}
+	if (rs.cls == RCLASS_MISALIGNED) {
+		rd->legit_failing += rs.failing;
+		list_push(&rd->blocking, &rs);
+	} else if (rs.cls == RCLASS_FORWARDED) {
+		rd->forwarded_failing += rs.failing;
+		list_push(&rd->forwarded, &rs);
+	} else if (rs.cls == RCLASS_UNAUTHENTICATED)
+		list_push(&rd->spoofing_src, &rs);
+}
+
+static int
+count_reporters(const struct msum *d)
+{
+	return (int)d->reporters.n;
+}
+
+static void
+reason_policy(struct readiness_domain *rd)
+{
+	char when[32];
+
+	window_timestamp(rd->policy_at, when, sizeof(when));
+	switch (rd->origin) {
+	case RORIGIN_LIVE:
+		add_reason(rd, xprintf("current policy: %s, from the live DNS "
+		    "record looked up at %s", rd->policy, when));
+		break;
+	case RORIGIN_STORED:
+		add_reason(rd, xprintf("current policy: %s, from the latest "
+		    "stored lookup (%s); no live lookup was made",
+		    rd->policy, when));
+		break;
+	case RORIGIN_REPORTS:
+		add_reason(rd, xprintf("current policy: %s, as receivers saw "
+		    "it on most messages in the window (the live policy is "
+		    "unknown)", rd->policy));
+		break;
+	case RORIGIN_NONE:
+		add_reason(rd, xstrdup("current policy unknown: no lookup and "
+		    "no report says; taken as p=none"));
+		break;
+	}
+}
+
+static void
+reason_step(struct readiness_domain *rd)
+{
+	switch (rd->next) {
+	case RSTEP_QUARANTINE_TEST:
+		add_reason(rd, xstrdup("next step: p=quarantine; t=y, with "
+		    "pct=0 for receivers still on RFC 7489: t=y asks RFC 9989 "
+		    "receivers not to apply the policy yet, and RFC 7489 "
+		    "receivers apply the next policy down (none) to mail "
+		    "outside pct=0; the sources below are those quarantine "
+		    "will hit once t=y is dropped"));
+		break;
+	case RSTEP_QUARANTINE:
+		add_reason(rd, xstrdup("next step: p=quarantine with t=y "
+		    "removed (t=n, the default) and pct removed (RFC 7489 "
+		    "receivers: pct=100): failing mail goes to spam"));
+		break;
+	default:
+		if (rd->current == RSTEP_REJECT)
+			add_reason(rd, xstrdup("p=reject is the last step: the "
+			    "sources below fail now and are being rejected"));
+		else
+			add_reason(rd, xstrdup("next step: p=reject without t=y "
+			    "or pct: failing mail is refused"));
+		break;
+	}
+}
+
+static int
+not_enough(struct readiness_domain *rd, const struct readiness_opts *o)
+{
+	int bad = 0;
+
+	if (rd->messages < o->min_messages) {
+		add_reason(rd, xprintf("only %lld messages in the window; at "
+		    "least %.0f needed (--min-messages)",
+		    (long long)model_round(rd->messages), o->min_messages));
+		bad = 1;
+	}
+	if (rd->days < o->min_days) {
+		add_reason(rd, xprintf("reports cover only %d days of the "
+		    "window; at least %d needed (--min-days)", rd->days,
+		    o->min_days));
+		bad = 1;
+	}
+	if (rd->reporters < o->min_reporters) {
+		add_reason(rd, xprintf("only %d reporting organization%s; at "
+		    "least %d needed (--min-reporters)", rd->reporters,
+		    rd->reporters == 1 ? "" : "s", o->min_reporters));
+		bad = 1;
+	}
+	return bad;
+}
+
+static int
+not_ready(struct readiness_domain *rd, const struct readiness_opts *o)
+{
+	int bad = 0;
+	int over = rd->legit_failing > EPS &&
+	    rd->legit_fail_pct >= o->max_legit_fail_pct;
+
+	add_reason(rd, xprintf("%lld of %lld legitimate-looking messages "
+	    "(%.2f%%) failed DMARC; %s %.2f%% (--max-legit-fail-pct)",
+	    (long long)model_round(rd->legit_failing),
+	    (long long)model_round(rd->legit), rd->legit_fail_pct,
+	    over ? "at or over the limit of" : "under the limit of",
+	    o->max_legit_fail_pct));
+	bad |= over;
+	if (rd->worst_source != NULL &&
+	    rd->worst_aligned_pct < o->min_source_aligned_pct) {
+		add_reason(rd, xprintf("authorized source %s aligns only "
+		    "%.2f%% of its mail; every authorized source needs %.2f%% "
+		    "(--min-source-aligned-pct)", rd->worst_source,
+		    rd->worst_aligned_pct, o->min_source_aligned_pct));
+		bad = 1;
+	}
+	return bad;
+}
+
+static void
+reason_volumes(struct readiness_domain *rd)
+{
+	long long spoof = (long long)model_round(rd->spoofing);
+	long long fwd = (long long)model_round(rd->forwarded_failing);
+
+	if (rd->current == RSTEP_REJECT)
+		add_reason(rd, xprintf("%lld unauthenticated messages (likely "
+		    "spoofing) are being rejected", spoof));
+	else if (rd->next == RSTEP_QUARANTINE_TEST)
+		add_reason(rd, xprintf("%lld unauthenticated messages (likely "
+		    "spoofing): t=y does not stop them yet; quarantine with "
+		    "t=n will", spoof));
+	else
+		add_reason(rd, xprintf("%lld unauthenticated messages (likely "
+		    "spoofing) would be %s", spoof,
+		    rd->next == RSTEP_REJECT ? "rejected instead of "
+		    "quarantined" : "quarantined instead of delivered"));
+	if (fwd > 0)
+		add_reason(rd, xprintf("%lld failing messages came through "
+		    "forwarders or mailing lists: they do not block the move; "
+		    "receivers' overrides and ARC decide their fate", fwd));
+}
+
+static void
+verdict(struct readiness_domain *rd, const struct readiness_opts *o)
+{
+	int thin, bad;
+
+	reason_policy(rd);
+	reason_step(rd);
+	thin = not_enough(rd, o);
+	bad = not_ready(rd, o);
+	reason_volumes(rd);
+	if (rd->current == RSTEP_REJECT)
+		rd->verdict = RVERDICT_AT_REJECT;
+	else if (thin)
+		rd->verdict = RVERDICT_NOT_ENOUGH_DATA;
+	else
+		rd->verdict = bad ? RVERDICT_NOT_READY : RVERDICT_READY;
+}
+
+static void
+domain_finish(struct readiness_domain *rd, const struct msum *d,
+    const struct readiness_opts *o)
+{
+	rd->messages = d->t.messages;
+	rd->spoofing = rd->class_messages[RCLASS_UNAUTHENTICATED];
+	rd->legit = rd->messages - rd->spoofing;
+	if (rd->legit < EPS)
+		rd->legit = 0;
+	rd->legit_fail_pct = model_pct(rd->legit_failing, rd->legit);
+	rd->days = d->days_covered;
+	rd->reporters = count_reporters(d);
+	list_finish(&rd->blocking, rd);
+	list_finish(&rd->forwarded, rd);
+	list_finish(&rd->spoofing_src, rd);
+	verdict(rd, o);
+}
+
+int
+readiness_judge(struct model *m, const struct readiness_opts *o,
+    const struct senders *ss, struct dns *dns, struct readiness_result *r,
+    char *err, size_t errlen)
+{
+	size_t i;
+
+	memset(r, 0, sizeof(*r));
+	r->opts = *o;
+	r->win = m->win;
+	r->senders_used = ss != NULL;
+	/* PTR names: shown for each source, and matched by ptr senders */
+	if (dns != NULL && sources_resolve(m, dns, err, errlen) == -1)
+		return -1;
+	r->n_domains = m->n_domains;
+	r->domains = xcalloc(m->n_domains ? m->n_domains : 1,
+	    sizeof(*r->domains));
+	for (i = 0; i < m->n_domains; i++) {
+		r->domains[i].domain = m->domains[i].domain;
+		r->domains[i].worst_aligned_pct = 100.0;
+		find_policy(&r->domains[i], &m->domains[i], dns);
+	}
+	for (i = 0; i < m->n_sources; i++) {
+		struct msource *s = &m->sources[i];
+		struct msum *d = s->domain ? model_domain(m, s->domain) : NULL;
+
+		if (d != NULL)
+			judge_source(&r->domains[d - m->domains], s, ss);
+	}
+	for (i = 0; i < m->n_domains; i++)
+		domain_finish(&r->domains[i], &m->domains[i], o);
+	return 0;
+}
+
+void
+readiness_result_release(struct readiness_result *r)
+{
+	size_t i, j;
+
+	if (r == NULL)
+		return;
+	for (i = 0; i < r->n_domains; i++) {
+		struct readiness_domain *rd = &r->domains[i];
+
+		free(rd->policy);
+		list_release(&rd->blocking);
+		list_release(&rd->forwarded);
+		list_release(&rd->spoofing_src);
+		for (j = 0; j < rd->n_reasons; j++)
+			free(rd->reasons[j]);
+		free(rd->reasons);
+	}
+	free(r->domains);
+	memset(r, 0, sizeof(*r));
+}
+
+int
+readiness_build(sqlite3 *db, struct dns *dns, const struct query_opts *qo,
+    const struct readiness_opts *o, const struct senders *ss,
+    struct model *m, struct readiness_result *r, char *err, size_t errlen)
+{
+	struct query_opts q = *qo;
+
+	memset(r, 0, sizeof(*r));
+	q.sources = 1;
+	q.failing_only = 0;
+	if (query_run(db, &q, m, err, errlen) == -1)
+		return -1;
+	return readiness_judge(m, o, ss, dns, r, err, errlen);
+}

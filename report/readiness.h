@@ -1,0 +1,286 @@
+/*
+ * The `readiness` mode of dmarc-report: per policy domain, is it safe to
+ * take the next enforcement step, and if not, what exactly to fix first.
+ * Input is a model filled by query.c with sources (query_opts.sources),
+ * an optional senders file (senders.h) and an optional resolver for the
+ * live policy and reverse names; output is a struct readiness_result,
+ * which readiness_render() prints as text, JSON or CSV.
+ *
+ * The ladder (RFC 9989 section 4.7 for t, RFC 7489 section 6.6.4 for pct):
+ *   none                  p=none
+ *   quarantine-test       p=quarantine; t=y   (publish pct=0 beside it)
+ *   quarantine            p=quarantine        (t=n, the default)
+ *   reject                p=reject
+ * t=y asks receivers that implement RFC 9989 not to apply the policy yet
+ * (a receiver may still do its special handling, such as a mailing list
+ * rewriting From).  Receivers still on RFC 7489 ignore t; for them pct=0
+ * is the equivalent: RFC 7489 applies the next policy down to mail not
+ * sampled, so p=quarantine; pct=0 is handled as none and p=reject; pct=0
+ * as quarantine.  p=reject; t=y is the off-ladder step reject-test; a
+ * record with pct < 100 counts as the test step of its p.
+ *
+ * The current step comes from the live policy (policy_current(): a DNS
+ * lookup, or with --no-dns the latest stored lookup); when that is
+ * unknown, from the policy receivers saw most (by messages) in the
+ * window; the result says which.
+ *
+ * Each source (policy domain, IP) is classified, first match wins:
+ *   ALIGNED         no failing message (or, if named in the senders file,
+ *                   none either): authorized and aligned
+ *   FORWARDED       failing, and either most of its failing volume carries
+ *                   a receiver override reason forwarded, trusted_forwarder
+ *                   or mailing_list, or it relays mail signed with our own
+ *                   DKIM domain (some of it still passing: DKIM-only
+ *                   survival) while its IP never passes our SPF; not named
+ *                   in the senders file
+ *   MISALIGNED      failing, and legitimate-looking: named in the senders
+ *                   file, or aligned some of the time, or passing DKIM or
+ *                   SPF for some domain (its own); these block the move
+ *   UNAUTHENTICATED nothing passes and not in the senders file: likely
+ *                   spoofing, which enforcement stops
+ *
+ * Criteria (defaults in READINESS_DEFAULT_*, all overridable):
+ *   NOT ENOUGH DATA  fewer than min_messages messages, or fewer than
+ *                    min_days UTC days covered by reports, or fewer than
+ *                    min_reporters reporting organizations
+ *   NOT READY        the failing volume of MISALIGNED sources is at least
+ *                    max_legit_fail_pct percent of the legitimate volume
+ *                    (all messages but UNAUTHENTICATED ones), or an
+ *                    authorized source (named in the senders file, or
+ *                    aligned at least sometimes) aligns less than
+ *                    min_source_aligned_pct percent of its messages
+ *   READY            otherwise
+ *   AT REJECT        the domain is at p=reject already: no next step; the
+ *                    MISALIGNED sources listed are being rejected now
+ * FORWARDED volume is reported but does not block: forwarding breaks SPF
+ * whatever the sender does; receivers' overrides and ARC deal with it.
+ */
+#ifndef DMARC_READINESS_H
+#define DMARC_READINESS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <sqlite3.h>
+
+#include "model.h"
+#include "query.h"
+#include "senders.h"
+
+struct dns;
+
+/* window of the readiness mode when none is given: 30 full UTC days */
+#define READINESS_DEFAULT_DAYS		30
+#define READINESS_DEFAULT_MIN_MESSAGES	500
+#define READINESS_DEFAULT_MIN_DAYS	14
+#define READINESS_DEFAULT_MIN_REPORTERS	2
+#define READINESS_DEFAULT_MAX_LEGIT_FAIL_PCT	0.5
+#define READINESS_DEFAULT_MIN_SOURCE_ALIGNED_PCT 95.0
+/* sources listed per domain and class; the rest is counted */
+#define MAX_READINESS_LIST		50
+/* fix sentences per source */
+#define MAX_READINESS_FIXES		4
+
+enum readiness_step {
+	RSTEP_NONE,
+	RSTEP_QUARANTINE_TEST,
+	RSTEP_QUARANTINE,
+	RSTEP_REJECT_TEST,
+	RSTEP_REJECT,
+	RSTEP_UNKNOWN,		/* no policy known at all: taken as none */
+};
+
+enum readiness_verdict {
+	RVERDICT_READY,
+	RVERDICT_NOT_READY,
+	RVERDICT_NOT_ENOUGH_DATA,
+	RVERDICT_AT_REJECT,
+};
+
+enum readiness_class {
+	RCLASS_ALIGNED,
+	RCLASS_MISALIGNED,
+	RCLASS_FORWARDED,
+	RCLASS_UNAUTHENTICATED,
+	RCLASS__COUNT
+};
+
+/* where the current step came from */
+enum readiness_origin {
+	RORIGIN_LIVE,		/* a DNS lookup made now */
+	RORIGIN_STORED,		/* the latest stored lookup (--no-dns) */
+	RORIGIN_REPORTS,	/* the policy receivers saw most */
+	RORIGIN_NONE,		/* nothing known */
+};
+
+struct readiness_opts {
+	double		 min_messages;
+	int		 min_days;
+	int		 min_reporters;
+	double		 max_legit_fail_pct;	/* percent, 0..100 */
+	double		 min_source_aligned_pct; /* percent, 0..100 */
+};
+
+/* fills the defaults above */
+void	readiness_opts_init(struct readiness_opts *);
+
+/*
+ * Sets one option from its command-line name and value: "min-messages"
+ * (integer >= 0), "min-days" (0..MAX_WINDOW_DAYS), "min-reporters"
+ * (integer >= 0), "max-legit-fail-pct" and "min-source-aligned-pct"
+ * (decimal 0..100, e.g. "0.5").  Returns 0, 1 if name is not one of these,
+ * -1 with a message in err for a bad value.
+ */
+int	readiness_opts_set(struct readiness_opts *, const char *name,
+	    const char *value, char *err, size_t errlen);
+
+/* one classified source; strings borrowed from the model or senders */
+struct readiness_source {
+	const struct msource *src;
+	enum readiness_class cls;
+	const struct sender *sender;	/* senders-file match, or NULL */
+	double		 failing;	/* messages failing DMARC */
+	double		 aligned_pct;	/* dmarc_pass / messages * 100 */
+	int		 authorized;	/* sender match or aligned sometimes */
+	char		*fix[MAX_READINESS_FIXES];	/* owned sentences */
+	size_t		 n_fix;
+};
+
+/* a capped list of sources, largest failing volume first */
+struct readiness_list {
+	struct readiness_source *v;
+	size_t		 n;
+	unsigned long	 more;		/* sources past MAX_READINESS_LIST */
+	double		 more_messages;	/* their failing messages */
+};
+
+struct readiness_domain {
+	const char	*domain;	/* borrowed from the model */
+	enum readiness_verdict verdict;
+	enum readiness_step current;
+	enum readiness_step next;	/* == current at reject */
+	enum readiness_origin origin;
+	char		*policy;	/* owned: the current record or the
+					   reported tags, e.g. "p=none" */
+	int64_t		 policy_at;	/* lookup time, 0 if not a lookup */
+	char		 adkim, aspf;	/* 'r' or 's' used for alignment */
+	/* the criteria's values */
+	double		 messages;
+	double		 legit;		/* all but UNAUTHENTICATED */
+	double		 legit_failing;	/* failing of MISALIGNED sources */
+	double		 legit_fail_pct;
+	double		 forwarded_failing;
+	double		 spoofing;	/* messages of UNAUTHENTICATED */
+	int		 days;
+	int		 reporters;
+	double		 class_messages[RCLASS__COUNT];
+	unsigned long	 class_sources[RCLASS__COUNT];
+	double		 worst_aligned_pct;	/* of authorized sources,
+						   100 if none */
+	const char	*worst_source;	/* its IP, borrowed; NULL if none */
+	struct readiness_list blocking;	/* MISALIGNED, failing > 0 */
+	struct readiness_list forwarded;	/* FORWARDED, failing > 0 */
+	struct readiness_list spoofing_src;	/* UNAUTHENTICATED */
+	char		**reasons;	/* owned plain sentences: why */
+	size_t		 n_reasons;
+};
+
+struct readiness_result {
+	struct readiness_opts opts;
+	struct window	 win;
+	int		 senders_used;	/* a senders file was given */
+	struct readiness_domain *domains;	/* model order (by name) */
+	size_t		 n_domains;
+};
+
+/*
+ * Judges every domain of m (which must have been queried with sources).
+ * senders may be NULL.  dns may be NULL (no live policy, no reverse
+ * names: the policy then comes from the reports); with dns, the live or
+ * stored policy is read with policy_current() (a lookup that fails is
+ * noted and the reports are used) and every source gets its PTR name
+ * through sources_resolve().  Sets each source's cls.  *r is filled
+ * (caller releases, also after an error; it borrows from m and senders,
+ * which must outlive it).  Returns 0, or -1 with a message in err when
+ * the reverse lookups fail as a whole.
+ */
+int	readiness_judge(struct model *m, const struct readiness_opts *,
+	    const struct senders *, struct dns *, struct readiness_result *r,
+	    char *err, size_t errlen);
+void	readiness_result_release(struct readiness_result *);
+
+/*
+ * The whole mode for main.c: query_run() over db with sources (qo's
+ * domains; sources and failing_only are overridden), then
+ * readiness_judge().  m must be model_init()ed with the window (default
+ * READINESS_DEFAULT_DAYS) and MODEL_READINESS.  Returns 0, or -1 with a
+ * message in err; release r and m in either case.
+ */
+int	readiness_build(sqlite3 *db, struct dns *, const struct query_opts *,
+	    const struct readiness_opts *, const struct senders *,
+	    struct model *m, struct readiness_result *r, char *err,
+	    size_t errlen);
+
+/* "READY" "NOT READY" "NOT ENOUGH DATA" "AT REJECT" */
+const char *readiness_verdict_name(enum readiness_verdict);
+/* stable codes: "ready" "not-ready" "not-enough-data" "at-reject" */
+const char *readiness_verdict_code(enum readiness_verdict);
+/* "none" "quarantine-test" "quarantine" "reject-test" "reject" "unknown" */
+const char *readiness_step_code(enum readiness_step);
+/* the record tags of a step: "p=quarantine; t=y; pct=0" ... */
+const char *readiness_step_tags(enum readiness_step);
+/* "aligned" "misaligned" "forwarded" "unauthenticated" */
+const char *readiness_class_code(enum readiness_class);
+/* "live" "stored" "reports" "none" */
+const char *readiness_origin_code(enum readiness_origin);
+
+enum readiness_format {
+	READINESS_TEXT,
+	READINESS_JSON,
+	READINESS_CSV,
+};
+
+/*
+ * Renders r to f.  Every string from reports, DNS or the senders file
+ * goes through escape_term (text), escape_json or escape_csv.  color adds
+ * ANSI colour to the verdict (text only; the caller decides: a TTY).
+ *
+ * JSON, one object and a newline:
+ *   { "mode": "readiness", "window": { "since": S, "until": S },
+ *     "senders_file": B,
+ *     "criteria": { "min_messages": N, "min_days": N, "min_reporters": N,
+ *       "max_legit_fail_pct": F, "min_source_aligned_pct": F },
+ *     "domains": [ {
+ *       "domain": S, "verdict": "ready"|"not-ready"|"not-enough-data"|
+ *         "at-reject",
+ *       "current_step": STEP, "next_step": STEP, "next_tags": S,
+ *       "policy_source": "live"|"stored"|"reports"|"none",
+ *       "policy": S|null, "policy_looked_up_at": N|null,
+ *       "messages": N, "legitimate": N, "legitimate_failing": N,
+ *       "legitimate_fail_pct": F, "forwarded_failing": N,
+ *       "spoofing": N, "days_covered": N, "reporters": N,
+ *       "worst_aligned_pct": F, "worst_source": S|null,
+ *       "classes": { "aligned": {"sources": N, "messages": N}, ... },
+ *       "reasons": [ S ],
+ *       "blocking": [ SOURCE ], "blocking_more": N,
+ *       "forwarded": [ SOURCE ], "forwarded_more": N,
+ *       "spoofing_sources": [ SOURCE ], "spoofing_more": N } ] }
+ *   SOURCE: { "ip": S|null, "ptr": S|null, "class": S, "sender": S|null,
+ *     "messages": N, "failing": N, "aligned_pct": F, "fix": [ S ] }
+ * S string, N integer (messages rounded), F number with 2 decimals,
+ * B true/false, STEP a readiness_step_code.
+ *
+ * CSV (RFC 4180), one row per listed source, header first:
+ *   domain,verdict,current_step,next_step,list,ip,ptr,sender,messages,
+ *   failing,aligned_pct,fix
+ * with list "blocking", "forwarded" or "spoofing" and fix the sentences
+ * joined by " / "; a domain with no listed source gets one row with the
+ * source columns empty.
+ *
+ * Returns 0, or -1 if writing to f failed (ferror).
+ */
+int	readiness_render(FILE *f, enum readiness_format,
+	    const struct readiness_result *, int color);
+
+#endif

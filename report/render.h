@@ -1,0 +1,33 @@
+/*
+ * The three output formats of dmarc-report, one file each: render_text.c
+ * (aligned tables for a terminal), render_json.c (the stable structure
+ * documented in dmarc-report(1)), render_csv.c (RFC 4180).  Each prints
+ * the whole model for its mode (model.mode) to a stream; every string
+ * from the database or DNS goes through escape.h for its sink.
+ *
+ * Rounding (model.h): counts are fractional when a report straddles the
+ * window; the parts of one breakdown (DMARC pass/fail, dispositions,
+ * failure causes) are rounded together by largest remainder so they add
+ * up to the rounded total; list entries are rounded one by one.
+ */
+#ifndef DMARC_RENDER_H
+#define DMARC_RENDER_H
+
+#include <stdio.h>
+
+#include "limits.h"
+#include "model.h"
+
+struct render_opts {
+	int		 color;		/* ANSI colour (text on a TTY only) */
+};
+
+/* each returns 0, or -1 if writing to f failed (ferror) */
+int	render_text(FILE *f, const struct model *, const struct render_opts *);
+int	render_json(FILE *f, const struct model *);
+int	render_csv(FILE *f, const struct model *);
+
+/* bytes of one escaped value; a longer one prints as "(value too long)" */
+#define RENDER_MAX_VALUE	(MAX_LONG_TEXT * 6 + 16)
+
+#endif
