@@ -10,6 +10,8 @@ packages=(
 	libpsl-dev publicsuffix nettle-dev
 	libgmime-3.0-dev libcurl4-openssl-dev libc-ares-dev
 	check dovecot-imapd dnsmasq-base openssl
+	clang libclang-rt-14-dev cppcheck
+	chromium fonts-dejavu-core
 )
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq

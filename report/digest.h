@@ -87,6 +87,8 @@ struct ddomain {
 					   no report in win */
 	const struct msum *prev;	/* from digest.prev, or NULL */
 	int		 quiet;		/* no report at all in win */
+	int		 first;		/* no report in base: nothing to
+					   compare with, no "new" lists */
 	double		 hist_messages[DIGEST_HISTORY];	/* oldest first */
 	double		 hist_pass[DIGEST_HISTORY];
 	double		 day_pass[MAX_DIGEST_DAYS];	/* n_days of win */
@@ -134,6 +136,9 @@ struct digest {
 	double		 messages, pass, prev_messages, prev_pass;
 	unsigned long	 n_new_sources;	/* all domains, uncapped */
 	int		 dns_used;	/* reverse names were asked */
+	/* cur, prev and base sources sorted by (domain, ip); owned arrays
+	   of borrowed pointers (digest_changes.c) */
+	const struct msource **idx[3];
 };
 
 struct digest_opts {
@@ -185,3 +190,24 @@ int	digest_render_text(FILE *f, const struct digest *);
 int	digest_render_markdown(FILE *f, const struct digest *);
 
 #endif
+
+/* ---- words shared by the renderers (digest_words.c) ---- */
+
+/* "2,695": a message count rounded half up, thousands separated */
+void	digest_count(double v, char *out, size_t outlen);
+/*
+ * The trend of the pass rate against prev: 1 up, -1 down (by 0.5 points
+ * or more), 0 steady, 2 no data to compare.  text gets "+1.2 pts",
+ * "-3.4 pts", "steady" or "no data last week".
+ */
+int	digest_trend(const struct ddomain *, char *text, size_t textlen);
+/*
+ * What changed for dd, as plain sentences (untrusted names inside:
+ * escape them for the sink).  *n set; caller frees each and the array.
+ */
+char	**digest_sentences(const struct digest *, const struct ddomain *,
+	    size_t *n);
+/* "DMARC weekly 2026-W47: example.org 98.7% pass, 2 new sources" */
+void	digest_subject(const struct digest *, char *out, size_t outlen);
+/* "1 domain" / "NOT READY" ... : the verdict word of dd, or "no verdict" */
+const char *digest_verdict(const struct ddomain *);

@@ -16,6 +16,7 @@
 #include <sqlite3.h>
 
 #include "db.h"
+#include "digest_cli.h"
 #include "dns.h"
 #include "domain.h"
 #include "num.h"
@@ -37,6 +38,7 @@ enum fmt {
 	FMT_TEXT,
 	FMT_JSON,
 	FMT_CSV,
+	FMT_DIGEST,	/* html, markdown, email: digest only */
 };
 
 struct args {
@@ -55,12 +57,15 @@ struct args {
 	size_t		 limit;
 	const char	*senders;	/* readiness: --senders FILE */
 	struct readiness_opts ro;	/* readiness criteria */
+	int		 digest;	/* the digest mode */
+	const char	*format;	/* --format as given (digest) */
+	struct digest_cli dc;		/* digest options */
 };
 
 enum {
 	OPT_SINCE = 256, OPT_UNTIL, OPT_LAST, OPT_WEEK, OPT_DOMAIN,
 	OPT_FORMAT, OPT_NO_DNS, OPT_RESOLVER, OPT_SORT, OPT_LIMIT, OPT_NOW,
-	OPT_DB, OPT_SENDERS, OPT_CRITERION,
+	OPT_DB, OPT_SENDERS, OPT_CRITERION, OPT_DIGEST,
 };
 
 static const struct option longopts[] = {
@@ -84,6 +89,12 @@ static const struct option longopts[] = {
 	{ "min-reporters", required_argument, NULL, OPT_CRITERION },
 	{ "max-legit-fail-pct", required_argument, NULL, OPT_CRITERION },
 	{ "min-source-aligned-pct", required_argument, NULL, OPT_CRITERION },
+	/* digest: digest_cli_set() knows the names */
+	{ "config",	required_argument, NULL, OPT_DIGEST },
+	{ "from",	required_argument, NULL, OPT_DIGEST },
+	{ "to",		required_argument, NULL, OPT_DIGEST },
+	{ "subject",	required_argument, NULL, OPT_DIGEST },
+	{ "services",	required_argument, NULL, OPT_DIGEST },
 	{ "help",	no_argument,	   NULL, 'h' },
 	{ "version",	no_argument,	   NULL, 'V' },
 	{ NULL,		0,		   NULL, 0 }
@@ -94,7 +105,7 @@ usage(FILE *f)
 {
 	fprintf(f,
 	    "usage: " PROG " [summary | sources | failures | readiness | "
-	    "policy DOMAIN] [options]\n"
+	    "policy DOMAIN | digest] [options]\n"
 	    "  --db PATH            database (default: $DMARC_DB or "
 	    "~/.local/share/dmarc-rua/dmarc.db)\n"
 	    "  --since DATE|EPOCH   first day (YYYY-MM-DD, UTC)\n"
@@ -113,6 +124,9 @@ usage(FILE *f)
 	    "  --min-messages N, --min-days N, --min-reporters N,\n"
 	    "  --max-legit-fail-pct P, --min-source-aligned-pct P\n"
 	    "                       readiness criteria\n"
+	    "  digest: --format text|markdown|html|email, --config FILE,\n"
+	    "  --from ADDR, --to ADDR (repeatable), --subject TEXT,\n"
+	    "  --services FILE      (default window: --week last)\n"
 	    "  -h, --help           this text\n"
 	    "  -V, --version        the version\n");
 }
@@ -138,6 +152,11 @@ set_opt(struct args *a, int c, const char *v, const char *name)
 		if (readiness_opts_set(&a->ro, name, v, err,
 		    sizeof(err)) != 0)
 			return usage_error(err, v);
+		digest_cli_criterion(&a->dc, name, v);
+		break;
+	case OPT_DIGEST:
+		if (digest_cli_set(&a->dc, name, v, err, sizeof(err)) != 0)
+			return usage_error(err, v);
 		break;
 	case OPT_DB:		a->db = v; break;
 	case OPT_SINCE:		a->ws.since = v; break;
@@ -153,7 +172,11 @@ set_opt(struct args *a, int c, const char *v, const char *name)
 		a->domains[a->n_domains++] = v;
 		break;
 	case OPT_FORMAT:
-		if (strcmp(v, "text") == 0)
+		a->format = v;
+		if (strcmp(v, "html") == 0 || strcmp(v, "markdown") == 0 ||
+		    strcmp(v, "email") == 0)
+			a->fmt = FMT_DIGEST;
+		else if (strcmp(v, "text") == 0)
 			a->fmt = FMT_TEXT;
 		else if (strcmp(v, "json") == 0)
 			a->fmt = FMT_JSON;
@@ -206,6 +229,8 @@ set_mode(struct args *a, int argc, char **argv)
 		a->mode = MODEL_FAILURES;
 	else if (strcmp(m, "readiness") == 0)
 		a->mode = MODEL_READINESS;
+	else if (strcmp(m, "digest") == 0)
+		a->digest = 1;
 	else if (strcmp(m, "policy") == 0) {
 		a->policy = 1;
 		if (optind >= argc)
@@ -245,12 +270,16 @@ parse_args(struct args *a, int argc, char **argv)
 			fprintf(stderr, "try '" PROG " --help'\n");
 			return -1;
 		}
-		if (set_opt(a, c, optarg, c == OPT_CRITERION ?
+		if (set_opt(a, c, optarg, c == OPT_CRITERION ||
+		    c == OPT_DIGEST ?
 		    longopts[idx].name : NULL) == -1)
 			return -1;
 	}
 	if (set_mode(a, argc, argv) == -1)
 		return -1;
+	if (a->fmt == FMT_DIGEST && !a->digest)
+		return usage_error("--format: html, markdown and email are "
+		    "for the digest mode", a->format);
 	if (a->mode == MODEL_READINESS)
 		a->ws.default_days = READINESS_DEFAULT_DAYS;
 	return 0;
@@ -432,6 +461,26 @@ out:
 	return rc;
 }
 
+/* the digest mode resolves the database path itself (config file) */
+static int
+run_digest(const struct args *a)
+{
+	struct digest_args da;
+
+	memset(&da, 0, sizeof(da));
+	da.db = a->db;
+	da.ws = a->ws;
+	da.domains = a->domains;
+	da.n_domains = a->n_domains;
+	da.format = a->format;
+	da.out = a->out;
+	da.no_dns = a->no_dns;
+	da.resolver = a->resolver;
+	da.senders = a->senders;
+	da.cli = &a->dc;
+	return digest_cli_run(&da);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -441,6 +490,8 @@ main(int argc, char *argv[])
 
 	if (parse_args(&a, argc, argv) == -1)
 		return 2;
+	if (a.digest)
+		return run_digest(&a);
 	if (a.db != NULL)
 		path = xstrdup(a.db);
 	else if ((path = db_default_path()) == NULL) {

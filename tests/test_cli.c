@@ -60,30 +60,37 @@ q(const char *sql)
 }
 
 /*
- * samples/ holds 7 reports: Google 3 x 4 records (752 + 762 + 772
- * messages), Outlook 2 x 2 records (159 + 168), Yahoo 2 records (60),
- * GMX 1 record (22): 19 records, 2695 messages.
+ * samples/ holds 13 reports.  ISO week 47 (2026-11-16..18): Google 3 x 4
+ * records (752 + 762 + 772 messages), Outlook 2 x 2 records (159 + 168),
+ * Yahoo 2 records (60), GMX 1 record (22): 7 reports, 19 records, 2695
+ * messages.  Weeks 45 and 46, for the digest's trends: Google 2 x 3
+ * records (398 + 88 + 212 = 698; 421 + 94 + 227 = 742), GMX 1 (19),
+ * Outlook 2 records (131 + 29 = 160), Yahoo 1 (55), Fastmail 1 (8):
+ * 6 reports, 11 records, 1682 messages.  Together 13 reports, 30 records,
+ * 2695 + 1682 = 4377 messages.
  */
 START_TEST(test_cli_samples_stored_with_hand_computed_totals)
 {
 	char *out = NULL;
 
 	ck_assert_int_eq(ingest("--json ../../samples", &out), 0);
-	ck_assert_ptr_nonnull(strstr(out, "\"reports\":7,"));
-	ck_assert_ptr_nonnull(strstr(out, "\"records\":19,"));
-	ck_assert_ptr_nonnull(strstr(out, "\"messages\":2695,"));
-	ck_assert_int_eq(q("SELECT count(*) FROM v_reports"), 7);
-	ck_assert_int_eq(q("SELECT sum(rows) FROM v_reports"), 19);
-	ck_assert_int_eq(q("SELECT sum(messages) FROM v_records"), 2695);
+	ck_assert_ptr_nonnull(strstr(out, "\"reports\":13,"));
+	ck_assert_ptr_nonnull(strstr(out, "\"records\":30,"));
+	ck_assert_ptr_nonnull(strstr(out, "\"messages\":4377,"));
+	ck_assert_int_eq(q("SELECT count(*) FROM v_reports"), 13);
+	ck_assert_int_eq(q("SELECT sum(rows) FROM v_reports"), 30);
+	ck_assert_int_eq(q("SELECT sum(messages) FROM v_records"), 4377);
+	ck_assert_int_eq(q("SELECT sum(messages) FROM v_records WHERE "
+	    "begin_utc >= 1794787200"), 2695);
 	ck_assert_int_eq(q("SELECT sum(messages) FROM v_reports WHERE "
-	    "org_name = 'google.com'"), 752 + 762 + 772);
+	    "org_name = 'google.com'"), 752 + 762 + 772 + 698 + 742);
 	/* SendGrid passes DKIM and SPF for its own domain only */
 	ck_assert_int_eq(q("SELECT sum(messages) FROM v_records WHERE "
 	    "source_ip = '167.89.100.12' AND dmarc_pass = 0"),
 	    230 + 219 + 208);
 	/* IPv6 stored in canonical form */
 	ck_assert_int_eq(q("SELECT count(*) FROM v_records WHERE "
-	    "source_ip = '2a00:1450:4864:20::541'"), 3);
+	    "source_ip = '2a00:1450:4864:20::541'"), 3 + 2);
 	/* GMX uses the dmarc-2.0 namespace; Google sends RFC 9990's <np> */
 	ck_assert_int_eq(q("SELECT count(*) FROM v_reports WHERE "
 	    "format = 'rfc9990'"), 1 + 3);
@@ -97,11 +104,11 @@ START_TEST(test_cli_second_run_stores_nothing_new)
 
 	ck_assert_int_eq(ingest("../../samples", NULL), 0);
 	ck_assert_int_eq(ingest("--json ../../samples", &out), 0);
-	ck_assert_ptr_nonnull(strstr(out, "\"inputs\":7,"));
+	ck_assert_ptr_nonnull(strstr(out, "\"inputs\":13,"));
 	ck_assert_ptr_nonnull(strstr(out, "\"stored\":0,"));
-	ck_assert_ptr_nonnull(strstr(out, "\"duplicates\":7,"));
-	ck_assert_int_eq(q("SELECT count(*) FROM v_reports"), 7);
-	ck_assert_int_eq(q("SELECT sum(seen_count) FROM v_ingest"), 14);
+	ck_assert_ptr_nonnull(strstr(out, "\"duplicates\":13,"));
+	ck_assert_int_eq(q("SELECT count(*) FROM v_reports"), 13);
+	ck_assert_int_eq(q("SELECT sum(seen_count) FROM v_ingest"), 26);
 	free(out);
 }
 END_TEST
@@ -171,7 +178,7 @@ START_TEST(test_cli_rejected_input_exits_1_names_cause_keeps_bytes)
 	    "not a report: PNG image"));
 	ck_assert_ptr_nonnull(strstr(err, "1 rejected"));
 	/* the others were still processed */
-	ck_assert_int_eq(q("SELECT count(*) FROM v_reports"), 7);
+	ck_assert_int_eq(q("SELECT count(*) FROM v_reports"), 13);
 	ck_assert_int_eq(q("SELECT count(*) FROM v_ingest WHERE "
 	    "outcome = 'rejected' AND reason LIKE '%PNG%'"), 1);
 	ck_assert_int_eq(q("SELECT count(*) FROM input_chunk JOIN input "
@@ -216,7 +223,7 @@ START_TEST(test_cli_missing_path_exits_2_after_the_rest)
 	    2);
 	err = err_text();
 	ck_assert_ptr_nonnull(strstr(err, "/nonexistent/reports: error: "));
-	ck_assert_int_eq(q("SELECT count(*) FROM v_reports"), 7);
+	ck_assert_int_eq(q("SELECT count(*) FROM v_reports"), 13);
 	free(err);
 }
 END_TEST
@@ -249,7 +256,7 @@ START_TEST(test_cli_default_database_under_xdg_data_home)
 	ck_assert_int_eq(tu_run(cmd, NULL), 0);
 	snprintf(path, sizeof(path), "%s/env.db", tmp);
 	ck_assert_int_eq(tu_query_int(path, "SELECT count(*) FROM v_reports"),
-	    7);
+	    13);
 }
 END_TEST
 
@@ -259,10 +266,10 @@ START_TEST(test_cli_reprocess_all_rebuilds_reports_from_kept_bytes)
 
 	ck_assert_int_eq(ingest("../../samples", NULL), 0);
 	ck_assert_int_eq(ingest("--json --reprocess=all", &out), 0);
-	ck_assert_ptr_nonnull(strstr(out, "\"inputs\":7,"));
-	ck_assert_ptr_nonnull(strstr(out, "\"reports\":7,"));
-	ck_assert_int_eq(q("SELECT count(*) FROM report"), 7);
-	ck_assert_int_eq(q("SELECT sum(messages) FROM v_records"), 2695);
+	ck_assert_ptr_nonnull(strstr(out, "\"inputs\":13,"));
+	ck_assert_ptr_nonnull(strstr(out, "\"reports\":13,"));
+	ck_assert_int_eq(q("SELECT count(*) FROM report"), 13);
+	ck_assert_int_eq(q("SELECT sum(messages) FROM v_records"), 4377);
 	free(out);
 }
 END_TEST
@@ -278,7 +285,7 @@ START_TEST(test_cli_verbose_lists_inputs_in_name_order)
 	ck_assert_ptr_nonnull(a);
 	ck_assert_ptr_nonnull(b);
 	ck_assert(a < b);
-	ck_assert_ptr_nonnull(strstr(err, "7 inputs: 7 stored"));
+	ck_assert_ptr_nonnull(strstr(err, "13 inputs: 13 stored"));
 	free(err);
 }
 END_TEST

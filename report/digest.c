@@ -1,0 +1,345 @@
+/*
+ * Builds the digest model of digest.h: the windows, one query_run per
+ * window (current, previous, baseline, history, each day), the readiness
+ * verdicts through readiness_build, and the list of domains.  The
+ * comparisons (what changed) are in digest_changes.c; the rejected inputs
+ * by reason in digest_query.c.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "digest.h"
+#include "digest_changes.h"
+#include "sources.h"
+#include "xalloc.h"
+
+static void
+windows_init(struct digest *d, const struct window *w)
+{
+	int64_t len = w->until - w->since;
+	int i;
+
+	d->win = *w;
+	d->prev_win.since = w->since - len;
+	d->prev_win.until = w->since;
+	d->base_win.since = w->since - DIGEST_BASELINE * len;
+	d->base_win.until = w->since;
+	for (i = 0; i < DIGEST_HISTORY; i++) {
+		int64_t back = (int64_t)(DIGEST_HISTORY - 1 - i) * len;
+
+		d->hist_win[i].since = w->since - back;
+		d->hist_win[i].until = w->until - back;
+	}
+}
+
+/* query_run over w into m (model_init'ed here) */
+static int
+run_window(sqlite3 *db, const struct digest_opts *o, const struct window *w,
+    int sources, struct model *m, char *err, size_t errlen)
+{
+	struct query_opts qo;
+
+	memset(&qo, 0, sizeof(qo));
+	qo.domains = o->domains;
+	qo.n_domains = o->n_domains;
+	qo.sources = sources;
+	model_init(m, w, MODEL_SOURCES);
+	return query_run(db, &qo, m, err, errlen);
+}
+
+static int
+cmp_name(const void *a, const void *b)
+{
+	return strcmp(((const struct ddomain *)a)->domain,
+	    ((const struct ddomain *)b)->domain);
+}
+
+static void
+add_domain(struct digest *d, const char *name)
+{
+	size_t i;
+
+	if (name == NULL || name[0] == '\0')
+		return;
+	for (i = 0; i < d->n_domains; i++)
+		if (strcmp(d->domains[i].domain, name) == 0)
+			return;
+	d->domains = xreallocarray(d->domains, d->n_domains + 1,
+	    sizeof(*d->domains));
+	memset(&d->domains[d->n_domains], 0, sizeof(*d->domains));
+	d->domains[d->n_domains++].domain = xstrdup(name);
+}
+
+/* the domains asked for, or every domain seen in win or base */
+static void
+domains_init(struct digest *d, const struct digest_opts *o)
+{
+	size_t i;
+
+	for (i = 0; i < o->n_domains; i++)
+		add_domain(d, o->domains[i]);
+	if (o->n_domains == 0) {
+		for (i = 0; i < d->cur.n_domains; i++)
+			add_domain(d, d->cur.domains[i].domain);
+		for (i = 0; i < d->base.n_domains; i++)
+			add_domain(d, d->base.domains[i].domain);
+	}
+	if (d->n_domains > 1)
+		qsort(d->domains, d->n_domains, sizeof(*d->domains),
+		    cmp_name);
+	for (i = 0; i < d->n_domains; i++) {
+		struct ddomain *dd = &d->domains[i];
+
+		dd->cur = model_domain(&d->cur, dd->domain);
+		dd->prev = model_domain(&d->prev, dd->domain);
+		dd->quiet = dd->cur == NULL || dd->cur->reports == 0;
+	}
+}
+
+/* one history window's tallies into hist_*[i] */
+static void
+hist_take(struct digest *d, struct model *m, int i)
+{
+	size_t k;
+
+	for (k = 0; k < d->n_domains; k++) {
+		const struct msum *s = model_domain(m, d->domains[k].domain);
+
+		d->domains[k].hist_messages[i] = s ? s->t.messages : 0;
+		d->domains[k].hist_pass[i] = s ? s->t.dmarc_pass : 0;
+	}
+}
+
+static int
+history(sqlite3 *db, const struct digest_opts *o, struct digest *d,
+    char *err, size_t errlen)
+{
+	struct model m;
+	int i, rc = 0;
+
+	for (i = 0; i < DIGEST_HISTORY && rc == 0; i++) {
+		if (i == DIGEST_HISTORY - 1)
+			hist_take(d, &d->cur, i);
+		else if (i == DIGEST_HISTORY - 2)
+			hist_take(d, &d->prev, i);
+		else {
+			rc = run_window(db, o, &d->hist_win[i], 0, &m, err,
+			    errlen);
+			if (rc == 0)
+				hist_take(d, &m, i);
+			model_release(&m);
+		}
+	}
+	return rc;
+}
+
+static int
+daily(sqlite3 *db, const struct digest_opts *o, struct digest *d,
+    char *err, size_t errlen)
+{
+	struct window w;
+	struct model m;
+	int i, n = window_days(&d->win), rc = 0;
+	size_t k;
+
+	if (n > MAX_DIGEST_DAYS)
+		return 0;
+	for (i = 0; i < n && rc == 0; i++) {
+		w.since = d->win.since + i * WINDOW_DAY;
+		w.until = w.since + WINDOW_DAY;
+		if ((rc = run_window(db, o, &w, 0, &m, err, errlen)) == 0)
+			for (k = 0; k < d->n_domains; k++) {
+				struct ddomain *dd = &d->domains[k];
+				const struct msum *s = model_domain(&m,
+				    dd->domain);
+
+				dd->n_days = n;
+				dd->day_pass[i] = s ? s->t.dmarc_pass : 0;
+				dd->day_fail[i] = s ? s->t.messages -
+				    s->t.dmarc_pass : 0;
+			}
+		model_release(&m);
+	}
+	return rc;
+}
+
+/* readiness over its own window ending with win; fills each rd */
+static int
+readiness(sqlite3 *db, struct dns *dns, const struct digest_opts *o,
+    struct digest *d, char *err, size_t errlen)
+{
+	struct query_opts qo;
+	struct window w;
+	size_t i, k;
+
+	memset(&qo, 0, sizeof(qo));
+	qo.domains = o->domains;
+	qo.n_domains = o->n_domains;
+	w.until = d->win.until;
+	w.since = w.until - READINESS_DEFAULT_DAYS * WINDOW_DAY;
+	model_init(&d->rmodel, &w, MODEL_READINESS);
+	if (readiness_build(db, dns, &qo, &o->ro, o->senders, &d->rmodel,
+	    &d->rr, err, errlen) == -1)
+		return -1;
+	for (k = 0; k < d->n_domains; k++)
+		for (i = 0; i < d->rr.n_domains; i++)
+			if (strcmp(d->rr.domains[i].domain,
+			    d->domains[k].domain) == 0)
+				d->domains[k].rd = &d->rr.domains[i];
+	return 0;
+}
+
+static void
+totals(struct digest *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->n_domains; i++) {
+		const struct ddomain *dd = &d->domains[i];
+
+		if (dd->cur != NULL) {
+			d->messages += dd->cur->t.messages;
+			d->pass += dd->cur->t.dmarc_pass;
+		}
+		if (dd->prev != NULL) {
+			d->prev_messages += dd->prev->t.messages;
+			d->prev_pass += dd->prev->t.dmarc_pass;
+		}
+		d->n_new_sources += dd->new_sources.n +
+		    dd->new_sources.more;
+	}
+}
+
+static int
+models(sqlite3 *db, struct dns *dns, const struct digest_opts *o,
+    struct digest *d, char *err, size_t errlen)
+{
+	if (run_window(db, o, &d->win, 1, &d->cur, err, errlen) == -1 ||
+	    run_window(db, o, &d->prev_win, 1, &d->prev, err, errlen) == -1 ||
+	    run_window(db, o, &d->base_win, 1, &d->base, err, errlen) == -1)
+		return -1;
+	if (dns != NULL) {
+		d->dns_used = 1;
+		if (sources_resolve(&d->cur, dns, err, errlen) == -1 ||
+		    sources_resolve(&d->base, dns, err, errlen) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+int
+digest_build(sqlite3 *db, struct dns *dns, const struct window *w,
+    const struct digest_opts *o, struct digest *d, char *err,
+    size_t errlen)
+{
+	sqlite3 *hdb;
+	size_t i;
+
+	memset(d, 0, sizeof(*d));
+	d->now = o->now;
+	windows_init(d, w);
+	if (models(db, dns, o, d, err, errlen) == -1)
+		return -1;
+	domains_init(d, o);
+	digest_index(d);
+	if (history(db, o, d, err, errlen) == -1 ||
+	    daily(db, o, d, err, errlen) == -1 ||
+	    readiness(db, dns, o, d, err, errlen) == -1 ||
+	    digest_query_rejects(db, &d->win, d, err, errlen) == -1)
+		return -1;
+	hdb = dns != NULL && dns_db(dns) != NULL ? dns_db(dns) : db;
+	for (i = 0; i < d->n_domains; i++)
+		if (digest_changes(d, &d->domains[i], o->services, hdb, err,
+		    errlen) == -1)
+			return -1;
+	totals(d);
+	return 0;
+}
+
+static void
+ddomain_release(struct ddomain *dd)
+{
+	size_t i;
+
+	free(dd->domain);
+	for (i = 0; i < dd->n_new_services; i++)
+		free(dd->new_services[i]);
+	free(dd->new_services);
+	for (i = 0; i < dd->n_new_selectors; i++) {
+		free(dd->new_selectors[i].d);
+		free(dd->new_selectors[i].selector);
+	}
+	free(dd->new_selectors);
+	for (i = 0; i < dd->n_silent; i++)
+		free(dd->silent[i]);
+	free(dd->silent);
+	free(dd->record_old);
+	free(dd->record_new);
+	free(dd->next_record);
+	free(dd->live_policy);
+}
+
+void
+digest_release(struct digest *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->n_domains; i++)
+		ddomain_release(&d->domains[i]);
+	free(d->domains);
+	for (i = 0; i < d->n_rejects; i++)
+		free(d->rejects[i].reason);
+	digest_index_free(d);
+	readiness_result_release(&d->rr);
+	model_release(&d->rmodel);
+	model_release(&d->cur);
+	model_release(&d->prev);
+	model_release(&d->base);
+	memset(d, 0, sizeof(*d));
+}
+
+double
+ddomain_pass_pct(const struct ddomain *dd)
+{
+	if (dd->cur == NULL || dd->cur->t.messages <= 0)
+		return -1;
+	return model_pct(dd->cur->t.dmarc_pass, dd->cur->t.messages);
+}
+
+double
+ddomain_prev_pct(const struct ddomain *dd)
+{
+	if (dd->prev == NULL || dd->prev->t.messages <= 0)
+		return -1;
+	return model_pct(dd->prev->t.dmarc_pass, dd->prev->t.messages);
+}
+
+/* ISO 8601 week of a Monday (days since the epoch) */
+static void
+iso_week(int64_t days, int64_t *year, int *week)
+{
+	int64_t thu = days + 3, jan1;
+	int m, dd;
+
+	window_civil_from_days(thu, year, &m, &dd);
+	jan1 = window_days_from_civil(*year, 1, 1);
+	*week = (int)((thu - jan1) / 7) + 1;
+}
+
+void
+digest_label(const struct digest *d, char *out, size_t outlen)
+{
+	int64_t days = d->win.since / WINDOW_DAY, y;
+	char a[16], b[16];
+	int wk;
+
+	if (window_days(&d->win) == 7 && (days + 3) % 7 == 0) {
+		iso_week(days, &y, &wk);
+		snprintf(out, outlen, "%04lld-W%02d", (long long)y, wk);
+		return;
+	}
+	window_date(d->win.since, a, sizeof(a));
+	window_date(d->win.until - 1, b, sizeof(b));
+	snprintf(out, outlen, "%s .. %s", a, b);
+}

@@ -1,0 +1,31 @@
+/*
+ * The comparisons of the digest (digest.h): for one domain, the top and
+ * failing sources, new sources and services, pass-rate drops, new DKIM
+ * selectors, silent reporters, a changed DMARC record, and the next record
+ * to publish.  Internal to digest.c.
+ */
+#ifndef DMARC_DIGEST_CHANGES_H
+#define DMARC_DIGEST_CHANGES_H
+
+#include <stddef.h>
+
+#include <sqlite3.h>
+
+#include "classify.h"
+#include "digest.h"
+
+/* sorts the sources of d->cur, d->prev and d->base into d->idx */
+void	digest_index(struct digest *d);
+/* frees d->idx */
+void	digest_index_free(struct digest *d);
+
+/*
+ * Fills the change fields of dd (which belongs to d) from d's models;
+ * services may be NULL; hdb is the handle holding dmarc_lookup.
+ * Returns 0, or -1 with a message in err (database).
+ */
+int	digest_changes(struct digest *d, struct ddomain *dd,
+	    const struct classify *services, sqlite3 *hdb, char *err,
+	    size_t errlen);
+
+#endif

@@ -1,0 +1,270 @@
+/*
+ * The digest mode of dmarc-report (digest_cli.h): merges flags and the
+ * config file (a flag always wins, then the config file, then the
+ * built-in default), loads the senders and services files, opens the
+ * database and resolver, builds the digest and writes it.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "classify.h"
+#include "config.h"
+#include "db.h"
+#include "digest.h"
+#include "digest_cli.h"
+#include "dns.h"
+#include "domain.h"
+#include "output.h"
+#include "xalloc.h"
+
+#define PROG		"dmarc-report"
+#define ERRLEN		1024
+
+int
+digest_cli_set(struct digest_cli *c, const char *name, const char *v,
+    char *err, size_t errlen)
+{
+	if (strcmp(name, "config") == 0)
+		c->config = v;
+	else if (strcmp(name, "from") == 0)
+		c->from = v;
+	else if (strcmp(name, "subject") == 0)
+		c->subject = v;
+	else if (strcmp(name, "services") == 0)
+		c->services = v;
+	else if (strcmp(name, "to") == 0) {
+		if (c->n_to == MAX_EMAIL_TO) {
+			snprintf(err, errlen, "too many --to options");
+			return -1;
+		}
+		c->to[c->n_to++] = v;
+	} else {
+		snprintf(err, errlen, "not a digest option");
+		return -1;
+	}
+	return 0;
+}
+
+void
+digest_cli_criterion(struct digest_cli *c, const char *name, const char *v)
+{
+	if (c->n_crit == MAX_DIGEST_CLI_CRIT)
+		return;
+	c->crit_name[c->n_crit] = name;
+	c->crit_value[c->n_crit++] = v;
+}
+
+/* everything a run holds, released in one place */
+struct run {
+	struct config	 cfg;
+	struct senders	 snd;
+	struct classify	 svc;
+	char		*db_path;
+	char		*domains[MAX_CONFIG_VALUES];
+	size_t		 n_domains;
+	struct digest_opts opts;
+	struct email_opts mail;
+	sqlite3		*db;
+	struct dns	*dns;
+	struct digest	 dg;
+};
+
+static int
+load_config(struct run *r, const struct digest_cli *c, char *err,
+    size_t errlen)
+{
+	char *path = c->config ? xstrdup(c->config) : config_default_path();
+	int rc = 0;
+
+	if (path != NULL)
+		rc = config_load(&r->cfg, path, c->config != NULL, err, errlen);
+	free(path);
+	return rc;
+}
+
+/* --domain values, else the config file's, normalised */
+static int
+domains(struct run *r, const struct digest_args *a, char *err,
+    size_t errlen)
+{
+	const char *const *v = a->n_domains ? a->domains :
+	    (const char *const *)r->cfg.domains;
+	size_t i, n = a->n_domains ? a->n_domains : r->cfg.n_domains;
+
+	for (i = 0; i < n && i < MAX_CONFIG_VALUES; i++) {
+		r->domains[r->n_domains] = xstrdup(v[i]);
+		if (domain_normalize(r->domains[r->n_domains++]) == -1) {
+			snprintf(err, errlen, "not a domain: '%.80s'", v[i]);
+			return -1;
+		}
+	}
+	r->opts.domains = (const char *const *)r->domains;
+	r->opts.n_domains = r->n_domains;
+	return 0;
+}
+
+static int
+criteria(struct run *r, const struct digest_cli *c, char *err,
+    size_t errlen)
+{
+	size_t i;
+
+	readiness_opts_init(&r->opts.ro);
+	if (config_readiness(&r->cfg, &r->opts.ro, err, errlen) == -1)
+		return -1;
+	for (i = 0; i < c->n_crit; i++)
+		if (readiness_opts_set(&r->opts.ro, c->crit_name[i],
+		    c->crit_value[i], err, errlen) != 0)
+			return -1;
+	return 0;
+}
+
+static int
+files(struct run *r, const struct digest_args *a, char *err, size_t errlen)
+{
+	const char *snd = a->senders ? a->senders : r->cfg.senders;
+	const char *svc = a->cli->services ? a->cli->services :
+	    r->cfg.services;
+
+	if (snd != NULL) {
+		if (senders_load(&r->snd, snd, err, errlen) == -1)
+			return -1;
+		r->opts.senders = &r->snd;
+	}
+	/* the user's lines first: the first match wins */
+	if ((svc != NULL && classify_load(&r->svc, svc, err, errlen) == -1) ||
+	    classify_builtin(&r->svc, err, errlen) == -1)
+		return -1;
+	r->opts.services = &r->svc;
+	return 0;
+}
+
+static void
+mail_opts(struct run *r, const struct digest_cli *c)
+{
+	r->mail.from = c->from ? c->from : r->cfg.from;
+	if (c->n_to > 0) {
+		r->mail.to = c->to;
+		r->mail.n_to = c->n_to;
+	} else {
+		r->mail.to = (const char *const *)r->cfg.to;
+		r->mail.n_to = r->cfg.n_to;
+	}
+	r->mail.subject = c->subject ? c->subject : r->cfg.subject;
+}
+
+static int
+open_all(struct run *r, const struct digest_args *a, char *err,
+    size_t errlen)
+{
+	struct dns_opts o;
+
+	if (a->db != NULL)
+		r->db_path = xstrdup(a->db);
+	else if (r->cfg.db != NULL)
+		r->db_path = xstrdup(r->cfg.db);
+	else if ((r->db_path = db_default_path()) == NULL) {
+		snprintf(err, errlen, "no database path: set DMARC_DB or HOME, "
+		    "use --db or 'db =' in the config file");
+		return -1;
+	}
+	if ((r->db = db_open(r->db_path, DB_READONLY, err, errlen)) == NULL)
+		return -1;
+	memset(&o, 0, sizeof(o));
+	o.db_path = r->db_path;
+	o.resolver = a->resolver;
+	o.no_dns = a->no_dns;
+	o.diag = stderr;
+	o.progname = PROG;
+	return (r->dns = dns_new(&o, err, errlen)) == NULL ? -1 : 0;
+}
+
+static int
+write_out(struct run *r, const struct digest_args *a, char *err,
+    size_t errlen)
+{
+	const char *fmt = a->format ? a->format : "text";
+	struct output out;
+	int rc;
+
+	if (output_open(&out, a->out, err, errlen) == -1)
+		return -1;
+	if (strcmp(fmt, "html") == 0)
+		rc = digest_render_html(out.f, &r->dg);
+	else if (strcmp(fmt, "markdown") == 0)
+		rc = digest_render_markdown(out.f, &r->dg);
+	else if (strcmp(fmt, "email") == 0)
+		rc = digest_render_email(out.f, &r->dg, &r->mail, err, errlen);
+	else
+		rc = digest_render_text(out.f, &r->dg);
+	if (rc == -1 && strcmp(fmt, "email") != 0)
+		snprintf(err, errlen, "write failed");
+	if (output_close(&out, rc == 0, err, errlen) == -1)
+		return -1;
+	return rc;
+}
+
+static int
+check_format(const char *f, char *err, size_t errlen)
+{
+	if (f == NULL || strcmp(f, "text") == 0 || strcmp(f, "html") == 0 ||
+	    strcmp(f, "markdown") == 0 || strcmp(f, "email") == 0)
+		return 0;
+	snprintf(err, errlen, "digest: --format %s is not available (text, "
+	    "markdown, html or email)", f);
+	return -1;
+}
+
+static int
+run(struct run *r, const struct digest_args *a, char *err, size_t errlen)
+{
+	struct window_spec ws = a->ws;
+	struct window w;
+
+	if (ws.since == NULL && ws.until == NULL && ws.last == NULL &&
+	    ws.week == NULL)
+		ws.week = "last";
+	if (check_format(a->format, err, errlen) == -1 ||
+	    load_config(r, a->cli, err, errlen) == -1 ||
+	    domains(r, a, err, errlen) == -1 ||
+	    criteria(r, a->cli, err, errlen) == -1 ||
+	    files(r, a, err, errlen) == -1 ||
+	    window_parse(&ws, &w, err, errlen) == -1)
+		return -1;
+	mail_opts(r, a->cli);
+	r->opts.now = a->ws.now;
+	if (open_all(r, a, err, errlen) == -1 ||
+	    digest_build(r->db, r->dns, &w, &r->opts, &r->dg, err,
+	    errlen) == -1)
+		return -1;
+	return write_out(r, a, err, errlen);
+}
+
+int
+digest_cli_run(const struct digest_args *a)
+{
+	struct run r;
+	char err[ERRLEN];
+	size_t i;
+	int rc = 0;
+
+	memset(&r, 0, sizeof(r));
+	config_init(&r.cfg);
+	senders_init(&r.snd);
+	classify_init(&r.svc);
+	if (run(&r, a, err, sizeof(err)) == -1) {
+		fprintf(stderr, PROG ": error: %s\n", err);
+		rc = 2;
+	}
+	digest_release(&r.dg);
+	dns_free(r.dns);
+	sqlite3_close(r.db);
+	for (i = 0; i < r.n_domains; i++)
+		free(r.domains[i]);
+	free(r.db_path);
+	classify_release(&r.svc);
+	senders_release(&r.snd);
+	config_release(&r.cfg);
+	return rc;
+}

@@ -1,0 +1,66 @@
+/*
+ * The digest mode's command line (digest_cli.c): main.c collects the
+ * options it shares with the other modes (--db, the window, --domain,
+ * --format, -o, --no-dns, --resolver, --senders, readiness criteria) and
+ * the digest's own (--config, --from, --to, --subject, --services) into
+ * the structs below and calls digest_cli_run, which merges them with the
+ * config file (config.h: flags win), builds the digest (digest.h) and
+ * writes it as text, markdown, html or email.
+ */
+#ifndef DMARC_DIGEST_CLI_H
+#define DMARC_DIGEST_CLI_H
+
+#include <stddef.h>
+
+#include "email.h"
+#include "window.h"
+
+/* readiness criteria given as flags, re-applied over the config file's */
+#define MAX_DIGEST_CLI_CRIT	32
+
+/* the digest's own options; strings borrowed from argv */
+struct digest_cli {
+	const char	*config;	/* --config FILE */
+	const char	*from;		/* --from */
+	const char	*to[MAX_EMAIL_TO];	/* --to, repeatable */
+	size_t		 n_to;
+	const char	*subject;	/* --subject */
+	const char	*services;	/* --services FILE */
+	const char	*crit_name[MAX_DIGEST_CLI_CRIT];
+	const char	*crit_value[MAX_DIGEST_CLI_CRIT];
+	size_t		 n_crit;
+};
+
+/*
+ * Sets the option of that long name ("config", "from", "to", "subject",
+ * "services").  Returns 0, or -1 with a message in err (too many --to).
+ */
+int	digest_cli_set(struct digest_cli *, const char *name,
+	    const char *value, char *err, size_t errlen);
+/* remembers a readiness criterion flag (checked by main.c already) */
+void	digest_cli_criterion(struct digest_cli *, const char *name,
+	    const char *value);
+
+/* what main.c parsed for every mode */
+struct digest_args {
+	const char	*db;		/* --db, or NULL */
+	struct window_spec ws;		/* no window given: --week last */
+	const char *const *domains;	/* --domain values, as given */
+	size_t		 n_domains;
+	const char	*format;	/* text, markdown, html, email; NULL:
+					   text */
+	const char	*out;		/* -o FILE or NULL */
+	int		 no_dns;
+	const char	*resolver;
+	const char	*senders;	/* --senders FILE or NULL */
+	const struct digest_cli *cli;
+};
+
+/*
+ * Runs the digest mode; errors are printed to stderr as
+ * "dmarc-report: error: ...".  Returns the exit status: 0 done, 2 usage,
+ * configuration or system error.
+ */
+int	digest_cli_run(const struct digest_args *);
+
+#endif

@@ -1,0 +1,301 @@
+/*
+ * The digest as plain text (a terminal, the text/plain part of the mail)
+ * and as Markdown (a wiki page, a chat message): the same content as the
+ * HTML, charts replaced by their numbers.  Text goes through escape_term;
+ * Markdown through escape_term and then a backslash before every
+ * Markdown punctuation character and entities for & < >, so a hostile
+ * org_name cannot make a link, an image or raw HTML.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "digest.h"
+#include "escape.h"
+#include "limits.h"
+
+struct out {
+	FILE	*f;
+	int	 md;		/* Markdown, else text */
+};
+
+static void
+put(const struct out *o, const char *s)
+{
+	struct buf b;
+	const char *p;
+
+	buf_init(&b, MAX_LONG_TEXT * 6 + 16);
+	if (escape_term(&b, s ? s : "") == -1) {
+		fputs("(value too long)", o->f);
+		buf_release(&b);
+		return;
+	}
+	for (p = buf_cstr(&b); o->md && *p != '\0'; p++) {
+		if (*p == '&')
+			fputs("&amp;", o->f);
+		else if (*p == '<')
+			fputs("&lt;", o->f);
+		else if (*p == '>')
+			fputs("&gt;", o->f);
+		else {
+			if (strchr("\\`*_{}[]()#+-.!|~", *p) != NULL)
+				fputc('\\', o->f);
+			fputc(*p, o->f);
+		}
+	}
+	if (!o->md)
+		fputs(buf_cstr(&b), o->f);
+	buf_release(&b);
+}
+
+/* escape_term only: text inside a Markdown code block */
+static void
+put_code(const struct out *o, const char *s)
+{
+	struct out t = { o->f, 0 };
+
+	put(&t, s);
+}
+
+static void
+heading(const struct out *o, int level, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (o->md) {
+		fprintf(o->f, "\n%s %s\n\n", level == 1 ? "##" : "###", s);
+		return;
+	}
+	fprintf(o->f, "\n%s\n", s);
+	while (n-- > 0)
+		fputc(level == 1 ? '=' : '-', o->f);
+	fputs("\n", o->f);
+}
+
+static void
+pct(FILE *f, double p)
+{
+	if (p < 0)
+		fputs("-", f);
+	else
+		fprintf(f, "%.1f%%", p);
+}
+
+static void
+overview(const struct out *o, const struct digest *d)
+{
+	char c[32], t[64];
+	size_t i;
+
+	heading(o, 1, "Overview");
+	if (o->md)
+		fputs("| Domain | Messages | DMARC pass | vs last week | "
+		    "Policy | Readiness |\n|---|--:|--:|---|---|---|\n", o->f);
+	for (i = 0; i < d->n_domains; i++) {
+		const struct ddomain *dd = &d->domains[i];
+
+		digest_count(dd->cur ? dd->cur->t.messages : 0, c, sizeof(c));
+		digest_trend(dd, t, sizeof(t));
+		fputs(o->md ? "| " : "  ", o->f);
+		put(o, dd->domain);
+		fprintf(o->f, o->md ? " | %s | " : "\n    %s messages, ", c);
+		pct(o->f, ddomain_pass_pct(dd));
+		fprintf(o->f, o->md ? " | %s | `%s` | %s |\n" : " pass (%s), "
+		    "policy %s, %s\n", t, dd->live_policy ? dd->live_policy :
+		    "unknown", digest_verdict(dd));
+	}
+}
+
+static void
+changes(const struct out *o, const struct digest *d,
+    const struct ddomain *dd)
+{
+	size_t i, n;
+	char **s = digest_sentences(d, dd, &n);
+
+	heading(o, 2, "What changed since last week");
+	if (n == 0)
+		fputs("Nothing new: no new source, service or selector, no "
+		    "drop, every reporter sent.\n", o->f);
+	for (i = 0; i < n; i++) {
+		fputs("- ", o->f);
+		put(o, s[i]);
+		fputs("\n", o->f);
+		free(s[i]);
+	}
+	free(s);
+}
+
+static void
+readiness_part(const struct out *o, const struct ddomain *dd)
+{
+	const struct readiness_domain *rd = dd->rd;
+	char c[32];
+	size_t i, k;
+
+	heading(o, 2, "Enforcement readiness (last 30 days)");
+	fprintf(o->f, "%s%s%s", o->md ? "**" : "", digest_verdict(dd),
+	    o->md ? "**" : "");
+	if (rd == NULL) {
+		fputs(": no reports in the last 30 days.\n", o->f);
+		return;
+	}
+	fprintf(o->f, ", current step %s\n", readiness_step_code(rd->current));
+	for (i = 0; i < rd->n_reasons; i++) {
+		fputs("- ", o->f);
+		put(o, rd->reasons[i]);
+		fputs("\n", o->f);
+	}
+	if (dd->next_record != NULL) {
+		fprintf(o->f, "\n%s publish this record:\n\n    _dmarc.",
+		    rd->verdict == RVERDICT_READY ? "Next step:" :
+		    "When the fixes below are done, the next step is to");
+		/* an indented code block: Markdown escapes would show, and
+		   escape_term leaves no newline to end the block early */
+		put_code(o, dd->domain);
+		fputs(". IN TXT \"", o->f);
+		put_code(o, dd->next_record);
+		fputs("\"\n", o->f);
+	}
+	for (i = 0; i < rd->blocking.n && i < DIGEST_TOP_FAILING; i++) {
+		const struct readiness_source *s = &rd->blocking.v[i];
+
+		digest_count(s->failing, c, sizeof(c));
+		fputs(i == 0 ? "\nFix first:\n- " : "- ", o->f);
+		put(o, s->src->ip ? s->src->ip : "(invalid address)");
+		fprintf(o->f, " (%s failing)", c);
+		for (k = 0; k < s->n_fix; k++) {
+			fputs(k ? "; " : ": ", o->f);
+			put(o, s->fix[k]);
+		}
+		fputs("\n", o->f);
+	}
+}
+
+static void
+failing(const struct out *o, const struct ddomain *dd)
+{
+	size_t i;
+	char c[32];
+
+	heading(o, 2, "Top failing sources");
+	if (dd->failing.n == 0)
+		fputs("No source failed DMARC.\n", o->f);
+	for (i = 0; i < dd->failing.n && i < DIGEST_TOP_FAILING; i++) {
+		const struct dsource *s = &dd->failing.v[i];
+
+		digest_count(s->key, c, sizeof(c));
+		fputs("- ", o->f);
+		put(o, s->src->ip ? s->src->ip : "(invalid address)");
+		fputs(" ", o->f);
+		put(o, s->src->ptr_label ? s->src->ptr_label :
+		    "(not looked up)");
+		fputs(", ", o->f);
+		put(o, s->service ? s->service : "unknown service");
+		fprintf(o->f, ": %s failing, ", c);
+		pct(o->f, s->pass_pct);
+		fputs(" pass\n", o->f);
+	}
+}
+
+static void
+numbers(const struct out *o, const struct digest *d,
+    const struct ddomain *dd)
+{
+	char c[32], day[16];
+	int i;
+
+	heading(o, 2, "Messages per day (passed / failed)");
+	for (i = 0; i < dd->n_days; i++) {
+		window_date(d->win.since + i * WINDOW_DAY, day, sizeof(day));
+		digest_count(dd->day_pass[i], c, sizeof(c));
+		fprintf(o->f, "- %s: %s / ", day, c);
+		digest_count(dd->day_fail[i], c, sizeof(c));
+		fprintf(o->f, "%s\n", c);
+	}
+	heading(o, 2, "DMARC pass rate, last 8 weeks");
+	for (i = 0; i < DIGEST_HISTORY; i++) {
+		window_date(d->hist_win[i].since, day, sizeof(day));
+		fprintf(o->f, "- week of %s: ", day);
+		if (dd->hist_messages[i] > 0)
+			pct(o->f, model_pct(dd->hist_pass[i],
+			    dd->hist_messages[i]));
+		else
+			fputs("no data", o->f);
+		digest_count(dd->hist_messages[i], c, sizeof(c));
+		fprintf(o->f, " (%s messages)\n", c);
+	}
+}
+
+static void
+domain_section(const struct out *o, const struct digest *d,
+    const struct ddomain *dd)
+{
+	char c[32], t[64];
+
+	fputs(o->md ? "\n## " : "\n== ", o->f);
+	put(o, dd->domain);
+	fputs(o->md ? "\n\n" : " ==\n", o->f);
+	digest_count(dd->cur ? dd->cur->t.messages : 0, c, sizeof(c));
+	digest_trend(dd, t, sizeof(t));
+	fprintf(o->f, "%s messages, ", c);
+	pct(o->f, ddomain_pass_pct(dd));
+	fprintf(o->f, " passed DMARC (%s), %lu reports.\n", t,
+	    dd->cur ? dd->cur->reports : 0);
+	changes(o, d, dd);
+	readiness_part(o, dd);
+	failing(o, dd);
+	numbers(o, d, dd);
+}
+
+static int
+render(const struct out *o, const struct digest *d)
+{
+	char label[64], a[16], b[16], c[32];
+	size_t i;
+
+	digest_label(d, label, sizeof(label));
+	window_date(d->win.since, a, sizeof(a));
+	window_date(d->win.until - 1, b, sizeof(b));
+	digest_count(d->messages, c, sizeof(c));
+	fprintf(o->f, "%sDMARC weekly digest %s (%s to %s, UTC)\n\n",
+	    o->md ? "# " : "", label, a, b);
+	if (d->messages > 0)
+		fprintf(o->f, "%.1f%% of %s messages passed DMARC. ",
+		    model_pct(d->pass, d->messages), c);
+	else
+		fputs("No messages reported. ", o->f);
+	fprintf(o->f, "%lu new source%s, %lu rejected input%s.\n",
+	    d->n_new_sources, d->n_new_sources == 1 ? "" : "s", d->rejected,
+	    d->rejected == 1 ? "" : "s");
+	overview(o, d);
+	for (i = 0; i < d->n_domains; i++)
+		domain_section(o, d, &d->domains[i]);
+	heading(o, 1, "Ingest health");
+	if (d->rejected == 0)
+		fputs("No input was rejected this week.\n", o->f);
+	for (i = 0; i < d->n_rejects; i++) {
+		fprintf(o->f, "- %lu x ", d->rejects[i].n);
+		put(o, d->rejects[i].reason);
+		fputs("\n", o->f);
+	}
+	return ferror(o->f) ? -1 : 0;
+}
+
+int
+digest_render_text(FILE *f, const struct digest *d)
+{
+	struct out o = { f, 0 };
+
+	return render(&o, d);
+}
+
+int
+digest_render_markdown(FILE *f, const struct digest *d)
+{
+	struct out o = { f, 1 };
+
+	return render(&o, d);
+}

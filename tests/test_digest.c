@@ -1,0 +1,318 @@
+/*
+ * report/digest.c and digest_changes.c: the trend logic of the weekly
+ * digest on a fixture database spanning three ISO weeks (tests/data/
+ * digest/, ingested by dmarc-ingest) plus dmarc_lookup rows inserted here
+ * for the record change.  Expectations are computed by hand below.
+ *
+ * d.example (reporter Alpha unless said otherwise):
+ *   W45 (11-03)  198.51.100.1 100 pass (s=a); 198.51.100.2 50 pass (s=b)
+ *   W46 (11-10)  .1 100 pass (s=a); .2 40 pass (s=b); Beta: .1 10 pass
+ *   W47 (11-17)  .1 95 pass (s=c, new) + 5 fail; .2 20 pass + 20 fail;
+ *                203.0.113.5 30 fail, SPF pass for bounces.sendgrid.net
+ * quiet.example: W45 only (7 messages from Alpha).
+ * So in W47: 170 messages, 115 pass; W46 150/150; W45 150/150.
+ *   new source    203.0.113.5 (not in W43..W46)
+ *   new service   SendGrid (spf bounces.sendgrid.net)
+ *   drop          .2 from 100% (40) to 50% (40): 50 points; .1 lost only
+ *                 5 points (110 -> 100 messages at 95%): not a drop
+ *   new selector  d.example s=c (95 messages); s=b passed before
+ *   silent        Beta (d.example), Alpha (quiet.example)
+ *   quiet         quiet.example
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <check.h>
+#include <sqlite3.h>
+
+#include "../report/model.h"
+#include "classify.h"
+#include "db.h"
+#include "digest.h"
+#include "testutil.h"
+
+Suite *digest_suite(void);
+
+#define W47	1794787200LL	/* 2026-11-16, Monday of ISO week 47 */
+#define WEEK	(7 * 86400LL)
+
+static char *tmp;
+static char dbpath[600];
+
+static void
+lookup(sqlite3 *db, const char *dom, long long at, const char *status,
+    const char *raw)
+{
+	sqlite3_stmt *st;
+
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "INSERT INTO dmarc_lookup "
+	    "(domain, looked_up_at, status, raw_record) VALUES (?, ?, ?, ?)",
+	    -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_text(st, 1, dom, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, at);
+	sqlite3_bind_text(st, 3, status, -1, SQLITE_STATIC);
+	if (raw != NULL)
+		sqlite3_bind_text(st, 4, raw, -1, SQLITE_STATIC);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+}
+
+static void
+setup(void)
+{
+	char cmd[2048], err[512];
+	sqlite3 *db;
+
+	tmp = tu_tmpdir();
+	snprintf(dbpath, sizeof(dbpath), "%s/t.db", tmp);
+	snprintf(cmd, sizeof(cmd), "'%s' --db '%s' '%s/digest' >/dev/null "
+	    "2>&1", TEST_INGEST_BIN, dbpath, TEST_DATA);
+	ck_assert_int_eq(tu_run(cmd, NULL), 0);
+	db = db_open(dbpath, DB_READWRITE, err, sizeof(err));
+	ck_assert_msg(db != NULL, "%s", err);
+	lookup(db, "d.example", 1794268800LL, "found",
+	    "v=DMARC1; p=none; rua=mailto:r@d.example");
+	lookup(db, "d.example", 1794700000LL, "dns-error", NULL);
+	lookup(db, "d.example", 1794900000LL, "found",
+	    "v=DMARC1; p=quarantine; rua=mailto:r@d.example");
+	lookup(db, "quiet.example", 1794268800LL, "found", "v=DMARC1; p=reject");
+	lookup(db, "quiet.example", 1794900000LL, "found", "v=DMARC1; p=reject");
+	sqlite3_close(db);
+}
+
+static void
+teardown(void)
+{
+	tu_rmtree(tmp);
+	free(tmp);
+}
+
+/* builds the W47 digest with the built-in services, no DNS */
+static void
+build(struct digest *d, struct classify *cl, const char *const *doms,
+    size_t n)
+{
+	struct digest_opts o;
+	struct window w = { W47, W47 + WEEK };
+	char err[512];
+	sqlite3 *db = db_open(dbpath, DB_READONLY, err, sizeof(err));
+
+	ck_assert_msg(db != NULL, "%s", err);
+	classify_init(cl);
+	ck_assert_int_eq(classify_builtin(cl, err, sizeof(err)), 0);
+	memset(&o, 0, sizeof(o));
+	readiness_opts_init(&o.ro);
+	o.services = cl;
+	o.domains = doms;
+	o.n_domains = n;
+	o.now = W47 + WEEK + 3600;
+	ck_assert_msg(digest_build(db, NULL, &w, &o, d, err, sizeof(err)) == 0,
+	    "%s", err);
+	sqlite3_close(db);
+}
+
+#define near(a, b) ck_assert_msg((a) > (b) - 1e-6 && (a) < (b) + 1e-6, \
+	"%s = %f, expected %f", #a, (double)(a), (double)(b))
+
+START_TEST(test_digest_new_sources_services_and_selectors)
+{
+	struct digest d;
+	struct classify cl;
+	const struct ddomain *dd;
+
+	build(&d, &cl, NULL, 0);
+	ck_assert_uint_eq(d.n_domains, 2);
+	dd = &d.domains[0];
+	ck_assert_str_eq(dd->domain, "d.example");
+	near(dd->cur->t.messages, 170);
+	near(dd->cur->t.dmarc_pass, 115);
+	ck_assert_uint_eq(dd->new_sources.n, 1);
+	ck_assert_str_eq(dd->new_sources.v[0].src->ip, "203.0.113.5");
+	ck_assert_str_eq(dd->new_sources.v[0].service, "SendGrid");
+	ck_assert_uint_eq(dd->n_new_services, 1);
+	ck_assert_str_eq(dd->new_services[0], "SendGrid");
+	ck_assert_uint_eq(dd->n_new_selectors, 1);
+	ck_assert_str_eq(dd->new_selectors[0].d, "d.example");
+	ck_assert_str_eq(dd->new_selectors[0].selector, "c");
+	near(dd->new_selectors[0].messages, 95);
+	ck_assert_uint_eq(d.n_new_sources, 1);
+	digest_release(&d);
+	classify_release(&cl);
+}
+END_TEST
+
+START_TEST(test_digest_drop_needs_ten_points_and_volume)
+{
+	struct digest d;
+	struct classify cl;
+	const struct ddomain *dd;
+
+	build(&d, &cl, NULL, 0);
+	dd = &d.domains[0];
+	ck_assert_uint_eq(dd->drops.n, 1);
+	ck_assert_str_eq(dd->drops.v[0].src->ip, "198.51.100.2");
+	near(dd->drops.v[0].prev_pct, 100);
+	near(dd->drops.v[0].pass_pct, 50);
+	near(dd->drops.v[0].prev_messages, 40);
+	/* failing sources, largest first */
+	ck_assert_uint_eq(dd->failing.n, 3);
+	ck_assert_str_eq(dd->failing.v[0].src->ip, "203.0.113.5");
+	ck_assert_str_eq(dd->failing.v[1].src->ip, "198.51.100.2");
+	ck_assert_str_eq(dd->failing.v[2].src->ip, "198.51.100.1");
+	near(dd->failing.v[2].key, 5);
+	digest_release(&d);
+	classify_release(&cl);
+}
+END_TEST
+
+START_TEST(test_digest_history_and_trend)
+{
+	struct digest d;
+	struct classify cl;
+	const struct ddomain *dd;
+	char t[64];
+	int i;
+
+	build(&d, &cl, NULL, 0);
+	dd = &d.domains[0];
+	for (i = 0; i < 5; i++)
+		near(dd->hist_messages[i], 0);
+	near(dd->hist_messages[5], 150);
+	near(dd->hist_messages[6], 150);
+	near(dd->hist_pass[6], 150);
+	near(dd->hist_messages[7], 170);
+	near(dd->hist_pass[7], 115);
+	/* 115/170 = 67.647%, 100% before: down 32.4 points */
+	ck_assert_int_eq(digest_trend(dd, t, sizeof(t)), -1);
+	ck_assert_str_eq(t, "-32.4 pts");
+	/* the Tuesday holds everything */
+	ck_assert_int_eq(dd->n_days, 7);
+	near(dd->day_pass[1], 115);
+	near(dd->day_fail[1], 55);
+	near(dd->day_pass[0] + dd->day_fail[0], 0);
+	digest_release(&d);
+	classify_release(&cl);
+}
+END_TEST
+
+START_TEST(test_digest_heartbeat_silent_reporters_and_quiet_domain)
+{
+	struct digest d;
+	struct classify cl;
+	char **s;
+	size_t n, i;
+	int said = 0;
+
+	build(&d, &cl, NULL, 0);
+	ck_assert_uint_eq(d.domains[0].n_silent, 1);
+	ck_assert_str_eq(d.domains[0].silent[0], "Beta");
+	ck_assert_int_eq(d.domains[0].quiet, 0);
+	ck_assert_str_eq(d.domains[1].domain, "quiet.example");
+	ck_assert_int_eq(d.domains[1].quiet, 1);
+	ck_assert_ptr_null(d.domains[1].cur);
+	ck_assert_uint_eq(d.domains[1].n_silent, 1);
+	ck_assert_str_eq(d.domains[1].silent[0], "Alpha");
+	s = digest_sentences(&d, &d.domains[1], &n);
+	for (i = 0; i < n; i++) {
+		if (strstr(s[i], "No reports at all this week") != NULL)
+			said = 1;
+		free(s[i]);
+	}
+	free(s);
+	ck_assert_int_eq(said, 1);
+	digest_release(&d);
+	classify_release(&cl);
+}
+END_TEST
+
+START_TEST(test_digest_domain_asked_for_without_reports_is_quiet)
+{
+	static const char *const doms[] = { "absent.example", "d.example" };
+	struct digest d;
+	struct classify cl;
+
+	build(&d, &cl, doms, 2);
+	ck_assert_uint_eq(d.n_domains, 2);
+	ck_assert_str_eq(d.domains[0].domain, "absent.example");
+	ck_assert_int_eq(d.domains[0].quiet, 1);
+	ck_assert_int_eq(d.domains[0].first, 1);
+	ck_assert_uint_eq(d.domains[0].new_sources.n, 0);
+	near(d.messages, 170);
+	digest_release(&d);
+	classify_release(&cl);
+}
+END_TEST
+
+START_TEST(test_digest_record_change_from_lookup_history)
+{
+	struct digest d;
+	struct classify cl;
+	const struct ddomain *dd;
+
+	build(&d, &cl, NULL, 0);
+	dd = &d.domains[0];
+	ck_assert_int_eq(dd->record_changed, 1);
+	ck_assert_str_eq(dd->record_old,
+	    "v=DMARC1; p=none; rua=mailto:r@d.example");
+	ck_assert_str_eq(dd->record_new,
+	    "v=DMARC1; p=quarantine; rua=mailto:r@d.example");
+	ck_assert_int_eq(dd->record_changed_at, 1794900000LL);
+	/* the same record looked up twice is no change */
+	ck_assert_int_eq(d.domains[1].record_changed, 0);
+	digest_release(&d);
+	classify_release(&cl);
+}
+END_TEST
+
+START_TEST(test_digest_next_record_keeps_other_tags)
+{
+	char *r;
+
+	r = digest_next_record("v=DMARC1; p=none; pct=100; rua=mailto:a@b.example;"
+	    " adkim=s ;t=n", RSTEP_QUARANTINE_TEST);
+	ck_assert_str_eq(r, "v=DMARC1; p=quarantine; t=y; pct=0; "
+	    "rua=mailto:a@b.example; adkim=s");
+	free(r);
+	r = digest_next_record(NULL, RSTEP_QUARANTINE);
+	ck_assert_str_eq(r, "v=DMARC1; p=quarantine");
+	free(r);
+}
+END_TEST
+
+START_TEST(test_digest_label_and_subject)
+{
+	struct digest d;
+	struct classify cl;
+	char s[256];
+
+	build(&d, &cl, NULL, 0);
+	digest_label(&d, s, sizeof(s));
+	ck_assert_str_eq(s, "2026-W47");
+	digest_subject(&d, s, sizeof(s));
+	ck_assert_str_eq(s, "DMARC weekly 2026-W47: 2 domains 67.6% pass, "
+	    "1 new source");
+	digest_release(&d);
+	classify_release(&cl);
+}
+END_TEST
+
+Suite *
+digest_suite(void)
+{
+	Suite *s = suite_create("digest");
+	TCase *tc = tcase_create("digest");
+
+	tcase_add_unchecked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_digest_new_sources_services_and_selectors);
+	tcase_add_test(tc, test_digest_drop_needs_ten_points_and_volume);
+	tcase_add_test(tc, test_digest_history_and_trend);
+	tcase_add_test(tc, test_digest_heartbeat_silent_reporters_and_quiet_domain);
+	tcase_add_test(tc, test_digest_domain_asked_for_without_reports_is_quiet);
+	tcase_add_test(tc, test_digest_record_change_from_lookup_history);
+	tcase_add_test(tc, test_digest_next_record_keeps_other_tags);
+	tcase_add_test(tc, test_digest_label_and_subject);
+	suite_add_tcase(s, tc);
+	return s;
+}
