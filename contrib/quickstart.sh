@@ -18,9 +18,14 @@ status=0
 echo
 echo "Database: $db (query it with sqlite3: see the README's views)"
 echo
-# the samples cover 2026-11-16..18; --no-dns keeps the demo offline
-./build/report/dmarc-report --no-dns --since 2026-11-16 --until 2026-11-18
+# the samples cover ISO weeks 2026-W45..W47; --no-dns keeps the demo
+# offline
+./build/report/dmarc-report --no-dns --week 2026-W47
 echo
-./build/report/dmarc-report readiness --no-dns --since 2026-11-16 \
-    --until 2026-11-18
+./build/report/dmarc-report readiness --no-dns --since 2026-10-26 \
+    --until 2026-11-22
+./build/report/dmarc-report digest --no-dns --week 2026-W47 \
+    --format html -o digest.html
+echo
+echo "The weekly digest for 2026-W47 is in digest.html (see the README)."
 exit "$status"
