@@ -3,8 +3,10 @@
  * the window (window.h), opens the database read-only, runs the mode
  * (summary.h, sources.h, policy.h, readiness) and renders the model in
  * the chosen format (render.h) to standard output or atomically to -o
- * FILE (output.h).  Exit status: 0 done (also when the window holds no
- * report), 2 usage or system error; policy mode as policy_run() says.
+ * FILE (output.h).  sources, failures and readiness name each source's
+ * sending service (classify.h: --services FILE, then the built-in
+ * table).  Exit status: 0 done (also when the window holds no report), 2
+ * usage or system error; policy mode as policy_run() says.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -15,6 +17,7 @@
 
 #include <sqlite3.h>
 
+#include "classify.h"
 #include "db.h"
 #include "digest_cli.h"
 #include "dns.h"
@@ -121,12 +124,15 @@ usage(FILE *f)
 	    "  --sort failing|messages|ip   order of sources\n"
 	    "  --limit N            at most N sources\n"
 	    "  --senders FILE       readiness: the operator's own senders\n"
+	    "  --services FILE      sources, failures, readiness, digest: "
+	    "sending services\n"
+	    "                       (read before the built-in table)\n"
 	    "  --min-messages N, --min-days N, --min-reporters N,\n"
 	    "  --max-legit-fail-pct P, --min-source-aligned-pct P\n"
 	    "                       readiness criteria\n"
 	    "  digest: --format text|markdown|html|email, --config FILE,\n"
-	    "  --from ADDR, --to ADDR (repeatable), --subject TEXT,\n"
-	    "  --services FILE      (default window: --week last)\n"
+	    "  --from ADDR, --to ADDR (repeatable), --subject TEXT\n"
+	    "                       (default window: --week last)\n"
 	    "  -h, --help           this text\n"
 	    "  -V, --version        the version\n");
 }
@@ -324,7 +330,7 @@ use_color(const struct args *a)
 /* the readiness mode: judge the queried model, render the verdicts */
 static int
 readiness(const struct args *a, struct model *m, struct dns *dns,
-    FILE *f, char *err, size_t errlen)
+    const struct classify *svc, FILE *f, char *err, size_t errlen)
 {
 	struct senders snd;
 	struct readiness_result r;
@@ -338,6 +344,8 @@ readiness(const struct args *a, struct model *m, struct dns *dns,
 	if (readiness_judge(m, &a->ro, a->senders ? &snd : NULL, dns, &r,
 	    err, errlen) == -1)
 		goto out;
+	/* after the judge: it looked up the reverse names */
+	sources_classify(m, svc);
 	if (readiness_render(f, a->fmt == FMT_JSON ? READINESS_JSON :
 	    a->fmt == FMT_CSV ? READINESS_CSV : READINESS_TEXT, &r,
 	    use_color(a)) == -1) {
@@ -352,8 +360,8 @@ out:
 }
 
 static int
-render(const struct args *a, struct model *m, struct dns *dns, char *err,
-    size_t errlen)
+render(const struct args *a, struct model *m, struct dns *dns,
+    const struct classify *svc, char *err, size_t errlen)
 {
 	struct output o;
 	struct render_opts ro;
@@ -363,7 +371,7 @@ render(const struct args *a, struct model *m, struct dns *dns, char *err,
 		return -1;
 	ro.color = use_color(a);
 	if (a->mode == MODEL_READINESS)
-		rc = readiness(a, m, dns, o.f, err, errlen);
+		rc = readiness(a, m, dns, svc, o.f, err, errlen);
 	else if (a->fmt == FMT_JSON)
 		rc = render_json(o.f, m);
 	else if (a->fmt == FMT_CSV)
@@ -397,7 +405,7 @@ norm_domains(const struct args *a, char **out)
 
 static int
 run_mode(const struct args *a, sqlite3 *db, struct dns *dns,
-    struct model *m, char *err, size_t errlen)
+    const struct classify *svc, struct model *m, char *err, size_t errlen)
 {
 	struct query_opts qo;
 	char *doms[MAX_REPORT_DOMAINS];
@@ -421,9 +429,28 @@ run_mode(const struct args *a, sqlite3 *db, struct dns *dns,
 	}
 	else
 		rc = summary_build(db, dns, &qo, m, err, errlen);
+	if (rc == 0 && (a->mode == MODEL_SOURCES ||
+	    a->mode == MODEL_FAILURES))
+		sources_classify(m, svc);
 	for (i = 0; i < a->n_domains; i++)
 		free(doms[i]);
 	return rc;
+}
+
+/*
+ * The service table of the modes that list sources: --services FILE
+ * first (its lines win), then the built-in one.  Summary needs none.
+ */
+static int
+services_load(const struct args *a, struct classify *c, char *err,
+    size_t errlen)
+{
+	if (a->mode == MODEL_SUMMARY)
+		return 0;
+	if (a->dc.services != NULL &&
+	    classify_load(c, a->dc.services, err, errlen) == -1)
+		return -1;
+	return classify_builtin(c, err, errlen);
 }
 
 static int
@@ -431,6 +458,7 @@ run_report(const struct args *a, const char *path)
 {
 	struct window w;
 	struct model m;
+	struct classify svc;
 	struct dns_opts dop;
 	struct dns *dns = NULL;
 	sqlite3 *db = NULL;
@@ -438,7 +466,9 @@ run_report(const struct args *a, const char *path)
 	int rc = 2;
 
 	memset(&m, 0, sizeof(m));
-	if (window_parse(&a->ws, &w, err, sizeof(err)) == -1)
+	classify_init(&svc);
+	if (window_parse(&a->ws, &w, err, sizeof(err)) == -1 ||
+	    services_load(a, &svc, err, sizeof(err)) == -1)
 		goto fail;
 	if ((db = db_open(path, DB_READONLY, err, sizeof(err))) == NULL)
 		goto fail;
@@ -447,8 +477,8 @@ run_report(const struct args *a, const char *path)
 		goto fail;
 	model_init(&m, &w, a->mode);
 	m.no_dns = a->no_dns;
-	if (run_mode(a, db, dns, &m, err, sizeof(err)) == -1 ||
-	    render(a, &m, dns, err, sizeof(err)) == -1)
+	if (run_mode(a, db, dns, &svc, &m, err, sizeof(err)) == -1 ||
+	    render(a, &m, dns, &svc, err, sizeof(err)) == -1)
 		goto fail;
 	rc = 0;
 	goto out;
@@ -456,6 +486,7 @@ fail:
 	fprintf(stderr, PROG ": error: %s\n", err);
 out:
 	model_release(&m);
+	classify_release(&svc);
 	dns_free(dns);
 	sqlite3_close(db);
 	return rc;

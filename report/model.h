@@ -161,6 +161,9 @@ struct msource {
 	/* free for readiness.c: its classification of this source */
 	int		 cls;
 	void		*cls_data;	/* owned by whoever set it */
+	/* the sending service (classify.h), set by sources_classify();
+	   borrowed from the struct classify, NULL if unknown */
+	const char	*service;
 };
 
 /* a distinct policy_published combination and how often receivers saw it */

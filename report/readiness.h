@@ -267,16 +267,19 @@ enum readiness_format {
  *       "forwarded": [ SOURCE ], "forwarded_more": N,
  *       "spoofing_sources": [ SOURCE ], "spoofing_more": N } ] }
  *   SOURCE: { "ip": S|null, "ptr": S|null, "class": S, "sender": S|null,
- *     "messages": N, "failing": N, "aligned_pct": F, "fix": [ S ] }
+ *     "service": S|null, "messages": N, "failing": N, "aligned_pct": F,
+ *     "fix": [ S ] }
+ * service is the source's msource.service (sources_classify(), null when
+ * unknown or not classified); text shows it as "service NAME" when known.
  * S string, N integer (messages rounded), F number with 2 decimals,
  * B true/false, STEP a readiness_step_code.
  *
  * CSV (RFC 4180), one row per listed source, header first:
  *   domain,verdict,current_step,next_step,list,ip,ptr,sender,messages,
- *   failing,aligned_pct,fix
- * with list "blocking", "forwarded" or "spoofing" and fix the sentences
- * joined by " / "; a domain with no listed source gets one row with the
- * source columns empty.
+ *   failing,aligned_pct,fix,service
+ * with list "blocking", "forwarded" or "spoofing", fix the sentences
+ * joined by " / " and service empty when unknown; a domain with no
+ * listed source gets one row with the source columns empty.
  *
  * Returns 0, or -1 if writing to f failed (ferror).
  */

@@ -2,8 +2,9 @@
  * Output of the readiness mode: the verdict of each domain with its
  * reasons and the sources to fix, as text for a terminal, as the JSON
  * structure documented in readiness.h, or as CSV rows.  Last stage of
- * `dmarc-report readiness`; every string that came from a report, DNS or
- * the senders file leaves through escape.h for its sink.
+ * `dmarc-report readiness`; every string that came from a report, DNS,
+ * the senders file or a services file leaves through escape.h for its
+ * sink.  A source's service is the one sources_classify() set on it.
  */
 #include <stdio.h>
 #include <string.h>
@@ -76,6 +77,10 @@ text_source(FILE *f, const struct readiness_source *rs)
 	if (src_ptr(rs) != NULL) {
 		fputs("  ", f);
 		put(f, escape_term, src_ptr(rs));
+	}
+	if (rs->src->service != NULL) {
+		fputs("  service ", f);
+		put(f, escape_term, rs->src->service);
 	}
 	if (rs->sender != NULL) {
 		fputs("  [", f);
@@ -182,6 +187,8 @@ json_source(FILE *f, const struct readiness_source *rs)
 	fprintf(f, ",\"class\":\"%s\",\"sender\":",
 	    readiness_class_code(rs->cls));
 	json_str(f, rs->sender != NULL ? rs->sender->name : NULL);
+	fputs(",\"service\":", f);
+	json_str(f, rs->src->service);
 	fprintf(f, ",\"messages\":%lld,\"failing\":%lld,\"aligned_pct\":%.2f"
 	    ",\"fix\":[", n_of(rs->src->t.messages), n_of(rs->failing),
 	    rs->aligned_pct);
@@ -302,7 +309,7 @@ csv_row(FILE *f, const struct readiness_domain *rd, const char *list,
 	    readiness_step_code(rd->current), readiness_step_code(rd->next),
 	    list);
 	if (rs == NULL) {
-		fputs(",,,,,,\r\n", f);
+		fputs(",,,,,,,\r\n", f);
 		return;
 	}
 	put(f, escape_csv, rs->src->ip);
@@ -323,6 +330,8 @@ csv_row(FILE *f, const struct readiness_domain *rd, const char *list,
 		put(f, escape_csv, buf_cstr(&b));
 		buf_release(&b);
 	}
+	fputc(',', f);
+	put(f, escape_csv, rs->src->service);	/* empty: unknown */
 	fputs("\r\n", f);
 }
 
@@ -341,8 +350,9 @@ render_csv_all(FILE *f, const struct readiness_result *r)
 {
 	size_t i;
 
+	/* service last: the columns before it keep their positions */
 	fputs("domain,verdict,current_step,next_step,list,ip,ptr,sender,"
-	    "messages,failing,aligned_pct,fix\r\n", f);
+	    "messages,failing,aligned_pct,fix,service\r\n", f);
 	for (i = 0; i < r->n_domains; i++) {
 		const struct readiness_domain *rd = &r->domains[i];
 

@@ -1,9 +1,10 @@
 /*
  * CSV output (RFC 4180, CRLF line ends, a header row): one row per
- * policy domain (summary) or per source (sources, failures).  Every
- * field goes through escape_csv, which quotes and defuses spreadsheet
- * formulas (= + - @ TAB CR prefixed with ').  Lists (header_from, DKIM
- * results...) are joined into one field as "value (messages); ...".
+ * policy domain (summary) or per source (sources, failures; the last
+ * column is the sending service, empty when unknown).  Every field goes
+ * through escape_csv, which quotes and defuses spreadsheet formulas
+ * (= + - @ TAB CR prefixed with ').  Lists (header_from, DKIM results...)
+ * are joined into one field as "value (messages); ...".
  */
 #include <stdio.h>
 
@@ -165,8 +166,9 @@ sources(struct cctx *c, const struct model *m)
 	const struct msource *s;
 	size_t i;
 
+	/* service last: the columns before it keep their positions */
 	fprintf(c->f, "domain,ip,ptr,%s,header_from,envelope_from,dkim,spf,"
-	    "reasons,reporters\r\n", tally_head);
+	    "reasons,reporters,service\r\n", tally_head);
 	for (i = 0; i < m->n_sources; i++) {
 		s = &m->sources[i];
 		field(c, s->domain);
@@ -179,6 +181,7 @@ sources(struct cctx *c, const struct model *m)
 		list(c, &s->spf);
 		list(c, &s->reasons);
 		list(c, &s->reporters);
+		field(c, s->service);	/* empty: unknown */
 		eol(c);
 	}
 }

@@ -215,6 +215,7 @@ jsource(FILE *f, const struct msource *s)
 	jkey(f, "ip", 0); jstr(f, s->ip);
 	jkey(f, "ptr", 0); jstr(f, s->ptr);
 	jkey(f, "ptr_status", 0); jstr(f, s->ptr_status);
+	jkey(f, "service", 0); jstr(f, s->service);
 	fputc(',', f);
 	jtally(f, &s->t);
 	jvalues(f, "header_from", &s->header_from, n_value);

@@ -1,6 +1,7 @@
 /*
  * Text output for a terminal: one block per policy domain (summary) or
- * per source (sources, failures), numbers right-aligned in columns.
+ * per source (sources, failures: its sending service, "unknown" when no
+ * classify.h entry matched), numbers right-aligned in columns.
  * Every string from the database or DNS goes through escape_term, so a
  * hostile org_name cannot move the cursor or fake lines; colour (bold
  * names, red failures, yellow mismatches) only when render_opts.color.
@@ -177,6 +178,8 @@ source_block(struct tctx *t, const struct msource *s)
 	fprintf(t->f, "  %s", esc(t, msource_ptr_label(s)));
 	fprintf(t->f, "  for %s\n", s->domain[0] ? esc(t, s->domain) :
 	    "(no policy domain)");
+	fprintf(t->f, "  %-16s %s\n", "service", s->service != NULL ?
+	    esc(t, s->service) : "unknown");
 	tally_lines(t, &s->t, "  ");
 	values_line(t, "  ", "header_from", &s->header_from);
 	values_line(t, "  ", "envelope_from", &s->envelope_from);

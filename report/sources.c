@@ -1,12 +1,14 @@
 /*
  * The sources and failures modes: query.c's per-source aggregation,
  * ordered, cut to --limit, then the reverse DNS name of each source in
- * one concurrent batch through dns.h.
+ * one concurrent batch through dns.h; sources_classify() names the
+ * sending service of each (classify.h) once the names are known.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "classify.h"
 #include "sources.h"
 #include "xalloc.h"
 
@@ -58,6 +60,15 @@ out:
 	dns_ptr_release(q, n);
 	free(q);
 	return rc;
+}
+
+void
+sources_classify(struct model *m, const struct classify *c)
+{
+	size_t i;
+
+	for (i = 0; i < m->n_sources; i++)
+		m->sources[i].service = classify_source(c, &m->sources[i]);
 }
 
 static int

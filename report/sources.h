@@ -2,7 +2,8 @@
  * The sources and failures modes: per (policy domain, source IP) what
  * was sent and how it authenticated (sources), or only the messages that
  * failed DMARC with the cause of each (failures), with the reverse DNS
- * name of every source through dns.h.
+ * name of every source through dns.h and its sending service through
+ * classify.h.
  */
 #ifndef DMARC_SOURCES_H
 #define DMARC_SOURCES_H
@@ -14,6 +15,8 @@
 #include "dns.h"
 #include "model.h"
 #include "query.h"
+
+struct classify;
 
 /*
  * Fills m (mode MODEL_SOURCES) and sorts the sources by order; then, if
@@ -41,5 +44,12 @@ int	sources_resolve(struct model *m, struct dns *dns, char *err,
 	    size_t errlen);
 /* keeps the first limit sources (0: all) */
 void	sources_truncate(struct model *m, size_t limit);
+/*
+ * Sets every source's service to classify_source(c, source) (NULL when
+ * nothing matches or c is NULL).  Call it after sources_resolve(): the
+ * reverse name is one of the keys.  The names are borrowed from c, which
+ * must outlive the model's rendering.
+ */
+void	sources_classify(struct model *m, const struct classify *c);
 
 #endif

@@ -30,6 +30,11 @@
  *
  * thin.example (p=quarantine; Alpha Mar 20-22: 3 days, 1 reporter, 100
  * messages): NOT ENOUGH DATA on all three counts; next step reject.
+ *
+ * Sending services, over tests/data/services/ (shop.example, Mar 2):
+ * 198.51.100.7 (40, DKIM d=sendgrid.net and SPF bounces.sendgrid.net
+ * pass, not aligned) is blocking and SendGrid; 203.0.113.8 (25, nothing
+ * passes) is unauthenticated and of no known service.
  */
 #include <math.h>
 #include <stdio.h>
@@ -39,9 +44,11 @@
 #include <check.h>
 #include <sqlite3.h>
 
+#include "../report/classify.h"
 #include "../report/model.h"
 #include "../report/query.h"
 #include "../report/readiness.h"
+#include "../report/sources.h"
 #include "db.h"
 #include "dns.h"
 #include "testutil.h"
@@ -489,8 +496,8 @@ START_TEST(test_readiness_render_formats_escape)
 	fclose(f);
 	out = (char *)tu_slurp(path, &len);
 	ck_assert_ptr_nonnull(strstr(out, "domain,verdict,current_step,"
-	    "next_step,list,ip,ptr,sender,messages,failing,aligned_pct,fix"
-	    "\r\n"));
+	    "next_step,list,ip,ptr,sender,messages,failing,aligned_pct,fix,"
+	    "service\r\n"));
 	ck_assert_ptr_nonnull(strstr(out, "not-ready.example,not-ready,none,"
 	    "quarantine-test,blocking,198.51.100.30,,,120,120,0.00,"));
 	free(out);
@@ -506,6 +513,143 @@ START_TEST(test_readiness_render_formats_escape)
 	ck_assert_ptr_null(strchr(out, '\033'));
 	free(out);
 	run_release(&run);
+}
+END_TEST
+
+/* tests/data/services/ ingested into tmp; its path in path */
+static void
+services_db(char *path, size_t len)
+{
+	char cmd[2048];
+
+	snprintf(path, len, "%s/s.db", tmp);
+	snprintf(cmd, sizeof(cmd), "'%s' --db '%s' '%s'/services/*.xml "
+	    ">/dev/null 2>&1", TEST_INGEST_BIN, path, TEST_DATA);
+	ck_assert_int_eq(tu_run(cmd, NULL), 0);
+}
+
+/* r rendered as fmt; caller frees */
+static char *
+rendered(const struct readiness_result *r, enum readiness_format fmt)
+{
+	char *out = NULL;
+	size_t len;
+	FILE *f;
+
+	ck_assert_ptr_nonnull(f = open_memstream(&out, &len));
+	ck_assert_int_eq(readiness_render(f, fmt, r, 0), 0);
+	fclose(f);
+	return out;
+}
+
+/* the line of t that starts with prefix, with its line end; caller frees */
+static char *
+line_of(const char *t, const char *prefix)
+{
+	const char *p = strstr(t, prefix), *e;
+
+	ck_assert_msg(p != NULL, "no line %s", prefix);
+	e = strchr(p, '\n');
+	ck_assert_ptr_nonnull(e);
+	return strndup(p, (size_t)(e - p + 1));
+}
+
+START_TEST(test_readiness_render_shows_service)
+{
+	struct window w = { MARCH1, MARCH1 + WIN_DAYS * WINDOW_DAY };
+	struct readiness_opts o;
+	struct readiness_result r;
+	struct query_opts qo;
+	struct classify cl;
+	struct model m;
+	char path[600], err[512], *out, *l;
+	sqlite3 *db;
+
+	services_db(path, sizeof(path));
+	ck_assert_ptr_nonnull(db = db_open(path, DB_READONLY, err,
+	    sizeof(err)));
+	classify_init(&cl);
+	ck_assert_int_eq(classify_builtin(&cl, err, sizeof(err)), 0);
+	memset(&qo, 0, sizeof(qo));
+	qo.sources = 1;
+	model_init(&m, &w, MODEL_READINESS);
+	ck_assert_int_eq(query_run(db, &qo, &m, err, sizeof(err)), 0);
+	readiness_opts_init(&o);
+	memset(&r, 0, sizeof(r));
+	ck_assert_int_eq(readiness_judge(&m, &o, NULL, NULL, &r, err,
+	    sizeof(err)), 0);
+	sources_classify(&m, &cl);
+	ck_assert_int_eq(r.n_domains, 1);
+	ck_assert_int_eq(r.domains[0].blocking.n, 1);
+	ck_assert_int_eq(r.domains[0].spoofing_src.n, 1);
+
+	out = rendered(&r, READINESS_TEXT);
+	ck_assert_ptr_nonnull(strstr(out, "\n    198.51.100.7  service "
+	    "SendGrid\n      40 messages, 40 failing"));
+	/* unknown: no service word on the line */
+	ck_assert_ptr_nonnull(strstr(out, "\n    203.0.113.8\n      25 "
+	    "messages"));
+	free(out);
+
+	out = rendered(&r, READINESS_JSON);
+	ck_assert_ptr_nonnull(strstr(out, "{\"ip\":\"198.51.100.7\","
+	    "\"ptr\":null,\"class\":\"misaligned\",\"sender\":null,"
+	    "\"service\":\"SendGrid\",\"messages\":40,"));
+	ck_assert_ptr_nonnull(strstr(out, "{\"ip\":\"203.0.113.8\","
+	    "\"ptr\":null,\"class\":\"unauthenticated\",\"sender\":null,"
+	    "\"service\":null,\"messages\":25,"));
+	free(out);
+
+	out = rendered(&r, READINESS_CSV);
+	ck_assert_ptr_nonnull(strstr(out, ",aligned_pct,fix,service\r\n"));
+	l = line_of(out, "shop.example,not-enough-data,none,quarantine-test,"
+	    "blocking,198.51.100.7,,,40,40,0.00,");
+	ck_assert_msg(strcmp(l + strlen(l) - 11, ",SendGrid\r\n") == 0,
+	    "%s", l);
+	free(l);
+	l = line_of(out, "shop.example,not-enough-data,none,quarantine-test,"
+	    "spoofing,203.0.113.8,,,25,25,0.00,");
+	ck_assert_msg(strcmp(l + strlen(l) - 4, "\",\r\n") == 0, "%s", l);
+	free(l);
+	free(out);
+
+	readiness_result_release(&r);
+	model_release(&m);
+	classify_release(&cl);
+	sqlite3_close(db);
+}
+END_TEST
+
+START_TEST(test_readiness_cli_honours_services_file)
+{
+	char path[600], svc[600], cmd[2048], *out = NULL;
+	static const char user[] = "dkim sendgrid.net Newsletter ESP\n";
+
+	services_db(path, sizeof(path));
+	snprintf(svc, sizeof(svc), "%s/services.txt", tmp);
+	ck_assert_int_eq(tu_write(svc, user, sizeof(user) - 1), 0);
+	/* without the file: the built-in name */
+	snprintf(cmd, sizeof(cmd), "'%s' readiness --db '%s' --no-dns "
+	    "--since 2024-03-01 --until 2024-03-30 --format csv",
+	    TEST_REPORT_BIN, path);
+	ck_assert_int_eq(tu_run(cmd, &out), 0);
+	ck_assert_ptr_nonnull(strstr(out, ",SendGrid\r\n"));
+	free(out);
+	snprintf(cmd, sizeof(cmd), "'%s' readiness --db '%s' --no-dns "
+	    "--since 2024-03-01 --until 2024-03-30 --services '%s'",
+	    TEST_REPORT_BIN, path, svc);
+	ck_assert_int_eq(tu_run(cmd, &out), 0);
+	ck_assert_ptr_nonnull(strstr(out, "    198.51.100.7  (not looked up)"
+	    "  service Newsletter ESP\n"));
+	ck_assert_ptr_null(strstr(out, "SendGrid"));
+	free(out);
+	snprintf(cmd, sizeof(cmd), "'%s' readiness --db '%s' --no-dns "
+	    "--since 2024-03-01 --until 2024-03-30 --format json "
+	    "--services '%s'", TEST_REPORT_BIN, path, svc);
+	ck_assert_int_eq(tu_run(cmd, &out), 0);
+	ck_assert_ptr_nonnull(strstr(out, "\"service\":\"Newsletter ESP\""));
+	ck_assert_ptr_nonnull(strstr(out, "\"service\":null"));
+	free(out);
 }
 END_TEST
 
@@ -525,6 +669,8 @@ readiness_suite(void)
 	tcase_add_test(tc, test_readiness_classes_set_on_sources);
 	tcase_add_test(tc, test_readiness_live_policy_wins);
 	tcase_add_test(tc, test_readiness_render_formats_escape);
+	tcase_add_test(tc, test_readiness_render_shows_service);
+	tcase_add_test(tc, test_readiness_cli_honours_services_file);
 	suite_add_tcase(s, tc);
 	return s;
 }

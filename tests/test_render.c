@@ -2,10 +2,15 @@
  * report/render_*.c: hostile strings stored by ingest (org_name with
  * HTML, a CSV formula, a C1 control and a bidi override; a selector and
  * an envelope_from starting with = and @) come out neutralized in text,
- * JSON and CSV; rounding keeps breakdowns adding up.
+ * JSON and CSV; rounding keeps breakdowns adding up; each source's
+ * sending service (tests/data/services/: 198.51.100.7 signs DKIM
+ * d=sendgrid.net, 203.0.113.8 and 192.0.2.10 match no service) shows in
+ * every format, "unknown" / null / empty otherwise.
  */
+#include "classify.h"
 #include "render.h"
 #include "reportfix.h"
+#include "sources.h"
 
 Suite *render_suite(void);
 
@@ -40,6 +45,136 @@ rendered(enum model_mode mode, int fmt, size_t *len)
 	sqlite3_close(db);
 	return out;
 }
+
+/*
+ * The sources of tests/data/services/ (2024-03-02) rendered in fmt (0
+ * text, 1 JSON, 2 CSV), classified with the built-in table.
+ */
+static char *
+svc_rendered(int fmt, size_t *len)
+{
+	struct window w = { 1709337600LL, 1709337600LL + RF_DAY };
+	struct query_opts qo;
+	struct render_opts ro = { 0 };
+	struct classify cl;
+	struct model m;
+	char cmd[2048], path[600], err[512], *tmp = tu_tmpdir(), *out = NULL;
+	sqlite3 *db;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/s.db", tmp);
+	snprintf(cmd, sizeof(cmd), "'%s' --db '%s' '%s/services' >/dev/null "
+	    "2>&1", TEST_INGEST_BIN, path, TEST_DATA);
+	ck_assert_int_eq(tu_run(cmd, NULL), 0);
+	ck_assert_ptr_nonnull(db = db_open(path, DB_READONLY, err,
+	    sizeof(err)));
+	classify_init(&cl);
+	ck_assert_int_eq(classify_builtin(&cl, err, sizeof(err)), 0);
+	memset(&qo, 0, sizeof(qo));
+	model_init(&m, &w, MODEL_SOURCES);
+	ck_assert_msg(sources_build(db, NULL, &qo, QUERY_BY_IP, 0, &m, err,
+	    sizeof(err)) == 0, "%s", err);
+	sources_classify(&m, &cl);
+	ck_assert_ptr_nonnull(f = open_memstream(&out, len));
+	if (fmt == 0)
+		ck_assert_int_eq(render_text(f, &m, &ro), 0);
+	else if (fmt == 1)
+		ck_assert_int_eq(render_json(f, &m), 0);
+	else
+		ck_assert_int_eq(render_csv(f, &m), 0);
+	fclose(f);
+	model_release(&m);
+	classify_release(&cl);
+	sqlite3_close(db);
+	tu_rmtree(tmp);
+	free(tmp);
+	return out;
+}
+
+/* the line of t that starts with prefix, up to its end; caller frees */
+static char *
+line_of(const char *t, const char *prefix)
+{
+	const char *p = strstr(t, prefix), *e;
+
+	ck_assert_msg(p != NULL, "no line %s", prefix);
+	e = strchr(p, '\n');
+	ck_assert_ptr_nonnull(e);
+	return strndup(p, (size_t)(e - p + 1));
+}
+
+START_TEST(test_render_text_shows_service_or_unknown)
+{
+	size_t n;
+	char *t = svc_rendered(0, &n), *p;
+
+	/* by address: 192.0.2.10, 198.51.100.7, 203.0.113.8 */
+	p = strstr(t, "\n198.51.100.7  ");
+	ck_assert_ptr_nonnull(p);
+	ck_assert_ptr_nonnull(strstr(p, "  for shop.example\n"
+	    "  service          SendGrid\n  messages"));
+	p = strstr(t, "\n203.0.113.8  ");
+	ck_assert_ptr_nonnull(p);
+	ck_assert_ptr_nonnull(strstr(p, "  for shop.example\n"
+	    "  service          unknown\n  messages"));
+	ck_assert_ptr_null(strstr(p, "SendGrid"));
+	free(t);
+}
+END_TEST
+
+START_TEST(test_render_json_has_service_member)
+{
+	sqlite3 *mem;
+	sqlite3_stmt *st;
+	size_t n;
+	char *t = svc_rendered(1, &n);
+
+	ck_assert_int_eq(sqlite3_open(":memory:", &mem), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(mem, "SELECT json_valid(?1), "
+	    "json_extract(?1, '$.sources[1].ip'), "
+	    "json_extract(?1, '$.sources[1].service'), "
+	    "json_extract(?1, '$.sources[2].ip'), "
+	    "json_type(?1, '$.sources[2].service'), "
+	    "json_type(?1, '$.sources[0].service')", -1, &st, NULL),
+	    SQLITE_OK);
+	sqlite3_bind_text(st, 1, t, (int)n, SQLITE_STATIC);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	ck_assert_int_eq(sqlite3_column_int(st, 0), 1);
+	ck_assert_str_eq((const char *)sqlite3_column_text(st, 1),
+	    "198.51.100.7");
+	ck_assert_str_eq((const char *)sqlite3_column_text(st, 2),
+	    "SendGrid");
+	ck_assert_str_eq((const char *)sqlite3_column_text(st, 3),
+	    "203.0.113.8");
+	/* unknown: present, and null */
+	ck_assert_str_eq((const char *)sqlite3_column_text(st, 4), "null");
+	ck_assert_str_eq((const char *)sqlite3_column_text(st, 5), "null");
+	sqlite3_finalize(st);
+	sqlite3_close(mem);
+	free(t);
+}
+END_TEST
+
+START_TEST(test_render_csv_service_is_the_last_column)
+{
+	size_t n;
+	char *t = svc_rendered(2, &n), *l;
+
+	/* appended: ip and ptr stay the 2nd and 3rd columns */
+	ck_assert_ptr_nonnull(strstr(t, "domain,ip,ptr,messages,"));
+	ck_assert_ptr_nonnull(strstr(t, ",dkim,spf,reasons,reporters,"
+	    "service\r\n"));
+	l = line_of(t, "shop.example,198.51.100.7,");
+	ck_assert_msg(strlen(l) > 11 &&
+	    strcmp(l + strlen(l) - 11, ",SendGrid\r\n") == 0, "%s", l);
+	free(l);
+	l = line_of(t, "shop.example,203.0.113.8,");
+	ck_assert_msg(strcmp(l + strlen(l) - 3, ",\r\n") == 0, "%s", l);
+	ck_assert_ptr_null(strstr(l, "SendGrid"));
+	free(l);
+	free(t);
+}
+END_TEST
 
 START_TEST(test_render_text_shows_controls_escaped)
 {
@@ -114,6 +249,9 @@ render_suite(void)
 	tcase_add_test(tc, test_render_text_shows_controls_escaped);
 	tcase_add_test(tc, test_render_csv_defuses_formulas);
 	tcase_add_test(tc, test_render_json_round_trips_hostile_strings);
+	tcase_add_test(tc, test_render_text_shows_service_or_unknown);
+	tcase_add_test(tc, test_render_json_has_service_member);
+	tcase_add_test(tc, test_render_csv_service_is_the_last_column);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -2,7 +2,13 @@
  * report/sources.c: the sources mode over the fixture database (see
  * test_query.c): ordering by failing volume, by messages and by address,
  * --limit, value lists per source, and no DNS when none is asked for.
+ * The sending service of each source (sources_classify) over
+ * tests/data/services/ (2024-03-02, shop.example): 198.51.100.7 signs
+ * DKIM d=sendgrid.net and passes SPF for bounces.sendgrid.net (SendGrid),
+ * 203.0.113.8 passes nothing, 192.0.2.10 is shop.example's own: both
+ * unknown; a --services file is read before the built-in table.
  */
+#include "classify.h"
 #include "reportfix.h"
 #include "sources.h"
 
@@ -22,6 +28,143 @@ build_sources(enum query_order o, size_t limit, struct model *m)
 	    sizeof(err)) == 0, "%s", err);
 	sqlite3_close(db);
 }
+
+/* tests/data/services/ ingested into a fresh directory */
+static char *svc_tmp;
+static char svc_db[600];
+
+static void
+svc_build(void)
+{
+	char cmd[2048];
+
+	svc_tmp = tu_tmpdir();
+	snprintf(svc_db, sizeof(svc_db), "%s/s.db", svc_tmp);
+	snprintf(cmd, sizeof(cmd), "'%s' --db '%s' '%s/services' >/dev/null "
+	    "2>&1", TEST_INGEST_BIN, svc_db, TEST_DATA);
+	ck_assert_int_eq(tu_run(cmd, NULL), 0);
+}
+
+static void
+svc_unbuild(void)
+{
+	tu_rmtree(svc_tmp);
+	free(svc_tmp);
+}
+
+/* the services sources by address, classified with c (may be NULL) */
+static void
+svc_sources(const struct classify *c, struct model *m)
+{
+	struct window w = { 1709337600LL, 1709337600LL + RF_DAY };
+	struct query_opts qo;
+	char err[512];
+	sqlite3 *db = db_open(svc_db, DB_READONLY, err, sizeof(err));
+
+	ck_assert_msg(db != NULL, "%s", err);
+	memset(&qo, 0, sizeof(qo));
+	model_init(m, &w, MODEL_SOURCES);
+	ck_assert_msg(sources_build(db, NULL, &qo, QUERY_BY_IP, 0, m, err,
+	    sizeof(err)) == 0, "%s", err);
+	sqlite3_close(db);
+	sources_classify(m, c);
+	/* by address: 192.0.2.10, 198.51.100.7, 203.0.113.8 */
+	ck_assert_int_eq(m->n_sources, 3);
+	ck_assert_str_eq(m->sources[1].ip, "198.51.100.7");
+	ck_assert_str_eq(m->sources[2].ip, "203.0.113.8");
+}
+
+/* dmarc-report MODE over the services db; its stdout, caller frees */
+static char *
+svc_cli(const char *mode, const char *args)
+{
+	char cmd[2048], *out = NULL;
+
+	snprintf(cmd, sizeof(cmd), "'%s' %s --db '%s' --no-dns "
+	    "--since 2024-03-02 --until 2024-03-02 --sort ip %s 2>&1",
+	    TEST_REPORT_BIN, mode, svc_db, args);
+	ck_assert_int_eq(tu_run(cmd, &out), 0);
+	ck_assert_ptr_nonnull(out);
+	return out;
+}
+
+START_TEST(test_sources_classify_names_sendgrid_only)
+{
+	struct classify cl;
+	struct model m;
+	char err[512];
+
+	classify_init(&cl);
+	ck_assert_int_eq(classify_builtin(&cl, err, sizeof(err)), 0);
+	svc_sources(&cl, &m);
+	ck_assert_str_eq(m.sources[1].service, "SendGrid");
+	ck_assert_ptr_null(m.sources[0].service);
+	ck_assert_ptr_null(m.sources[2].service);
+	model_release(&m);
+	/* no table: nothing is named */
+	svc_sources(NULL, &m);
+	ck_assert_ptr_null(m.sources[1].service);
+	model_release(&m);
+	classify_release(&cl);
+}
+END_TEST
+
+START_TEST(test_sources_cli_shows_service_in_each_format)
+{
+	char *out;
+
+	out = svc_cli("sources", "");
+	ck_assert_ptr_nonnull(strstr(out, "198.51.100.7  (not looked up)  "
+	    "for shop.example\n  service          SendGrid\n"));
+	ck_assert_ptr_nonnull(strstr(out, "203.0.113.8  (not looked up)  "
+	    "for shop.example\n  service          unknown\n"));
+	free(out);
+	out = svc_cli("sources", "--format json");
+	ck_assert_ptr_nonnull(strstr(out, "\"ip\":\"198.51.100.7\","
+	    "\"ptr\":null,\"ptr_status\":\"not-looked-up\","
+	    "\"service\":\"SendGrid\","));
+	ck_assert_ptr_nonnull(strstr(out, "\"ip\":\"203.0.113.8\","
+	    "\"ptr\":null,\"ptr_status\":\"not-looked-up\","
+	    "\"service\":null,"));
+	free(out);
+	out = svc_cli("sources", "--format csv");
+	ck_assert_ptr_nonnull(strstr(out, ",reporters,service\r\n"));
+	ck_assert_ptr_nonnull(strstr(out, "Alpha Mail (40),SendGrid\r\n"
+	    "shop.example,203.0.113.8,"));
+	ck_assert_ptr_nonnull(strstr(out, "Alpha Mail (25),\r\n"));
+	free(out);
+}
+END_TEST
+
+START_TEST(test_sources_services_file_read_first)
+{
+	char path[700], args[800], cmd[2048], *out;
+	static const char user[] = "# ours\n"
+	    "dkim sendgrid.net  Newsletter ESP\n"
+	    "ptr  .nothing.example  Never Matched\n";
+
+	snprintf(path, sizeof(path), "%s/services.txt", svc_tmp);
+	ck_assert_int_eq(tu_write(path, user, sizeof(user) - 1), 0);
+	snprintf(args, sizeof(args), "--services '%s'", path);
+	out = svc_cli("sources", args);
+	ck_assert_ptr_nonnull(strstr(out, "\n  service          "
+	    "Newsletter ESP\n"));
+	ck_assert_ptr_null(strstr(out, "SendGrid"));
+	free(out);
+	/* the failures mode (same renderers) names it too */
+	snprintf(args, sizeof(args), "--services '%s' --format csv", path);
+	out = svc_cli("failures", args);
+	ck_assert_ptr_nonnull(strstr(out, ",Newsletter ESP\r\n"));
+	free(out);
+	/* a bad file is an error naming file and line, exit 2 */
+	ck_assert_int_eq(tu_write(path, "dkim\n", 5), 0);
+	snprintf(cmd, sizeof(cmd), "'%s' sources --db '%s' --no-dns "
+	    "--services '%s' 2>&1", TEST_REPORT_BIN, svc_db, path);
+	ck_assert_int_eq(tu_run(cmd, &out), 2);
+	ck_assert_ptr_nonnull(strstr(out, "services.txt:1: error:"));
+	free(out);
+}
+END_TEST
 
 START_TEST(test_sources_sorted_by_messages_and_limited)
 {
@@ -104,6 +247,12 @@ sources_suite(void)
 	tcase_add_test(tc, test_sources_sorted_by_messages_and_limited);
 	tcase_add_test(tc, test_sources_lists_carry_dkim_spf_and_reasons);
 	tcase_add_test(tc, test_sources_value_list_overflow_goes_to_other);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("services");
+	tcase_add_unchecked_fixture(tc, svc_build, svc_unbuild);
+	tcase_add_test(tc, test_sources_classify_names_sendgrid_only);
+	tcase_add_test(tc, test_sources_cli_shows_service_in_each_format);
+	tcase_add_test(tc, test_sources_services_file_read_first);
 	suite_add_tcase(s, tc);
 	return s;
 }
