@@ -3,8 +3,16 @@
  * Every statement is prepared with bound parameters:
  *   ?1 since, ?2 until (the window), ?3 the lowest begin_utc a report
  *   overlapping the window can have (since minus the longest range),
- *   ?4 the --domain filter as a JSON array or NULL, ?5 failing only.
+ *   ?4 the --domain filter as a JSON array or NULL.
  * The share of a report (window.h) is computed in SQL as SHARE.
+ *
+ * The window's records are read once, in index order: each row feeds
+ * its domain's tally (summed per disposition and category in row order,
+ * then added up in GROUP BY order, so that the sums come out bit for bit
+ * as SQLite's sum() would give them) and, for the source modes, its
+ * source.  The DKIM, SPF and reason rows are read by three statements
+ * stepped alongside in the same order and merged by record id, so a list
+ * row finds its source without a hash lookup or a second record pass.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -41,9 +49,8 @@
 	"AND (?4 IS NULL OR coalesce(r.policy_domain, '') IN " \
 	"(SELECT value FROM json_each(?4)))) AS w"
 
-/* records of those reports; ?5 keeps failing ones only */
+/* records of those reports */
 #define WRECORDS WREPORTS " JOIN record c ON c.report_id = w.id "
-#define FAILING " WHERE (?5 = 0 OR c.dmarc_pass = 0)"
 
 /* mfail of a failing record, -1 for a passing one (model.h order) */
 #define CATEGORY \
@@ -71,43 +78,85 @@ static const char q_reports[] =
     "SELECT dom, org, f, b, e, messages, p, sp, np, pct, adkim, aspf, "
     "testing FROM " WREPORTS " WHERE f > 0 OR e <= b ORDER BY dom";
 
-static const char q_domain_tally[] =
-    "SELECT w.dom, " DISPOSITION ", " CATEGORY ", "
-    "sum(c.count * w.f), sum(c.count * w.f * c.dmarc_pass), "
-    "sum(c.count * w.f * c.dkim_aligned), "
-    "sum(c.count * w.f * c.spf_aligned), "
-    "sum(c.count * w.f * (c.dkim_aligned AND c.spf_aligned)), count(*) "
-    "FROM " WRECORDS FAILING " GROUP BY 1, 2, 3";
+/*
+ * One pass over the window's records feeds the domain tallies and, when
+ * sources are asked for, the sources.  The order is the one report_begin
+ * and record's (report_id, seq) index give, so no sort happens; the
+ * per-record lists below read the same order and are merged in C by
+ * record id.
+ */
+#define RECORD_ORDER " ORDER BY w.b, w.id, c.seq"
+
+static const char q_records_tally[] =
+    "SELECT w.dom, " DISPOSITION ", " CATEGORY ", c.count * w.f, "
+    "c.dmarc_pass, c.dkim_aligned, c.spf_aligned FROM " WRECORDS
+    RECORD_ORDER;
+
+static const char q_records_sources[] =
+    "SELECT w.dom, " DISPOSITION ", " CATEGORY ", c.count * w.f, "
+    "c.dmarc_pass, c.dkim_aligned, c.spf_aligned, c.id, c.source_ip, "
+    "c.header_from, c.envelope_from, w.org FROM " WRECORDS RECORD_ORDER;
+
+/* the columns of both */
+enum {
+	COL_DOM, COL_DISP, COL_CAT, COL_MSG, COL_PASS, COL_DKIM, COL_SPF,
+	COL_ID, COL_IP, COL_HFROM, COL_EFROM, COL_ORG
+};
 
 static const char q_domain_reasons[] =
     "SELECT w.dom, coalesce(x.type, x.type_raw), "
     "sum(c.count * w.f), count(*) FROM " WRECORDS
-    " JOIN record_reason x ON x.record_id = c.id" FAILING " GROUP BY 1, 2";
+    " JOIN record_reason x ON x.record_id = c.id GROUP BY 1, 2";
 
-static const char q_source_rows[] =
-    "SELECT w.dom, c.source_ip, " DISPOSITION ", " CATEGORY ", "
-    "c.count * w.f, c.dmarc_pass, c.dkim_aligned, c.spf_aligned, "
-    "c.header_from, c.envelope_from, w.org FROM " WRECORDS FAILING;
-
+/* per-record lists: (record id, name, detail, result) in record order;
+   the covering index gives c.id without reading the record row */
 static const char q_source_dkim[] =
-    "SELECT w.dom, c.source_ip, d.domain, d.selector, "
-    "coalesce(d.result, d.result_raw), c.count * w.f FROM " WRECORDS
-    " JOIN record_dkim d ON d.record_id = c.id" FAILING;
+    "SELECT c.id, d.domain, d.selector, coalesce(d.result, d.result_raw) "
+    "FROM " WRECORDS " JOIN record_dkim d ON d.record_id = c.id"
+    RECORD_ORDER ", d.seq";
 
 static const char q_source_spf[] =
-    "SELECT w.dom, c.source_ip, s.domain, coalesce(s.scope, s.scope_raw, "
-    "'mfrom'), coalesce(s.result, s.result_raw), c.count * w.f FROM "
-    WRECORDS " JOIN record_spf s ON s.record_id = c.id" FAILING;
+    "SELECT c.id, s.domain, coalesce(s.scope, s.scope_raw, 'mfrom'), "
+    "coalesce(s.result, s.result_raw) FROM " WRECORDS
+    " JOIN record_spf s ON s.record_id = c.id" RECORD_ORDER ", s.seq";
 
 static const char q_source_reasons[] =
-    "SELECT w.dom, c.source_ip, coalesce(x.type, x.type_raw), x.comment, "
-    "NULL, c.count * w.f FROM " WRECORDS
-    " JOIN record_reason x ON x.record_id = c.id" FAILING;
+    "SELECT c.id, coalesce(x.type, x.type_raw), x.comment, NULL FROM "
+    WRECORDS " JOIN record_reason x ON x.record_id = c.id" RECORD_ORDER
+    ", x.seq";
 
 static const char q_rejects[] =
     "SELECT source, reason, first_seen FROM input WHERE "
     "outcome = 'rejected' AND first_seen >= ?1 AND first_seen < ?2 "
     "ORDER BY first_seen DESC, id DESC";
+
+/*
+ * The sums of one (domain, disposition, category) group of records, as
+ * the GROUP BY of a tally query would give them; category 0 is a passing
+ * record, 1 + enum mfail a failing one.
+ */
+struct tgroup {
+	double		 m, pass, dkim, spf, both;	/* messages */
+	unsigned long	 rows;
+};
+
+#define TGROUP_CATS	(MFAIL__COUNT + 1)
+#define TGROUPS		(MDISP__COUNT * TGROUP_CATS)
+
+/* a per-record list read alongside the record pass (q_source_dkim ...) */
+struct qlist {
+	const char	*sql;
+	const char	*what;
+	size_t		 offset;	/* of its struct mvalues in msource */
+	sqlite3_stmt	*st;
+	int		 rc;		/* last step; 0 before the first */
+};
+
+/* a slot of the source table: the key's hash saves loading the source */
+struct qslot {
+	uint64_t	 hash;
+	size_t		 index;		/* into m->sources, + 1; 0 = empty */
+};
 
 /* the statement and the parameters every query binds */
 struct qctx {
@@ -115,11 +164,16 @@ struct qctx {
 	const struct window	*win;
 	int64_t			 lowest_begin;
 	char			*domains_json;	/* NULL: no filter */
-	int			 failing_only;
+	int			 failing_only;	/* sources: dmarc_pass = 0
+						   records only */
 	struct model		*m;
+	/* the record pass: tally groups per domain, the last domain seen */
+	struct tgroup		*groups;	/* [n_domains * TGROUPS] */
+	struct msum		*last_dom;
 	/* (domain, ip) -> index into m->sources, open addressing */
-	size_t			*slots;		/* index + 1, 0 = empty */
+	struct qslot		*slots;
 	size_t			 n_slots;
+	size_t			 sources_cap;	/* allocated m->sources */
 	char			*err;
 	size_t			 errlen;
 };
@@ -132,7 +186,7 @@ q_fail(struct qctx *q, const char *what)
 	return -1;
 }
 
-/* prepares sql and binds whichever of ?1..?5 it uses */
+/* prepares sql and binds whichever of ?1..?4 it uses */
 static sqlite3_stmt *
 q_prepare(struct qctx *q, const char *sql, const char *what)
 {
@@ -148,8 +202,7 @@ q_prepare(struct qctx *q, const char *sql, const char *what)
 	    (n >= 2 && sqlite3_bind_int64(st, 2, q->win->until)) ||
 	    (n >= 3 && sqlite3_bind_int64(st, 3, q->lowest_begin)) ||
 	    (n >= 4 && (q->domains_json == NULL ? sqlite3_bind_null(st, 4) :
-	    sqlite3_bind_text(st, 4, q->domains_json, -1, SQLITE_STATIC))) ||
-	    (n >= 5 && sqlite3_bind_int(st, 5, q->failing_only))) {
+	    sqlite3_bind_text(st, 4, q->domains_json, -1, SQLITE_STATIC)))) {
 		q_fail(q, what);
 		sqlite3_finalize(st);
 		return NULL;
@@ -304,14 +357,11 @@ out:
 	return rc;
 }
 
-/* one row of a tally query: disposition, category and sums from col */
+/* one record or group: disposition, category (-1: passing) and sums */
 static void
-tally_row(struct mtally *t, sqlite3_stmt *st, int col, double m, double pass,
+tally_row(struct mtally *t, int disp, int cat, double m, double pass,
     double dkim, double spf, double both, unsigned long rows)
 {
-	int disp = sqlite3_column_int(st, col);
-	int cat = sqlite3_column_int(st, col + 1);
-
 	t->messages += m;
 	t->dmarc_pass += pass;
 	t->dkim_aligned += dkim;
@@ -324,28 +374,52 @@ tally_row(struct mtally *t, sqlite3_stmt *st, int col, double m, double pass,
 	t->rows += rows;
 }
 
-static int
-read_domain_tallies(struct qctx *q)
+/* adds a record row of messages m to its domain's group */
+static void
+tally_add(struct qctx *q, sqlite3_stmt *st, double m)
 {
-	sqlite3_stmt *st;
-	struct msum *d;
-	int s;
+	const char *dom = col_text(st, COL_DOM);
+	struct tgroup *g;
+	int disp = sqlite3_column_int(st, COL_DISP);
+	int cat = sqlite3_column_int(st, COL_CAT) + 1;
+	int da = sqlite3_column_int(st, COL_DKIM);
+	int sa = sqlite3_column_int(st, COL_SPF);
 
-	if ((st = q_prepare(q, q_domain_tally, "domain tallies")) == NULL)
-		return -1;
-	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-		/* every domain with records has a report row */
-		if ((d = model_domain(q->m, col_text(st, 0))) == NULL)
-			continue;
-		tally_row(&d->t, st, 1, sqlite3_column_double(st, 3),
-		    sqlite3_column_double(st, 4),
-		    sqlite3_column_double(st, 5),
-		    sqlite3_column_double(st, 6),
-		    sqlite3_column_double(st, 7),
-		    (unsigned long)sqlite3_column_int64(st, 8));
+	if (dom == NULL)
+		return;
+	if (q->last_dom == NULL || strcmp(q->last_dom->domain, dom) != 0)
+		q->last_dom = model_domain(q->m, dom);
+	/* every domain with records has a report row */
+	if (q->last_dom == NULL || disp < 0 || disp >= MDISP__COUNT ||
+	    cat < 0 || cat >= TGROUP_CATS)
+		return;
+	g = &q->groups[(size_t)(q->last_dom - q->m->domains) * TGROUPS +
+	    (size_t)disp * TGROUP_CATS + (size_t)cat];
+	g->m += m;
+	g->pass += m * sqlite3_column_int(st, COL_PASS);
+	g->dkim += m * da;
+	g->spf += m * sa;
+	g->both += m * (da && sa);
+	g->rows++;
+}
+
+/* adds the groups up per domain in GROUP BY order (disposition, category) */
+static void
+tally_fold(struct qctx *q)
+{
+	const struct tgroup *g;
+	size_t i, j;
+
+	for (i = 0; i < q->m->n_domains; i++) {
+		for (j = 0; j < TGROUPS; j++) {
+			g = &q->groups[i * TGROUPS + j];
+			if (g->rows == 0)
+				continue;
+			tally_row(&q->m->domains[i].t, (int)(j / TGROUP_CATS),
+			    (int)(j % TGROUP_CATS) - 1, g->m, g->pass,
+			    g->dkim, g->spf, g->both, g->rows);
+		}
 	}
-	sqlite3_finalize(st);
-	return s == SQLITE_DONE ? 0 : q_fail(q, "domain tallies");
 }
 
 static int
@@ -403,27 +477,35 @@ static void
 slots_grow(struct qctx *q)
 {
 	size_t i, j, n = q->n_slots ? q->n_slots * 2 : 1024;
-	struct msource *s;
+	struct qslot *old = q->slots;
 
-	free(q->slots);
 	q->slots = xcalloc(n, sizeof(*q->slots));
-	q->n_slots = n;
-	for (i = 0; i < q->m->n_sources; i++) {
-		s = &q->m->sources[i];
-		j = key_hash(s->domain, s->ip) & (n - 1);
-		while (q->slots[j] != 0)
+	for (i = 0; i < q->n_slots; i++) {
+		if (old[i].index == 0)
+			continue;
+		j = old[i].hash & (n - 1);
+		while (q->slots[j].index != 0)
 			j = (j + 1) & (n - 1);
-		q->slots[j] = i + 1;
+		q->slots[j] = old[i];
 	}
+	free(old);
+	q->n_slots = n;
 }
 
 static struct msource *
-source_new(struct model *m, const char *dom, const char *ip)
+source_new(struct qctx *q, const char *dom, const char *ip)
 {
+	struct model *m = q->m;
 	struct msource *s;
 
-	m->sources = xreallocarray(m->sources, m->n_sources + 1,
-	    sizeof(*m->sources));
+	/* grows by half: one realloc per source copies them all each time */
+	if (m->n_sources >= q->sources_cap) {
+		q->sources_cap = m->n_sources + m->n_sources / 2 + 64;
+		if (q->sources_cap > MAX_MODEL_SOURCES)
+			q->sources_cap = MAX_MODEL_SOURCES;
+		m->sources = xreallocarray(m->sources, q->sources_cap,
+		    sizeof(*m->sources));
+	}
 	s = &m->sources[m->n_sources++];
 	memset(s, 0, sizeof(*s));
 	s->domain = xstrdup(dom);
@@ -437,104 +519,179 @@ source_new(struct model *m, const char *dom, const char *ip)
 	return s;
 }
 
-/* the source of (dom, ip); created unless create is 0 or the cap hit */
+/* the source of (dom, ip); created unless the cap is hit */
 static struct msource *
-source_get(struct qctx *q, const char *dom, const char *ip, int create)
+source_get(struct qctx *q, const char *dom, const char *ip)
 {
+	struct msource *s;
+	uint64_t h = key_hash(dom, ip);
 	size_t j, mask;
 
 	if (q->n_slots == 0 || (q->m->n_sources + 1) * 2 > q->n_slots)
 		slots_grow(q);
 	mask = q->n_slots - 1;
-	j = key_hash(dom, ip) & mask;
-	for (; q->slots[j] != 0; j = (j + 1) & mask)
-		if (key_eq(&q->m->sources[q->slots[j] - 1], dom, ip))
-			return &q->m->sources[q->slots[j] - 1];
-	if (!create)
-		return NULL;
+	for (j = h & mask; q->slots[j].index != 0; j = (j + 1) & mask) {
+		s = &q->m->sources[q->slots[j].index - 1];
+		if (q->slots[j].hash == h && key_eq(s, dom, ip))
+			return s;
+	}
 	if (q->m->n_sources >= MAX_MODEL_SOURCES) {
 		q->m->sources_dropped++;
 		return NULL;
 	}
-	q->slots[j] = q->m->n_sources + 1;
-	return source_new(q->m, dom, ip);
+	q->slots[j].hash = h;
+	q->slots[j].index = q->m->n_sources + 1;
+	return source_new(q, dom, ip);
 }
 
-static int
-read_source_rows(struct qctx *q)
+/* the source of a record row of messages m; NULL if it has none */
+static struct msource *
+source_row(struct qctx *q, sqlite3_stmt *st, double m)
 {
-	sqlite3_stmt *st;
 	struct msource *s;
-	double m;
-	int s_rc, da, sa;
+	int da, sa;
 
-	if ((st = q_prepare(q, q_source_rows, "sources")) == NULL)
-		return -1;
-	while ((s_rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if ((s = source_get(q, col_text(st, 0), col_text(st, 1),
-		    1)) == NULL)
-			continue;
-		m = sqlite3_column_double(st, 4);
-		da = sqlite3_column_int(st, 6);
-		sa = sqlite3_column_int(st, 7);
-		tally_row(&s->t, st, 2, m, m * sqlite3_column_int(st, 5),
-		    m * da, m * sa, m * (da && sa), 1);
-		model_values_add(&s->header_from, col_text(st, 8), NULL,
-		    NULL, m, 1);
-		model_values_add(&s->envelope_from, col_text(st, 9), NULL,
-		    NULL, m, 1);
-		model_values_add(&s->reporters, col_text(st, 10), NULL,
-		    NULL, m, 1);
-	}
-	sqlite3_finalize(st);
-	return s_rc == SQLITE_DONE ? 0 : q_fail(q, "sources");
+	if (q->failing_only && sqlite3_column_int(st, COL_PASS) != 0)
+		return NULL;
+	if ((s = source_get(q, col_text(st, COL_DOM),
+	    col_text(st, COL_IP))) == NULL)
+		return NULL;
+	da = sqlite3_column_int(st, COL_DKIM);
+	sa = sqlite3_column_int(st, COL_SPF);
+	tally_row(&s->t, sqlite3_column_int(st, COL_DISP),
+	    sqlite3_column_int(st, COL_CAT), m,
+	    m * sqlite3_column_int(st, COL_PASS), m * da, m * sa,
+	    m * (da && sa), 1);
+	model_values_add(&s->header_from, col_text(st, COL_HFROM), NULL,
+	    NULL, m, 1);
+	model_values_add(&s->envelope_from, col_text(st, COL_EFROM), NULL,
+	    NULL, m, 1);
+	model_values_add(&s->reporters, col_text(st, COL_ORG), NULL, NULL,
+	    m, 1);
+	return s;
 }
 
-/* rows of (dom, ip, name, detail, result, messages) into a list */
+/*
+ * Takes l's rows of record id (it reads the records in the same order)
+ * into source s, NULL to skip them.
+ */
 static int
-read_source_list(struct qctx *q, const char *sql, const char *what,
-    size_t offset)
+list_take(struct qctx *q, struct qlist *l, int64_t id, struct msource *s,
+    double m)
 {
-	sqlite3_stmt *st;
-	struct msource *s;
-	int rc;
-
-	if ((st = q_prepare(q, sql, what)) == NULL)
-		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if ((s = source_get(q, col_text(st, 0), col_text(st, 1),
-		    0)) == NULL)
-			continue;
-		model_values_add((struct mvalues *)((char *)s + offset),
-		    col_text(st, 2), col_text(st, 3), col_text(st, 4),
-		    sqlite3_column_double(st, 5), 1);
+	if (l->rc == 0)
+		l->rc = sqlite3_step(l->st);
+	while (l->rc == SQLITE_ROW && sqlite3_column_int64(l->st, 0) == id) {
+		if (s != NULL)
+			model_values_add((struct mvalues *)((char *)s +
+			    l->offset), col_text(l->st, 1),
+			    col_text(l->st, 2), col_text(l->st, 3), m, 1);
+		l->rc = sqlite3_step(l->st);
 	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : q_fail(q, what);
+	if (l->rc != SQLITE_ROW && l->rc != SQLITE_DONE)
+		return q_fail(q, l->what);
+	return 0;
 }
 
 static int
-read_sources(struct qctx *q)
+record_row(struct qctx *q, sqlite3_stmt *st, struct qlist *lists,
+    size_t n)
+{
+	struct msource *s;
+	double m = sqlite3_column_double(st, COL_MSG);
+	int64_t id;
+	size_t i;
+
+	tally_add(q, st, m);
+	if (n == 0)
+		return 0;
+	s = source_row(q, st, m);
+	id = sqlite3_column_int64(st, COL_ID);
+	for (i = 0; i < n; i++)
+		if (list_take(q, &lists[i], id, s, m) == -1)
+			return -1;
+	return 0;
+}
+
+/* a list with rows left over did not follow the record order */
+static int
+lists_done(struct qctx *q, const struct qlist *lists, size_t n)
 {
 	size_t i;
 
-	if (read_source_rows(q) == -1 ||
-	    read_source_list(q, q_source_dkim, "DKIM results",
-	    offsetof(struct msource, dkim)) == -1 ||
-	    read_source_list(q, q_source_spf, "SPF results",
-	    offsetof(struct msource, spf)) == -1 ||
-	    read_source_list(q, q_source_reasons, "reasons",
-	    offsetof(struct msource, reasons)) == -1)
-		return -1;
-	for (i = 0; i < q->m->n_sources; i++) {
-		model_values_sort(&q->m->sources[i].header_from);
-		model_values_sort(&q->m->sources[i].envelope_from);
-		model_values_sort(&q->m->sources[i].dkim);
-		model_values_sort(&q->m->sources[i].spf);
-		model_values_sort(&q->m->sources[i].reasons);
-		model_values_sort(&q->m->sources[i].reporters);
+	for (i = 0; i < n; i++) {
+		if (lists[i].rc == SQLITE_ROW) {
+			snprintf(q->err, q->errlen, "database query (%s) "
+			    "failed: rows out of record order",
+			    lists[i].what);
+			return -1;
+		}
 	}
 	return 0;
+}
+
+/*
+ * The record pass: domain tallies always, sources and their lists when
+ * sources is set.  The lists are stepped only once the record statement
+ * has begun, so all read the same snapshot.
+ */
+static int
+read_records(struct qctx *q, int sources)
+{
+	struct qlist lists[] = {
+		{ q_source_dkim, "DKIM results",
+		    offsetof(struct msource, dkim), NULL, 0 },
+		{ q_source_spf, "SPF results",
+		    offsetof(struct msource, spf), NULL, 0 },
+		{ q_source_reasons, "reasons",
+		    offsetof(struct msource, reasons), NULL, 0 },
+	};
+	sqlite3_stmt *st = NULL;
+	size_t i, n = sources ? sizeof(lists) / sizeof(lists[0]) : 0;
+	int rc = -1, s;
+
+	q->groups = xcalloc(q->m->n_domains * TGROUPS, sizeof(*q->groups));
+	for (i = 0; i < n; i++)
+		if ((lists[i].st = q_prepare(q, lists[i].sql,
+		    lists[i].what)) == NULL)
+			goto out;
+	if ((st = q_prepare(q, sources ? q_records_sources :
+	    q_records_tally, "records")) == NULL)
+		goto out;
+	while ((s = sqlite3_step(st)) == SQLITE_ROW)
+		if (record_row(q, st, lists, n) == -1)
+			goto out;
+	if (s != SQLITE_DONE) {
+		q_fail(q, "records");
+		goto out;
+	}
+	if (lists_done(q, lists, n) == -1)
+		goto out;
+	tally_fold(q);
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	for (i = 0; i < n; i++)
+		sqlite3_finalize(lists[i].st);
+	free(q->groups);
+	q->groups = NULL;
+	q->last_dom = NULL;
+	return rc;
+}
+
+static void
+sort_source_values(struct model *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->n_sources; i++) {
+		model_values_sort(&m->sources[i].header_from);
+		model_values_sort(&m->sources[i].envelope_from);
+		model_values_sort(&m->sources[i].dkim);
+		model_values_sort(&m->sources[i].spf);
+		model_values_sort(&m->sources[i].reasons);
+		model_values_sort(&m->sources[i].reporters);
+	}
 }
 
 /* ---- the rest ---- */
@@ -620,12 +777,13 @@ query_run(sqlite3 *db, const struct query_opts *o, struct model *m,
 	/* reading through mmap saves a copy per page on big databases */
 	(void)sqlite3_exec(db, "PRAGMA mmap_size = " QUERY_MMAP_SIZE, NULL,
 	    NULL, NULL);
-	if (read_span(&q) == -1 || read_reports(&q) == -1 ||
-	    read_domain_tallies(&q) == -1 || read_domain_reasons(&q) == -1)
-		goto out;
 	q.failing_only = o->failing_only;
-	if (o->sources && read_sources(&q) == -1)
+	if (read_span(&q) == -1 || read_reports(&q) == -1 ||
+	    read_records(&q, o->sources) == -1 ||
+	    read_domain_reasons(&q) == -1)
 		goto out;
+	if (o->sources)
+		sort_source_values(m);
 	if (read_rejects(&q) == -1)
 		goto out;
 	rc = 0;

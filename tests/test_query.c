@@ -18,6 +18,11 @@
  *   d-zero      Receiver One, begin = end = D2 02:00: 192.0.2.1 3 pass
  *   c-hostile   example.net, D2, hostile org name: 192.0.2.9 7 pass
  *   z-broken    not XML: one rejected input (first_seen = ingest time)
+ *
+ * The "lists" case adds two reports by SQL (lists_build below) whose
+ * record ids interleave and run against seq, with several DKIM, SPF and
+ * reason rows per record: query.c reads those lists alongside the record
+ * pass and must hand each row to its own record's source.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -222,6 +227,200 @@ START_TEST(test_query_round_parts_keeps_the_total)
 }
 END_TEST
 
+/*
+ * lists.db, on D1 + 5 days, domain t.example, both reports whole-day:
+ *   report 1001 (R1): seq 0 = id 2013, 192.0.2.50, 10, pass (DKIM
+ *     aligned): DKIM t.example/s1 pass, esp.example.net/s2 fail; SPF
+ *     t.example mfrom pass
+ *   report 1001: seq 1 = id 2011, .50, 4, fail, quarantine: no DKIM;
+ *     SPF t.example helo fail, bounce.t.example mfrom softfail; reasons
+ *     forwarded, local_policy "acl" (override)
+ *   report 1002 (R2): seq 0 = id 2010, 192.0.2.51, 7, fail: DKIM
+ *     esp.example.net/s2 pass (dkim-other); SPF esp.example.net pass
+ *   report 1002: seq 1 = id 2012, .50, 2, fail, reject: DKIM t.example/s1
+ *     fail twice; no SPF; reason sampled_out (both-failed)
+ */
+static const char lists_sql[] =
+    "INSERT INTO report (id, input_id, format, org_name, email, report_id,"
+    " begin_utc, end_utc, policy_domain, n_records, messages, org_key,"
+    " email_key, stored_at) SELECT 1000 + n, (SELECT min(id) FROM input),"
+    " 'rfc7489', 'R' || n, 'r@r' || n, 'lists-' || n, 1795219200,"
+    " 1795305599, 't.example', 2, 0, 'r' || n, 'r@r' || n, 0"
+    " FROM (SELECT 1 AS n UNION ALL SELECT 2);"
+    "INSERT INTO record (id, report_id, seq, source_ip, ip_family, count,"
+    " disposition, dkim_aligned, spf_aligned, dmarc_pass) VALUES"
+    " (2010, 1002, 0, '192.0.2.51', 4, 7, 'none', 0, 0, 0),"
+    " (2011, 1001, 1, '192.0.2.50', 4, 4, 'quarantine', 0, 0, 0),"
+    " (2012, 1002, 1, '192.0.2.50', 4, 2, 'reject', 0, 0, 0),"
+    " (2013, 1001, 0, '192.0.2.50', 4, 10, 'none', 1, 0, 1);"
+    "INSERT INTO record_dkim (record_id, seq, domain, selector, result)"
+    " VALUES (2013, 0, 't.example', 's1', 'pass'),"
+    " (2013, 1, 'esp.example.net', 's2', 'fail'),"
+    " (2010, 0, 'esp.example.net', 's2', 'pass'),"
+    " (2012, 0, 't.example', 's1', 'fail'),"
+    " (2012, 1, 't.example', 's1', 'fail');"
+    "INSERT INTO record_spf (record_id, seq, domain, scope, result) VALUES"
+    " (2013, 0, 't.example', 'mfrom', 'pass'),"
+    " (2011, 0, 't.example', 'helo', 'fail'),"
+    " (2011, 1, 'bounce.t.example', 'mfrom', 'softfail'),"
+    " (2010, 0, 'esp.example.net', 'mfrom', 'pass');"
+    "INSERT INTO record_reason (record_id, seq, type, comment) VALUES"
+    " (2011, 0, 'forwarded', NULL), (2011, 1, 'local_policy', 'acl'),"
+    " (2012, 0, 'sampled_out', NULL);";
+
+#define LISTS_DAY	(D1 + 5 * DAY)
+
+static void
+lists_build(void)
+{
+	char cmd[2048];
+	sqlite3 *db;
+
+	tmp = tu_tmpdir();
+	snprintf(dbpath, sizeof(dbpath), "%s/lists.db", tmp);
+	snprintf(cmd, sizeof(cmd), "'%s' --db '%s' '%s/report/d-zero.xml' "
+	    ">/dev/null 2>&1", TEST_INGEST_BIN, dbpath, TEST_DATA);
+	ck_assert_int_eq(tu_run(cmd, NULL), 0);
+	ck_assert_int_eq(sqlite3_open(dbpath, &db), SQLITE_OK);
+	ck_assert_msg(sqlite3_exec(db, lists_sql, NULL, NULL, NULL) ==
+	    SQLITE_OK, "%s", sqlite3_errmsg(db));
+	sqlite3_close(db);
+}
+
+static int
+str_same(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+/* the entry of vs with these fields (NULL matches NULL only) */
+static const struct mvalue *
+value_of(const struct mvalues *vs, const char *name, const char *detail,
+    const char *result)
+{
+	size_t i;
+
+	for (i = 0; i < vs->n; i++)
+		if (!vs->v[i].other &&
+		    str_same(vs->v[i].name, name) &&
+		    str_same(vs->v[i].detail, detail) &&
+		    str_same(vs->v[i].result, result))
+			return &vs->v[i];
+	return NULL;
+}
+
+static const struct msource *
+source_of(const struct model *m, const char *ip)
+{
+	size_t i;
+
+	for (i = 0; i < m->n_sources; i++)
+		if (m->sources[i].ip != NULL &&
+		    strcmp(m->sources[i].ip, ip) == 0)
+			return &m->sources[i];
+	return NULL;
+}
+
+/* messages of one list entry; -1 if absent */
+static double
+value_messages(const struct mvalues *vs, const char *name,
+    const char *detail, const char *result, unsigned long rows)
+{
+	const struct mvalue *v = value_of(vs, name, detail, result);
+
+	if (v == NULL)
+		return -1;
+	ck_assert_uint_eq(v->rows, rows);
+	return v->messages;
+}
+
+START_TEST(test_query_lists_follow_their_records)
+{
+	struct model m;
+	const struct msource *s;
+	struct msum *d;
+
+	run(LISTS_DAY, LISTS_DAY + DAY, NULL, 0, &m);
+	ck_assert_int_eq(m.n_sources, 2);
+	s = source_of(&m, "192.0.2.50");
+	ck_assert_ptr_nonnull(s);
+	near(s->t.messages, 16);
+	ck_assert_uint_eq(s->dkim.n, 3);
+	near(value_messages(&s->dkim, "t.example", "s1", "pass", 1), 10);
+	near(value_messages(&s->dkim, "esp.example.net", "s2", "fail", 1),
+	    10);
+	near(value_messages(&s->dkim, "t.example", "s1", "fail", 2), 4);
+	ck_assert_uint_eq(s->spf.n, 3);
+	near(value_messages(&s->spf, "t.example", "mfrom", "pass", 1), 10);
+	near(value_messages(&s->spf, "t.example", "helo", "fail", 1), 4);
+	near(value_messages(&s->spf, "bounce.t.example", "mfrom",
+	    "softfail", 1), 4);
+	ck_assert_uint_eq(s->reasons.n, 3);
+	near(value_messages(&s->reasons, "forwarded", NULL, NULL, 1), 4);
+	near(value_messages(&s->reasons, "local_policy", "acl", NULL, 1), 4);
+	near(value_messages(&s->reasons, "sampled_out", NULL, NULL, 1), 2);
+	near(value_messages(&s->reporters, "R1", NULL, NULL, 2), 14);
+	near(value_messages(&s->reporters, "R2", NULL, NULL, 1), 2);
+	near(s->t.fail[MFAIL_OVERRIDE], 4);
+	near(s->t.fail[MFAIL_BOTH_FAILED], 2);
+	s = source_of(&m, "192.0.2.51");
+	ck_assert_ptr_nonnull(s);
+	ck_assert_uint_eq(s->dkim.n, 1);
+	near(value_messages(&s->dkim, "esp.example.net", "s2", "pass", 1), 7);
+	ck_assert_uint_eq(s->spf.n, 1);
+	ck_assert_uint_eq(s->reasons.n, 0);
+	near(s->t.fail[MFAIL_DKIM_OTHER], 7);
+	d = model_domain(&m, "t.example");
+	ck_assert_ptr_nonnull(d);
+	near(d->t.messages, 23);
+	near(d->t.dmarc_pass, 10);
+	near(d->t.fail[MFAIL_OVERRIDE], 4);
+	near(d->t.fail[MFAIL_DKIM_OTHER], 7);
+	near(d->t.fail[MFAIL_BOTH_FAILED], 2);
+	near(d->t.disp[MDISP_QUARANTINE], 4);
+	near(d->t.disp[MDISP_REJECT], 2);
+	ck_assert_uint_eq(d->t.rows, 4);
+	near(value_messages(&d->reasons, "forwarded", NULL, NULL, 1), 4);
+	near(value_messages(&d->reasons, "sampled_out", NULL, NULL, 1), 2);
+	model_release(&m);
+}
+END_TEST
+
+START_TEST(test_query_failing_only_keeps_lists_of_failing_records)
+{
+	struct model m;
+	struct window w = { LISTS_DAY, LISTS_DAY + DAY };
+	struct query_opts o;
+	const struct msource *s;
+	sqlite3 *db;
+	char err[512];
+
+	db = db_open(dbpath, DB_READONLY, err, sizeof(err));
+	ck_assert_msg(db != NULL, "%s", err);
+	memset(&o, 0, sizeof(o));
+	o.sources = 1;
+	o.failing_only = 1;
+	model_init(&m, &w, MODEL_FAILURES);
+	ck_assert_msg(query_run(db, &o, &m, err, sizeof(err)) == 0, "%s",
+	    err);
+	sqlite3_close(db);
+	s = source_of(&m, "192.0.2.50");
+	ck_assert_ptr_nonnull(s);
+	/* 2011 (4) and 2012 (2); the passing 2013 is left out */
+	near(s->t.messages, 6);
+	ck_assert_uint_eq(s->dkim.n, 1);
+	near(value_messages(&s->dkim, "t.example", "s1", "fail", 2), 4);
+	ck_assert_uint_eq(s->spf.n, 2);
+	ck_assert(value_of(&s->spf, "t.example", "mfrom", "pass") == NULL);
+	near(value_messages(&s->reporters, "R1", NULL, NULL, 1), 4);
+	/* domain totals still count every record */
+	near(m.domains[0].t.messages, 23);
+	model_release(&m);
+}
+END_TEST
+
 Suite *
 query_suite(void)
 {
@@ -237,6 +436,12 @@ query_suite(void)
 	tcase_add_test(tc, test_query_domain_filter_and_empty_window);
 	tcase_add_test(tc, test_query_rejected_inputs_counted_by_first_seen);
 	tcase_add_test(tc, test_query_round_parts_keeps_the_total);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("lists");
+	tcase_add_unchecked_fixture(tc, lists_build, unbuild);
+	tcase_add_test(tc, test_query_lists_follow_their_records);
+	tcase_add_test(tc,
+	    test_query_failing_only_keeps_lists_of_failing_records);
 	suite_add_tcase(s, tc);
 	return s;
 }
