@@ -40,6 +40,7 @@ struct dns {
 	struct dns_opts	 opts;
 	ares_channel	 ch;		/* NULL when offline */
 	sqlite3		*db;		/* cache handle, or NULL */
+	sqlite3_stmt	*get;		/* cache lookup, prepared once */
 	int		 writable;	/* db accepts writes */
 	int		 noted;		/* the "not cached" note was printed */
 	unsigned long	 nsent;		/* queries started */
@@ -243,6 +244,7 @@ dns_free(struct dns *d)
 			ares_destroy(d->ch);
 		ares_library_cleanup();
 	}
+	sqlite3_finalize(d->get);
 	sqlite3_close(d->db);
 	free(d);
 }
@@ -579,13 +581,16 @@ qtype_name(enum dns_qtype t)
 static int
 cache_get(struct dns *d, struct dns_query *q, const char *key, int64_t now)
 {
-	sqlite3_stmt *st = NULL;
+	sqlite3_stmt *st;
 	int found = 0;
 
-	if (d->db == NULL || sqlite3_prepare_v2(d->db, "SELECT status, "
-	    "rcode, data, ttl, fetched_at FROM dns_cache WHERE qtype = ? AND "
-	    "name = ? ORDER BY seq", -1, &st, NULL) != SQLITE_OK)
-		goto out;
+	/* prepared once: sources may look up tens of thousands of names */
+	if (d->db == NULL || (d->get == NULL && sqlite3_prepare_v3(d->db,
+	    "SELECT status, rcode, data, ttl, fetched_at FROM dns_cache "
+	    "WHERE qtype = ? AND name = ? ORDER BY seq", -1,
+	    SQLITE_PREPARE_PERSISTENT, &d->get, NULL) != SQLITE_OK))
+		return 0;
+	st = d->get;
 	sqlite3_bind_text(st, 1, qtype_name(q->type), -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
 	while (sqlite3_step(st) == SQLITE_ROW) {
@@ -607,8 +612,8 @@ cache_get(struct dns *d, struct dns_query *q, const char *key, int64_t now)
 		q->cached = 1;
 	else
 		dns_query_release(q);
-out:
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
 	return found;
 }
 
