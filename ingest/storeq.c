@@ -1,7 +1,9 @@
 /*
  * Bounded single-producer single-consumer record queue with its worker
  * thread.  The worker takes everything queued in one go, so the lock is
- * taken once per batch rather than once per record.
+ * taken once per batch rather than once per record, and each side wakes
+ * the other only when it is asleep and there is enough to do: a futex
+ * call per record would cost more than storing it.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -9,6 +11,9 @@
 
 #include "storeq.h"
 #include "xalloc.h"
+
+/* records queued before a sleeping worker is woken */
+#define STOREQ_WAKE	64
 
 struct storeq {
 	pthread_mutex_t	 lock;
@@ -18,6 +23,8 @@ struct storeq {
 	size_t		 head;		/* next to take */
 	size_t		 n;		/* queued */
 	int		 busy;		/* worker is handling a batch */
+	int		 worker_asleep;	/* waiting on more */
+	int		 producer_asleep; /* waiting on room */
 	int		 failed;	/* a handler failed since the sync */
 	int		 stop;
 	storeq_fn	 fn;
@@ -39,7 +46,8 @@ run_batch(struct storeq *q, size_t n, int failed)
 	if (failed)
 		q->failed = 1;
 	q->busy = 0;
-	pthread_cond_broadcast(&q->room);
+	if (q->producer_asleep)
+		pthread_cond_signal(&q->room);
 	pthread_mutex_unlock(&q->lock);
 }
 
@@ -52,8 +60,11 @@ worker(void *v)
 
 	for (;;) {
 		pthread_mutex_lock(&q->lock);
-		while (q->n == 0 && !q->stop)
+		while (q->n == 0 && !q->stop) {
+			q->worker_asleep = 1;
 			pthread_cond_wait(&q->more, &q->lock);
+			q->worker_asleep = 0;
+		}
 		if (q->n == 0 && q->stop) {
 			pthread_mutex_unlock(&q->lock);
 			return NULL;
@@ -65,7 +76,8 @@ worker(void *v)
 		}
 		q->busy = 1;
 		failed = q->failed;
-		pthread_cond_broadcast(&q->room);
+		if (q->producer_asleep)
+			pthread_cond_signal(&q->room);
 		pthread_mutex_unlock(&q->lock);
 		run_batch(q, n, failed);
 	}
@@ -109,13 +121,17 @@ storeq_push(struct storeq *q, struct record *rec)
 	int rc = -1;
 
 	pthread_mutex_lock(&q->lock);
-	while (q->n == STOREQ_LEN && !q->failed)
+	while (q->n == STOREQ_LEN && !q->failed) {
+		q->producer_asleep = 1;
 		pthread_cond_wait(&q->room, &q->lock);
+		q->producer_asleep = 0;
+	}
 	if (!q->failed) {
 		q->ring[(q->head + q->n) % STOREQ_LEN] = *rec;
 		q->n++;
 		record_init(rec);
-		pthread_cond_signal(&q->more);
+		if (q->worker_asleep && q->n >= STOREQ_WAKE)
+			pthread_cond_signal(&q->more);
 		rc = 0;
 	}
 	pthread_mutex_unlock(&q->lock);
@@ -128,8 +144,13 @@ storeq_sync(struct storeq *q)
 	int failed;
 
 	pthread_mutex_lock(&q->lock);
-	while (q->n > 0 || q->busy)
+	while (q->n > 0 || q->busy) {
+		if (q->worker_asleep)
+			pthread_cond_signal(&q->more);
+		q->producer_asleep = 1;
 		pthread_cond_wait(&q->room, &q->lock);
+		q->producer_asleep = 0;
+	}
 	failed = q->failed;
 	q->failed = 0;
 	pthread_mutex_unlock(&q->lock);

@@ -164,6 +164,18 @@ utf8fix_run(struct utf8fix *f, const uint8_t *in, size_t n, uint8_t *out,
 	size_t total = f->n_pend + n, i = 0, o = 0, avail, len, need;
 
 	while (i < total) {
+		if (i >= s.na) {
+			/* a run of ASCII, nearly all of a report, in one copy */
+			size_t j = i - s.na, k = j;
+
+			while (k < n && in[k] < 0x80)
+				k++;
+			memcpy(out + o, in + j, k - j);
+			o += k - j;
+			i += k - j;
+			if (i == total)
+				break;
+		}
 		if ((c = utf8fix_at(&s, i)) < 0x80) {
 			out[o++] = c;
 			i++;
