@@ -3,8 +3,10 @@
  * reports, deterministically (a fixed-seed xorshift generator), either as
  * many small reports in mixed containers (plain XML, gzip, zip; RFC 7489
  * mostly, some RFC 9990 namespaced) or as one big report streamed through
- * deflate so that its size never has to fit in memory.  It is a tool for
- * bench/run.sh, not part of the product: its inputs are trusted.
+ * deflate so that its size never has to fit in memory, or as an mbox of
+ * report messages padded with a large non-report attachment each (for
+ * bench/limits.sh).  It is a tool for bench/run.sh, not part of the
+ * product: its inputs are trusted.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -28,6 +30,8 @@
 #define FIRST_DAY	1794787200LL	/* 2026-11-15 00:00 UTC */
 #define MAX_SMALL	1000000LL	/* small reports per run */
 #define SMALL_RECORDS	20		/* records per small report */
+#define MAX_MBOX_MB	65536LL		/* mbox mode: MiB written at most */
+#define MBOX_FILLER	(768 * 1024)	/* bytes of filler per message */
 
 /* xorshift64: small, fast and the same on every machine */
 struct rng {
@@ -541,11 +545,105 @@ gen_big(const char *path, long long n)
 	return 0;
 }
 
+/* n bytes as base64 in 76-column lines */
+static void
+b64_write(FILE *f, const unsigned char *p, size_t n)
+{
+	static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789+/";
+	char line[80];
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i += 3) {
+		uint32_t v = (uint32_t)p[i] << 16;
+
+		v |= i + 1 < n ? (uint32_t)p[i + 1] << 8 : 0;
+		v |= i + 2 < n ? p[i + 2] : 0;
+		line[k++] = b64[v >> 18 & 63];
+		line[k++] = b64[v >> 12 & 63];
+		line[k++] = i + 1 < n ? b64[v >> 6 & 63] : '=';
+		line[k++] = i + 2 < n ? b64[v & 63] : '=';
+		if (k == 76 || i + 3 >= n) {
+			line[k++] = '\n';
+			fwrite(line, 1, k, f);
+			k = 0;
+		}
+	}
+}
+
+/* message i of the mbox: a small report and a filler attachment */
+static int
+mbox_message(FILE *f, long long i, struct rng *r, unsigned char *filler)
+{
+	const struct reporter *rep = &reporters[rng_below(r, N_REPORTERS)];
+	const char *domain = rng_pick(r, domains, N_DOMAINS);
+	uint32_t n = rng_below(r, SMALL_RECORDS) + 1;
+	char id[128];
+	struct out o;
+
+	snprintf(id, sizeof(id), "mbox%08llx@%s", i, rep->receiver);
+	out_open(&o, NULL, 0);
+	head_write(&o, r, rep, domain, id, FIRST_DAY + (i / 97) * DAY);
+	for (uint32_t k = 0; k < n; k++)
+		record_write(&o, r, rep, domain);
+	out_printf(&o, "</feedback>\n");
+	out_close(&o);
+	for (size_t k = 0; k < MBOX_FILLER; k += 8) {
+		uint64_t v = rng_next(r);
+
+		memcpy(filler + k, &v, 8);
+	}
+	fprintf(f, "From dmarc@%s Mon Nov 16 00:00:00 2026\n"
+	    "From: %s <%s>\nTo: rua@%s\nSubject: Report Domain: %s "
+	    "Submitter: %s Report-ID: <%s>\nMessage-ID: <%s>\n"
+	    "Date: Mon, 16 Nov 2026 00:00:00 +0000\nMIME-Version: 1.0\n"
+	    "Content-Type: multipart/mixed; boundary=\"b%lld\"\n\n"
+	    "--b%lld\nContent-Type: application/octet-stream; "
+	    "name=\"logo.bin\"\nContent-Transfer-Encoding: base64\n\n",
+	    rep->receiver, rep->org, rep->email, domain, domain,
+	    rep->receiver, id, id, i, i);
+	b64_write(f, filler, MBOX_FILLER);
+	fprintf(f, "\n--b%lld\nContent-Type: text/xml; name=\"%s!%s.xml\"\n"
+	    "Content-Transfer-Encoding: base64\n\n", i, rep->receiver,
+	    domain);
+	b64_write(f, (unsigned char *)o.mem, o.n_mem);
+	fprintf(f, "\n--b%lld--\n\n", i);
+	free(o.mem);
+	return ferror(f) ? -1 : 0;
+}
+
+/* an mbox of about mb MiB of report messages */
+static int
+gen_mbox(const char *path, long long mb)
+{
+	struct rng r = { 0x853c49e6748fea9bULL };
+	unsigned char *filler = xmalloc(MBOX_FILLER);
+	FILE *f;
+	int rc = -1;
+
+	if ((f = fopen(path, "wb")) == NULL) {
+		fprintf(stderr, "dmarc-bench-gen: %s: %s\n", path,
+		    strerror(errno));
+		free(filler);
+		return -1;
+	}
+	for (long long i = 0; ftello(f) < mb * 1024 * 1024; i++)
+		if (mbox_message(f, i, &r, filler) == -1)
+			break;
+	if (!ferror(f) && fclose(f) == 0)
+		rc = 0;
+	else
+		fprintf(stderr, "dmarc-bench-gen: %s: write failed\n", path);
+	free(filler);
+	return rc;
+}
+
 static void
 usage(void)
 {
 	fprintf(stderr, "usage: dmarc-bench-gen small DIR N\n"
-	    "       dmarc-bench-gen big FILE N\n");
+	    "       dmarc-bench-gen big FILE N\n"
+	    "       dmarc-bench-gen mbox FILE MIB\n");
 	exit(2);
 }
 
@@ -565,6 +663,11 @@ main(int argc, char *argv[])
 		if (num_i64(argv[3], 1, (int64_t)MAX_RECORDS, &n) == -1)
 			usage();
 		return gen_big(argv[2], n) == 0 ? 0 : 1;
+	}
+	if (strcmp(argv[1], "mbox") == 0) {
+		if (num_i64(argv[3], 1, MAX_MBOX_MB, &n) == -1)
+			usage();
+		return gen_mbox(argv[2], n) == 0 ? 0 : 1;
 	}
 	usage();
 	return 2;

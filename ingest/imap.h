@@ -15,11 +15,10 @@
 #include <stddef.h>
 
 #include "ingest.h"
+#include "limits.h"
 
 /* environment variable holding the IMAP password */
 #define IMAP_PASSWORD_ENV	"DMARC_IMAP_PASSWORD"
-/* bytes of untagged response kept per command (UID SEARCH of ~1M UIDs) */
-#define MAX_IMAP_RESPONSE	(16UL * 1024 * 1024)
 /* seconds to connect; seconds below 1 byte/s before a stalled transfer ends */
 #define IMAP_CONNECT_TIMEOUT	30L
 #define IMAP_STALL_TIMEOUT	120L

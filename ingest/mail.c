@@ -278,9 +278,13 @@ list_type(struct walker *w, const char *type)
 	w->n_types++;
 }
 
-/* the declared type, lower case (Trustwave's "ContentType:" too) */
+/*
+ * The declared type, lower case (Trustwave's "ContentType:" too); name
+ * gets the latter's name parameter, a copy the caller g_frees (never
+ * interned: each distinct hostile name would be kept for good).
+ */
 static char *
-part_type(GMimeObject *obj, const char **name)
+part_type(GMimeObject *obj, char **name)
 {
 	GMimeContentType *ct = g_mime_object_get_content_type(obj);
 	GMimeContentType *alt = NULL;
@@ -292,13 +296,12 @@ part_type(GMimeObject *obj, const char **name)
 	    (raw = g_mime_object_get_header(obj, "ContentType")) != NULL) {
 		alt = g_mime_content_type_parse(NULL, raw);
 		ct = alt;
-		*name = g_mime_content_type_get_parameter(ct, "name");
+		*name = g_strdup(g_mime_content_type_get_parameter(ct,
+		    "name"));
 	}
 	t = g_mime_content_type_get_mime_type(ct);
 	for (char *p = t; *p != '\0'; p++)
 		*p = (char)g_ascii_tolower(*p);
-	if (*name != NULL)
-		*name = g_intern_string(*name);
 	if (alt != NULL)
 		g_object_unref(alt);
 	return t;
@@ -509,8 +512,8 @@ offer(struct walker *w, GMimeStream *dec, const char *peek, size_t n,
 static void
 walk_leaf(struct walker *w, GMimePart *part, const char *num)
 {
-	char *type, where[300], *peek;
-	const char *name = NULL, *hint;
+	char *type, where[300], *peek, *hint;
+	const char *name = NULL;
 	struct mail_part mp;
 	GMimeStream *dec;
 	ssize_t n;
@@ -522,6 +525,7 @@ walk_leaf(struct walker *w, GMimePart *part, const char *num)
 	if (strncmp(type, "application/tlsrpt", 18) == 0) {
 		note(w, 3, "SMTP TLS report", type);
 		g_free(type);
+		g_free(hint);
 		return;
 	}
 	if (ends_with(name, ".json.gz") || ends_with(name, ".json"))
@@ -543,6 +547,7 @@ walk_leaf(struct walker *w, GMimePart *part, const char *num)
 		g_object_unref(dec);
 	free(peek);
 	g_free(type);
+	g_free(hint);
 }
 
 static void walk(struct walker *, GMimeObject *, const char *, int);

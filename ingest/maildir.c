@@ -167,14 +167,27 @@ one(struct ingest *ing, const char *dir, const char *sub, const char *name,
 	size_t n;
 	int fd, rc = 0;
 
-	if (lstat(path, &sb) == -1 || !S_ISREG(sb.st_mode)) {
+	/*
+	 * Opened before looking at it, so that a message moved or deleted
+	 * by another mail client after the listing (ENOENT), a link (ELOOP)
+	 * or a FIFO (not blocked on: O_NONBLOCK) is skipped, not an error.
+	 */
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd == -1 && (errno == ENOENT || errno == ELOOP)) {
 		free(path);
-		return 0;	/* gone, a link, or not a message */
+		return 0;
 	}
-	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1) {
+	if (fd == -1 || fstat(fd, &sb) == -1) {
 		err(arg, path, strerror(errno));
+		if (fd != -1)
+			close(fd);
 		free(path);
 		return -1;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		close(fd);
+		free(path);
+		return 0;	/* not a message */
 	}
 	n = strlen(path) + sizeof("maildir:");
 	source = xmalloc(n);

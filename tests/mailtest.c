@@ -48,9 +48,8 @@ base64_lines(struct buf *b, const uint8_t *p, size_t n)
 	}
 }
 
-/* the Yahoo sample with report_id "imaper-test-<i>" */
-static char *
-report_xml(size_t i, size_t *len)
+char *
+mt_report_xml(size_t i, size_t *len)
 {
 	char path[1024], id[64];
 	const char *open_tag = "<report_id>", *close_tag = "</report_id>";
@@ -81,7 +80,7 @@ mt_message(size_t i, size_t *len)
 	uint8_t *gz;
 	size_t xn, gn;
 
-	xml = report_xml(i, &xn);
+	xml = mt_report_xml(i, &xn);
 	gz = tu_gzip(xml, xn, &gn);
 	buf_init(&b, (size_t)1 << 26);
 	snprintf(head, sizeof(head),

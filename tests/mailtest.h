@@ -15,6 +15,8 @@
 #define MT_USER		"rua"
 #define MT_PASSWORD	"s3cret-pass"
 
+/* the Yahoo sample with report_id "imaper-test-<i>"; caller frees */
+char	*mt_report_xml(size_t i, size_t *len);
 /*
  * Message i: a multipart message with report "imaper-test-<i>" attached
  * as base64 gzip; distinct i give distinct reports.  Caller frees.

@@ -1,10 +1,12 @@
 /*
  * Nothing lost, nothing twice: dmarc-ingest is killed with SIGKILL at
- * random moments while it reads a Maildir (200 messages) and an IMAP
- * mailbox (Dovecot, 100 messages), several times; after each kill every
- * message marked seen has its report committed, and after a final run
- * every report is stored exactly once, every message is marked and the
- * database passes PRAGMA integrity_check.  Runs the binary; skips while it
+ * random moments while it reads a Maildir (200 messages) with a directory
+ * of 200 report files, and an IMAP mailbox (Dovecot, 100 messages), 20
+ * times each; after each kill every message marked seen has its report
+ * committed, and after a final run every report is stored exactly once
+ * with all its records, the ledger holds each input once as stored,
+ * every message is marked and the database passes PRAGMA
+ * integrity_check.  Runs the binary; skips while it
  * lacks the option under test, or without Dovecot.
  */
 #include <signal.h>
@@ -12,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -25,7 +28,7 @@
 
 Suite *crash_suite(void);
 
-#define KILLS		6	/* killed runs before the final one */
+#define KILLS		20	/* killed runs before the final one */
 
 static char *tmp;
 static char db[512];
@@ -179,16 +182,30 @@ check_marked_committed(const char *dir)
 	return marked;
 }
 
-/* after the final run: all n reports once, all marked, database sound */
+/*
+ * After the final run: the n reports of the messages and the files ones
+ * of the files once each with all their records, the ledger in step, all
+ * messages marked, the database sound.
+ */
 static void
-check_final(const char *dir, size_t n)
+check_final(const char *dir, size_t n, size_t files)
 {
+	const int64_t all = (int64_t)(n + files);
 	char *ok;
 
 	ck_assert_int_eq(tu_query_int(db, "SELECT count(*) FROM report"),
-	    (int64_t)n);
+	    all);
 	ck_assert_int_eq(tu_query_int(db, "SELECT count(DISTINCT report_id) "
-	    "FROM report"), (int64_t)n);
+	    "FROM report"), all);
+	ck_assert_int_eq(tu_query_int(db, "SELECT count(*) FROM v_records"),
+	    all * tu_query_int(db, "SELECT min(rows) FROM v_reports"));
+	ck_assert_int_eq(tu_query_int(db, "SELECT count(DISTINCT rows) FROM "
+	    "v_reports"), 1);
+	ck_assert_int_eq(tu_query_int(db, "SELECT count(*) FROM input WHERE "
+	    "outcome = 'stored'"), all);
+	ck_assert_int_eq(tu_query_int(db, "SELECT count(*) FROM input i "
+	    "WHERE NOT EXISTS (SELECT 1 FROM report r WHERE r.input_id = "
+	    "i.id)"), 0);
 	ck_assert_uint_eq(mt_maildir_count(dir, 0), 0);
 	ck_assert_uint_eq(mt_maildir_count(dir, 1), n);
 	ck_assert_uint_eq(check_marked_committed(dir), n);
@@ -216,6 +233,22 @@ kill_runs(const char *const args[], const char *dir, double full)
 	}
 }
 
+/* report files [lo, hi) into the new directory dir */
+static void
+fill_files(const char *dir, size_t lo, size_t hi)
+{
+	char path[1024], *x;
+	size_t len;
+
+	ck_assert_int_eq(mkdir(dir, 0700), 0);
+	for (size_t i = lo; i < hi; i++) {
+		x = mt_report_xml(i, &len);
+		snprintf(path, sizeof(path), "%s/r%zu.xml", dir, i);
+		ck_assert_int_eq(tu_write(path, x, len), 0);
+		free(x);
+	}
+}
+
 /* n report messages into the Maildir dir */
 static void
 fill_maildir(const char *dir, size_t n)
@@ -234,9 +267,9 @@ fill_maildir(const char *dir, size_t n)
 
 START_TEST(test_crash_maildir_kill9)
 {
-	char maildir[600], probe[600], main_db[512];
-	const char *args[] = { "--maildir", maildir, NULL };
-	const char *pargs[] = { "--maildir", probe, NULL };
+	char maildir[600], probe[600], main_db[512], files[600];
+	const char *args[] = { "--maildir", maildir, files, NULL };
+	const char *pargs[] = { "--maildir", probe, files, NULL };
 	const size_t n = 200;
 	double full;
 
@@ -244,6 +277,8 @@ START_TEST(test_crash_maildir_kill9)
 		return;
 	snprintf(maildir, sizeof(maildir), "%s/Maildir", tmp);
 	snprintf(probe, sizeof(probe), "%s/probe", tmp);
+	snprintf(files, sizeof(files), "%s/files", tmp);
+	fill_files(files, 1000, 1000 + n);
 	fill_maildir(maildir, n);
 	fill_maildir(probe, n);
 	/* how long a whole run takes here, on a copy and another database */
@@ -253,7 +288,7 @@ START_TEST(test_crash_maildir_kill9)
 	snprintf(db, sizeof(db), "%s", main_db);
 	kill_runs(args, maildir, full);
 	run_full(args);
-	check_final(maildir, n);
+	check_final(maildir, n, n);
 }
 END_TEST
 
@@ -283,7 +318,7 @@ START_TEST(test_crash_imap_kill9)
 	check_marked_committed(dv.maildir);
 	kill_runs(args, dv.maildir, 1.5);
 	run_full(args);
-	check_final(dv.maildir, n);
+	check_final(dv.maildir, n, 0);
 	mt_dovecot_stop(&dv);
 }
 END_TEST

@@ -15,6 +15,7 @@
 #include <check.h>
 #include <glib.h>
 
+#include "buf.h"
 #include "ingest.h"
 #include "mail.h"
 #include "testutil.h"
@@ -457,6 +458,44 @@ START_TEST(test_mail_sniff_routes_messages_only)
 }
 END_TEST
 
+/*
+ * Fuzzer finding (fuzz-mail, LeakSanitizer): the name of a Trustwave
+ * "ContentType:" part was interned, so every distinct hostile name stayed
+ * in GLib's quark table for the life of the process (and GLib leaks the
+ * table's old array when it grows).  The name is still used, not kept.
+ */
+START_TEST(test_mail_contenttype_name_not_interned)
+{
+	static const char unique[] = "q-8f1c2e!example.org.xml.gz";
+	struct fx f;
+	enum outcome oc;
+	char *path = tu_data("mail/m05_trustwave.eml"), *m, *at, *v;
+	size_t n;
+	struct buf b;
+
+	m = (char *)tu_slurp(path, &n);
+	ck_assert_ptr_nonnull(m);
+	at = strstr(m, "trustwave!example.org.xml.gz");
+	ck_assert_ptr_nonnull(at);
+	buf_init(&b, n + sizeof(unique));
+	buf_add(&b, m, (size_t)(at - m));
+	buf_adds(&b, unique);
+	buf_add(&b, at + strlen("trustwave!example.org.xml.gz"),
+	    n - (size_t)(at - m) - strlen("trustwave!example.org.xml.gz"));
+	fx_open(&f);
+	ck_assert_int_eq(ingest_bytes(&f, b.data, b.len, &oc), 0);
+	ck_assert_int_eq(oc, OUTCOME_STORED);
+	v = tu_query_text(f.db, "SELECT location FROM message_input");
+	ck_assert_ptr_nonnull(strstr(v, unique));
+	ck_assert_uint_eq(g_quark_try_string(unique), 0);
+	free(v);
+	buf_release(&b);
+	free(m);
+	free(path);
+	fx_close(&f);
+}
+END_TEST
+
 Suite *
 mail_suite(void)
 {
@@ -479,6 +518,7 @@ mail_suite(void)
 	tcase_add_test(tc, test_mail_missing_boundaries_and_bad_base64_settle);
 	tcase_add_test(tc, test_mail_truncated_base64_report_rejected_not_lost);
 	tcase_add_test(tc, test_mail_sniff_routes_messages_only);
+	tcase_add_test(tc, test_mail_contenttype_name_not_interned);
 	suite_add_tcase(s, tc);
 	return s;
 }
