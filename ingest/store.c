@@ -631,20 +631,27 @@ out:
 	return id;
 }
 
-/* an UPDATE of one input that must find its row */
+/* an UPDATE of one row (noun: "input", "message") that must find it */
 static int
-input_update(struct store *s, struct binder *b, int64_t id,
-    const char *what)
+update_one(struct store *s, struct binder *b, int64_t id, const char *what,
+    const char *noun)
 {
 	bind_int(b, id);
 	if (bind_run(s, b, what) == -1)
 		return -1;
 	if (sqlite3_changes(s->db) == 0) {
-		snprintf(s->err, sizeof(s->err), "%s: no input %lld", what,
+		snprintf(s->err, sizeof(s->err), "%s: no %s %lld", what, noun,
 		    (long long)id);
 		return -1;
 	}
 	return 0;
+}
+
+static int
+input_update(struct store *s, struct binder *b, int64_t id,
+    const char *what)
+{
+	return update_one(s, b, id, what, "input");
 }
 
 int
@@ -1260,20 +1267,11 @@ store_message_add(struct store *s, const uint8_t sha[HASH_LEN],
 	return sqlite3_last_insert_rowid(s->db);
 }
 
-/* an UPDATE of one message that must find its row */
 static int
 message_update(struct store *s, struct binder *b, int64_t id,
     const char *what)
 {
-	bind_int(b, id);
-	if (bind_run(s, b, what) == -1)
-		return -1;
-	if (sqlite3_changes(s->db) == 0) {
-		snprintf(s->err, sizeof(s->err), "%s: no message %lld", what,
-		    (long long)id);
-		return -1;
-	}
-	return 0;
+	return update_one(s, b, id, what, "message");
 }
 
 int
