@@ -1,9 +1,9 @@
 /*
  * The pipeline for one input: ledger -> unpack -> (UTF-8 repair) -> parse
- * -> align -> store.  Each report is one transaction; the input's ledger
- * row is written before any report and settled after the last, so a run
- * killed at any moment leaves either a finished input or a pending one
- * that the next run redoes.
+ * -> align -> store.  An input is atomic (its ledger row, kept bytes and
+ * reports), each report within it too, and settled inputs are committed
+ * in batches (INGEST_BATCH_MS), so a run killed at any moment leaves each
+ * input finished or absent, and the next run redoes what is absent.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -14,6 +14,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "align.h"
@@ -83,6 +84,8 @@ ingest_init(struct ingest *ing, struct store *st)
 	memset(ing, 0, sizeof(*ing));
 	ing->store = st;
 	diag_init(&ing->stats.warnings);
+	ing->committed = ing->stats;
+	store_batch(st, 1);
 }
 
 /*
@@ -378,6 +381,81 @@ fail(struct ingest *ing, const char *source, const char *why)
 	return -1;
 }
 
+static int64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* an input is about to be offered: it may open a batch */
+static void
+batch_join(struct ingest *ing, const char *source)
+{
+	size_t n = strnlen(source, sizeof(ing->batch_first) - 1);
+
+	if (ing->batch_ms != 0)
+		return;
+	ing->batch_ms = now_ms();
+	memcpy(ing->batch_first, source, n);	/* truncated: a message */
+	ing->batch_first[n] = '\0';
+}
+
+/*
+ * The batch was lost (its commit failed, or an error made SQLite roll it
+ * back): every input and message since the last commit counts as failed,
+ * whatever it seemed to be, and is said once.
+ */
+static void
+batch_lost(struct ingest *ing, const char *why)
+{
+	struct ingest_stats c = ing->committed;
+	size_t inputs = ing->stats.inputs - c.inputs;
+	size_t mails = ing->stats.mails - c.mails;
+	char msg[DIAG_ERROR_LEN + 256];
+
+	snprintf(msg, sizeof(msg), "not committed, nor the %zu input(s) "
+	    "after it: %s; the next run ingests them again",
+	    inputs > 0 ? inputs - 1 : 0, why);
+	c.inputs += inputs;
+	c.failed += inputs;
+	c.mails += mails;
+	c.mail_failed += mails;
+	ing->stats = ing->committed = c;
+	ing->batch_ms = 0;
+	say(ing, ing->batch_first, OUTCOME_PENDING, msg, 2);
+}
+
+int
+ingest_commit(struct ingest *ing)
+{
+	if (store_commit(ing->store) == -1 || store_take_lost(ing->store)) {
+		batch_lost(ing, store_errmsg(ing->store));
+		return -1;
+	}
+	ing->committed = ing->stats;
+	ing->batch_ms = 0;
+	return 0;
+}
+
+/*
+ * After an input (rc: how it went): notices a lost batch, and commits
+ * when the batch is due.  Returns rc, or -1 when the batch was lost.
+ */
+static int
+batch_after(struct ingest *ing, int rc)
+{
+	if (store_take_lost(ing->store)) {
+		batch_lost(ing, store_errmsg(ing->store));
+		return -1;
+	}
+	if (ing->batch_ms != 0 && now_ms() - ing->batch_ms >= INGEST_BATCH_MS)
+		return ingest_commit(ing) == -1 ? -1 : rc;
+	return rc;
+}
+
 static enum outcome
 settle(struct ingest *ing, const struct input_result *res)
 {
@@ -513,7 +591,7 @@ input_known_or_new(struct ingest *ing, int fd, const char *source,
 }
 
 static int
-ingest_input(struct ingest *ing, int fd, const char *source,
+input_offer(struct ingest *ing, int fd, const char *source,
     struct input_done *done)
 {
 	struct stat sb;
@@ -542,6 +620,16 @@ ingest_input(struct ingest *ing, int fd, const char *source,
 		store_input_abort(ing->store);
 	return rc;
 }
+
+/* offers one input (a file, or a part of a message) in the batch */
+static int
+ingest_input(struct ingest *ing, int fd, const char *source,
+    struct input_done *done)
+{
+	batch_join(ing, source);
+	return batch_after(ing, input_offer(ing, fd, source, done));
+}
+
 int
 ingest_fd(struct ingest *ing, int fd, const char *source)
 {
@@ -575,10 +663,9 @@ ingest_file(struct ingest *ing, const char *path)
 }
 
 static int
-reprocess_one(void *arg, int64_t input_id, const char *source, int fd)
+reprocess_input(struct ingest *ing, int64_t input_id, const char *source,
+    int fd)
 {
-	struct ingest *ing = arg;
-
 	uint8_t head[64];
 	enum outcome oc;
 	ssize_t n;
@@ -607,6 +694,15 @@ reprocess_one(void *arg, int64_t input_id, const char *source, int fd)
 		return -1;
 	}
 	return 0;
+}
+
+static int
+reprocess_one(void *arg, int64_t input_id, const char *source, int fd)
+{
+	struct ingest *ing = arg;
+
+	batch_join(ing, source);
+	return batch_after(ing, reprocess_input(ing, input_id, source, fd));
 }
 
 int
@@ -786,8 +882,8 @@ message_again(struct ingest *ing, const struct message_info *info,
 	return 0;
 }
 
-int
-ingest_message(struct ingest *ing, int fd, const char *source,
+static int
+message_offer(struct ingest *ing, int fd, const char *source,
     enum outcome *oc)
 {
 	struct message_run mr;
@@ -855,5 +951,27 @@ ingest_message(struct ingest *ing, int fd, const char *source,
 	rc = message_process(&mr, m, oc);
 out:
 	mail_free(m);
+	return rc;
+}
+
+int
+ingest_message(struct ingest *ing, int fd, const char *source,
+    enum outcome *oc)
+{
+	int rc;
+
+	/*
+	 * The caller marks the message processed when this returns 0, so
+	 * its reports are committed first.  Committing the batch before it
+	 * keeps a failure here from taking earlier inputs along; if that
+	 * commit fails, batch_lost() has said so and the message goes on.
+	 */
+	(void)ingest_commit(ing);
+	batch_join(ing, source);
+	rc = message_offer(ing, fd, source, oc);
+	if (ingest_commit(ing) == -1) {
+		*oc = OUTCOME_PENDING;
+		return -1;
+	}
 	return rc;
 }

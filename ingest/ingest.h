@@ -49,9 +49,28 @@ struct ingest {
 	struct ingest_stats	 stats;
 	ingest_report_fn	 report;	/* may be NULL */
 	void			*report_arg;
+	/* the batch: inputs settled but not yet committed */
+	struct ingest_stats	 committed;	/* stats at the last commit */
+	int64_t			 batch_ms;	/* its first input, monotonic
+						   ms; 0: empty */
+	char			 batch_first[256]; /* its source */
 };
 
+/*
+ * Settled inputs are committed in batches, at least every INGEST_BATCH_MS
+ * milliseconds of work, before and after each e-mail message, and at
+ * ingest_commit(): a run killed or failing in between loses at most that
+ * much work, whole inputs only, and the next run redoes it.
+ */
+#define INGEST_BATCH_MS	200
+
 void	ingest_init(struct ingest *, struct store *);
+/*
+ * Commits every settled input (call it before closing the store).
+ * Returns 0, or -1 when they were lost: each then counts as failed and
+ * the report callback has said so.
+ */
+int	ingest_commit(struct ingest *);
 /*
  * Ingests the regular file readable from fd (seekable), named source in
  * the ledger and in messages.  Returns 0 when the input was settled

@@ -629,6 +629,7 @@ main(int argc, char *argv[])
 		if (argc > 0)
 			run_paths(&c, &ing, argc, argv);
 	}
+	(void)ingest_commit(&ing);	/* a failure counts its inputs failed */
 	store_close(st);
 	lock_release(&lock);
 	if (c.opt.json)

@@ -2,8 +2,11 @@
  * The last stage of dmarc-ingest: writes the ledger, the original bytes of
  * each input and the parsed reports to SQLite.  Every statement is
  * prepared once in store_open and only ever bound, never built from data.
- * One report is one IMMEDIATE transaction, decided at its end: committed
- * (new or conflicting) or rolled back (a duplicate, or a failure).
+ * Work comes in units (an input, a ledger update), each a savepoint in an
+ * IMMEDIATE transaction; each report of an input is a savepoint inside
+ * the input's, decided at its end: released (new or conflicting) or
+ * rolled back (a duplicate, or a failure).  A settled unit commits at
+ * once, or with store_batch() waits for store_commit() with later units.
  * Original bytes move through a fixed 1 MiB buffer in both directions, so
  * memory stays bounded whatever the input's size.
  */
@@ -34,6 +37,9 @@ enum st {
 	ST_SAVEPOINT,
 	ST_RELEASE,
 	ST_ROLLBACK_TO,
+	ST_UNIT_SAVEPOINT,
+	ST_UNIT_RELEASE,
+	ST_UNIT_ROLLBACK_TO,
 	ST_INPUT_LOOKUP,
 	ST_INPUT_ADD,
 	ST_INPUT_SIZE,
@@ -72,6 +78,9 @@ static const char *const sql[ST__COUNT] = {
 	[ST_SAVEPOINT] = "SAVEPOINT report",
 	[ST_RELEASE] = "RELEASE report",
 	[ST_ROLLBACK_TO] = "ROLLBACK TO report",
+	[ST_UNIT_SAVEPOINT] = "SAVEPOINT unit",
+	[ST_UNIT_RELEASE] = "RELEASE unit",
+	[ST_UNIT_ROLLBACK_TO] = "ROLLBACK TO unit",
 	[ST_INPUT_LOOKUP] = "SELECT id, outcome FROM input WHERE sha256 = ?",
 	[ST_INPUT_ADD] = "INSERT INTO input (sha256, source, container, "
 	    "stored_deflated, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?)",
@@ -149,8 +158,14 @@ struct store {
 	sqlite3		*db;
 	sqlite3_stmt	*st[ST__COUNT];
 	int64_t		 report;	/* row id of the open report, 0: none */
-	int		 in_input;	/* store_input_begin()'s transaction is
-					   open: reports are savepoints in it */
+	int		 in_tx;		/* the IMMEDIATE transaction is open */
+	int		 in_unit;	/* a unit's savepoint is open in it */
+	int		 in_input;	/* that unit is store_input_begin()'s:
+					   reports are savepoints in it */
+	int		 batching;	/* store_batch(): settled units wait in
+					   the transaction for store_commit() */
+	int		 settled;	/* settled units are waiting */
+	int		 lost;		/* a rollback took waiting units too */
 	int64_t		 input;		/* its input's row id */
 	int64_t		 seq;		/* next record seq in the report */
 	char		 err[512];	/* last error, as it happened */
@@ -264,6 +279,10 @@ run_id(struct store *s, enum st which, int64_t id, const char *what)
 	return bind_run(s, &b, what);
 }
 
+/*
+ * Rolls the whole transaction back, waiting settled units included (they
+ * are then lost: store_take_lost() tells).
+ */
 static void
 rollback(struct store *s)
 {
@@ -272,44 +291,117 @@ rollback(struct store *s)
 		sqlite3_step(s->st[ST_ROLLBACK]);
 		sqlite3_reset(s->st[ST_ROLLBACK]);
 	}
+	if (s->settled)
+		s->lost = 1;
+	s->settled = 0;
 	s->report = 0;
-	s->in_input = 0;
+	s->in_tx = s->in_unit = s->in_input = 0;
 }
 
-
-/* commits, or rolls back and returns -1 */
-static int
-commit(struct store *s, const char *what)
+int
+store_commit(struct store *s)
 {
-	if (run(s, ST_COMMIT, what) == -1) {
+	assert(!s->in_unit);
+	if (!s->in_tx)
+		return 0;
+	if (run(s, ST_COMMIT, "cannot commit") == -1) {
 		rollback(s);
 		return -1;
 	}
+	s->in_tx = 0;
+	s->settled = 0;
 	return 0;
 }
 
+void
+store_batch(struct store *s, int on)
+{
+	s->batching = on;
+}
+
+int
+store_take_lost(struct store *s)
+{
+	int lost = s->lost;
+
+	s->lost = 0;
+	return lost;
+}
+
 /*
- * Starts a unit of work: its own transaction, or nothing when it runs
- * inside the input's transaction.  Returns 0 or -1.
+ * Starts a unit of work: a savepoint in the transaction, which it opens
+ * unless a batch holds it open; nothing when it runs inside an input's
+ * unit.  Returns 0 or -1.
  */
 static int
 unit_begin(struct store *s, const char *what)
 {
-	return s->in_input ? 0 : run(s, ST_BEGIN, what);
+	if (s->in_input)
+		return 0;
+	assert(!s->in_unit);
+	if (s->in_tx && sqlite3_get_autocommit(s->db))
+		rollback(s);	/* SQLite ended it after an error */
+	if (!s->in_tx) {
+		if (run(s, ST_BEGIN, what) == -1)
+			return -1;
+		s->in_tx = 1;
+	}
+	if (run(s, ST_UNIT_SAVEPOINT, what) == -1) {
+		rollback(s);
+		return -1;
+	}
+	s->in_unit = 1;
+	return 0;
 }
 
-/* ends a unit of work begun with unit_begin() */
+/*
+ * Settles the unit begun with unit_begin(): commits it, or leaves it
+ * waiting in the transaction when batching.  Returns 0, or -1 after
+ * rolling back.
+ */
 static int
 unit_commit(struct store *s, const char *what)
 {
-	return s->in_input ? 0 : commit(s, what);
+	if (s->in_input)
+		return 0;
+	if (run(s, ST_UNIT_RELEASE, what) == -1) {
+		rollback(s);
+		return -1;
+	}
+	s->in_unit = 0;
+	s->settled = 1;
+	return s->batching ? 0 : store_commit(s);
+}
+
+/*
+ * Takes the open unit back, and only it: units settled before it stay
+ * waiting unless SQLite has already rolled the transaction back.
+ */
+static void
+unit_abort(struct store *s)
+{
+	const char *what = "cannot undo";
+
+	s->report = 0;
+	s->in_input = 0;
+	if (!s->in_unit)
+		return;
+	s->in_unit = 0;
+	if (sqlite3_get_autocommit(s->db) ||
+	    run(s, ST_UNIT_ROLLBACK_TO, what) == -1 ||
+	    run(s, ST_UNIT_RELEASE, what) == -1) {
+		rollback(s);
+		return;
+	}
+	if (!s->settled)
+		rollback(s);	/* nothing else in it: end it */
 }
 
 int
 store_input_begin(struct store *s)
 {
 	assert(!s->in_input && s->report == 0);
-	if (run(s, ST_BEGIN, "cannot begin input") == -1)
+	if (unit_begin(s, "cannot begin input") == -1)
 		return -1;
 	s->in_input = 1;
 	return 0;
@@ -321,13 +413,13 @@ store_input_commit(struct store *s)
 	if (!s->in_input)
 		return 0;
 	s->in_input = 0;
-	return commit(s, "cannot commit input");
+	return unit_commit(s, "cannot commit input");
 }
 
 void
 store_input_abort(struct store *s)
 {
-	rollback(s);
+	unit_abort(s);
 }
 
 /* runs two constant statements, for savepoint handling */
@@ -616,7 +708,7 @@ store_input_add(struct store *s, const uint8_t sha[HASH_LEN],
 	if (unit_begin(s, "cannot add input") == -1)
 		goto out;
 	if (input_write(&pk, hex, source, fd, in, n) == -1) {
-		rollback(s);
+		unit_abort(s);
 		goto out;
 	}
 	if (unit_commit(s, "cannot add input") == -1)
@@ -698,9 +790,9 @@ store_input_finish(struct store *s, int64_t input_id, enum outcome o,
 	struct binder b;
 
 	assert(s->report == 0);
-	if (!s->in_input && run(s, ST_BEGIN, what) == -1)
+	if (!s->in_input && unit_begin(s, what) == -1)
 		return -1;
-	s->in_input = 0;
+	s->in_input = 0;	/* so that unit_commit() settles it */
 	bind_start(&b, s, ST_INPUT_FINISH);
 	bind_text(&b, outcome_name(o));
 	bind_text(&b, reason);
@@ -709,10 +801,10 @@ store_input_finish(struct store *s, int64_t input_id, enum outcome o,
 	if (input_update(s, &b, input_id, what) == -1 ||
 	    run_id(s, ST_WARN_CLEAR, input_id, what) == -1 ||
 	    warnings_add(s, input_id, 0, d) == -1) {
-		rollback(s);
+		unit_abort(s);
 		return -1;
 	}
-	return commit(s, what);
+	return unit_commit(s, what);
 }
 
 static void
@@ -741,8 +833,11 @@ store_report_begin(struct store *s, int64_t input_id, const char *where,
 	struct binder b;
 
 	assert(s->report == 0);
-	if (run(s, s->in_input ? ST_SAVEPOINT : ST_BEGIN, what) == -1)
+	if ((s->in_input ? run(s, ST_SAVEPOINT, what) :
+	    unit_begin(s, what)) == -1) {
+		unit_abort(s);
 		return -1;
+	}
 	bind_start(&b, s, ST_REPORT_ADD);
 	bind_int(&b, input_id);
 	bind_text(&b, where);
@@ -763,7 +858,7 @@ store_report_begin(struct store *s, int64_t input_id, const char *where,
 	bind_text(&b, r->email);
 	bind_int(&b, (int64_t)time(NULL));
 	if (bind_run(s, &b, what) == -1) {
-		rollback(s);
+		unit_abort(s);
 		return -1;
 	}
 	s->report = sqlite3_last_insert_rowid(s->db);
@@ -847,7 +942,7 @@ store_record(struct store *s, const struct record *rec)
 		bind_null(&b);
 	if (bind_run(s, &b, "cannot store record") == -1 ||
 	    record_children(s, sqlite3_last_insert_rowid(s->db), rec) == -1) {
-		rollback(s);
+		unit_abort(s);
 		return -1;
 	}
 	s->seq++;
@@ -909,20 +1004,20 @@ report_errors(struct store *s, const struct report *r)
 }
 
 /*
- * Takes the open report back: to its savepoint inside an input's
- * transaction (the input goes on), or its whole transaction.  Returns 0,
- * or -1 after rolling everything back.
+ * Takes the open report back: to its savepoint inside an input's unit
+ * (the input goes on), or its whole unit.  Returns 0, or -1 after taking
+ * the input's unit back too.
  */
 static int
 report_undo(struct store *s)
 {
 	if (!s->in_input) {
-		rollback(s);
+		unit_abort(s);
 		return 0;
 	}
 	s->report = 0;
 	if (run2(s, ST_ROLLBACK_TO, ST_RELEASE, "cannot undo report") == -1) {
-		rollback(s);
+		unit_abort(s);
 		return -1;
 	}
 	return 0;
@@ -966,12 +1061,12 @@ store_report_end(struct store *s, const struct report *r,
 	    report_errors(s, r) == -1 ||
 	    warnings_add(s, s->input, s->report, d) == -1 ||
 	    (s->in_input ? run(s, ST_RELEASE, "cannot store report") :
-	    commit(s, "cannot store report")) == -1)
+	    unit_commit(s, "cannot store report")) == -1)
 		goto fail;
 	s->report = 0;
 	return orig != 0 ? REPORT_CONFLICT : REPORT_STORED;
 fail:
-	rollback(s);
+	unit_abort(s);
 	return -1;
 }
 
@@ -981,7 +1076,7 @@ store_report_abort(struct store *s)
 	if (s->report != 0 && s->in_input && report_undo(s) == 0)
 		return;
 	if (!s->in_input)
-		rollback(s);
+		unit_abort(s);
 }
 
 /* inflates one chunk of a stored gzip stream into fd */
@@ -1194,15 +1289,16 @@ store_input_clear(struct store *s, int64_t input_id)
 	if (run_id(s, ST_REPORTS_CLEAR, input_id, what) == -1 ||
 	    run_id(s, ST_WARN_CLEAR_ALL, input_id, what) == -1 ||
 	    run_id(s, ST_INPUT_RESET, input_id, what) == -1) {
-		rollback(s);
+		unit_abort(s);
 		return -1;
 	}
 	return unit_commit(s, what);
 }
 
 /*
- * The mail ledger.  Each call is one statement in autocommit mode, so
- * each is its own transaction and durable when it returns.
+ * The mail ledger.  Each call is one statement: its own transaction,
+ * durable when it returns, unless a batch holds the transaction open;
+ * then it joins the batch and is committed with it.
  */
 
 int

@@ -1,7 +1,7 @@
 /*
  * Everything dmarc-ingest writes to the database: the ingest ledger (one
  * row per distinct input, with its original bytes), and the reports with
- * their records, one transaction per report.  Prepared statements only.
+ * their records, each report atomic.  Prepared statements only.
  * The store does not parse; it takes the model and the diagnostics.
  */
 #ifndef DMARC_STORE_H
@@ -49,15 +49,30 @@ void	 store_close(struct store *);
 const char *store_errmsg(const struct store *);
 
 /*
- * The transaction of one input.  Between store_input_begin() and
- * store_input_finish() (which commits) or store_input_commit(), the
- * ledger row, the kept bytes and every report of the input form one
- * transaction, each report a savepoint in it: a duplicate or rejected
- * report is undone alone, and a run killed half-way leaves nothing of the
- * input behind.  Without it, each function below runs its own
- * transaction.  store_input_abort() rolls back whatever is open; every
- * database error does so too.
+ * Transactions.  Work comes in units: an input (store_input_begin() to
+ * store_input_finish() or store_input_commit()), or one call below made
+ * outside an input.  A unit is a savepoint in an IMMEDIATE transaction:
+ * the input's ledger row, kept bytes and reports are all there or none
+ * is, and each report is a savepoint inside its input, so a duplicate or
+ * rejected report is undone alone.  store_input_abort() and every
+ * database error take the open unit back, and only it.
+ *
+ * A settled unit is committed at once, unless store_batch(s, 1) was
+ * called: then it waits in the open transaction, later units join it, and
+ * store_commit() makes them all durable at once (fewer WAL writes per
+ * input; the caller decides when, and must commit before it acts on
+ * what was stored, such as marking a message processed).  A run killed
+ * meanwhile loses the waiting units whole, never part of one.
  */
+void	 store_batch(struct store *, int on);
+/* commits the waiting units; 0, or -1 (with store_errmsg) when they are
+   lost */
+int	 store_commit(struct store *);
+/*
+ * 1 (once) when waiting units were lost since the last call: a commit
+ * failed or an error made SQLite roll the whole transaction back.
+ */
+int	 store_take_lost(struct store *);
 int	 store_input_begin(struct store *);
 int	 store_input_commit(struct store *);
 void	 store_input_abort(struct store *);
@@ -87,7 +102,7 @@ int	 store_input_finish(struct store *, int64_t input_id, enum outcome,
 	    const struct diag *);
 
 /*
- * Begins the transaction of one report of an input and inserts its row.
+ * Begins one report of an input (its savepoint) and inserts its row.
  * Called from the parser's begin handler.
  */
 int	 store_report_begin(struct store *, int64_t input_id,
@@ -98,9 +113,9 @@ int	 store_record(struct store *, const struct record *);
  * Completes the report: final counts, errors, warnings and doc_sha (the
  * SHA-256 of its XML), then decides: a report with the same key (org_name,
  * email, report_id, policy domain) and the same doc_sha is a duplicate and
- * the transaction is rolled back; same key with other content is stored
- * and flagged as a conflict; otherwise stored.  Returns the status, or -1
- * on a database error (rolled back).
+ * the report is rolled back; same key with other content is stored and
+ * flagged as a conflict; otherwise stored.  Returns the status, or -1 on
+ * a database error (the input's unit rolled back).
  */
 int	 store_report_end(struct store *, const struct report *,
 	    const uint8_t doc_sha[HASH_LEN], const struct diag *);
@@ -119,7 +134,7 @@ int	 store_foreach_input(struct store *, int all, store_input_fn fn,
 	    void *arg);
 /*
  * Removes the reports an input contributed, before it is parsed again
- * (own transaction).
+ * (a unit of its own outside an input).
  */
 int	 store_input_clear(struct store *, int64_t input_id);
 
@@ -151,7 +166,8 @@ struct message_head {
 int	 store_message_lookup(struct store *, const uint8_t sha[HASH_LEN],
 	    struct message_info *info);
 /*
- * Adds a message row (outcome pending), committed before returning.
+ * Adds a message row (outcome pending), committed before returning
+ * unless a batch is open.
  * head may be NULL (the headers could not be read).  Returns the row id,
  * or -1 on error.
  */

@@ -234,6 +234,57 @@ START_TEST(test_faults_disk_full_marks_nothing_uncommitted)
 }
 END_TEST
 
+/* the number after "key": in dmarc-ingest's --json summary */
+static long
+json_num(const char *json, const char *key)
+{
+	char pat[64];
+	const char *p;
+
+	snprintf(pat, sizeof(pat), "\"%s\":", key);
+	p = strstr(json, pat);
+	ck_assert_msg(p != NULL, "no %s in %s", key, json);
+	return strtol(p + strlen(pat), NULL, 10);
+}
+
+/*
+ * A report tree on a full disk: inputs are committed in batches; one
+ * that cannot be committed counts as failed, not stored, so the summary
+ * says exactly what the database holds, and the next run stores the rest.
+ */
+START_TEST(test_faults_disk_full_summary_matches_database)
+{
+	const long n = 300;
+	char fdb[600], args[700], cmd[2048], *in, *out;
+	long stored, failed;
+
+	if (mount_small("512k") == -1)
+		return;
+	in = fill_dir("in", 0, (size_t)n);
+	snprintf(fdb, sizeof(fdb), "%s/t.db", mnt);
+	snprintf(cmd, sizeof(cmd), "'%s' --db '%s' --no-progress --json '%s' "
+	    "2>'%s/err'", TEST_INGEST_BIN, fdb, in, tmp);
+	ck_assert_int_eq(tu_run(cmd, &out), 2);
+	ck_assert(err_has("database or disk is full"));
+	stored = json_num(out, "stored");
+	failed = json_num(out, "failed");
+	printf("faults: disk full: %ld stored, %ld failed, summary %s", stored,
+	    failed, out);
+	free(out);
+	ck_assert_int_eq(stored + failed, n);
+	ck_assert_int_lt(stored, n);
+	ck_assert_int_eq(tu_query_int(fdb, "SELECT count(*) FROM input"),
+	    stored);
+	check_sound(fdb, stored);
+	snprintf(cmd, sizeof(cmd), "mount -o remount,size=64m '%s'", mnt);
+	ck_assert_int_eq(tu_run(cmd, NULL), 0);
+	snprintf(args, sizeof(args), "'%s'", in);
+	ck_assert_int_eq(ingest(fdb, args, 0), 0);
+	check_sound(fdb, n);
+	free(in);
+}
+END_TEST
+
 /* a database made, then its file and directory made read-only */
 static void
 readonly_case(int file_ro, int dir_ro)
@@ -353,6 +404,7 @@ faults_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_faults_disk_full_marks_nothing_uncommitted);
+	tcase_add_test(tc, test_faults_disk_full_summary_matches_database);
 	tcase_add_test(tc, test_faults_readonly_database_file);
 	tcase_add_test(tc, test_faults_readonly_database_directory);
 	tcase_add_test(tc, test_faults_missing_db_directory_created);

@@ -88,7 +88,16 @@ report_xml(const char *org, const char *rid, const int *counts, size_t n,
 	return buf_detach(&b, NULL);
 }
 
-/* writes content to tmp/name and ingests it; returns ingest_file's rc */
+/* ingests a file and commits, as dmarc-ingest does at the end of a run */
+static int
+ingest_path(const char *path)
+{
+	int rc = ingest_file(&ing, path);
+
+	return ingest_commit(&ing) == -1 ? -1 : rc;
+}
+
+/* writes content to tmp/name and ingests it; returns ingest_path's rc */
 static int
 ingest_bytes(const char *name, const void *p, size_t n)
 {
@@ -96,7 +105,7 @@ ingest_bytes(const char *name, const void *p, size_t n)
 
 	snprintf(path, sizeof(path), "%s/%s", tmp, name);
 	ck_assert_int_eq(tu_write(path, p, n), 0);
-	return ingest_file(&ing, path);
+	return ingest_path(path);
 }
 
 static int
@@ -233,7 +242,7 @@ START_TEST(test_ingest_zip_with_two_reports_stores_both)
 	zip_file_add(za, "two.xml", zip_source_buffer(za, b, strlen(b), 0),
 	    0);
 	ck_assert_int_eq(zip_close(za), 0);
-	ck_assert_int_eq(ingest_file(&ing, path), 0);
+	ck_assert_int_eq(ingest_path(path), 0);
 	ck_assert_uint_eq(ing.stats.reports, 2);
 	ck_assert_int_eq(q("SELECT sum(messages) FROM v_reports"), 12);
 	ck_assert_int_eq(q("SELECT n_reports FROM v_ingest"), 2);
@@ -270,7 +279,7 @@ START_TEST(test_ingest_second_report_without_records_in_zip_is_stored)
 	x[0] = report_xml("Zip Mail", "z-a", one, 1, NULL);
 	x[1] = report_xml("Zip Mail", "z-empty", NULL, 0, NULL);
 	path = make_zip("empty2.zip", x, 2);
-	ck_assert_int_eq(ingest_file(&ing, path), 0);
+	ck_assert_int_eq(ingest_path(path), 0);
 	ck_assert_uint_eq(ing.stats.reports, 2);
 	ck_assert_uint_eq(ing.stats.rejected, 0);
 	ck_assert_int_eq(q("SELECT count(*) FROM v_reports WHERE rows = 0"), 1);
@@ -292,7 +301,7 @@ START_TEST(test_ingest_big_report_through_store_thread_is_whole)
 	/* the same report twice in one zip: the second is undone alone */
 	dup[0] = dup[1] = x;
 	path = make_zip("big.zip", dup, 2);
-	ck_assert_int_eq(ingest_file(&ing, path), 0);
+	ck_assert_int_eq(ingest_path(path), 0);
 	ck_assert_uint_eq(ing.stats.reports, 1);
 	ck_assert_uint_eq(ing.stats.report_duplicates, 1);
 	ck_assert_int_eq(q("SELECT count(*) FROM record"), N);
@@ -344,10 +353,11 @@ START_TEST(test_ingest_pending_input_of_killed_run_is_redone)
 	hash_final(&h, sha);
 	fd = open(path, O_RDONLY);
 	ck_assert_int_gt(store_input_add(st, sha, path, fd), 0);
+	ck_assert_int_eq(store_commit(st), 0);
 	close(fd);
 	ck_assert_int_eq(q("SELECT count(*) FROM v_ingest WHERE outcome = "
 	    "'pending'"), 1);
-	ck_assert_int_eq(ingest_file(&ing, path), 0);
+	ck_assert_int_eq(ingest_path(path), 0);
 	ck_assert_int_eq(q("SELECT count(*) FROM v_ingest WHERE outcome = "
 	    "'stored'"), 1);
 	ck_assert_int_eq(q("SELECT messages FROM v_reports"), 6);
@@ -361,6 +371,7 @@ START_TEST(test_ingest_reprocess_rejected_keeps_it_rejected)
 	ck_assert_uint_eq(ing.stats.rejected, 1);
 	ingest_init(&ing, st);
 	ck_assert_int_eq(ingest_reprocess(&ing, 0), 0);
+	ck_assert_int_eq(ingest_commit(&ing), 0);
 	ck_assert_uint_eq(ing.stats.inputs, 1);
 	ck_assert_uint_eq(ing.stats.rejected, 1);
 	ck_assert_int_eq(q("SELECT count(*) FROM v_ingest WHERE outcome = "

@@ -728,6 +728,99 @@ START_TEST(test_store_disk_full)
 }
 END_TEST
 
+/* with store_batch, settled units wait, invisible, for store_commit */
+START_TEST(test_store_batch_commits_only_at_store_commit)
+{
+	struct fixture fx;
+
+	fx_open(&fx);
+	store_batch(fx.s, 1);
+	ck_assert_int_gt(add_input(&fx, "a.xml", xml, sizeof(xml) - 1), 0);
+	ck_assert_int_gt(add_input(&fx, "b.xml", "<x/>", 4), 0);
+	ck_assert_int_eq(q_int(&fx, "SELECT count(*) FROM input"), 0);
+	ck_assert_int_eq(store_commit(fx.s), 0);
+	ck_assert_int_eq(q_int(&fx, "SELECT count(*) FROM input"), 2);
+	/* nothing waiting: a commit is harmless */
+	ck_assert_int_eq(store_commit(fx.s), 0);
+	ck_assert_int_eq(store_take_lost(fx.s), 0);
+	fx_close(&fx);
+}
+END_TEST
+
+/* an input taken back in a batch takes back only itself */
+START_TEST(test_store_batch_abort_keeps_earlier_inputs)
+{
+	struct fixture fx;
+	struct report r;
+	int64_t a, b;
+
+	fx_open(&fx);
+	store_batch(fx.s, 1);
+	a = add_input(&fx, "a.xml", xml, sizeof(xml) - 1);
+	make_report(&r, "Org", "a@b.c", "rid-a", "example.com");
+	ck_assert_int_eq(put_report(&fx, a, &r, 2, "doc-a"), REPORT_STORED);
+	report_release(&r);
+	ck_assert_int_eq(store_input_begin(fx.s), 0);
+	b = add_input(&fx, "b.xml", "<x/>", 4);
+	ck_assert_int_gt(b, a);
+	make_report(&r, "Org", "a@b.c", "rid-b", "example.com");
+	ck_assert_int_eq(put_report(&fx, b, &r, 3, "doc-b"), REPORT_STORED);
+	report_release(&r);
+	store_input_abort(fx.s);
+	ck_assert_int_eq(store_commit(fx.s), 0);
+	ck_assert_int_eq(store_take_lost(fx.s), 0);
+	ck_assert_int_eq(q_int(&fx, "SELECT count(*) FROM input"), 1);
+	ck_query_str(&fx, "SELECT group_concat(report_id) FROM v_reports",
+	    "rid-a");
+	ck_assert_int_eq(q_int(&fx, "SELECT count(*) FROM v_records"), 2);
+	fx_close(&fx);
+}
+END_TEST
+
+/*
+ * A full disk in a batch loses the waiting units whole (SQLite rolls the
+ * transaction back), says so once, and the store goes on.
+ */
+START_TEST(test_store_batch_lost_whole_on_disk_full)
+{
+	const size_t n = 16 * 1024;
+	struct fixture fx;
+	uint8_t *big;
+	int fits = 0;
+
+	sqlite3_auto_extension((void (*)(void))tiny_db);
+	fx_open(&fx);
+	store_batch(fx.s, 1);
+	/* units that fit one by one, until the batch is too big */
+	big = noise(n, 5);
+	for (int i = 0; i < 8; i++) {
+		char name[32];
+
+		big[0] = (uint8_t)i;	/* another input each time */
+		snprintf(name, sizeof(name), "n%d.xml", i);
+		if (add_input(&fx, name, big, n) == -1)
+			break;
+		fits++;
+	}
+	free(big);
+	ck_assert_int_gt(fits, 0);
+	ck_assert_ptr_nonnull(strstr(store_errmsg(fx.s), "full"));
+	/* SQLite has rolled the whole transaction back: said once */
+	ck_assert_int_eq(store_take_lost(fx.s), 1);
+	ck_assert_int_eq(store_take_lost(fx.s), 0);
+	ck_assert_int_eq(store_commit(fx.s), 0);
+	ck_assert_int_eq(q_int(&fx, "SELECT count(*) FROM input"), 0);
+	/* a new batch */
+	ck_assert_int_gt(add_input(&fx, "b.xml", "<x/>", 4), 0);
+	ck_assert_int_eq(store_commit(fx.s), 0);
+	ck_assert_int_eq(store_take_lost(fx.s), 0);
+	ck_query_str(&fx, "SELECT source FROM input", "b.xml");
+	ck_query_str(&fx, "PRAGMA integrity_check", "ok");
+	fx_close(&fx);
+	sqlite3_reset_auto_extension();
+}
+END_TEST
+
 Suite *
 store_suite(void)
 {
@@ -745,6 +838,9 @@ store_suite(void)
 	tcase_add_test(tc, test_store_sql_metachars_verbatim);
 	tcase_add_test(tc, test_store_input_clear);
 	tcase_add_test(tc, test_store_disk_full);
+	tcase_add_test(tc, test_store_batch_commits_only_at_store_commit);
+	tcase_add_test(tc, test_store_batch_abort_keeps_earlier_inputs);
+	tcase_add_test(tc, test_store_batch_lost_whole_on_disk_full);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return s;
