@@ -83,6 +83,7 @@ ingest_init(struct ingest *ing, struct store *st)
 {
 	memset(ing, 0, sizeof(*ing));
 	ing->store = st;
+	ing->max_xml_bytes = MAX_XML_BYTES;
 	diag_init(&ing->stats.warnings);
 	ing->committed = ing->stats;
 	store_batch(st, 1);
@@ -492,7 +493,7 @@ process_input(struct ingest *ing, int64_t input_id, int fd,
 		fail(ing, source, strerror(errno));
 		goto out;
 	}
-	n = unpack_fd(fd, on_doc, run, &d);
+	n = unpack_fd(fd, ing->max_xml_bytes, on_doc, run, &d);
 	if (res->system_error) {
 		fail(ing, source, res->reason);
 		goto out;

@@ -49,6 +49,8 @@ struct ingest {
 	struct ingest_stats	 stats;
 	ingest_report_fn	 report;	/* may be NULL */
 	void			*report_arg;
+	uint64_t		 max_xml_bytes;	/* MAX_XML_BYTES, or
+						   --max-xml-bytes */
 	/* the batch: inputs settled but not yet committed */
 	struct ingest_stats	 committed;	/* stats at the last commit */
 	int64_t			 batch_ms;	/* its first input, monotonic

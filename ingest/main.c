@@ -51,6 +51,7 @@ struct options {
 	struct imap_options imap;	/* --imap URL and its options */
 	int		 imap_only;	/* an option that needs --imap */
 	unsigned	 lock_timeout;	/* --lock-timeout, seconds */
+	uint64_t	 max_xml_bytes;	/* --max-xml-bytes, 0: the default */
 };
 
 /* run state shared with the callbacks */
@@ -95,6 +96,8 @@ usage(FILE *f)
 "  --cacert FILE      with --imap: trust the CA certificates in FILE\n"
 "  --lock-timeout S   wait up to S seconds (default 60) for another\n"
 "                     dmarc-ingest on the same database, then exit 75\n"
+"  --max-xml-bytes N  largest decompressed report (default 512M; K, M and\n"
+"                     G suffixes, 1M to 64G): raise it for huge reports\n"
 "  --db PATH          database (default $DMARC_DB, else\n"
 "                     $XDG_DATA_HOME/dmarc-rua/dmarc.db)\n"
 "  --reprocess[=all]  parse the kept bytes of rejected inputs (or of all\n"
@@ -295,6 +298,21 @@ imap_option(struct options *o, int ch, const char *arg)
 	return -1;
 }
 
+/* --max-xml-bytes: 1 MiB to 64 GiB; -1 after a message */
+static int
+xml_limit_option(struct options *o, const char *arg)
+{
+	int64_t v;
+
+	if (num_size(arg, (int64_t)1 << 20, (int64_t)64 << 30, &v) == -1) {
+		fprintf(stderr, "%s: --max-xml-bytes takes a size from 1M to "
+		    "64G (K, M, G suffixes), not '%s'\n", progname, arg);
+		return -1;
+	}
+	o->max_xml_bytes = (uint64_t)v;
+	return 0;
+}
+
 static int
 parse_options(int argc, char *argv[], struct options *o)
 {
@@ -318,6 +336,7 @@ parse_options(int argc, char *argv[], struct options *o)
 		{ "netrc-file", required_argument, NULL, 'N' },
 		{ "cacert", required_argument, NULL, 'C' },
 		{ "lock-timeout", required_argument, NULL, 'L' },
+		{ "max-xml-bytes", required_argument, NULL, 'x' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int ch;
@@ -368,6 +387,10 @@ parse_options(int argc, char *argv[], struct options *o)
 			break;
 		case 'f':
 			o->maildir.failed_to = optarg;
+			break;
+		case 'x':
+			if (xml_limit_option(o, optarg) == -1)
+				return -1;
 			break;
 		case 'I':
 		case 'A':
@@ -614,6 +637,8 @@ main(int argc, char *argv[])
 		    EXIT_TROUBLE;
 	}
 	ingest_init(&ing, st);
+	if (c.opt.max_xml_bytes != 0)
+		ing.max_xml_bytes = c.opt.max_xml_bytes;
 	ing.report = on_outcome;
 	ing.report_arg = &c;
 	if (c.opt.reprocess) {

@@ -228,6 +228,7 @@ struct gz {
 	int		 inner_eof;	/* inner returned 0 */
 	size_t		 in_total;	/* compressed bytes consumed */
 	size_t		 out_total;	/* bytes inflated */
+	uint64_t	 max_out;	/* ... allowed */
 	unsigned char	 in[GZ_INBUF];
 };
 
@@ -316,9 +317,10 @@ gz_bounds(struct stream *s, struct gz *g, size_t produced)
 {
 	size_t in;
 
-	if (produced > MAX_XML_BYTES - g->out_total) {
-		stream_fail(s, "gzip: output passes the %lu MiB limit "
-		    "(decompression bomb?)", MAX_XML_BYTES / (1024 * 1024));
+	if (produced > g->max_out - g->out_total) {
+		stream_fail(s, "gzip: output passes the %llu MiB limit "
+		    STREAM_LIMIT_HINT,
+		    (unsigned long long)(g->max_out / (1024 * 1024)));
 		return -1;
 	}
 	g->out_total += produced;
@@ -390,13 +392,14 @@ gz_free(void *ctx)
 static const struct stream_ops gz_ops = { gz_read, gz_free };
 
 struct stream *
-stream_gzip(struct stream *inner, struct diag *d)
+stream_gzip(struct stream *inner, uint64_t max_out, struct diag *d)
 {
 	struct gz *g = xcalloc(1, sizeof(*g));
 	struct stream *s;
 
 	g->inner = inner;
 	g->d = d;
+	g->max_out = max_out;
 	g->z.next_in = g->in;
 	s = stream_new(&gz_ops, g);
 	/* gzip only (15 + 16): the caller sniffed 1f 8b */

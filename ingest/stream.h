@@ -3,12 +3,14 @@
  * by its consumer; decoding layers (gzip, zip entry) wrap an inner stream,
  * so a report flows from the file through inflate into libxml2 without
  * ever being held whole in memory.  Every decoding layer counts what it
- * produces and fails once it passes MAX_XML_BYTES or MAX_INFLATE_RATIO.
+ * produces and fails once it passes its output limit (MAX_XML_BYTES
+ * unless the operator changed it) or MAX_INFLATE_RATIO.
  */
 #ifndef DMARC_STREAM_H
 #define DMARC_STREAM_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "diag.h"
@@ -42,12 +44,17 @@ struct stream *stream_mem(const void *p, size_t n);
  * every member of a multi-member file, bytes after the last member
  * allowed up to MAX_GZIP_TRAILING (warning DIAG_GZIP_TRAILING counted in
  * d, which may be NULL), header fields ignored, CRC and length checked,
- * output capped.  Errors: "gzip: truncated input", "gzip: crc mismatch",
- * "gzip: N bytes of garbage after the compressed data", "gzip: output
- * passes the 512 MiB limit (decompression bomb?)", "gzip: inflates more
- * than 1000 times (decompression bomb?)", or the inner stream's error.
+ * output capped at max_out bytes.  Errors: "gzip: truncated input",
+ * "gzip: crc mismatch", "gzip: N bytes of garbage after the compressed
+ * data", "gzip: output passes the 512 MiB limit (decompression bomb?
+ * --max-xml-bytes raises it)", "gzip: inflates more than 1000 times
+ * (decompression bomb?)", or the inner stream's error.
  */
-struct stream *stream_gzip(struct stream *inner, struct diag *d);
+struct stream *stream_gzip(struct stream *inner, uint64_t max_out,
+	    struct diag *d);
+
+/* the message of an output limit, shared by every decoding layer */
+#define STREAM_LIMIT_HINT "(decompression bomb? --max-xml-bytes raises it)"
 
 /*
  * Stream implementations outside this file (the zip entry reader in

@@ -43,6 +43,7 @@ struct walk {
 	int		 fd;		/* the input */
 	int		 seekable;	/* fd can be reopened by libzip */
 	struct stream	*top;		/* the stream reading fd itself */
+	uint64_t	 max_xml;	/* output of one decoding layer */
 	int		 ndocs;		/* documents passed to fn */
 	int		 stopped;	/* fn returned -1 */
 };
@@ -52,6 +53,7 @@ struct entry {
 	zip_file_t	*zf;
 	size_t		 comp_size;	/* declared; libzip reads no more */
 	size_t		 out;		/* bytes produced */
+	uint64_t	 max_out;	/* ... allowed */
 	char		*name;		/* sanitised, for messages */
 };
 
@@ -176,9 +178,9 @@ entry_read(struct stream *s, void *ctx, void *p, size_t n)
 		    zip_file_strerror(e->zf));
 		return -1;
 	}
-	if ((uint64_t)r > MAX_XML_BYTES - e->out) {
+	if ((uint64_t)r > e->max_out - e->out) {
 		stream_fail(s, "zip: entry '%s' passes the %lu MiB limit "
-		    "(decompression bomb?)", e->name, MIB(MAX_XML_BYTES));
+		    STREAM_LIMIT_HINT, e->name, MIB(e->max_out));
 		return -1;
 	}
 	e->out += (size_t)r;
@@ -383,6 +385,7 @@ zip_walk_entry(struct walk *w, zip_t *za, zip_uint64_t i,
 	e = xcalloc(1, sizeof(*e));
 	e->name = name_clean(st.name != NULL ? st.name : "");
 	e->comp_size = (st.valid & ZIP_STAT_COMP_SIZE) ? st.comp_size : 0;
+	e->max_out = w->max_xml;
 	if ((e->zf = zip_fopen_index(za, i, 0)) == NULL) {
 		diag_error(w->d, "zip: entry '%s': %s", e->name,
 		    zip_strerror(za));
@@ -557,8 +560,8 @@ walk_stream(struct walk *w, struct stream *s, const char *where, int depth,
 	case CONTAINER_GZIP:
 		if (too_deep(w, depth))
 			break;
-		rc = walk_stream(w, stream_gzip(s, w->d), where, depth + 1,
-		    in_entry);
+		rc = walk_stream(w, stream_gzip(s, w->max_xml, w->d), where,
+		    depth + 1, in_entry);
 		s = NULL;
 		break;
 	case CONTAINER_ZIP:
@@ -583,13 +586,14 @@ out:
 }
 
 int
-unpack_fd(int fd, unpack_fn fn, void *arg, struct diag *d)
+unpack_fd(int fd, uint64_t max_xml, unpack_fn fn, void *arg, struct diag *d)
 {
 	struct walk w;
 	struct stat sb;
 	int rc;
 
 	memset(&w, 0, sizeof(w));
+	w.max_xml = max_xml;
 	w.fn = fn;
 	w.arg = arg;
 	w.d = d;

@@ -23,7 +23,8 @@ typedef int (*unpack_fn)(void *arg, struct stream *doc, const char *where);
 
 /*
  * Unpacks the input readable from fd (a regular, seekable file, read from
- * offset 0).  Returns the number of documents passed to fn, or -1 when the
+ * offset 0); no gzip member or zip entry may inflate to more than max_xml
+ * bytes (MAX_XML_BYTES unless the operator changed it).  Returns the number of documents passed to fn, or -1 when the
  * input is not a report container or is broken before any document could
  * be passed (d->error says why: "not a report: PNG image", "zip: entry
  * 'x.xml' is encrypted") or when fn returned -1.  An error met after
@@ -34,6 +35,7 @@ typedef int (*unpack_fn)(void *arg, struct stream *doc, const char *where);
  * document is passed.  fn need not read doc to the end.  Warnings go to
  * d (DIAG_GZIP_TRAILING, DIAG_ZIP_ENTRY_SKIPPED).
  */
-int	unpack_fd(int fd, unpack_fn fn, void *arg, struct diag *d);
+int	unpack_fd(int fd, uint64_t max_xml, unpack_fn fn, void *arg,
+	    struct diag *d);
 
 #endif

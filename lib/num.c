@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stddef.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "num.h"
 
@@ -48,6 +49,34 @@ num_i64(const char *s, int64_t lo, int64_t hi, int64_t *out)
 	if (s[n] != '\0')
 		return -1;
 	return num_digits(s, n, lo, hi, out);
+}
+
+int
+num_size(const char *s, int64_t lo, int64_t hi, int64_t *out)
+{
+	static const char units[] = "kmg";
+	const char *u;
+	size_t n = 0;
+	int64_t v;
+	int shift = 0;
+
+	if (s == NULL)
+		return -1;
+	while (s[n] >= '0' && s[n] <= '9')
+		n++;
+	if (s[n] != '\0') {
+		if (s[n + 1] != '\0' ||
+		    (u = strchr(units, s[n] | 0x20)) == NULL)
+			return -1;
+		shift = 10 * (int)(u - units + 1);
+	}
+	if (num_digits(s, n, 0, INT64_MAX >> shift, &v) == -1)
+		return -1;
+	v <<= shift;
+	if (v < lo || v > hi)
+		return -1;
+	*out = v;
+	return 0;
 }
 
 int

@@ -25,4 +25,11 @@ int	num_i64(const char *s, int64_t lo, int64_t hi, int64_t *out);
 int	num_epoch(const char *s, int64_t lo, int64_t hi, int64_t *out,
 	    int *fraction);
 
+/*
+ * As num_i64 for a size given on the command line: digits with an
+ * optional binary suffix K, M or G (either case; "512M" is 512 MiB).
+ * The range applies to the value in bytes.
+ */
+int	num_size(const char *s, int64_t lo, int64_t hi, int64_t *out);
+
 #endif

@@ -3,6 +3,7 @@
  * hand-computed totals, idempotent re-runs, stdin, exit statuses, the JSON
  * summary, the default database path and --reprocess.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 
 #include <check.h>
 
+#include "buf.h"
 #include "testutil.h"
 #include "xalloc.h"
 
@@ -215,6 +217,74 @@ START_TEST(test_cli_usage_errors_exit_2)
 }
 END_TEST
 
+/* a gzip'd report of n records, over 1 MiB of XML, at tmp/name */
+static void
+write_big_report(const char *name, int n)
+{
+	char path[600], rec[512];
+	struct buf b;
+	uint8_t *z;
+	size_t len, zlen;
+	char *x;
+
+	buf_init(&b, (size_t)64 << 20);
+	buf_adds(&b, "<?xml version=\"1.0\"?><feedback><report_metadata>"
+	    "<org_name>Big</org_name><email>d@big.example</email><report_id>"
+	    "big-1</report_id><date_range><begin>1794787200</begin><end>"
+	    "1794873599</end></date_range></report_metadata>"
+	    "<policy_published><domain>example.org</domain><p>none</p>"
+	    "</policy_published>");
+	for (int i = 0; i < n; i++) {
+		snprintf(rec, sizeof(rec), "<record><row><source_ip>"
+		    "198.51.100.%d</source_ip><count>1</count>"
+		    "<policy_evaluated><disposition>none</disposition><dkim>"
+		    "pass</dkim><spf>pass</spf></policy_evaluated></row>"
+		    "<identifiers><header_from>example.org</header_from>"
+		    "</identifiers><auth_results><dkim><domain>example.org"
+		    "</domain><selector>s%d</selector><result>pass</result>"
+		    "</dkim><spf><domain>example.org</domain><result>pass"
+		    "</result></spf></auth_results></record>\n", i % 250 + 1,
+		    i);
+		buf_adds(&b, rec);
+	}
+	buf_adds(&b, "</feedback>\n");
+	x = buf_detach(&b, &len);
+	ck_assert_uint_gt(len, (size_t)1 << 20);
+	z = tu_gzip(x, len, &zlen);
+	snprintf(path, sizeof(path), "%s/%s", tmp, name);
+	ck_assert_int_eq(tu_write(path, z, zlen), 0);
+	free(z);
+	free(x);
+}
+
+/* --max-xml-bytes: checked, enforced, and a raised limit lets
+   --reprocess store what the lower one rejected */
+START_TEST(test_cli_max_xml_bytes_rejects_then_reprocess_stores)
+{
+	char args[700], *err;
+
+	write_big_report("big.xml.gz", 3000);
+	ck_assert_int_eq(ingest("--max-xml-bytes 12Q x", NULL), 2);
+	err = err_text();
+	ck_assert_ptr_nonnull(strstr(err, "--max-xml-bytes takes a size"));
+	free(err);
+	ck_assert_int_eq(ingest("--max-xml-bytes 512K x", NULL), 2);
+	snprintf(args, sizeof(args), "--max-xml-bytes 1M '%s/big.xml.gz'",
+	    tmp);
+	ck_assert_int_eq(ingest(args, NULL), 1);
+	err = err_text();
+	ck_assert_ptr_nonnull(strstr(err, "big.xml.gz: rejected: gzip: "
+	    "output passes the 1 MiB limit (decompression bomb? "
+	    "--max-xml-bytes raises it)"));
+	free(err);
+	ck_assert_int_eq(q("SELECT count(*) FROM v_reports"), 0);
+	ck_assert_int_eq(ingest("--max-xml-bytes 4m --reprocess", NULL), 0);
+	ck_assert_int_eq(q("SELECT rows FROM v_reports"), 3000);
+	ck_assert_int_eq(q("SELECT count(*) FROM v_ingest WHERE outcome = "
+	    "'stored'"), 1);
+}
+END_TEST
+
 START_TEST(test_cli_missing_path_exits_2_after_the_rest)
 {
 	char *err;
@@ -324,6 +394,7 @@ cli_suite(void)
 	tcase_add_test(tc, test_cli_known_rejected_input_is_not_rejected_again);
 	tcase_add_test(tc, test_cli_usage_errors_exit_2);
 	tcase_add_test(tc, test_cli_missing_path_exits_2_after_the_rest);
+	tcase_add_test(tc, test_cli_max_xml_bytes_rejects_then_reprocess_stores);
 	tcase_add_test(tc, test_cli_unopenable_database_exits_2);
 	tcase_add_test(tc, test_cli_default_database_under_xdg_data_home);
 	tcase_add_test(tc,

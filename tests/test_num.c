@@ -107,6 +107,40 @@ START_TEST(test_num_epoch_rejects_bad_fraction)
 }
 END_TEST
 
+START_TEST(test_num_size_takes_binary_suffixes)
+{
+	int64_t v = 0;
+
+	ck_assert_int_eq(num_size("4096", 0, INT64_MAX, &v), 0);
+	ck_assert_int_eq(v, 4096);
+	ck_assert_int_eq(num_size("2k", 0, INT64_MAX, &v), 0);
+	ck_assert_int_eq(v, 2048);
+	ck_assert_int_eq(num_size("512M", 0, INT64_MAX, &v), 0);
+	ck_assert_int_eq(v, 512LL << 20);
+	ck_assert_int_eq(num_size("2G", 0, INT64_MAX, &v), 0);
+	ck_assert_int_eq(v, 2LL << 30);
+}
+END_TEST
+
+START_TEST(test_num_size_rejects_junk_range_and_overflow)
+{
+	int64_t v = 7;
+
+	ck_assert_int_eq(num_size("", 0, INT64_MAX, &v), -1);
+	ck_assert_int_eq(num_size("M", 0, INT64_MAX, &v), -1);
+	ck_assert_int_eq(num_size("1T", 0, INT64_MAX, &v), -1);
+	ck_assert_int_eq(num_size("1MB", 0, INT64_MAX, &v), -1);
+	ck_assert_int_eq(num_size("-1M", 0, INT64_MAX, &v), -1);
+	ck_assert_int_eq(num_size("1 M", 0, INT64_MAX, &v), -1);
+	ck_assert_int_eq(num_size("1M", 0, (1 << 20) - 1, &v), -1);
+	ck_assert_int_eq(num_size("1k", 2048, INT64_MAX, &v), -1);
+	/* would overflow once multiplied */
+	ck_assert_int_eq(num_size("9007199254740993G", 0, INT64_MAX, &v),
+	    -1);
+	ck_assert_int_eq(v, 7);
+}
+END_TEST
+
 Suite *
 num_suite(void)
 {
@@ -118,6 +152,8 @@ num_suite(void)
 	tcase_add_test(tc, test_num_checks_range_and_overflow);
 	tcase_add_test(tc, test_num_epoch_truncates_fraction);
 	tcase_add_test(tc, test_num_epoch_rejects_bad_fraction);
+	tcase_add_test(tc, test_num_size_takes_binary_suffixes);
+	tcase_add_test(tc, test_num_size_rejects_junk_range_and_overflow);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -144,10 +144,10 @@ START_TEST(test_stream_gzip_same_bytes_in_one_byte_reads)
 	struct diag d;
 
 	diag_init(&d);
-	s = stream_gzip(stream_mem(z, n), &d);
+	s = stream_gzip(stream_mem(z, n), MAX_XML_BYTES, &d);
 	assert_yields(s, 1, xml, sizeof(xml) - 1);
 	stream_free(s);
-	s = stream_gzip(stream_mem(z, n), &d);
+	s = stream_gzip(stream_mem(z, n), MAX_XML_BYTES, &d);
 	assert_yields(s, 65536, xml, sizeof(xml) - 1);
 	stream_free(s);
 	ck_assert_uint_eq(diag_nwarnings(&d), 0);
@@ -168,7 +168,7 @@ START_TEST(test_stream_gzip_multi_member_concatenates)
 	memcpy(all + n1, b, n2);
 	memcpy(all + n1 + n2, c, n3);
 	diag_init(&d);
-	s = stream_gzip(stream_mem(all, n1 + n2 + n3), &d);
+	s = stream_gzip(stream_mem(all, n1 + n2 + n3), MAX_XML_BYTES, &d);
 	assert_yields(s, 1, want, sizeof(want) - 1);
 	stream_free(s);
 	ck_assert_uint_eq(diag_nwarnings(&d), 0);
@@ -189,7 +189,7 @@ START_TEST(test_stream_gzip_trailing_crlf_accepted_warns)
 	memcpy(t, z, n);
 	memcpy(t + n, "\r\n", 2);
 	diag_init(&d);
-	s = stream_gzip(stream_mem(t, n + 2), &d);
+	s = stream_gzip(stream_mem(t, n + 2), MAX_XML_BYTES, &d);
 	assert_yields(s, 3, xml, sizeof(xml) - 1);
 	stream_free(s);
 	ck_assert_uint_eq(d.count[DIAG_GZIP_TRAILING], 1);
@@ -209,7 +209,7 @@ START_TEST(test_stream_gzip_trailing_garbage_rejected)
 	memcpy(t, z, n);
 	memset(t + n, 'A', 1024);
 	diag_init(&d);
-	s = stream_gzip(stream_mem(t, n + 1024), &d);
+	s = stream_gzip(stream_mem(t, n + 1024), MAX_XML_BYTES, &d);
 	assert_fails(s, "gzip: 1024 bytes of garbage after the compressed");
 	stream_free(s);
 	ck_assert_uint_eq(d.count[DIAG_GZIP_TRAILING], 0);
@@ -225,10 +225,10 @@ START_TEST(test_stream_gzip_truncated_is_an_error)
 	struct stream *s;
 
 	/* cut inside the deflate data, then inside the trailer */
-	s = stream_gzip(stream_mem(z, n / 2), NULL);
+	s = stream_gzip(stream_mem(z, n / 2), MAX_XML_BYTES, NULL);
 	assert_fails(s, "gzip: truncated input");
 	stream_free(s);
-	s = stream_gzip(stream_mem(z, n - 3), NULL);
+	s = stream_gzip(stream_mem(z, n - 3), MAX_XML_BYTES, NULL);
 	assert_fails(s, "gzip: truncated input");
 	stream_free(s);
 	free(z);
@@ -242,12 +242,12 @@ START_TEST(test_stream_gzip_crc_and_length_checked)
 	struct stream *s;
 
 	z[n - 8] ^= 0x55;	/* CRC32 */
-	s = stream_gzip(stream_mem(z, n), NULL);
+	s = stream_gzip(stream_mem(z, n), MAX_XML_BYTES, NULL);
 	assert_fails(s, "gzip: crc mismatch");
 	stream_free(s);
 	z[n - 8] ^= 0x55;
 	z[n - 4] ^= 0x01;	/* ISIZE */
-	s = stream_gzip(stream_mem(z, n), NULL);
+	s = stream_gzip(stream_mem(z, n), MAX_XML_BYTES, NULL);
 	assert_fails(s, "gzip: length mismatch");
 	stream_free(s);
 	free(z);
@@ -257,7 +257,7 @@ END_TEST
 START_TEST(test_stream_gzip_garbage_member_is_an_error)
 {
 	const char bad[] = "\x1f\x8b\x08\0\0\0\0\0\0\3\xff\xff\xff\xff";
-	struct stream *s = stream_gzip(stream_mem(bad, sizeof(bad) - 1),
+	struct stream *s = stream_gzip(stream_mem(bad, sizeof(bad) - 1), MAX_XML_BYTES,
 	    NULL);
 
 	assert_fails(s, "gzip: ");
@@ -307,7 +307,7 @@ START_TEST(test_stream_gzip_ratio_bomb_stops_early)
 {
 	size_t n;
 	uint8_t *z = gz_zeros("<feedback>", (size_t)64 << 20, &n);
-	struct stream *s = stream_gzip(stream_mem(z, n), NULL);
+	struct stream *s = stream_gzip(stream_mem(z, n), MAX_XML_BYTES, NULL);
 
 	assert_fails(s, "decompression bomb");
 	/* caught just past the ratio floor, not after 64 MiB */
@@ -349,9 +349,9 @@ START_TEST(test_stream_gzip_output_cap_stops_member_flood)
 	all = xmalloc(n * members);
 	for (size_t i = 0; i < members; i++)
 		memcpy(all + i * n, z, n);
-	s = stream_gzip(stream_mem(all, n * members), NULL);
+	s = stream_gzip(stream_mem(all, n * members), MAX_XML_BYTES, NULL);
 	assert_fails(s, "gzip: output passes the 512 MiB limit "
-	    "(decompression bomb?)");
+	    "(decompression bomb? --max-xml-bytes raises it)");
 	ck_assert_uint_le(stream_total(s), MAX_XML_BYTES);
 	stream_free(s);
 	free(all);
@@ -366,7 +366,8 @@ START_TEST(test_stream_gzip_inner_error_propagates)
 	struct stream *s;
 
 	outer = tu_gzip(inner, n1 - 4, &n2);	/* inner lacks ISIZE */
-	s = stream_gzip(stream_gzip(stream_mem(outer, n2), NULL), NULL);
+	s = stream_gzip(stream_gzip(stream_mem(outer, n2), MAX_XML_BYTES,
+	    NULL), MAX_XML_BYTES, NULL);
 	assert_fails(s, "gzip: truncated input");
 	stream_free(s);
 	free(inner);

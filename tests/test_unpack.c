@@ -81,6 +81,9 @@ got_free(struct got *g)
 	}
 }
 
+/* the output limit run_path passes (the caller's --max-xml-bytes) */
+static uint64_t max_xml = MAX_XML_BYTES;
+
 /* unpacks the file at path */
 static int
 run_path(const char *path, struct got *g, struct diag *d)
@@ -90,7 +93,7 @@ run_path(const char *path, struct got *g, struct diag *d)
 	diag_init(d);
 	fd = open(path, O_RDONLY);
 	ck_assert_int_ge(fd, 0);
-	rc = unpack_fd(fd, collect, g, d);
+	rc = unpack_fd(fd, max_xml, collect, g, d);
 	close(fd);
 	return rc;
 }
@@ -456,7 +459,7 @@ START_TEST(test_unpack_gzip_bomb_hits_output_limit)
 	t0 = time(NULL);
 	ck_assert_int_eq(run_path(path, &g, &d), 1);
 	ck_assert_str_eq(g.err[0], "gzip: output passes the 512 MiB limit "
-	    "(decompression bomb?)");
+	    "(decompression bomb? --max-xml-bytes raises it)");
 	ck_assert_int_lt(time(NULL) - t0, 60);
 	got_free(&g);
 
@@ -929,6 +932,59 @@ START_TEST(test_unpack_nested_zip_too_big_rejected)
 }
 END_TEST
 
+/* len bytes of XML-ish text, well below the bomb ratio; caller frees */
+static uint8_t *
+mid_ratio_doc(size_t len)
+{
+	uint8_t *p = xmalloc(len);
+	uint32_t x = 7;
+
+	for (size_t i = 0; i < len; i++) {
+		x = x * 1103515245 + 12345;
+		p[i] = (uint8_t)('a' + (x >> 16) % 16);
+	}
+	memcpy(p, "<feedback>", 10);	/* sniffed as XML */
+	return p;
+}
+
+/* the caller's limit (--max-xml-bytes) bounds gzip and zip output */
+START_TEST(test_unpack_xml_limit_is_the_callers)
+{
+	size_t len = (size_t)3 << 20, n, m;
+	uint8_t *p = mid_ratio_doc(len), *z, *w;
+	struct zent e = { "r.xml", p, len, 8, 0, 0, 0 };
+	struct got g = { 0 };
+	struct diag d;
+
+	w = tu_gzip(p, len, &m);
+	z = zip_build(&e, 1, &n);
+	max_xml = (uint64_t)1 << 20;
+	ck_assert_int_eq(run(w, m, &g, &d), 1);
+	ck_assert_str_eq(g.err[0], "gzip: output passes the 1 MiB limit "
+	    "(decompression bomb? --max-xml-bytes raises it)");
+	got_free(&g);
+	memset(&g, 0, sizeof(g));
+	ck_assert_int_eq(run(z, n, &g, &d), 1);
+	ck_assert_str_eq(g.err[0], "zip: entry 'r.xml' passes the 1 MiB "
+	    "limit (decompression bomb? --max-xml-bytes raises it)");
+	got_free(&g);
+	/* raised past the document: both read to the end */
+	max_xml = (uint64_t)4 << 20;
+	memset(&g, 0, sizeof(g));
+	ck_assert_int_eq(run(w, m, &g, &d), 1);
+	ck_assert_str_eq(g.err[0], "");
+	got_free(&g);
+	memset(&g, 0, sizeof(g));
+	ck_assert_int_eq(run(z, n, &g, &d), 1);
+	ck_assert_str_eq(g.err[0], "");
+	got_free(&g);
+	max_xml = MAX_XML_BYTES;
+	free(p);
+	free(z);
+	free(w);
+}
+END_TEST
+
 START_TEST(test_unpack_where_names_are_sanitised)
 {
 	char longname[400];
@@ -1012,6 +1068,7 @@ unpack_suite(void)
 	tcase_add_test(tc, test_unpack_zip_bad_crc_reported_through_stream);
 	tcase_add_test(tc, test_unpack_zip_binary_entry_skipped_cheaply);
 	tcase_add_test(tc, test_unpack_zip_bomb_xml_entry_fails_read);
+	tcase_add_test(tc, test_unpack_xml_limit_is_the_callers);
 	tcase_add_test(tc, test_unpack_zip_data_descriptor_entries);
 	tcase_add_test(tc, test_unpack_zip_in_zip_and_gzip_in_zip);
 	tcase_add_test(tc, test_unpack_zip_nesting_deeper_than_limit_rejected);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "diag.h"
+#include "limits.h"
 #include "unpack.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
@@ -36,7 +37,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	if (write(fd, data, size) == (ssize_t)size) {
 		diag_init(&d);
-		unpack_fd(fd, drain, NULL, &d);
+		unpack_fd(fd, MAX_XML_BYTES, drain, NULL, &d);
 	}
 	close(fd);
 	return 0;
