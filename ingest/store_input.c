@@ -1,0 +1,517 @@
+/*
+ * The input ledger: one row per distinct input (by SHA-256), its outcome,
+ * and its original bytes kept in input_chunk rows as received (plain XML
+ * gzip'd) so --reprocess can parse them again.  Bytes move through a
+ * fixed STORE_CHUNK buffer in both directions, so memory stays bounded
+ * whatever the input's size.
+ */
+#include <sys/types.h>
+
+#include <assert.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+#include <zlib.h>
+
+#include "store_int.h"
+#include "xalloc.h"
+
+int
+store_input_lookup(struct store *s, const uint8_t sha[HASH_LEN],
+    struct input_info *info)
+{
+	char hex[HASH_HEX_LEN];
+	struct binder b;
+	sqlite3_stmt *st;
+	int rc = -1, step;
+
+	hash_hex(sha, hex);
+	st = binder_start(&b, s, ST_INPUT_LOOKUP);
+	binder_text(&b, hex);
+	if (b.rc != SQLITE_OK || (step = sqlite3_step(st)) == SQLITE_ERROR ||
+	    (step != SQLITE_ROW && step != SQLITE_DONE)) {
+		store_seterr(s, "cannot look up input");
+		goto out;
+	}
+	if (step == SQLITE_DONE) {
+		rc = 0;
+		goto out;
+	}
+	info->id = sqlite3_column_int64(st, 0);
+	if (store_outcome_parse((const char *)sqlite3_column_text(st, 1),
+	    &info->outcome) == -1) {
+		snprintf(s->err, sizeof(s->err), "input %lld has an unknown "
+		    "outcome", (long long)info->id);
+		goto out;
+	}
+	rc = 1;
+out:
+	sqlite3_reset(st);
+	return rc;
+}
+
+
+/* reads until buf is full or end of file; bytes read or -1 */
+static ssize_t
+read_full(int fd, uint8_t *buf, size_t len)
+{
+	size_t got = 0;
+	ssize_t n;
+
+	while (got < len) {
+		n = read(fd, buf + got, len - got);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			return -1;
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	return (ssize_t)got;
+}
+
+static int
+write_full(int fd, const uint8_t *buf, size_t len)
+{
+	ssize_t n;
+
+	while (len > 0) {
+		n = write(fd, buf, len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			return -1;
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* the state of one input being written to input_chunk */
+struct packer {
+	struct store	*s;
+	int64_t		 input;		/* ledger row id */
+	int64_t		 seq;		/* next chunk */
+	int		 deflating;	/* z is in use */
+	z_stream	 z;
+	uint8_t		*out;		/* STORE_CHUNK bytes of gzip output */
+};
+
+static int
+chunk_add(struct packer *pk, const uint8_t *p, size_t n)
+{
+	struct binder b;
+
+	binder_start(&b, pk->s, ST_CHUNK_ADD);
+	binder_int(&b, pk->input);
+	binder_int(&b, pk->seq++);
+	if (b.rc == SQLITE_OK)
+		b.rc = sqlite3_bind_blob(b.st, ++b.i, p, (int)n,
+		    SQLITE_STATIC);
+	return binder_run(pk->s, &b, "cannot store input");
+}
+
+/* compresses p[0..n) into chunks; finish ends the gzip stream */
+static int
+chunk_deflate(struct packer *pk, const uint8_t *p, size_t n, int finish)
+{
+	z_stream *z = &pk->z;
+	int zr;
+
+	z->next_in = (Bytef *)(uintptr_t)p;	/* zlib does not write it */
+	z->avail_in = (uInt)n;
+	do {
+		if (z->avail_out == 0) {
+			if (chunk_add(pk, pk->out, STORE_CHUNK) == -1)
+				return -1;
+			z->next_out = pk->out;
+			z->avail_out = (uInt)STORE_CHUNK;
+		}
+		zr = deflate(z, finish ? Z_FINISH : Z_NO_FLUSH);
+		if (zr != Z_OK && zr != Z_STREAM_END && zr != Z_BUF_ERROR) {
+			snprintf(pk->s->err, sizeof(pk->s->err), "cannot "
+			    "compress input: zlib error %d", zr);
+			return -1;
+		}
+	} while (z->avail_in > 0 || (finish && zr != Z_STREAM_END));
+	if (finish && z->avail_out < STORE_CHUNK)
+		return chunk_add(pk, pk->out, STORE_CHUNK - z->avail_out);
+	return 0;
+}
+
+/* gzip and zip are kept as received; anything else is compressed */
+static const char *
+container_of(const uint8_t *p, ssize_t n)
+{
+	if (n >= 2 && p[0] == 0x1f && p[1] == 0x8b)
+		return "gzip";
+	if (n >= 2 && p[0] == 'P' && p[1] == 'K')
+		return "zip";
+	return NULL;
+}
+
+/* writes the ledger row and the chunks; the transaction is open */
+static int64_t
+input_write(struct packer *pk, const char *hex, const char *source,
+    int fd, uint8_t *in, ssize_t n)
+{
+	struct store *s = pk->s;
+	const char *container = container_of(in, n);
+	struct binder b;
+	int64_t size = 0;
+	int eof;
+
+	binder_start(&b, s, ST_INPUT_ADD);
+	binder_text(&b, hex);
+	binder_text(&b, source != NULL ? source : "-");
+	binder_text(&b, container);
+	binder_int(&b, container == NULL);
+	binder_int(&b, (int64_t)time(NULL));
+	binder_int(&b, (int64_t)time(NULL));
+	if (binder_run(s, &b, "cannot add input") == -1)
+		return -1;
+	pk->input = sqlite3_last_insert_rowid(s->db);
+	if (container == NULL) {
+		/* level 1: XML still shrinks ~10x, at a third of the cost */
+		if (deflateInit2(&pk->z, Z_BEST_SPEED, Z_DEFLATED,
+		    15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+			snprintf(s->err, sizeof(s->err), "cannot compress "
+			    "input: %s", pk->z.msg ? pk->z.msg : "zlib error");
+			return -1;
+		}
+		pk->deflating = 1;
+		pk->out = xmalloc(STORE_CHUNK);
+		pk->z.next_out = pk->out;
+		pk->z.avail_out = (uInt)STORE_CHUNK;
+	}
+	for (;;) {
+		size += n;
+		eof = (size_t)n < STORE_CHUNK;
+		if (pk->deflating) {
+			if (chunk_deflate(pk, in, (size_t)n, eof) == -1)
+				return -1;
+		} else if (n > 0 && chunk_add(pk, in, (size_t)n) == -1)
+			return -1;
+		if (eof)
+			break;
+		if ((n = read_full(fd, in, STORE_CHUNK)) == -1) {
+			snprintf(s->err, sizeof(s->err), "cannot read input: "
+			    "%s", strerror(errno));
+			return -1;
+		}
+	}
+	binder_start(&b, s, ST_INPUT_SIZE);
+	binder_int(&b, size);
+	binder_int(&b, pk->input);
+	if (binder_run(s, &b, "cannot add input") == -1)
+		return -1;
+	return pk->input;
+}
+
+int64_t
+store_input_add(struct store *s, const uint8_t sha[HASH_LEN],
+    const char *source, int fd)
+{
+	char hex[HASH_HEX_LEN];
+	struct packer pk;
+	uint8_t *in;
+	ssize_t n;
+	int64_t id = -1;
+
+	assert(s->report == 0);
+	memset(&pk, 0, sizeof(pk));
+	pk.s = s;
+	in = xmalloc(STORE_CHUNK);
+	hash_hex(sha, hex);
+	if ((lseek(fd, 0, SEEK_SET) == -1 && errno != ESPIPE) ||
+	    (n = read_full(fd, in, STORE_CHUNK)) == -1) {
+		snprintf(s->err, sizeof(s->err), "cannot read input: %s",
+		    strerror(errno));
+		goto out;
+	}
+	if (store_unit_begin(s, "cannot add input") == -1)
+		goto out;
+	if (input_write(&pk, hex, source, fd, in, n) == -1) {
+		store_unit_abort(s);
+		goto out;
+	}
+	if (store_unit_commit(s, "cannot add input") == -1)
+		goto out;
+	id = pk.input;
+out:
+	if (pk.deflating)
+		deflateEnd(&pk.z);
+	sqlite3_clear_bindings(s->st[ST_CHUNK_ADD]);
+	free(pk.out);
+	free(in);
+	return id;
+}
+
+
+static int
+input_update(struct store *s, struct binder *b, int64_t id,
+    const char *what)
+{
+	return store_update_one(s, b, id, what, "input");
+}
+
+int
+store_input_seen(struct store *s, int64_t input_id)
+{
+	struct binder b;
+
+	binder_start(&b, s, ST_INPUT_SEEN);
+	binder_int(&b, (int64_t)time(NULL));
+	return input_update(s, &b, input_id, "cannot update input");
+}
+
+
+int
+store_input_finish(struct store *s, int64_t input_id, enum outcome o,
+    const char *reason, size_t n_reports, size_t n_records,
+    const struct diag *d)
+{
+	const char *what = "cannot finish input";
+	struct binder b;
+
+	assert(s->report == 0);
+	if (!s->in_input && store_unit_begin(s, what) == -1)
+		return -1;
+	s->in_input = 0;	/* so that store_unit_commit() settles it */
+	binder_start(&b, s, ST_INPUT_FINISH);
+	binder_text(&b, outcome_name(o));
+	binder_text(&b, reason);
+	binder_int(&b, (int64_t)n_reports);
+	binder_int(&b, (int64_t)n_records);
+	if (input_update(s, &b, input_id, what) == -1 ||
+	    store_run_id(s, ST_WARN_CLEAR, input_id, what) == -1 ||
+	    store_warnings_add(s, input_id, 0, d) == -1) {
+		store_unit_abort(s);
+		return -1;
+	}
+	return store_unit_commit(s, what);
+}
+
+
+/* inflates one chunk of a stored gzip stream into fd */
+static int
+chunk_inflate(struct store *s, z_stream *z, const uint8_t *p, size_t n,
+    uint8_t *out, int fd, int *done)
+{
+	int zr;
+
+	z->next_in = (Bytef *)(uintptr_t)p;	/* zlib does not write it */
+	z->avail_in = (uInt)n;
+	while (!*done && z->avail_in > 0) {
+		z->next_out = out;
+		z->avail_out = (uInt)STORE_CHUNK;
+		zr = inflate(z, Z_NO_FLUSH);
+		if (zr != Z_OK && zr != Z_STREAM_END) {
+			snprintf(s->err, sizeof(s->err), "stored input is "
+			    "corrupt: %s", z->msg ? z->msg : "zlib error");
+			return -1;
+		}
+		if (write_full(fd, out, STORE_CHUNK - z->avail_out) == -1) {
+			snprintf(s->err, sizeof(s->err), "cannot write "
+			    "temporary file: %s", strerror(errno));
+			return -1;
+		}
+		*done = zr == Z_STREAM_END;
+	}
+	return 0;
+}
+
+/*
+ * Writes the original bytes of input id into fd.  Chunks are read and
+ * written one at a time; the statement is reset before returning.
+ */
+static int
+input_restore(struct store *s, int64_t id, int deflated, int fd)
+{
+	sqlite3_stmt *st = s->st[ST_CHUNKS];
+	uint8_t *out = NULL;
+	const uint8_t *p;
+	z_stream z;
+	int rc = -1, step, zinit = 0, done = 0;
+	size_t n;
+
+	if (deflated) {
+		memset(&z, 0, sizeof(z));
+		if (inflateInit2(&z, 15 + 16) != Z_OK) {
+			snprintf(s->err, sizeof(s->err), "cannot inflate "
+			    "stored input: zlib error");
+			goto out;
+		}
+		zinit = 1;
+		out = xmalloc(STORE_CHUNK);
+	}
+	if (sqlite3_bind_int64(st, 1, id) != SQLITE_OK) {
+		store_seterr(s, "cannot read stored input");
+		goto out;
+	}
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		p = sqlite3_column_blob(st, 0);
+		n = (size_t)sqlite3_column_bytes(st, 0);
+		if (deflated) {
+			if (chunk_inflate(s, &z, p, n, out, fd, &done) == -1)
+				goto out;
+		} else if (write_full(fd, p, n) == -1) {
+			snprintf(s->err, sizeof(s->err), "cannot write "
+			    "temporary file: %s", strerror(errno));
+			goto out;
+		}
+	}
+	if (step != SQLITE_DONE) {
+		store_seterr(s, "cannot read stored input");
+		goto out;
+	}
+	if (deflated && !done) {
+		snprintf(s->err, sizeof(s->err), "stored input %lld is "
+		    "truncated", (long long)id);
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_reset(st);
+	if (zinit)
+		inflateEnd(&z);
+	free(out);
+	return rc;
+}
+
+/* an unlinked temporary file in $TMPDIR, or -1 */
+static int
+tempfd(struct store *s)
+{
+	const char *dir = getenv("TMPDIR");
+	char path[4096];
+	int fd;
+
+	if (dir == NULL || *dir == '\0')
+		dir = "/tmp";
+	if ((size_t)snprintf(path, sizeof(path), "%s/dmarc-input.XXXXXX",
+	    dir) >= sizeof(path)) {
+		snprintf(s->err, sizeof(s->err), "cannot create temporary "
+		    "file: TMPDIR too long");
+		return -1;
+	}
+	if ((fd = mkstemp(path)) == -1) {
+		snprintf(s->err, sizeof(s->err), "cannot create temporary "
+		    "file: %s", strerror(errno));
+		return -1;
+	}
+	unlink(path);
+	return fd;
+}
+
+/* 0 go on, 1 fn asked to stop, -1 error */
+static int
+input_visit(struct store *s, int64_t id, store_input_fn fn, void *arg)
+{
+	sqlite3_stmt *st = s->st[ST_INPUT_GET];
+	char *source = NULL;
+	int rc = -1, fd = -1, deflated, step;
+
+	if (sqlite3_bind_int64(st, 1, id) != SQLITE_OK ||
+	    ((step = sqlite3_step(st)) != SQLITE_ROW && step != SQLITE_DONE)) {
+		store_seterr(s, "cannot read stored input");
+		goto out;
+	}
+	if (step == SQLITE_DONE) {
+		rc = 0;		/* gone since the ids were collected */
+		goto out;
+	}
+	source = xstrdup((const char *)sqlite3_column_text(st, 0));
+	deflated = sqlite3_column_int(st, 1);
+	sqlite3_reset(st);
+	if ((fd = tempfd(s)) == -1 || input_restore(s, id, deflated, fd) == -1)
+		goto out;
+	if (lseek(fd, 0, SEEK_SET) == -1) {
+		snprintf(s->err, sizeof(s->err), "cannot rewind temporary "
+		    "file: %s", strerror(errno));
+		goto out;
+	}
+	rc = fn(arg, id, source, fd) == -1 ? 1 : 0;
+out:
+	sqlite3_reset(st);
+	if (fd != -1)
+		close(fd);
+	free(source);
+	return rc;
+}
+
+/* ids of the inputs to visit, in ledger order (caller frees) */
+static int64_t *
+input_ids(struct store *s, int all, size_t *n)
+{
+	sqlite3_stmt *st = s->st[ST_INPUT_IDS];
+	int64_t *ids = NULL;
+	size_t cap = 0;
+	int step;
+
+	*n = 0;
+	if (sqlite3_bind_int(st, 1, all != 0) != SQLITE_OK) {
+		store_seterr(s, "cannot list inputs");
+		return NULL;
+	}
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap == 0 ? 64 : cap * 2;
+			ids = xreallocarray(ids, cap, sizeof(*ids));
+		}
+		ids[(*n)++] = sqlite3_column_int64(st, 0);
+	}
+	if (step != SQLITE_DONE) {
+		store_seterr(s, "cannot list inputs");
+		free(ids);
+		ids = NULL;
+		*n = 0;
+	}
+	sqlite3_reset(st);
+	if (step == SQLITE_DONE && ids == NULL)
+		ids = xmalloc(sizeof(*ids));	/* empty, but not an error */
+	return ids;
+}
+
+int
+store_foreach_input(struct store *s, int all, store_input_fn fn, void *arg)
+{
+	int64_t *ids;
+	size_t n;
+	int rc = -1, r = 0;
+
+	assert(s->report == 0);
+	if ((ids = input_ids(s, all, &n)) == NULL)
+		return -1;
+	for (size_t i = 0; i < n && r == 0; i++)
+		if ((r = input_visit(s, ids[i], fn, arg)) == -1)
+			goto out;
+	rc = 0;
+out:
+	free(ids);
+	return rc;
+}
+
+int
+store_input_clear(struct store *s, int64_t input_id)
+{
+	const char *what = "cannot clear input";
+
+	assert(s->report == 0);
+	if (store_unit_begin(s, what) == -1)
+		return -1;
+	if (store_run_id(s, ST_REPORTS_CLEAR, input_id, what) == -1 ||
+	    store_run_id(s, ST_WARN_CLEAR_ALL, input_id, what) == -1 ||
+	    store_run_id(s, ST_INPUT_RESET, input_id, what) == -1) {
+		store_unit_abort(s);
+		return -1;
+	}
+	return store_unit_commit(s, what);
+}
+

@@ -1,0 +1,129 @@
+/*
+ * Inside the store (store*.c), not for its callers: the prepared
+ * statements, the store's state, the binder that binds parameters left
+ * to right, and the units of work every write goes through.  store.c owns
+ * these; store_input.c (the input ledger and kept bytes), store_report.c
+ * (reports and records) and store_mail.c (the mail ledger) use them.
+ */
+#ifndef DMARC_STORE_INT_H
+#define DMARC_STORE_INT_H
+
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+#include "store.h"
+
+/* bytes per input_chunk row and per read or write of original bytes */
+#define STORE_CHUNK	((size_t)1 << 20)
+
+
+enum st {
+	ST_BEGIN,
+	ST_COMMIT,
+	ST_ROLLBACK,
+	ST_SAVEPOINT,
+	ST_RELEASE,
+	ST_ROLLBACK_TO,
+	ST_UNIT_SAVEPOINT,
+	ST_UNIT_RELEASE,
+	ST_UNIT_ROLLBACK_TO,
+	ST_INPUT_LOOKUP,
+	ST_INPUT_ADD,
+	ST_INPUT_SIZE,
+	ST_CHUNK_ADD,
+	ST_INPUT_SEEN,
+	ST_INPUT_FINISH,
+	ST_INPUT_RESET,
+	ST_INPUT_IDS,
+	ST_INPUT_GET,
+	ST_CHUNKS,
+	ST_WARN_CLEAR,
+	ST_WARN_CLEAR_ALL,
+	ST_WARN_ADD,
+	ST_REPORT_ADD,
+	ST_REPORT_MATCH,
+	ST_REPORT_FINISH,
+	ST_REPORTS_CLEAR,
+	ST_ERROR_ADD,
+	ST_RECORD_ADD,
+	ST_REASON_ADD,
+	ST_DKIM_ADD,
+	ST_SPF_ADD,
+	ST_MSG_LOOKUP,
+	ST_MSG_ADD,
+	ST_MSG_SEEN,
+	ST_MSG_LINK,
+	ST_MSG_LINKED,
+	ST_MSG_FINISH,
+	ST__COUNT
+};
+
+
+struct store {
+	sqlite3		*db;
+	sqlite3_stmt	*st[ST__COUNT];
+	int64_t		 report;	/* row id of the open report, 0: none */
+	int		 in_tx;		/* the IMMEDIATE transaction is open */
+	int		 in_unit;	/* a unit's savepoint is open in it */
+	int		 in_input;	/* that unit is store_input_begin()'s:
+					   reports are savepoints in it */
+	int		 batching;	/* store_batch(): settled units wait in
+					   the transaction for store_commit() */
+	int		 settled;	/* settled units are waiting */
+	int		 lost;		/* a rollback took waiting units too */
+	int64_t		 input;		/* its input's row id */
+	int64_t		 seq;		/* next record seq in the report */
+	char		 err[512];	/* last error, as it happened */
+};
+
+
+/* binds parameters left to right, keeping the first failure */
+struct binder {
+	sqlite3_stmt	*st;
+	int		 i;		/* last parameter bound */
+	int		 rc;		/* first failing sqlite3_bind_* code */
+};
+
+
+/* sets s->err to "what: SQLite's message"; returns -1 */
+int	 store_seterr(struct store *, const char *what);
+/* starts binding statement which; returns it */
+sqlite3_stmt *binder_start(struct binder *, struct store *, enum st which);
+/* binds text (NULL binds SQL NULL), an integer, NULL, or a word as its
+   normalised form and its raw text (two parameters) */
+void	 binder_text(struct binder *, const char *);
+void	 binder_int(struct binder *, int64_t);
+void	 binder_null(struct binder *);
+void	 binder_word(struct binder *, const struct word *);
+/*
+ * Steps a bound statement that returns no rows and resets it.  Returns 0,
+ * or -1 with the error text in s->err.
+ */
+int	 binder_run(struct store *, struct binder *, const char *what);
+/* runs a statement without parameters, with one id, or two in a row */
+int	 store_run(struct store *, enum st which, const char *what);
+int	 store_run_id(struct store *, enum st which, int64_t id,
+	    const char *what);
+int	 store_run2(struct store *, int a, int b, const char *what);
+/*
+ * Units of work (see store.h): store_unit_begin() opens a savepoint (and
+ * the transaction unless a batch holds it open; nothing inside an input),
+ * store_unit_commit() settles it (committed at once unless batching;
+ * -1 after rolling back), store_unit_abort() takes the open unit back,
+ * and only it.
+ */
+int	 store_unit_begin(struct store *, const char *what);
+int	 store_unit_commit(struct store *, const char *what);
+void	 store_unit_abort(struct store *);
+/* steps an UPDATE of row id (bound last) of noun ("input") that must
+   change one row */
+int	 store_update_one(struct store *, struct binder *, int64_t id,
+	    const char *what, const char *noun);
+/* inserts the non-zero warning counts of d; report_id 0: the input's */
+int	 store_warnings_add(struct store *, int64_t input_id,
+	    int64_t report_id, const struct diag *);
+/* the ledger word ("stored") as an outcome; 0, or -1 when unknown */
+int	 store_outcome_parse(const char *, enum outcome *);
+
+#endif
