@@ -19,6 +19,7 @@
 #include <curl/curl.h>
 
 #include "buf.h"
+#include "fdio.h"
 #include "imap.h"
 #include "ingest.h"
 #include "limits.h"
@@ -233,28 +234,6 @@ on_message(char *p, size_t size, size_t n, void *arg)
 	}
 	im->got += len;
 	return len;
-}
-
-/* an unlinked temporary file, or -1 */
-static int
-tmpfile_fd(void)
-{
-	const char *dir = getenv("TMPDIR");
-	char path[4096];
-	int fd;
-
-	if (dir == NULL || *dir == '\0')
-		dir = "/tmp";
-#ifdef O_TMPFILE
-	if ((fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600)) != -1)
-		return fd;
-#endif
-	if ((size_t)snprintf(path, sizeof(path), "%s/dmarc-imap.XXXXXX",
-	    dir) >= sizeof(path))
-		return -1;
-	if ((fd = mkstemp(path)) != -1)
-		unlink(path);
-	return fd;
 }
 
 /* where the password comes from: $DMARC_IMAP_PASSWORD, else netrc */
@@ -653,7 +632,7 @@ session_open(struct imap *im, char *err, size_t errlen)
 		    "ASCII", im->opt->url);
 		goto out;
 	}
-	if ((im->fd = tmpfile_fd()) == -1) {
+	if ((im->fd = fd_temp("dmarc-imap")) == -1) {
 		snprintf(err, errlen, "temporary file: %s", strerror(errno));
 		goto out;
 	}

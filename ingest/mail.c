@@ -18,6 +18,7 @@
 
 #include <gmime/gmime.h>
 
+#include "fdio.h"
 #include "limits.h"
 #include "mail.h"
 #include "sniff.h"
@@ -416,43 +417,6 @@ is_candidate(const char *p, size_t n, const char *type, const char *name)
 	}
 }
 
-/* an unlinked temporary file, or -1 */
-static int
-temp_file(void)
-{
-	const char *dir = getenv("TMPDIR");
-	char path[4096];
-	int fd;
-
-	if (dir == NULL || *dir == '\0')
-		dir = "/tmp";
-	if ((size_t)snprintf(path, sizeof(path), "%s/dmarc-part.XXXXXX",
-	    dir) >= sizeof(path)) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	if ((fd = mkstemp(path)) != -1)
-		unlink(path);
-	return fd;
-}
-
-static int
-write_all(int fd, const char *p, size_t n)
-{
-	ssize_t w;
-
-	while (n > 0) {
-		if ((w = write(fd, p, n)) == -1) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /*
  * Writes the peeked bytes and the rest of the decoded part to a new
  * temporary file; stops one byte past MAX_INPUT_BYTES (the pipeline
@@ -464,13 +428,13 @@ spool_part(GMimeStream *dec, const char *peek, size_t n)
 	char *chunk = xmalloc(65536);
 	size_t total = n;
 	ssize_t got;
-	int fd = temp_file();
+	int fd = fd_temp("dmarc-part");
 
-	if (fd == -1 || write_all(fd, peek, n) == -1)
+	if (fd == -1 || fd_write_all(fd, peek, n) == -1)
 		goto fail;
 	while (total <= MAX_INPUT_BYTES &&
 	    (got = read_some(dec, chunk, 65536)) > 0) {
-		if (write_all(fd, chunk, (size_t)got) == -1)
+		if (fd_write_all(fd, chunk, (size_t)got) == -1)
 			goto fail;
 		total += (size_t)got;
 	}

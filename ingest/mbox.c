@@ -16,6 +16,7 @@
 
 #include <gmime/gmime.h>
 
+#include "fdio.h"
 #include "limits.h"
 #include "mail.h"
 #include "mbox.h"
@@ -36,23 +37,6 @@ struct unquote {
 };
 
 static int
-write_all(int fd, const char *p, size_t n)
-{
-	ssize_t w;
-
-	while (n > 0) {
-		if ((w = write(fd, p, n)) == -1) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
-static int
 put(struct unquote *u, char c)
 {
 	if (++u->total > MAX_MESSAGE_BYTES) {
@@ -61,7 +45,7 @@ put(struct unquote *u, char c)
 	}
 	u->buf[u->len++] = c;
 	if (u->len == MBOX_CHUNK) {
-		if (write_all(u->out, u->buf, u->len) == -1)
+		if (fd_write_all(u->out, u->buf, u->len) == -1)
 			return -1;
 		u->len = 0;
 	}
@@ -102,22 +86,6 @@ feed(struct unquote *u, char c)
 	return put(u, c);
 }
 
-/* an unlinked temporary file, or -1 */
-static int
-temp_file(void)
-{
-	const char *dir = getenv("TMPDIR");
-	char path[4096];
-	int fd;
-
-	if (dir == NULL || *dir == '\0')
-		dir = "/tmp";
-	snprintf(path, sizeof(path), "%s/dmarc-mbox.XXXXXX", dir);
-	if ((fd = mkstemp(path)) != -1)
-		unlink(path);
-	return fd;
-}
-
 /*
  * Copies the message whose marker line starts at off and which ends at
  * end into a new temporary file.  Returns its fd at offset 0, -2 when it
@@ -134,7 +102,7 @@ copy_message(int in, off_t off, off_t end)
 	memset(&u, 0, sizeof(u));
 	u.bol = 1;
 	u.buf = xmalloc(MBOX_CHUNK);
-	if ((u.out = temp_file()) == -1)
+	if ((u.out = fd_temp("dmarc-mbox")) == -1)
 		goto out;
 	while (off < end) {
 		got = pread(in, chunk, (size_t)(end - off < MBOX_CHUNK ?
@@ -154,7 +122,7 @@ copy_message(int in, off_t off, off_t end)
 		}
 	}
 	if (put_pending(&u, u.quotes) == -1 ||
-	    write_all(u.out, u.buf, u.len) == -1 ||
+	    fd_write_all(u.out, u.buf, u.len) == -1 ||
 	    lseek(u.out, 0, SEEK_SET) == -1)
 		goto out;
 	rc = u.out;

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fdio.h"
 #include "limits.h"
 #include "source.h"
 #include "xalloc.h"
@@ -146,40 +147,15 @@ source_collect(const char *path, struct pathlist *l, source_err_fn err,
 	return 0;
 }
 
-static int
-write_all(int fd, const char *p, size_t n)
-{
-	ssize_t w;
-
-	while (n > 0) {
-		if ((w = write(fd, p, n)) == -1) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 int
 source_spool(int in_fd, size_t max)
 {
-	const char *tmp = getenv("TMPDIR");
-	char *path, chunk[65536];
+	char chunk[65536];
 	size_t total = 0;
 	ssize_t got;
 	int fd, saved;
 
-	if (tmp == NULL || *tmp == '\0')
-		tmp = "/tmp";
-	path = join(tmp, "dmarc-ingest.XXXXXX");
-	fd = mkstemp(path);
-	if (fd != -1)
-		unlink(path);
-	free(path);
-	if (fd == -1)
+	if ((fd = fd_temp("dmarc-ingest")) == -1)
 		return -1;
 	while ((got = read(in_fd, chunk, sizeof(chunk))) != 0) {
 		if (got == -1 && errno == EINTR)
@@ -191,7 +167,7 @@ source_spool(int in_fd, size_t max)
 			errno = EFBIG;
 			goto fail;
 		}
-		if (write_all(fd, chunk, (size_t)got) == -1)
+		if (fd_write_all(fd, chunk, (size_t)got) == -1)
 			goto fail;
 	}
 	if (lseek(fd, 0, SEEK_SET) == -1)

@@ -18,6 +18,7 @@
 #include <sqlite3.h>
 #include <zlib.h>
 
+#include "fdio.h"
 #include "store_int.h"
 #include "xalloc.h"
 
@@ -55,43 +56,6 @@ out:
 	return rc;
 }
 
-
-/* reads until buf is full or end of file; bytes read or -1 */
-static ssize_t
-read_full(int fd, uint8_t *buf, size_t len)
-{
-	size_t got = 0;
-	ssize_t n;
-
-	while (got < len) {
-		n = read(fd, buf + got, len - got);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1)
-			return -1;
-		if (n == 0)
-			break;
-		got += (size_t)n;
-	}
-	return (ssize_t)got;
-}
-
-static int
-write_full(int fd, const uint8_t *buf, size_t len)
-{
-	ssize_t n;
-
-	while (len > 0) {
-		n = write(fd, buf, len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1)
-			return -1;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
 
 /* the state of one input being written to input_chunk */
 struct packer {
@@ -200,7 +164,7 @@ input_write(struct packer *pk, const char *hex, const char *source,
 			return -1;
 		if (eof)
 			break;
-		if ((n = read_full(fd, in, STORE_CHUNK)) == -1) {
+		if ((n = fd_read_full(fd, in, STORE_CHUNK)) == -1) {
 			snprintf(s->err, sizeof(s->err), "cannot read input: "
 			    "%s", strerror(errno));
 			return -1;
@@ -230,7 +194,7 @@ store_input_add(struct store *s, const uint8_t sha[HASH_LEN],
 	in = xmalloc(STORE_CHUNK);
 	hash_hex(sha, hex);
 	if ((lseek(fd, 0, SEEK_SET) == -1 && errno != ESPIPE) ||
-	    (n = read_full(fd, in, STORE_CHUNK)) == -1) {
+	    (n = fd_read_full(fd, in, STORE_CHUNK)) == -1) {
 		snprintf(s->err, sizeof(s->err), "cannot read input: %s",
 		    strerror(errno));
 		goto out;
@@ -317,7 +281,7 @@ chunk_inflate(struct store *s, z_stream *z, const uint8_t *p, size_t n,
 			    "corrupt: %s", z->msg ? z->msg : "zlib error");
 			return -1;
 		}
-		if (write_full(fd, out, STORE_CHUNK - z->avail_out) == -1) {
+		if (fd_write_all(fd, out, STORE_CHUNK - z->avail_out) == -1) {
 			snprintf(s->err, sizeof(s->err), "cannot write "
 			    "temporary file: %s", strerror(errno));
 			return -1;
@@ -361,7 +325,7 @@ input_restore(struct store *s, int64_t id, int deflated, int fd)
 		if (deflated) {
 			if (chunk_inflate(s, &z, p, n, out, fd, &done) == -1)
 				goto out;
-		} else if (write_full(fd, p, n) == -1) {
+		} else if (fd_write_all(fd, p, n) == -1) {
 			snprintf(s->err, sizeof(s->err), "cannot write "
 			    "temporary file: %s", strerror(errno));
 			goto out;
@@ -385,28 +349,15 @@ out:
 	return rc;
 }
 
-/* an unlinked temporary file in $TMPDIR, or -1 */
+/* an unlinked temporary file, or -1 with s->err set */
 static int
 tempfd(struct store *s)
 {
-	const char *dir = getenv("TMPDIR");
-	char path[4096];
 	int fd;
 
-	if (dir == NULL || *dir == '\0')
-		dir = "/tmp";
-	if ((size_t)snprintf(path, sizeof(path), "%s/dmarc-input.XXXXXX",
-	    dir) >= sizeof(path)) {
-		snprintf(s->err, sizeof(s->err), "cannot create temporary "
-		    "file: TMPDIR too long");
-		return -1;
-	}
-	if ((fd = mkstemp(path)) == -1) {
+	if ((fd = fd_temp("dmarc-input")) == -1)
 		snprintf(s->err, sizeof(s->err), "cannot create temporary "
 		    "file: %s", strerror(errno));
-		return -1;
-	}
-	unlink(path);
 	return fd;
 }
 

@@ -3,15 +3,13 @@
  * services.txt and the user's file, and the matchers that name the
  * sending service of a source.  Domain matching is senders.h's.
  */
-#include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "classify.h"
 #include "domain.h"
 #include "senders.h"
-#include "utf8.h"
+#include "textfile.h"
 #include "xalloc.h"
 
 const char *
@@ -43,34 +41,6 @@ classify_release(struct classify *c)
 	}
 	free(c->v);
 	memset(c, 0, sizeof(*c));
-}
-
-static int
-line_error(char *err, size_t errlen, const char *file, size_t line,
-    const char *what, const char *detail)
-{
-	snprintf(err, errlen, "%s:%zu: error: %s: '%.80s'", file, line, what,
-	    detail);
-	return -1;
-}
-
-/* checks the bytes of one line: UTF-8, no NUL, no control but tab */
-static const char *
-line_bad(const char *p, size_t n)
-{
-	size_t i;
-
-	if (!utf8_valid(p, n))
-		return "invalid UTF-8";
-	for (i = 0; i < n; i++) {
-		unsigned char ch = (unsigned char)p[i];
-
-		if (ch == '\0')
-			return "NUL byte";
-		if ((ch < 0x20 && ch != '\t') || ch == 0x7f)
-			return "control character";
-	}
-	return NULL;
 }
 
 static const char *
@@ -105,10 +75,9 @@ kind_of(const char *w, size_t n, enum service_kind *k)
 	return 0;
 }
 
-/* parses one NUL-terminated, checked line (not blank, not a comment) */
+/* parses one checked line (not blank, not a comment) */
 static int
-parse_entry(struct classify *c, const char *s, const char *file,
-    size_t line, char *err, size_t errlen)
+parse_entry(struct classify *c, struct textfile *t, const char *s)
 {
 	struct service e;
 	const char *p, *name;
@@ -120,11 +89,11 @@ parse_entry(struct classify *c, const char *s, const char *file,
 	p = skip_blank(s);
 	n = word_len(p);
 	if (kind_of(p, n, &e.kind) == -1)
-		return line_error(err, errlen, file, line,
-		    "unknown kind (not ptr, dkim or spf)", p);
+		return textfile_bad(t, "unknown kind (not ptr, dkim or spf)",
+		    p);
 	p = skip_blank(p + n);
 	if ((n = word_len(p)) == 0)
-		return line_error(err, errlen, file, line, "domain missing", s);
+		return textfile_bad(t, "domain missing", s);
 	if (*p == '.') {
 		below = 1;
 		p++;
@@ -133,7 +102,7 @@ parse_entry(struct classify *c, const char *s, const char *file,
 	dom = xstrndup(p, n);
 	if (n == 0 || domain_normalize(dom) == -1 || dom[0] == '.') {
 		free(dom);
-		return line_error(err, errlen, file, line, "not a domain", p);
+		return textfile_bad(t, "not a domain", p);
 	}
 	name = skip_blank(p + n);
 	end = strlen(name);
@@ -141,13 +110,11 @@ parse_entry(struct classify *c, const char *s, const char *file,
 		end--;
 	if (end == 0) {
 		free(dom);
-		return line_error(err, errlen, file, line,
-		    "service name missing", s);
+		return textfile_bad(t, "service name missing", s);
 	}
 	if (c->n == MAX_SERVICES) {
 		free(dom);
-		return line_error(err, errlen, file, line,
-		    "too many entries", s);
+		return textfile_bad(t, "too many entries", s);
 	}
 	if (c->n == c->cap) {
 		c->cap = c->cap ? c->cap * 2 : 64;
@@ -156,69 +123,40 @@ parse_entry(struct classify *c, const char *s, const char *file,
 	e.domain = dom;
 	e.below_only = below;
 	e.name = xstrndup(name, end);
-	e.file = xstrdup(file);
-	e.line = line;
+	e.file = xstrdup(t->file);
+	e.line = t->line;
 	c->v[c->n++] = e;
 	return 0;
+}
+
+static int
+classify_line(void *c, struct textfile *t, char *line)
+{
+	const char *p = skip_blank(line);
+
+	if (*p == '\0' || *p == '#')
+		return 0;
+	return parse_entry(c, t, line);
 }
 
 int
 classify_parse(struct classify *c, const char *text, size_t len,
     const char *file, char *err, size_t errlen)
 {
-	char buf[MAX_SERVICES_LINE + 1];
-	const char *p = text, *end = text + len, *nl, *why;
-	size_t n, line = 0;
+	struct textfile t = { .file = file, .max_line = MAX_SERVICES_LINE,
+	    .err = err, .errlen = errlen };
 
-	while (p < end) {
-		line++;
-		nl = memchr(p, '\n', (size_t)(end - p));
-		n = (size_t)((nl ? nl : end) - p);
-		if (n > 0 && p[n - 1] == '\r')
-			n--;
-		if (n > MAX_SERVICES_LINE)
-			return line_error(err, errlen, file, line,
-			    "line too long", "");
-		if ((why = line_bad(p, n)) != NULL)
-			return line_error(err, errlen, file, line, why, "");
-		memcpy(buf, p, n);
-		buf[n] = '\0';
-		p = nl ? nl + 1 : end;
-		if (*skip_blank(buf) == '\0' || *skip_blank(buf) == '#')
-			continue;
-		if (parse_entry(c, buf, file, line, err, errlen) == -1)
-			return -1;
-	}
-	return 0;
+	return textfile_parse(&t, text, len, classify_line, c);
 }
 
 int
 classify_load(struct classify *c, const char *path, char *err,
     size_t errlen)
 {
-	FILE *f;
-	char *text = NULL;
-	size_t n;
-	int rc = -1;
+	struct textfile t = { .file = path, .max_bytes = MAX_SERVICES_BYTES,
+	    .max_line = MAX_SERVICES_LINE, .err = err, .errlen = errlen };
 
-	if ((f = fopen(path, "rb")) == NULL) {
-		snprintf(err, errlen, "%s: error: cannot read: %s", path,
-		    strerror(errno));
-		return -1;
-	}
-	text = xmalloc(MAX_SERVICES_BYTES + 1);
-	n = fread(text, 1, MAX_SERVICES_BYTES + 1, f);
-	if (ferror(f))
-		snprintf(err, errlen, "%s: error: cannot read: %s", path,
-		    strerror(errno));
-	else if (n > MAX_SERVICES_BYTES)
-		snprintf(err, errlen, "%s: error: file too large: more than "
-		    "%lu bytes", path, MAX_SERVICES_BYTES);
-	else
-		rc = classify_parse(c, text, n, path, err, errlen);
-	free(text);
-	fclose(f);
-	return rc;
+	return textfile_load(&t, 1, classify_line, c);
 }
 
 int

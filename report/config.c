@@ -3,13 +3,12 @@
  * the default path.  It keeps the values as written; digest_cli.c decides
  * what wins over what.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "config.h"
-#include "utf8.h"
+#include "textfile.h"
 #include "xalloc.h"
 
 void
@@ -71,15 +70,6 @@ config_default_path(void)
 }
 
 static int
-cfg_error(char *err, size_t errlen, const char *file, size_t line,
-    const char *what, const char *detail)
-{
-	snprintf(err, errlen, "%s:%zu: error: %s: '%.80s'", file, line, what,
-	    detail);
-	return -1;
-}
-
-static int
 is_crit(const char *k)
 {
 	return strcmp(k, "min-messages") == 0 || strcmp(k, "min-days") == 0 ||
@@ -116,33 +106,30 @@ push(char ***v, size_t *n, const char *val)
 
 /* stores key = value of one line */
 static int
-set_key(struct config *c, const char *k, const char *v, const char *file,
-    size_t line, char *err, size_t errlen)
+set_key(struct config *c, struct textfile *t, const char *k, const char *v)
 {
 	char **slot;
 
 	if ((slot = single(c, k)) != NULL) {
 		if (*slot != NULL)
-			return cfg_error(err, errlen, file, line,
-			    "key given twice", k);
+			return textfile_bad(t, "key given twice", k);
 		*slot = xstrdup(v);
 		return 0;
 	}
 	if (strcmp(k, "domain") == 0 || strcmp(k, "to") == 0) {
 		if (push(k[0] == 'd' ? &c->domains : &c->to, k[0] == 'd' ?
 		    &c->n_domains : &c->n_to, v) == -1)
-			return cfg_error(err, errlen, file, line,
-			    "too many values", k);
+			return textfile_bad(t, "too many values", k);
 		return 0;
 	}
 	if (!is_crit(k))
-		return cfg_error(err, errlen, file, line, "unknown key", k);
+		return textfile_bad(t, "unknown key", k);
 	if (c->n_crit == MAX_CONFIG_VALUES)
-		return cfg_error(err, errlen, file, line, "too many values", k);
+		return textfile_bad(t, "too many values", k);
 	c->crit = xreallocarray(c->crit, c->n_crit + 1, sizeof(*c->crit));
 	c->crit[c->n_crit].name = xstrdup(k);
 	c->crit[c->n_crit].value = xstrdup(v);
-	c->crit[c->n_crit++].line = line;
+	c->crit[c->n_crit++].line = t->line;
 	return 0;
 }
 
@@ -159,113 +146,64 @@ trim(char *s)
 	return s;
 }
 
-static const char *
-bytes_bad(const char *p, size_t n)
-{
-	size_t i;
-
-	if (!utf8_valid(p, n))
-		return "invalid UTF-8";
-	for (i = 0; i < n; i++)
-		if (((unsigned char)p[i] < 0x20 && p[i] != '\t') ||
-		    p[i] == 0x7f)
-			return p[i] == '\0' ? "NUL byte" :
-			    "control character";
-	return NULL;
-}
-
 static int
-parse_line(struct config *c, char *s, const char *file, size_t line,
-    char *err, size_t errlen)
+config_line(void *arg, struct textfile *t, char *s)
 {
+	struct config *c = arg;
 	char *eq, *k, *v;
 
 	s = trim(s);
 	if (*s == '\0' || *s == '#')
 		return 0;
 	if ((eq = strchr(s, '=')) == NULL)
-		return cfg_error(err, errlen, file, line,
-		    "not 'key = value'", s);
+		return textfile_bad(t, "not 'key = value'", s);
 	*eq = '\0';
 	k = trim(s);
 	v = trim(eq + 1);
 	if (*v == '\0')
-		return cfg_error(err, errlen, file, line, "empty value", k);
-	return set_key(c, k, v, file, line, err, errlen);
+		return textfile_bad(t, "empty value", k);
+	return set_key(c, t, k, v);
 }
 
 int
 config_parse(struct config *c, const char *text, size_t len,
     const char *file, char *err, size_t errlen)
 {
-	char buf[MAX_CONFIG_LINE + 1];
-	const char *p = text, *end = text + len, *nl, *why;
-	size_t n, line = 0;
+	struct textfile t = { .file = file, .max_line = MAX_CONFIG_LINE,
+	    .err = err, .errlen = errlen };
 
-	while (p < end) {
-		line++;
-		nl = memchr(p, '\n', (size_t)(end - p));
-		n = (size_t)((nl ? nl : end) - p);
-		if (n > 0 && p[n - 1] == '\r')
-			n--;
-		if (n > MAX_CONFIG_LINE)
-			return cfg_error(err, errlen, file, line,
-			    "line too long", "");
-		if ((why = bytes_bad(p, n)) != NULL)
-			return cfg_error(err, errlen, file, line, why, "");
-		memcpy(buf, p, n);
-		buf[n] = '\0';
-		p = nl ? nl + 1 : end;
-		if (parse_line(c, buf, file, line, err, errlen) == -1)
-			return -1;
-	}
-	return 0;
+	return textfile_parse(&t, text, len, config_line, c);
 }
 
 int
 config_load(struct config *c, const char *path, int must_exist, char *err,
     size_t errlen)
 {
-	FILE *f;
-	char *text;
-	size_t n;
-	int rc = -1;
+	struct textfile t = { .file = path, .max_bytes = MAX_CONFIG_BYTES,
+	    .max_line = MAX_CONFIG_LINE, .err = err, .errlen = errlen };
+	int rc;
 
-	if ((f = fopen(path, "rb")) == NULL) {
-		if (errno == ENOENT && !must_exist)
-			return 0;
-		snprintf(err, errlen, "%s: error: cannot read: %s", path,
-		    strerror(errno));
-		return -1;
-	}
-	text = xmalloc(MAX_CONFIG_BYTES + 1);
-	n = fread(text, 1, MAX_CONFIG_BYTES + 1, f);
-	if (ferror(f))
-		snprintf(err, errlen, "%s: error: cannot read: %s", path,
-		    strerror(errno));
-	else if (n > MAX_CONFIG_BYTES)
-		snprintf(err, errlen, "%s: error: file too large: more than "
-		    "%lu bytes", path, MAX_CONFIG_BYTES);
-	else if ((rc = config_parse(c, text, n, path, err, errlen)) == 0) {
+	if ((rc = textfile_load(&t, must_exist, config_line, c)) == 0) {
 		free(c->path);
 		c->path = xstrdup(path);
 	}
-	free(text);
-	fclose(f);
-	return rc;
+	return rc == -1 ? -1 : 0;
 }
 
 int
 config_readiness(const struct config *c, struct readiness_opts *ro,
     char *err, size_t errlen)
 {
+	struct textfile t = { .file = c->path ? c->path : "config",
+	    .err = err, .errlen = errlen };
 	char e[512];
 	size_t i;
 
 	for (i = 0; i < c->n_crit; i++)
 		if (readiness_opts_set(ro, c->crit[i].name, c->crit[i].value,
-		    e, sizeof(e)) != 0)
-			return cfg_error(err, errlen, c->path ? c->path :
-			    "config", c->crit[i].line, e, c->crit[i].value);
+		    e, sizeof(e)) != 0) {
+			t.line = c->crit[i].line;
+			return textfile_bad(&t, e, c->crit[i].value);
+		}
 	return 0;
 }

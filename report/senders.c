@@ -5,9 +5,6 @@
  * readiness.c; the file is trusted more than a report, but it is still
  * parsed as hostile input: every line is bounded, checked and numbered.
  */
-#include <errno.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -18,14 +15,13 @@
 #include "limits.h"
 #include "num.h"
 #include "senders.h"
-#include "utf8.h"
+#include "textfile.h"
 #include "xalloc.h"
 
-/* one line being parsed: where it comes from and its fields */
+/* one line being parsed: the file it is in and its fields */
 struct sline {
-	const char	*file;
-	size_t		 no;		/* line number */
-	char		 text[MAX_SENDERS_LINE + 1];
+	struct textfile	*t;
+	char		*text;		/* the line, cut up in place */
 	char		*kind, *value, *name;	/* into text */
 };
 
@@ -63,24 +59,6 @@ sender_kind_name(enum sender_kind k)
 }
 
 static int
-line_error(const struct sline *l, char *err, size_t errlen,
-    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-
-static int
-line_error(const struct sline *l, char *err, size_t errlen,
-    const char *fmt, ...)
-{
-	char what[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
-	va_end(ap);
-	snprintf(err, errlen, "%s:%zu: error: %s", l->file, l->no, what);
-	return -1;
-}
-
-static int
 is_blank(char c)
 {
 	return c == ' ' || c == '\t';
@@ -109,14 +87,14 @@ next_field(char **p)
 
 /* splits l->text into kind, value and name (the trimmed rest) */
 static int
-split_line(struct sline *l, char *err, size_t errlen)
+split_line(struct sline *l)
 {
 	char *p = l->text, *end;
 
 	if ((l->kind = next_field(&p)) == NULL)
 		return 0;
 	if ((l->value = next_field(&p)) == NULL)
-		return line_error(l, err, errlen, "'%s' lacks its value: "
+		return textfile_error(l->t, "'%s' lacks its value: "
 		    "expected '%s VALUE NAME'", l->kind, l->kind);
 	while (is_blank(*p))
 		p++;
@@ -124,7 +102,7 @@ split_line(struct sline *l, char *err, size_t errlen)
 	while (end > p && is_blank(end[-1]))
 		*--end = '\0';
 	if (*p == '\0')
-		return line_error(l, err, errlen, "'%s %s' lacks a name: "
+		return textfile_error(l->t, "'%s %s' lacks a name: "
 		    "expected '%s VALUE NAME'", l->kind, l->value, l->kind);
 	l->name = p;
 	return 0;
@@ -142,7 +120,7 @@ senders_slot(struct senders *s, const struct sline *l)
 	e = &s->v[s->n++];
 	memset(e, 0, sizeof(*e));
 	e->name = xstrdup(l->name);
-	e->line = l->no;
+	e->line = l->t->line;
 	return e;
 }
 
@@ -166,8 +144,7 @@ host_bits_set(const unsigned char *net, int bytes, int prefix)
 }
 
 static int
-parse_ip(struct senders *s, const struct sline *l, char *err,
-    size_t errlen)
+parse_ip(struct senders *s, const struct sline *l)
 {
 	char addr[MAX_SENDERS_LINE + 1], *slash;
 	unsigned char net[16];
@@ -182,15 +159,15 @@ parse_ip(struct senders *s, const struct sline *l, char *err,
 	else if (inet_pton(AF_INET6, addr, net) == 1)
 		family = 6;
 	else
-		return line_error(l, err, errlen, "bad address '%s': "
+		return textfile_error(l->t, "bad address '%s': "
 		    "expected IPv4 or IPv6, optionally /PREFIX", addr);
 	max = family == 4 ? 32 : 128;
 	prefix = max;
 	if (slash != NULL && num_i64(slash, 0, max, &prefix) == -1)
-		return line_error(l, err, errlen, "bad prefix length '%s': "
+		return textfile_error(l->t, "bad prefix length '%s': "
 		    "IPv%d allows 0..%d", slash, family, max);
 	if (host_bits_set(net, max / 8, (int)prefix))
-		return line_error(l, err, errlen, "'%s' has host bits set "
+		return textfile_error(l->t, "'%s' has host bits set "
 		    "below /%d: write the network address", l->value,
 		    (int)prefix);
 	{
@@ -206,7 +183,7 @@ parse_ip(struct senders *s, const struct sline *l, char *err,
 
 static int
 parse_domain(struct senders *s, const struct sline *l,
-    enum sender_kind kind, char *err, size_t errlen)
+    enum sender_kind kind)
 {
 	struct sender *e;
 	char *d;
@@ -222,7 +199,7 @@ parse_domain(struct senders *s, const struct sline *l,
 	if (*d == '\0' || *d == '.' || (below && d[strlen(d) - 1] == '.') ||
 	    domain_normalize(d) == -1 || strcmp(d, ".") == 0) {
 		free(d);
-		return line_error(l, err, errlen, "bad domain '%s': "
+		return textfile_error(l->t, "bad domain '%s': "
 		    "expected a DNS name such as example.org or "
 		    ".example.org", l->value);
 	}
@@ -233,115 +210,49 @@ parse_domain(struct senders *s, const struct sline *l,
 	return 0;
 }
 
-/* checks bytes: no NUL, valid UTF-8, no controls but TAB */
+/* comment lines too are checked for bytes and length (textfile.h) */
 static int
-check_bytes(const struct sline *l, const char *p, size_t n, char *err,
-    size_t errlen)
+senders_line(void *arg, struct textfile *t, char *text)
 {
-	size_t i;
+	struct senders *s = arg;
+	struct sline l = { .t = t, .text = text };
 
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)p[i];
-
-		if (c == '\0')
-			return line_error(l, err, errlen, "NUL byte in line");
-		if ((c < 0x20 && c != '\t') || c == 0x7f)
-			return line_error(l, err, errlen,
-			    "control character 0x%02x in line", c);
-	}
-	if (!utf8_valid(p, n))
-		return line_error(l, err, errlen, "invalid UTF-8 in line");
-	return 0;
-}
-
-static int
-parse_line(struct senders *s, struct sline *l, const char *p, size_t n,
-    char *err, size_t errlen)
-{
-	if (n > 0 && p[n - 1] == '\r')
-		n--;
-	if (n > MAX_SENDERS_LINE)
-		return line_error(l, err, errlen, "line longer than %d bytes",
-		    MAX_SENDERS_LINE);
-	if (check_bytes(l, p, n, err, errlen) == -1)
-		return -1;
-	memcpy(l->text, p, n);
-	l->text[n] = '\0';
-	l->kind = l->text + strspn(l->text, " \t");
-	if (*l->kind == '\0' || *l->kind == '#')
+	l.kind = text + strspn(text, " \t");
+	if (*l.kind == '\0' || *l.kind == '#')
 		return 0;
-	if (split_line(l, err, errlen) == -1)
+	if (split_line(&l) == -1)
 		return -1;
 	if (s->n >= MAX_SENDERS)
-		return line_error(l, err, errlen, "more than %d entries",
-		    MAX_SENDERS);
-	if (strcmp(l->kind, "ip") == 0)
-		return parse_ip(s, l, err, errlen);
-	if (strcmp(l->kind, "ptr") == 0)
-		return parse_domain(s, l, SENDER_PTR, err, errlen);
-	if (strcmp(l->kind, "dkim") == 0)
-		return parse_domain(s, l, SENDER_DKIM, err, errlen);
-	return line_error(l, err, errlen, "unknown kind '%s': expected ip, "
-	    "ptr or dkim", l->kind);
+		return textfile_error(t, "more than %d entries", MAX_SENDERS);
+	if (strcmp(l.kind, "ip") == 0)
+		return parse_ip(s, &l);
+	if (strcmp(l.kind, "ptr") == 0)
+		return parse_domain(s, &l, SENDER_PTR);
+	if (strcmp(l.kind, "dkim") == 0)
+		return parse_domain(s, &l, SENDER_DKIM);
+	return textfile_error(t, "unknown kind '%s': expected ip, ptr or "
+	    "dkim", l.kind);
 }
 
 int
 senders_parse(struct senders *s, const char *text, size_t len,
     const char *file, char *err, size_t errlen)
 {
-	struct sline *l;
-	size_t off = 0;
-	int rc = -1;
+	struct textfile t = { .file = file, .max_line = MAX_SENDERS_LINE,
+	    .max_lines = MAX_SENDERS_LINES, .wording = TEXTFILE_DETAILED,
+	    .err = err, .errlen = errlen };
 
-	l = xcalloc(1, sizeof(*l));
-	l->file = file;
-	while (off < len) {
-		const char *nl = memchr(text + off, '\n', len - off);
-		size_t n = nl != NULL ? (size_t)(nl - (text + off)) :
-		    len - off;
-
-		if (++l->no > MAX_SENDERS_LINES) {
-			line_error(l, err, errlen, "more than %d lines",
-			    MAX_SENDERS_LINES);
-			goto out;
-		}
-		/* comment lines too are checked for bytes and length */
-		if (parse_line(s, l, text + off, n, err, errlen) == -1)
-			goto out;
-		off += n + (nl != NULL);
-	}
-	rc = 0;
-out:
-	free(l);
-	return rc;
+	return textfile_parse(&t, text, len, senders_line, s);
 }
 
 int
 senders_load(struct senders *s, const char *path, char *err, size_t errlen)
 {
-	FILE *fp;
-	char *data = NULL;
-	size_t n;
-	int rc = -1;
+	struct textfile t = { .file = path, .max_bytes = MAX_SENDERS_BYTES,
+	    .max_line = MAX_SENDERS_LINE, .max_lines = MAX_SENDERS_LINES,
+	    .wording = TEXTFILE_DETAILED, .err = err, .errlen = errlen };
 
-	if ((fp = fopen(path, "r")) == NULL) {
-		snprintf(err, errlen, "%s: error: cannot read: %s", path,
-		    strerror(errno));
-		return -1;
-	}
-	data = xmalloc(MAX_SENDERS_BYTES + 1);
-	n = fread(data, 1, MAX_SENDERS_BYTES + 1, fp);
-	if (ferror(fp))
-		snprintf(err, errlen, "%s: error: cannot read: %s", path,
-		    strerror(errno));
-	else if (n > MAX_SENDERS_BYTES)
-		snprintf(err, errlen, "%s: error: file larger than %lu bytes",
-		    path, (unsigned long)MAX_SENDERS_BYTES);
-	else
-		rc = senders_parse(s, data, n, path, err, errlen);
-	fclose(fp);
-	free(data);
-	return rc;
+	return textfile_load(&t, 1, senders_line, s);
 }
 
 int
