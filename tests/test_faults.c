@@ -248,15 +248,18 @@ json_num(const char *json, const char *key)
 }
 
 /*
- * A report tree on a full disk: inputs are committed in batches; one
- * that cannot be committed counts as failed, not stored, so the summary
- * says exactly what the database holds, and the next run stores the rest.
+ * A report tree on a full disk: inputs are committed in batches; a batch
+ * whose commit fails counts as failed, not stored, so the summary never
+ * claims more than the database holds, every input there is whole, and
+ * the next run stores the rest.  It may hold more: SQLite can report a
+ * failed COMMIT whose frames had reached the WAL (the wal-index could not
+ * grow), and recovery makes them durable.
  */
-START_TEST(test_faults_disk_full_summary_matches_database)
+START_TEST(test_faults_disk_full_summary_never_overstates)
 {
 	const long n = 300;
 	char fdb[600], args[700], cmd[2048], *in, *out;
-	long stored, failed;
+	long stored, failed, rows;
 
 	if (mount_small("512k") == -1)
 		return;
@@ -273,9 +276,12 @@ START_TEST(test_faults_disk_full_summary_matches_database)
 	free(out);
 	ck_assert_int_eq(stored + failed, n);
 	ck_assert_int_lt(stored, n);
-	ck_assert_int_eq(tu_query_int(fdb, "SELECT count(*) FROM input"),
-	    stored);
-	check_sound(fdb, stored);
+	rows = (long)tu_query_int(fdb, "SELECT count(*) FROM input");
+	ck_assert_int_ge(rows, stored);
+	ck_assert_int_le(rows, n - 1);
+	ck_assert_int_eq(tu_query_int(fdb, "SELECT count(*) FROM input "
+	    "WHERE outcome = 'stored'"), rows);
+	check_sound(fdb, rows);
 	snprintf(cmd, sizeof(cmd), "mount -o remount,size=64m '%s'", mnt);
 	ck_assert_int_eq(tu_run(cmd, NULL), 0);
 	snprintf(args, sizeof(args), "'%s'", in);
@@ -404,7 +410,7 @@ faults_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_faults_disk_full_marks_nothing_uncommitted);
-	tcase_add_test(tc, test_faults_disk_full_summary_matches_database);
+	tcase_add_test(tc, test_faults_disk_full_summary_never_overstates);
 	tcase_add_test(tc, test_faults_readonly_database_file);
 	tcase_add_test(tc, test_faults_readonly_database_directory);
 	tcase_add_test(tc, test_faults_missing_db_directory_created);
