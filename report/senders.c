@@ -239,8 +239,7 @@ senders_parse(struct senders *s, const char *text, size_t len,
     const char *file, char *err, size_t errlen)
 {
 	struct textfile t = { .file = file, .max_line = MAX_SENDERS_LINE,
-	    .max_lines = MAX_SENDERS_LINES, .wording = TEXTFILE_DETAILED,
-	    .err = err, .errlen = errlen };
+	    .max_lines = MAX_SENDERS_LINES, .err = err, .errlen = errlen };
 
 	return textfile_parse(&t, text, len, senders_line, s);
 }
@@ -250,7 +249,7 @@ senders_load(struct senders *s, const char *path, char *err, size_t errlen)
 {
 	struct textfile t = { .file = path, .max_bytes = MAX_SENDERS_BYTES,
 	    .max_line = MAX_SENDERS_LINE, .max_lines = MAX_SENDERS_LINES,
-	    .wording = TEXTFILE_DETAILED, .err = err, .errlen = errlen };
+	    .err = err, .errlen = errlen };
 
 	return textfile_load(&t, 1, senders_line, s);
 }

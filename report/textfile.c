@@ -34,43 +34,29 @@ textfile_bad(struct textfile *t, const char *what, const char *detail)
 	return textfile_error(t, "%s: '%.80s'", what, detail);
 }
 
-/* NUL, controls but tab, invalid UTF-8; which comes first is wording's */
-static int
-check_bytes(struct textfile *t, const char *p, size_t n)
-{
-	int terse = t->wording == TEXTFILE_TERSE, utf8 = utf8_valid(p, n);
-	unsigned char c;
-	size_t i;
-
-	if (!utf8 && terse)
-		return textfile_bad(t, "invalid UTF-8", "");
-	for (i = 0; i < n; i++) {
-		c = (unsigned char)p[i];
-		if (c == '\0')
-			return terse ? textfile_bad(t, "NUL byte", "") :
-			    textfile_error(t, "NUL byte in line");
-		if ((c < 0x20 && c != '\t') || c == 0x7f)
-			return terse ? textfile_bad(t, "control character",
-			    "") : textfile_error(t, "control character "
-			    "0x%02x in line", c);
-	}
-	if (!utf8)
-		return textfile_error(t, "invalid UTF-8 in line");
-	return 0;
-}
-
 /* the caps and checks of line t->line, p[0..n) without CR LF */
 static int
 check_line(struct textfile *t, const char *p, size_t n)
 {
+	unsigned char c;
+	size_t i;
+
 	if (t->max_lines != 0 && t->line > t->max_lines)
 		return textfile_error(t, "more than %zu lines", t->max_lines);
 	if (n > t->max_line)
-		return t->wording == TEXTFILE_TERSE ?
-		    textfile_bad(t, "line too long", "") :
-		    textfile_error(t, "line longer than %zu bytes",
+		return textfile_error(t, "line longer than %zu bytes",
 		    t->max_line);
-	return check_bytes(t, p, n);
+	for (i = 0; i < n; i++) {
+		c = (unsigned char)p[i];
+		if (c == '\0')
+			return textfile_error(t, "NUL byte in line");
+		if ((c < 0x20 && c != '\t') || c == 0x7f)
+			return textfile_error(t, "control character 0x%02x "
+			    "in line", c);
+	}
+	if (!utf8_valid(p, n))
+		return textfile_error(t, "invalid UTF-8 in line");
+	return 0;
 }
 
 int
@@ -127,9 +113,6 @@ textfile_load(struct textfile *t, int must_exist, textfile_fn *fn,
 	n = fread(text, 1, t->max_bytes + 1, f);
 	if (ferror(f))
 		load_error(t);
-	else if (n > t->max_bytes && t->wording == TEXTFILE_TERSE)
-		snprintf(t->err, t->errlen, "%s: error: file too large: more "
-		    "than %zu bytes", t->file, t->max_bytes);
 	else if (n > t->max_bytes)
 		snprintf(t->err, t->errlen, "%s: error: file larger than %zu "
 		    "bytes", t->file, t->max_bytes);

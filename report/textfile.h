@@ -7,23 +7,16 @@
  *
  * Lines end at LF; a CR ending a line is dropped and the last line needs
  * no LF.  Every line, blank and comment lines too, is counted (from 1) and
- * refused when it is longer than max_line bytes (CR excluded), when it
- * is line max_lines + 1, or when it holds a NUL byte, a control
- * character other than tab (0x00-0x1f, 0x7f) or invalid UTF-8.
+ * refused, checked in this order, as line max_lines + 1 ("more than N
+ * lines"), when longer than max_line bytes, CR excluded ("line longer
+ * than N bytes"), at its first NUL byte ("NUL byte in line") or control
+ * character other than tab ("control character 0x1b in line"), or for
+ * invalid UTF-8 ("invalid UTF-8 in line").
  */
 #ifndef DMARC_TEXTFILE_H
 #define DMARC_TEXTFILE_H
 
 #include <stddef.h>
-
-/* how the refusals above are worded (the parsers' messages differ) */
-enum textfile_wording {
-	TEXTFILE_TERSE,		/* "line too long: ''", "NUL byte: ''",
-				   "file too large: more than N bytes" */
-	TEXTFILE_DETAILED,	/* "line longer than N bytes", "control
-				   character 0x01 in line", "file larger
-				   than N bytes" */
-};
 
 /*
  * One file being read.  The caller fills in everything but line (a
@@ -36,7 +29,6 @@ struct textfile {
 	size_t		 max_line;	/* bytes of one line, CR excluded;
 					   at least 1 */
 	size_t		 max_lines;	/* 0: no cap but max_bytes */
-	enum textfile_wording wording;
 	size_t		 line;		/* the line being handled, from 1 */
 	char		*err;		/* messages go here, errlen bytes */
 	size_t		 errlen;
@@ -62,7 +54,7 @@ int	textfile_parse(struct textfile *t, const char *text, size_t len,
  * Reads t->file whole (at most t->max_bytes) and parses it as above.
  * Returns 0, 1 when the file does not exist and must_exist is 0 (nothing
  * read, no message), or -1 with "FILE: error: cannot read: REASON",
- * "FILE: error: file too large ..." or a line's message in t->err.
+ * "FILE: error: file larger than N bytes" or a line's message in t->err.
  */
 int	textfile_load(struct textfile *t, int must_exist, textfile_fn *fn,
 	    void *arg);

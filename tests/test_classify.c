@@ -129,10 +129,11 @@ START_TEST(test_classify_strict_parsing_names_file_and_line)
 	    "svc.txt:3: error: service name missing");
 	bad("spf bad..example X\n", 19, "svc.txt:1: error: not a domain");
 	bad("ptr\n", 4, "svc.txt:1: error: domain missing");
-	bad("ptr a.example A\0B\n", 18, "svc.txt:1: error: NUL byte");
-	bad("ptr a.example \xff\n", 16, "svc.txt:1: error: invalid UTF-8");
+	bad("ptr a.example A\0B\n", 18, "svc.txt:1: error: NUL byte in line");
+	bad("ptr a.example \xff\n", 16,
+	    "svc.txt:1: error: invalid UTF-8 in line");
 	bad("ptr a.example A\x1b[31m\n", 21,
-	    "svc.txt:1: error: control character");
+	    "svc.txt:1: error: control character 0x1b in line");
 	bad("PTR a.example A\n", 16, "unknown kind");
 }
 END_TEST

@@ -73,7 +73,8 @@ START_TEST(test_config_errors_name_the_line)
 	    "'from'");
 	bad("db /x\n", "cfg:1: error: not 'key = value'");
 	bad("subject =   \n", "cfg:1: error: empty value: 'subject'");
-	bad("to = a@b\x01\n", "cfg:1: error: control character");
+	bad("to = a@b\x01\n", "cfg:1: error: control character 0x01 in "
+	    "line");
 }
 END_TEST
 

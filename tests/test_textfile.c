@@ -2,8 +2,9 @@
  * The operator text file reader (report/textfile.c) under the services,
  * config and senders parsers: line splitting (CRLF, no final LF), the
  * byte, line-length and line-count caps, NUL / control / invalid UTF-8
- * refused with file:line in both wordings, a missing file allowed or
- * refused, and the callback's own error passed through.
+ * refused with file:line in the one wording and check order all three
+ * share, a missing file allowed or refused, and the callback's own error
+ * passed through.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,11 +42,11 @@ collect(void *arg, struct textfile *t, char *line)
 }
 
 static struct textfile
-tf(enum textfile_wording w, size_t max_line, size_t max_lines)
+tf(size_t max_line, size_t max_lines)
 {
 	struct textfile t = { .file = "f.txt", .max_bytes = 64,
-	    .max_line = max_line, .max_lines = max_lines, .wording = w,
-	    .err = err, .errlen = sizeof(err) };
+	    .max_line = max_line, .max_lines = max_lines, .err = err,
+	    .errlen = sizeof(err) };
 
 	err[0] = '\0';
 	return t;
@@ -75,17 +76,16 @@ START_TEST(test_textfile_crlf_and_last_line_without_newline)
 	const char text[] = "a b\r\n\tc\n\r\n\nlast\r";
 	struct seen s;
 
-	ck_assert_int_eq(parse(tf(TEXTFILE_TERSE, 8, 0), text,
-	    sizeof(text) - 1, &s), 0);
+	ck_assert_int_eq(parse(tf(8, 0), text, sizeof(text) - 1, &s), 0);
 	ck_assert_str_eq(s.log, "1[a b]2[\tc]3[]4[]5[last]");
 	/* a final LF ends the last line and starts none */
-	ck_assert_int_eq(parse(tf(TEXTFILE_TERSE, 8, 0), "x\n", 2, &s), 0);
+	ck_assert_int_eq(parse(tf(8, 0), "x\n", 2, &s), 0);
 	ck_assert_str_eq(s.log, "1[x]");
-	ck_assert_int_eq(parse(tf(TEXTFILE_TERSE, 8, 0), "", 0, &s), 0);
+	ck_assert_int_eq(parse(tf(8, 0), "", 0, &s), 0);
 	ck_assert_uint_eq(s.calls, 0);
 	/* a CR that does not end a line is a control character */
-	ck_assert_str_eq(refused(tf(TEXTFILE_TERSE, 8, 0), "ok\na\rb\n", 7,
-	    1), "f.txt:2: error: control character: ''");
+	ck_assert_str_eq(refused(tf(8, 0), "ok\na\rb\n", 7, 1),
+	    "f.txt:2: error: control character 0x0d in line");
 }
 END_TEST
 
@@ -115,16 +115,11 @@ START_TEST(test_textfile_size_cap)
 
 	memset(big, 'a', sizeof(big));
 	big[31] = big[63] = '\n';
-	ck_assert_int_eq(load(dir, "64", big, 64, tf(TEXTFILE_TERSE, 40, 0),
-	    1, &s), 0);
+	ck_assert_int_eq(load(dir, "64", big, 64, tf(40, 0), 1, &s), 0);
 	ck_assert_uint_eq(s.calls, 2);
-	ck_assert_int_eq(load(dir, "65", big, 65, tf(TEXTFILE_TERSE, 40, 0),
-	    1, &s), -1);
-	ck_assert_str_eq(err, "65: error: file too large: more than 64 bytes");
+	ck_assert_int_eq(load(dir, "65", big, 65, tf(40, 0), 1, &s), -1);
+	ck_assert_str_eq(err, "65: error: file larger than 64 bytes");
 	ck_assert_uint_eq(s.calls, 0);
-	ck_assert_int_eq(load(dir, "66", big, 66,
-	    tf(TEXTFILE_DETAILED, 40, 0), 1, &s), -1);
-	ck_assert_str_eq(err, "66: error: file larger than 64 bytes");
 	tu_rmtree(dir);
 	free(dir);
 }
@@ -135,12 +130,14 @@ START_TEST(test_textfile_line_length_cap)
 	struct seen s;
 
 	/* max_line bytes pass, the CR of CRLF not counted */
-	ck_assert_int_eq(parse(tf(TEXTFILE_TERSE, 4, 0), "abcd\r\nefgh", 10,
-	    &s), 0);
+	ck_assert_int_eq(parse(tf(4, 0), "abcd\r\nefgh", 10, &s), 0);
 	ck_assert_str_eq(s.log, "1[abcd]2[efgh]");
-	ck_assert_str_eq(refused(tf(TEXTFILE_TERSE, 4, 0), "ab\nabcde\n", 9,
-	    1), "f.txt:2: error: line too long: ''");
-	ck_assert_str_eq(refused(tf(TEXTFILE_DETAILED, 4, 0), "abcde", 5, 0),
+	ck_assert_str_eq(refused(tf(4, 0), "ab\nabcde\n", 9, 1),
+	    "f.txt:2: error: line longer than 4 bytes");
+	ck_assert_str_eq(refused(tf(4, 0), "abcde", 5, 0),
+	    "f.txt:1: error: line longer than 4 bytes");
+	/* the caps come before the bytes: too long is named, not 0x01 */
+	ck_assert_str_eq(refused(tf(4, 0), "a\x01\xff" "de", 5, 0),
 	    "f.txt:1: error: line longer than 4 bytes");
 }
 END_TEST
@@ -149,30 +146,29 @@ START_TEST(test_textfile_line_count_cap)
 {
 	struct seen s;
 
-	ck_assert_int_eq(parse(tf(TEXTFILE_DETAILED, 4, 3), "a\n\nc\n", 5,
-	    &s), 0);
+	ck_assert_int_eq(parse(tf(4, 3), "a\n\nc\n", 5, &s), 0);
 	ck_assert_uint_eq(s.calls, 3);
 	/* blank lines count too; the line past the cap is not handed on */
-	ck_assert_str_eq(refused(tf(TEXTFILE_DETAILED, 4, 3), "\n\n\nd", 4,
-	    3), "f.txt:4: error: more than 3 lines");
-	ck_assert_str_eq(refused(tf(TEXTFILE_TERSE, 4, 1), "a\nb\n", 4, 1),
+	ck_assert_str_eq(refused(tf(4, 3), "\n\n\nd", 4, 3),
+	    "f.txt:4: error: more than 3 lines");
+	/* the line count comes first: line 2 is past it, however long */
+	ck_assert_str_eq(refused(tf(4, 1), "a\nbcdefg\x01", 9, 1),
+	    "f.txt:2: error: more than 1 lines");
+	ck_assert_str_eq(refused(tf(4, 1), "a\nb\n", 4, 1),
 	    "f.txt:2: error: more than 1 lines");
 }
 END_TEST
 
-/* line 2 of "ok\n" + bad, refused in both wordings */
+/* line 2 of "ok\n" + bad, refused with want */
 static void
-bad_line(const char *bad, const char *terse, const char *detailed)
+bad_line(const char *bad, const char *want)
 {
 	char text[64];
 	size_t n = 3 + 1 + strlen(bad + 1);	/* bad may start with NUL */
 
 	memcpy(text, "ok\n", 3);
 	memcpy(text + 3, bad, n - 3);
-	ck_assert_str_eq(refused(tf(TEXTFILE_TERSE, 16, 0), text, n, 1),
-	    terse);
-	ck_assert_str_eq(refused(tf(TEXTFILE_DETAILED, 16, 0), text, n, 1),
-	    detailed);
+	ck_assert_str_eq(refused(tf(16, 0), text, n, 1), want);
 }
 
 START_TEST(test_textfile_nul_control_and_bad_utf8_refused_with_line)
@@ -180,24 +176,16 @@ START_TEST(test_textfile_nul_control_and_bad_utf8_refused_with_line)
 	struct seen s;
 	const char good[] = "tab\there caf\xc3\xa9 \xf0\x9f\x93\xa7";
 
-	bad_line("\0ab", "f.txt:2: error: NUL byte: ''",
-	    "f.txt:2: error: NUL byte in line");
-	bad_line("a\x1b[31m", "f.txt:2: error: control character: ''",
-	    "f.txt:2: error: control character 0x1b in line");
-	bad_line("del\x7f", "f.txt:2: error: control character: ''",
-	    "f.txt:2: error: control character 0x7f in line");
-	bad_line("x\xff", "f.txt:2: error: invalid UTF-8: ''",
-	    "f.txt:2: error: invalid UTF-8 in line");
-	bad_line("\xc0\xaf", "f.txt:2: error: invalid UTF-8: ''",
-	    "f.txt:2: error: invalid UTF-8 in line");
-	bad_line("cut \xe2\x82", "f.txt:2: error: invalid UTF-8: ''",
-	    "f.txt:2: error: invalid UTF-8 in line");
-	/* both faults: each wording keeps its parser's order */
-	bad_line("\x01\xff", "f.txt:2: error: invalid UTF-8: ''",
-	    "f.txt:2: error: control character 0x01 in line");
+	bad_line("\0ab", "f.txt:2: error: NUL byte in line");
+	bad_line("a\x1b[31m", "f.txt:2: error: control character 0x1b in line");
+	bad_line("del\x7f", "f.txt:2: error: control character 0x7f in line");
+	bad_line("x\xff", "f.txt:2: error: invalid UTF-8 in line");
+	bad_line("\xc0\xaf", "f.txt:2: error: invalid UTF-8 in line");
+	bad_line("cut \xe2\x82", "f.txt:2: error: invalid UTF-8 in line");
+	/* both faults: a NUL or control byte is named before bad UTF-8 */
+	bad_line("\x01\xff", "f.txt:2: error: control character 0x01 in line");
 	/* tab and non-ASCII UTF-8 are text */
-	ck_assert_int_eq(parse(tf(TEXTFILE_TERSE, 32, 0), good,
-	    sizeof(good) - 1, &s), 0);
+	ck_assert_int_eq(parse(tf(32, 0), good, sizeof(good) - 1, &s), 0);
 	ck_assert_uint_eq(s.calls, 1);
 }
 END_TEST
@@ -207,22 +195,22 @@ START_TEST(test_textfile_missing_file_allowed_or_refused)
 	char *dir = tu_tmpdir();
 	struct seen s;
 
-	ck_assert_int_eq(load(dir, "none", NULL, 0, tf(TEXTFILE_TERSE, 8, 0),
+	ck_assert_int_eq(load(dir, "none", NULL, 0, tf(8, 0),
 	    0, &s), 1);
 	ck_assert_uint_eq(s.calls, 0);
 	ck_assert_str_eq(err, "");
-	ck_assert_int_eq(load(dir, "none", NULL, 0, tf(TEXTFILE_TERSE, 8, 0),
+	ck_assert_int_eq(load(dir, "none", NULL, 0, tf(8, 0),
 	    1, &s), -1);
 	ck_assert_str_eq(err, "none: error: cannot read: No such file or "
 	    "directory");
 	/* only a missing file is allowed: a directory is not a file */
-	ck_assert_int_eq(load(dir, ".", NULL, 0, tf(TEXTFILE_TERSE, 8, 0),
+	ck_assert_int_eq(load(dir, ".", NULL, 0, tf(8, 0),
 	    0, &s), -1);
 	ck_assert_str_eq(err, ".: error: cannot read: Is a directory");
-	ck_assert_int_eq(load(dir, "ok", "a\nb", 3, tf(TEXTFILE_TERSE, 8, 0),
+	ck_assert_int_eq(load(dir, "ok", "a\nb", 3, tf(8, 0),
 	    0, &s), 0);
 	ck_assert_str_eq(s.log, "1[a]2[b]");
-	ck_assert_int_eq(load(dir, "ok/x", NULL, 0, tf(TEXTFILE_TERSE, 8, 0),
+	ck_assert_int_eq(load(dir, "ok/x", NULL, 0, tf(8, 0),
 	    0, &s), -1);
 	ck_assert_str_eq(err, "ok/x: error: cannot read: Not a directory");
 	tu_rmtree(dir);
@@ -240,7 +228,7 @@ fail_bad(void *arg, struct textfile *t, char *line)
 START_TEST(test_textfile_callback_error_passed_through)
 {
 	char long_line[200];
-	struct textfile t = tf(TEXTFILE_TERSE, 256, 0);
+	struct textfile t = tf(256, 0);
 	struct seen s;
 
 	memset(&s, 0, sizeof(s));
