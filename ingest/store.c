@@ -103,7 +103,6 @@ static const char *const sql[ST__COUNT] = {
 	    "n_reports = ? WHERE id = ?",
 };
 
-
 static const char *const outcomes[] = {
 	[OUTCOME_PENDING] = "pending",
 	[OUTCOME_STORED] = "stored",
@@ -119,7 +118,6 @@ outcome_name(enum outcome o)
 		return "unknown";
 	return outcomes[o];
 }
-
 
 int
 store_seterr(struct store *s, const char *what)
@@ -205,7 +203,6 @@ store_run_id(struct store *s, enum st which, int64_t id, const char *what)
 	binder_int(&b, id);
 	return binder_run(s, &b, what);
 }
-
 
 /*
  * Rolls the whole transaction back, waiting settled units included (they
@@ -357,7 +354,6 @@ store_run2(struct store *s, int a, int b, const char *what)
 	return store_run(s, a, what) == -1 || store_run(s, b, what) == -1 ? -1 : 0;
 }
 
-
 struct store *
 store_open(const char *path, char *err, size_t errlen)
 {
@@ -408,7 +404,6 @@ store_errmsg(const struct store *s)
 	return s->err[0] != '\0' ? s->err : "no error";
 }
 
-
 int
 store_outcome_parse(const char *t, enum outcome *o)
 {
@@ -421,7 +416,6 @@ store_outcome_parse(const char *t, enum outcome *o)
 	}
 	return -1;
 }
-
 
 /* an UPDATE of one row (noun: "input", "message") that must find it */
 int
@@ -438,7 +432,6 @@ store_update_one(struct store *s, struct binder *b, int64_t id, const char *what
 	}
 	return 0;
 }
-
 
 /* inserts the non-zero warning counts; report_id 0 means the input's */
 int

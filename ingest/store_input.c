@@ -56,7 +56,6 @@ out:
 	return rc;
 }
 
-
 /* the state of one input being written to input_chunk */
 struct packer {
 	struct store	*s;
@@ -217,7 +216,6 @@ out:
 	return id;
 }
 
-
 static int
 input_update(struct store *s, struct binder *b, int64_t id,
     const char *what)
@@ -234,7 +232,6 @@ store_input_seen(struct store *s, int64_t input_id)
 	binder_int(&b, (int64_t)time(NULL));
 	return input_update(s, &b, input_id, "cannot update input");
 }
-
 
 int
 store_input_finish(struct store *s, int64_t input_id, enum outcome o,
@@ -261,7 +258,6 @@ store_input_finish(struct store *s, int64_t input_id, enum outcome o,
 	}
 	return store_unit_commit(s, what);
 }
-
 
 /* inflates one chunk of a stored gzip stream into fd */
 static int

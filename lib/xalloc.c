@@ -2,6 +2,7 @@
  * Allocation wrappers: die on exhaustion so no caller has to handle a NULL
  * that can only mean the machine is out of memory.
  */
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,8 +13,8 @@
 static void
 die_oom(size_t n)
 {
-	fprintf(stderr, "dmarc-rua: fatal: out of memory allocating %zu bytes\n",
-	    n);
+	fprintf(stderr, "dmarc-rua: fatal: out of memory allocating %zu "
+	    "bytes\n", n);
 	abort();
 }
 
@@ -69,4 +70,24 @@ xstrndup(const char *s, size_t n)
 	memcpy(p, s, n);
 	p[n] = '\0';
 	return p;
+}
+
+char *
+xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		n = 0;
+	s = xmalloc((size_t)n + 1);
+	*s = '\0';
+	va_start(ap, fmt);
+	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return s;
 }

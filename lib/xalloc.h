@@ -16,5 +16,7 @@ void	*xreallocarray(void *, size_t nmemb, size_t size);
 char	*xstrdup(const char *);
 /* copy of the first n bytes of s (which need not be terminated), NUL added */
 char	*xstrndup(const char *s, size_t n);
+/* a new string formatted as by printf (an output error gives "") */
+char	*xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

@@ -5,7 +5,6 @@
  * line, so that the HTML, text and mail say exactly the same thing.
  */
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,26 +55,6 @@ digest_verdict(const struct ddomain *dd)
 	return readiness_verdict_name(dd->rd->verdict);
 }
 
-static char *
-say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static char *
-say(const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	s = xmalloc((size_t)n + 1);
-	va_start(ap, fmt);
-	vsnprintf(s, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	return s;
-}
-
 /* " (ptr, service)" after an address, or "" */
 static void
 who(const struct dsource *s, char *out, size_t outlen)
@@ -113,22 +92,23 @@ source_sentences(struct sent *s, const struct ddomain *dd)
 
 		who(x, w, sizeof(w));
 		digest_count(x->src->t.messages, c, sizeof(c));
-		add(s, say("New source %s%s: %s messages, %.1f%% pass DMARC",
-		    x->src->ip, w, c, x->pass_pct));
+		add(s, xasprintf("New source %s%s: %s messages, %.1f%% "
+		    "pass DMARC", x->src->ip, w, c, x->pass_pct));
 	}
 	if (dd->new_sources.more > 0)
-		add(s, say("... and %lu more new sources",
+		add(s, xasprintf("... and %lu more new sources",
 		    dd->new_sources.more));
 	for (i = 0; i < dd->n_new_services; i++)
-		add(s, say("New sending service: %s", dd->new_services[i]));
+		add(s, xasprintf("New sending service: %s",
+		    dd->new_services[i]));
 	for (i = 0; i < dd->drops.n; i++) {
 		const struct dsource *x = &dd->drops.v[i];
 
 		who(x, w, sizeof(w));
 		digest_count(x->src->t.messages, c, sizeof(c));
-		add(s, say("Pass rate of %s%s dropped from %.1f%% to %.1f%% "
-		    "(%s messages this week)", x->src->ip, w, x->prev_pct,
-		    x->pass_pct, c));
+		add(s, xasprintf("Pass rate of %s%s dropped from %.1f%% to "
+		    "%.1f%% (%s messages this week)", x->src->ip, w,
+		    x->prev_pct, x->pass_pct, c));
 	}
 }
 
@@ -141,25 +121,25 @@ other_sentences(struct sent *s, const struct digest *d,
 
 	for (i = 0; i < dd->n_new_selectors; i++) {
 		digest_count(dd->new_selectors[i].messages, c, sizeof(c));
-		add(s, say("New DKIM selector: d=%s s=%s (%s messages)",
+		add(s, xasprintf("New DKIM selector: d=%s s=%s (%s messages)",
 		    dd->new_selectors[i].d, dd->new_selectors[i].selector ?
 		    dd->new_selectors[i].selector : "(none)", c));
 	}
 	if (dd->record_changed) {
 		window_date(dd->record_changed_at, day, sizeof(day));
-		add(s, say("DMARC record changed (first seen %s): was \"%s\", "
-		    "now \"%s\"", day, dd->record_old ? dd->record_old :
-		    "(no record)", dd->record_new ? dd->record_new :
-		    "(no record)"));
+		add(s, xasprintf("DMARC record changed (first seen %s): "
+		    "was \"%s\", now \"%s\"", day,
+		    dd->record_old ? dd->record_old : "(no record)",
+		    dd->record_new ? dd->record_new : "(no record)"));
 	}
 	for (i = 0; i < dd->n_silent; i++)
-		add(s, say("Reporter went silent: %s sent reports in the %d "
-		    "weeks before, none this week", dd->silent[i],
+		add(s, xasprintf("Reporter went silent: %s sent reports in the "
+		    "%d weeks before, none this week", dd->silent[i],
 		    DIGEST_BASELINE));
 	if (dd->quiet)
-		add(s, say("No reports at all this week. A quiet week still "
-		    "sends reports: check that the rua address receives mail "
-		    "and that dmarc-ingest runs"));
+		add(s, xstrdup("No reports at all this week. A quiet week "
+		    "still sends reports: check that the rua address receives "
+		    "mail and that dmarc-ingest runs"));
 	(void)d;
 }
 
@@ -170,8 +150,8 @@ digest_sentences(const struct digest *d, const struct ddomain *dd,
 	struct sent s = { NULL, 0 };
 
 	if (dd->first && !dd->quiet)
-		add(&s, say("First reports for this domain in the %d weeks "
-		    "before: nothing earlier to compare with",
+		add(&s, xasprintf("First reports for this domain in the %d "
+		    "weeks before: nothing earlier to compare with",
 		    DIGEST_BASELINE));
 	source_sentences(&s, dd);
 	other_sentences(&s, d, dd);

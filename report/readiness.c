@@ -6,7 +6,6 @@
  * query.c in dmarc-report's pipeline and before readiness_render.c.  No
  * output here; DNS only through policy.h and dns.h.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -259,28 +258,6 @@ p_of_word(const char *w)
 	return strcmp(w, "none") == 0 ? DMARCREC_P_NONE : DMARCREC_P_UNSET;
 }
 
-static char *
-xprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static char *
-xprintf(const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		n = 0;
-	s = xmalloc((size_t)n + 1);
-	va_start(ap, fmt);
-	vsnprintf(s, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	return s;
-}
-
 static void
 add_reason(struct readiness_domain *rd, char *s)
 {
@@ -316,10 +293,10 @@ policy_from_reports(struct readiness_domain *rd, const struct msum *d)
 	    's' : 'r';
 	rd->aspf = best->aspf != NULL && strcmp(best->aspf, "s") == 0 ?
 	    's' : 'r';
-	rd->policy = xprintf("p=%s%s%s", best->p ? best->p : "(absent)",
+	rd->policy = xasprintf("p=%s%s%s", best->p ? best->p : "(absent)",
 	    best->testing ? "; t=" : "", best->testing ? best->testing : "");
 	if (best->pct >= 0) {
-		char *s = xprintf("%s; pct=%d", rd->policy, best->pct);
+		char *s = xasprintf("%s; pct=%d", rd->policy, best->pct);
 
 		free(rd->policy);
 		rd->policy = s;
@@ -361,7 +338,7 @@ find_policy(struct readiness_domain *rd, const struct msum *d,
 		if (policy_current(dns, d->domain, &pl, err, sizeof(err)) == 0)
 			got = policy_from_lookup(rd, &pl);
 		else
-			add_reason(rd, xprintf("the live policy is unknown "
+			add_reason(rd, xasprintf("the live policy is unknown "
 			    "(%s): using the reports", err));
 		policy_lookup_release(&pl);
 	}
@@ -525,18 +502,18 @@ fix_dkim(struct readiness_source *rs, const struct evidence *ev,
 	    " (or a subdomain of it)";
 
 	if (ev->dkim_other != NULL)
-		add_fix(rs, xprintf("sign with DKIM d=%s%s: today it signs "
+		add_fix(rs, xasprintf("sign with DKIM d=%s%s: today it signs "
 		    "as %s, which does not align", dom, how, ev->dkim_other));
 	else if (ev->own_fail > EPS && ev->own_fail_selector != NULL)
-		add_fix(rs, xprintf("repair its DKIM signature for %s: it "
+		add_fix(rs, xasprintf("repair its DKIM signature for %s: it "
 		    "fails verification (check the key at "
 		    "%s._domainkey under %s)", dom, ev->own_fail_selector,
 		    dom));
 	else if (ev->own_fail > EPS)
-		add_fix(rs, xprintf("repair its DKIM signature for %s: it "
+		add_fix(rs, xasprintf("repair its DKIM signature for %s: it "
 		    "fails verification", dom));
 	else if (ev->own_sig < EPS)
-		add_fix(rs, xprintf("sign with DKIM d=%s%s: today its mail "
+		add_fix(rs, xasprintf("sign with DKIM d=%s%s: today its mail "
 		    "carries no passing signature of yours", dom, how));
 }
 
@@ -547,13 +524,13 @@ fix_spf(struct readiness_source *rs, const struct evidence *ev,
 	const char *ip = rs->src->ip != NULL ? rs->src->ip : "this source";
 
 	if (ev->spf_other != NULL)
-		add_fix(rs, xprintf("set a custom MAIL FROM (Return-Path) "
+		add_fix(rs, xasprintf("set a custom MAIL FROM (Return-Path) "
 		    "domain %s%s so SPF aligns: today SPF passes for %s, "
 		    "which does not align", ev->strict_spf ? "equal to " :
 		    "under ", dom, ev->spf_other));
 	else if (ev->spf_own_fail != NULL)
-		add_fix(rs, xprintf("add %s (or the service's SPF include) to "
-		    "the SPF record of %s: it sends with MAIL FROM %s but "
+		add_fix(rs, xasprintf("add %s (or the service's SPF include) "
+		    "to the SPF record of %s: it sends with MAIL FROM %s but "
 		    "SPF does not pass", ip, ev->spf_own_fail,
 		    ev->spf_own_fail));
 }
@@ -576,18 +553,18 @@ make_fixes(struct readiness_source *rs, const struct readiness_domain *rd)
 		return;
 	}
 	if (rs->cls == RCLASS_UNAUTHENTICATED) {
-		add_fix(rs, xprintf("likely spoofing, which enforcement "
+		add_fix(rs, xasprintf("likely spoofing, which enforcement "
 		    "stops; if it is yours, name it in the senders file and "
 		    "sign its mail with DKIM d=%s", rd->domain));
 		return;
 	}
 	if (s->t.dmarc_pass > EPS)
-		add_fix(rs, xprintf("only %.1f%% of its mail aligns: find the "
-		    "mail stream it sends differently", rs->aligned_pct));
+		add_fix(rs, xasprintf("only %.1f%% of its mail aligns: find "
+		    "the mail stream it sends differently", rs->aligned_pct));
 	fix_dkim(rs, &ev, rd->domain);
 	fix_spf(rs, &ev, rd->domain);
 	if (rs->n_fix == 0)
-		add_fix(rs, xprintf("make it sign with DKIM d=%s, or send "
+		add_fix(rs, xasprintf("make it sign with DKIM d=%s, or send "
 		    "with a MAIL FROM under %s that SPF authorizes for it",
 		    rd->domain, rd->domain));
 }
@@ -702,16 +679,16 @@ reason_policy(struct readiness_domain *rd)
 	window_timestamp(rd->policy_at, when, sizeof(when));
 	switch (rd->origin) {
 	case RORIGIN_LIVE:
-		add_reason(rd, xprintf("current policy: %s, from the live DNS "
-		    "record looked up at %s", rd->policy, when));
+		add_reason(rd, xasprintf("current policy: %s, from the live "
+		    "DNS record looked up at %s", rd->policy, when));
 		break;
 	case RORIGIN_STORED:
-		add_reason(rd, xprintf("current policy: %s, from the latest "
+		add_reason(rd, xasprintf("current policy: %s, from the latest "
 		    "stored lookup (%s); no live lookup was made",
 		    rd->policy, when));
 		break;
 	case RORIGIN_REPORTS:
-		add_reason(rd, xprintf("current policy: %s, as receivers saw "
+		add_reason(rd, xasprintf("current policy: %s, as receivers saw "
 		    "it on most messages in the window (the live policy is "
 		    "unknown)", rd->policy));
 		break;
@@ -756,19 +733,19 @@ not_enough(struct readiness_domain *rd, const struct readiness_opts *o)
 	int bad = 0;
 
 	if (rd->messages < o->min_messages) {
-		add_reason(rd, xprintf("only %lld messages in the window; at "
+		add_reason(rd, xasprintf("only %lld messages in the window; at "
 		    "least %.0f needed (--min-messages)",
 		    (long long)model_round(rd->messages), o->min_messages));
 		bad = 1;
 	}
 	if (rd->days < o->min_days) {
-		add_reason(rd, xprintf("reports cover only %d days of the "
+		add_reason(rd, xasprintf("reports cover only %d days of the "
 		    "window; at least %d needed (--min-days)", rd->days,
 		    o->min_days));
 		bad = 1;
 	}
 	if (rd->reporters < o->min_reporters) {
-		add_reason(rd, xprintf("only %d reporting organization%s; at "
+		add_reason(rd, xasprintf("only %d reporting organization%s; at "
 		    "least %d needed (--min-reporters)", rd->reporters,
 		    rd->reporters == 1 ? "" : "s", o->min_reporters));
 		bad = 1;
@@ -783,7 +760,7 @@ not_ready(struct readiness_domain *rd, const struct readiness_opts *o)
 	int over = rd->legit_failing > EPS &&
 	    rd->legit_fail_pct >= o->max_legit_fail_pct;
 
-	add_reason(rd, xprintf("%lld of %lld legitimate-looking messages "
+	add_reason(rd, xasprintf("%lld of %lld legitimate-looking messages "
 	    "(%.2f%%) failed DMARC; %s %.2f%% (--max-legit-fail-pct)",
 	    (long long)model_round(rd->legit_failing),
 	    (long long)model_round(rd->legit), rd->legit_fail_pct,
@@ -792,7 +769,7 @@ not_ready(struct readiness_domain *rd, const struct readiness_opts *o)
 	bad |= over;
 	if (rd->worst_source != NULL &&
 	    rd->worst_aligned_pct < o->min_source_aligned_pct) {
-		add_reason(rd, xprintf("authorized source %s aligns only "
+		add_reason(rd, xasprintf("authorized source %s aligns only "
 		    "%.2f%% of its mail; every authorized source needs %.2f%% "
 		    "(--min-source-aligned-pct)", rd->worst_source,
 		    rd->worst_aligned_pct, o->min_source_aligned_pct));
@@ -808,19 +785,19 @@ reason_volumes(struct readiness_domain *rd)
 	long long fwd = (long long)model_round(rd->forwarded_failing);
 
 	if (rd->current == RSTEP_REJECT)
-		add_reason(rd, xprintf("%lld unauthenticated messages (likely "
-		    "spoofing) are being rejected", spoof));
+		add_reason(rd, xasprintf("%lld unauthenticated messages "
+		    "(likely spoofing) are being rejected", spoof));
 	else if (rd->next == RSTEP_QUARANTINE_TEST)
-		add_reason(rd, xprintf("%lld unauthenticated messages (likely "
-		    "spoofing): t=y does not stop them yet; quarantine with "
-		    "t=n will", spoof));
+		add_reason(rd, xasprintf("%lld unauthenticated messages "
+		    "(likely spoofing): t=y does not stop them yet; "
+		    "quarantine with t=n will", spoof));
 	else
-		add_reason(rd, xprintf("%lld unauthenticated messages (likely "
-		    "spoofing) would be %s", spoof,
+		add_reason(rd, xasprintf("%lld unauthenticated messages "
+		    "(likely spoofing) would be %s", spoof,
 		    rd->next == RSTEP_REJECT ? "rejected instead of "
 		    "quarantined" : "quarantined instead of delivered"));
 	if (fwd > 0)
-		add_reason(rd, xprintf("%lld failing messages came through "
+		add_reason(rd, xasprintf("%lld failing messages came through "
 		    "forwarders or mailing lists: they do not block the move; "
 		    "receivers' overrides and ARC decide their fate", fwd));
 }
