@@ -1,9 +1,10 @@
 /*
  * The ingest pipeline for one input: recognise it in the ledger, keep its
  * bytes, unpack it, parse each report it holds, align each record and
- * store each report in its own transaction, then settle the input's
- * outcome.  Sources (files, directories, stdin) hand it descriptors; it
- * never prints except through the report callback.
+ * store each report (atomic, within the input's own atomic unit), then
+ * settle the input's outcome; settled inputs are committed in batches.
+ * Sources (files, directories, stdin) hand it descriptors; it never
+ * prints except through the report callback.
  */
 #ifndef DMARC_INGEST_H
 #define DMARC_INGEST_H
