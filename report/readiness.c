@@ -10,11 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libpsl.h>
-
 #include "dns.h"
 #include "limits.h"
 #include "num.h"
+#include "orgdomain.h"
 #include "policy.h"
 #include "readiness.h"
 #include "sources.h"
@@ -158,60 +157,6 @@ readiness_origin_code(enum readiness_origin o)
 		"live", "stored", "reports", "none"
 	};
 	return n[o];
-}
-
-/* ------------------------------------------------------------------ */
-/* alignment of names, as receivers judge it (relaxed: same org domain) */
-
-static const psl_ctx_t *
-psl(void)
-{
-	static const psl_ctx_t *ctx;
-
-	if (ctx == NULL && (ctx = psl_builtin()) == NULL)
-		ctx = psl_latest(NULL);
-	return ctx;
-}
-
-/* lower-cased copy without a trailing dot; 0, or -1 if unusable */
-static int
-lower_copy(char *dst, size_t dstlen, const char *s)
-{
-	size_t n, i;
-
-	if (s == NULL || (n = strlen(s)) == 0 || n >= dstlen)
-		return -1;
-	for (i = 0; i < n; i++)
-		dst[i] = s[i] >= 'A' && s[i] <= 'Z' ? (char)(s[i] + 32) :
-		    s[i];
-	if (n > 1 && dst[n - 1] == '.')
-		n--;
-	dst[n] = '\0';
-	return 0;
-}
-
-static const char *
-org_of(const char *lower)
-{
-	const char *r = NULL;
-
-	if (psl() != NULL)
-		r = psl_registrable_domain(psl(), lower);
-	return r != NULL ? r : lower;
-}
-
-/* 1 if name is aligned with the policy domain dom */
-static int
-aligned(const char *name, const char *dom, int strict)
-{
-	char a[MAX_SHORT_TEXT + 1], b[MAX_SHORT_TEXT + 1];
-
-	if (lower_copy(a, sizeof(a), name) == -1 ||
-	    lower_copy(b, sizeof(b), dom) == -1)
-		return 0;
-	if (strcmp(a, b) == 0)
-		return 1;
-	return !strict && strcmp(org_of(a), org_of(b)) == 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -382,7 +327,7 @@ dkim_evidence(struct evidence *ev, const struct msource *s,
 			continue;
 		if (is_pass(v->result))
 			ev->dkim_pass_any += v->messages;
-		if (aligned(v->name, dom, ev->strict_dkim)) {
+		if (orgdomain_aligned(v->name, dom, ev->strict_dkim)) {
 			ev->own_sig += v->messages;
 			if (!is_pass(v->result) && v->result != NULL &&
 			    strcmp(v->result, "none") != 0) {
@@ -405,7 +350,8 @@ spf_evidence(struct evidence *ev, const struct msource *s, const char *dom)
 
 	for (i = 0; i < s->spf.n; i++) {
 		const struct mvalue *v = &s->spf.v[i];
-		int mfrom = v->detail == NULL || strcmp(v->detail, "mfrom") == 0;
+		int mfrom = v->detail == NULL ||
+		    strcmp(v->detail, "mfrom") == 0;
 
 		if (v->other || v->name == NULL)
 			continue;
@@ -413,7 +359,7 @@ spf_evidence(struct evidence *ev, const struct msource *s, const char *dom)
 			ev->spf_pass_any += v->messages;
 		if (!mfrom)
 			continue;
-		if (aligned(v->name, dom, ev->strict_spf)) {
+		if (orgdomain_aligned(v->name, dom, ev->strict_spf)) {
 			if (!is_pass(v->result) && ev->spf_own_fail == NULL)
 				ev->spf_own_fail = v->name;
 		} else if (is_pass(v->result) &&
@@ -721,8 +667,8 @@ reason_step(struct readiness_domain *rd)
 			add_reason(rd, xstrdup("p=reject is the last step: the "
 			    "sources below fail now and are being rejected"));
 		else
-			add_reason(rd, xstrdup("next step: p=reject without t=y "
-			    "or pct: failing mail is refused"));
+			add_reason(rd, xstrdup("next step: p=reject without "
+			    "t=y or pct: failing mail is refused"));
 		break;
 	}
 }

@@ -1,7 +1,7 @@
 /*
- * Tests for ingest/align.c: organizational domains through libpsl,
- * strict and relaxed comparison, and the per-record DKIM/SPF alignment and
- * receiver verdict that the store writes.
+ * Tests for ingest/align.c and lib/orgdomain.c: organizational domains
+ * through libpsl, strict and relaxed comparison, and the per-record
+ * DKIM/SPF alignment and receiver verdict that the store writes.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -10,36 +10,34 @@
 
 #include "align.h"
 #include "model.h"
+#include "orgdomain.h"
 #include "xalloc.h"
 
 Suite	*align_suite(void);
 
+/* shorter lines below */
+#define ALIGNED(a, b, strict)	orgdomain_aligned((a), (b), (strict))
+
 START_TEST(test_align_relaxed_subdomain)
 {
-	ck_assert_int_eq(align_domains("example.com", "mail.example.com", 0),
-	    1);
-	ck_assert_int_eq(align_domains("example.com", "mail.example.com", 1),
-	    0);
-	ck_assert_int_eq(align_domains("example.com", "example.com", 1), 1);
-	ck_assert_int_eq(align_domains("example.com", "example.net", 0), 0);
-	ck_assert_int_eq(align_domains("a.example.com", "b.example.com", 0),
-	    1);
+	ck_assert_int_eq(ALIGNED("example.com", "mail.example.com", 0), 1);
+	ck_assert_int_eq(ALIGNED("example.com", "mail.example.com", 1), 0);
+	ck_assert_int_eq(ALIGNED("example.com", "example.com", 1), 1);
+	ck_assert_int_eq(ALIGNED("example.com", "example.net", 0), 0);
+	ck_assert_int_eq(ALIGNED("a.example.com", "b.example.com", 0), 1);
 }
 END_TEST
 
 START_TEST(test_align_public_suffix_boundary)
 {
-	ck_assert_int_eq(align_domains("a.example.co.uk", "b.example.co.uk",
-	    0), 1);
-	ck_assert_int_eq(align_domains("example.co.uk", "other.co.uk", 0), 0);
-	ck_assert_int_eq(align_domains("x.example.co.uk", "x.other.co.uk", 0),
-	    0);
-	ck_assert_str_eq(align_org_domain("a.b.example.co.uk"),
-	    "example.co.uk");
-	ck_assert_str_eq(align_org_domain("mail.example.com"), "example.com");
+	ck_assert_int_eq(ALIGNED("a.example.co.uk", "b.example.co.uk", 0), 1);
+	ck_assert_int_eq(ALIGNED("example.co.uk", "other.co.uk", 0), 0);
+	ck_assert_int_eq(ALIGNED("x.example.co.uk", "x.other.co.uk", 0), 0);
+	ck_assert_str_eq(orgdomain_of("a.b.example.co.uk"), "example.co.uk");
+	ck_assert_str_eq(orgdomain_of("mail.example.com"), "example.com");
 	/* a public suffix is its own organizational domain */
-	ck_assert_str_eq(align_org_domain("co.uk"), "co.uk");
-	ck_assert_int_eq(align_domains("co.uk", "example.co.uk", 0), 0);
+	ck_assert_str_eq(orgdomain_of("co.uk"), "co.uk");
+	ck_assert_int_eq(ALIGNED("co.uk", "example.co.uk", 0), 0);
 }
 END_TEST
 
@@ -47,23 +45,25 @@ START_TEST(test_align_case_insensitive)
 {
 	const char *n = "Mail.EXAMPLE.Com";
 
-	ck_assert_int_eq(align_domains("EXAMPLE.com", "mail.example.COM", 0),
-	    1);
-	ck_assert_int_eq(align_domains("Example.Com", "example.com", 1), 1);
-	ck_assert_int_eq(align_domains("A.Example.CO.UK", "b.example.co.uk",
-	    0), 1);
+	ck_assert_int_eq(ALIGNED("EXAMPLE.com", "mail.example.COM", 0), 1);
+	ck_assert_int_eq(ALIGNED("Example.Com", "example.com", 1), 1);
+	ck_assert_int_eq(ALIGNED("A.Example.CO.UK", "b.example.co.uk", 0), 1);
 	/* the result points into the argument, keeping its case */
-	ck_assert_ptr_eq(align_org_domain(n), n + 5);
-	ck_assert_int_eq(align_domains("example.com.", "example.com", 1), 1);
+	ck_assert_ptr_eq(orgdomain_of(n), n + 5);
+	ck_assert_int_eq(ALIGNED("example.com.", "example.com", 1), 1);
+	/* nothing aligns with a missing or empty name */
+	ck_assert_int_eq(ALIGNED(NULL, "example.com", 0), 0);
+	ck_assert_int_eq(ALIGNED("example.com", "", 0), 0);
+	ck_assert_str_eq(orgdomain_of(NULL), "");
 }
 END_TEST
 
 START_TEST(test_align_null_and_empty)
 {
-	ck_assert_int_eq(align_domains(NULL, "example.com", 0), 0);
-	ck_assert_int_eq(align_domains("example.com", NULL, 1), 0);
-	ck_assert_int_eq(align_domains("", "", 0), 0);
-	ck_assert_str_eq(align_org_domain(""), "");
+	ck_assert_int_eq(orgdomain_aligned(NULL, "example.com", 0), 0);
+	ck_assert_int_eq(orgdomain_aligned("example.com", NULL, 1), 0);
+	ck_assert_int_eq(orgdomain_aligned("", "", 0), 0);
+	ck_assert_str_eq(orgdomain_of(""), "");
 }
 END_TEST
 
