@@ -417,6 +417,41 @@ store_outcome_parse(const char *t, enum outcome *o)
 	return -1;
 }
 
+int
+store_find_sha(struct store *s, enum st which, const uint8_t sha[HASH_LEN],
+    const char *noun, int64_t *id, enum outcome *o)
+{
+	char hex[HASH_HEX_LEN];
+	struct binder b;
+	sqlite3_stmt *st;
+	int rc = -1, step;
+
+	hash_hex(sha, hex);
+	st = binder_start(&b, s, which);
+	binder_text(&b, hex);
+	if (b.rc != SQLITE_OK || ((step = sqlite3_step(st)) != SQLITE_ROW &&
+	    step != SQLITE_DONE)) {
+		snprintf(s->err, sizeof(s->err), "cannot look up %s: %s", noun,
+		    sqlite3_errmsg(s->db));
+		goto out;
+	}
+	if (step == SQLITE_DONE) {
+		rc = 0;
+		goto out;
+	}
+	*id = sqlite3_column_int64(st, 0);
+	if (store_outcome_parse((const char *)sqlite3_column_text(st, 1),
+	    o) == -1) {
+		snprintf(s->err, sizeof(s->err), "%s %lld has an unknown "
+		    "outcome", noun, (long long)*id);
+		goto out;
+	}
+	rc = 1;
+out:
+	sqlite3_reset(st);
+	return rc;
+}
+
 /* an UPDATE of one row (noun: "input", "message") that must find it */
 int
 store_update_one(struct store *s, struct binder *b, int64_t id, const char *what,

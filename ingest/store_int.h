@@ -125,5 +125,14 @@ int	 store_warnings_add(struct store *, int64_t input_id,
 	    int64_t report_id, const struct diag *);
 /* the ledger word ("stored") as an outcome; 0, or -1 when unknown */
 int	 store_outcome_parse(const char *, enum outcome *);
+/*
+ * Looks a row of the input or message ledger up by SHA-256 with
+ * statement which ("SELECT id, outcome ... WHERE sha256 = ?"); noun names
+ * it in messages.  Returns 1 with *id and *o set, 0 when unknown, -1 on
+ * an error.
+ */
+int	 store_find_sha(struct store *, enum st which,
+	    const uint8_t sha[HASH_LEN], const char *noun, int64_t *id,
+	    enum outcome *o);
 
 #endif

@@ -20,35 +20,9 @@ int
 store_message_lookup(struct store *s, const uint8_t sha[HASH_LEN],
     struct message_info *info)
 {
-	char hex[HASH_HEX_LEN];
-	struct binder b;
-	sqlite3_stmt *st;
-	int rc = -1, step;
-
 	assert(s->report == 0);
-	hash_hex(sha, hex);
-	st = binder_start(&b, s, ST_MSG_LOOKUP);
-	binder_text(&b, hex);
-	if (b.rc != SQLITE_OK || ((step = sqlite3_step(st)) != SQLITE_ROW &&
-	    step != SQLITE_DONE)) {
-		store_seterr(s, "cannot look up message");
-		goto out;
-	}
-	if (step == SQLITE_DONE) {
-		rc = 0;
-		goto out;
-	}
-	info->id = sqlite3_column_int64(st, 0);
-	if (store_outcome_parse((const char *)sqlite3_column_text(st, 1),
-	    &info->outcome) == -1) {
-		snprintf(s->err, sizeof(s->err), "message %lld has an "
-		    "unknown outcome", (long long)info->id);
-		goto out;
-	}
-	rc = 1;
-out:
-	sqlite3_reset(st);
-	return rc;
+	return store_find_sha(s, ST_MSG_LOOKUP, sha, "message", &info->id,
+	    &info->outcome);
 }
 
 int64_t
