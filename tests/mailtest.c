@@ -19,6 +19,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <check.h>
+
 #include "buf.h"
 #include "mailtest.h"
 #include "testutil.h"
@@ -158,6 +160,48 @@ mt_maildir_put(const char *dir, const char *p, size_t n, uid_t uid,
 	if (uid != (uid_t)-1 && chown(tmp, uid, gid) == -1)
 		return -1;
 	return rename(tmp, fin);
+}
+
+void
+mt_maildir_fill(const char *dir, size_t lo, size_t hi)
+{
+	char *m;
+	size_t n;
+
+	ck_assert_int_eq(mt_maildir_make(dir), 0);
+	for (size_t i = lo; i < hi; i++) {
+		m = mt_message(i, &n);
+		ck_assert_int_eq(mt_maildir_put(dir, m, n, (uid_t)-1, 0), 0);
+		free(m);
+	}
+}
+
+void
+mt_report_dir(const char *dir, size_t lo, size_t hi)
+{
+	char path[1024], *x;
+	size_t n;
+
+	ck_assert_int_eq(mkdir(dir, 0755), 0);
+	for (size_t i = lo; i < hi; i++) {
+		x = mt_report_xml(i, &n);
+		snprintf(path, sizeof(path), "%s/r%zu.xml", dir, i);
+		ck_assert_int_eq(tu_write(path, x, n), 0);
+		free(x);
+	}
+}
+
+long
+mt_message_number(const char *path)
+{
+	size_t n;
+	char *m = (char *)tu_slurp(path, &n), *p;
+	long v = -1;
+
+	if (m != NULL && (p = strstr(m, "Message-ID: <")) != NULL)
+		v = strtol(p + strlen("Message-ID: <"), NULL, 10);
+	free(m);
+	return v;
 }
 
 /* whether a Maildir file name carries the S (seen) flag */

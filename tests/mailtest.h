@@ -35,6 +35,12 @@ int	 mt_maildir_put(const char *dir, const char *p, size_t n, uid_t uid,
 	    gid_t gid);
 /* messages in DIR/new and DIR/cur with (seen) or without the S flag */
 size_t	 mt_maildir_count(const char *dir, int seen);
+/* a new Maildir dir holding messages [lo, hi) (mt_message); asserts */
+void	 mt_maildir_fill(const char *dir, size_t lo, size_t hi);
+/* a new directory dir holding reports [lo, hi) as rN.xml; asserts */
+void	 mt_report_dir(const char *dir, size_t lo, size_t hi);
+/* the N of "Message-ID: <N.imaper@test.example>" in a file, or -1 */
+long	 mt_message_number(const char *path);
 
 struct mt_dovecot {
 	char	*dir;		/* temporary directory, owned */

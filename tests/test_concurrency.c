@@ -47,37 +47,6 @@ teardown(void)
 	free(tmp);
 }
 
-/* reports [lo, hi) as plain XML files in dir */
-static void
-fill_dir(const char *dir, size_t lo, size_t hi)
-{
-	char path[1024], *x;
-	size_t n;
-
-	ck_assert_int_eq(mkdir(dir, 0700), 0);
-	for (size_t i = lo; i < hi; i++) {
-		x = mt_report_xml(i, &n);
-		snprintf(path, sizeof(path), "%s/r%zu.xml", dir, i);
-		ck_assert_int_eq(tu_write(path, x, n), 0);
-		free(x);
-	}
-}
-
-/* report messages [lo, hi) into the Maildir dir */
-static void
-fill_maildir(const char *dir, size_t lo, size_t hi)
-{
-	char *m;
-	size_t n;
-
-	ck_assert_int_eq(mt_maildir_make(dir), 0);
-	for (size_t i = lo; i < hi; i++) {
-		m = mt_message(i, &n);
-		ck_assert_int_eq(mt_maildir_put(dir, m, n, (uid_t)-1, 0), 0);
-		free(m);
-	}
-}
-
 /* sh -c cmd in the background */
 static pid_t
 spawn(const char *cmd)
@@ -181,9 +150,9 @@ START_TEST(test_concurrency_three_writers_one_reader)
 	snprintf(da, sizeof(da), "%s/a", tmp);
 	snprintf(dbb, sizeof(dbb), "%s/b", tmp);
 	snprintf(md, sizeof(md), "%s/Maildir", tmp);
-	fill_dir(da, A_LO, A_HI);
-	fill_dir(dbb, B_LO, B_HI);
-	fill_maildir(md, M_LO, M_HI);
+	mt_report_dir(da, A_LO, A_HI);
+	mt_report_dir(dbb, B_LO, B_HI);
+	mt_maildir_fill(md, M_LO, M_HI);
 	/* the database exists before the reader starts */
 	snprintf(cmd, sizeof(cmd), "'%s' --db '%s' '%s/r0.xml' 2>/dev/null",
 	    TEST_INGEST_BIN, db, da);
@@ -219,7 +188,7 @@ START_TEST(test_concurrency_busy_lock_exits_75)
 	int code;
 
 	snprintf(da, sizeof(da), "%s/a", tmp);
-	fill_dir(da, 0, 1);
+	mt_report_dir(da, 0, 1);
 	snprintf(cmd, sizeof(cmd), "'%s' --db '%s' '%s' 2>/dev/null",
 	    TEST_INGEST_BIN, db, da);
 	ck_assert_int_eq(tu_run(cmd, NULL), 0);

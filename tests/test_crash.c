@@ -125,20 +125,6 @@ run_killed(const char *const args[], double delay)
 	waitpid(pid, &st, 0);
 }
 
-/* the N of "Message-ID: <N.imaper@test.example>" in a file, or -1 */
-static long
-message_number(const char *path)
-{
-	size_t n;
-	char *m = (char *)tu_slurp(path, &n), *p;
-	long v = -1;
-
-	if (m != NULL && (p = strstr(m, "Message-ID: <")) != NULL)
-		v = strtol(p + strlen("Message-ID: <"), NULL, 10);
-	free(m);
-	return v;
-}
-
 static int64_t
 report_copies(long i)
 {
@@ -171,7 +157,7 @@ check_marked_committed(const char *dir)
 		if (f == NULL || strchr(f + 3, 'S') == NULL)
 			continue;
 		snprintf(p, sizeof(p), "%s/cur/%s", dir, e->d_name);
-		if ((i = message_number(p)) == -1)
+		if ((i = mt_message_number(p)) == -1)
 			continue;	/* renamed meanwhile */
 		ck_assert_msg(report_copies(i) == 1, "message %ld marked, "
 		    "report stored %lld times", i,
@@ -233,38 +219,6 @@ kill_runs(const char *const args[], const char *dir, double full)
 	}
 }
 
-/* report files [lo, hi) into the new directory dir */
-static void
-fill_files(const char *dir, size_t lo, size_t hi)
-{
-	char path[1024], *x;
-	size_t len;
-
-	ck_assert_int_eq(mkdir(dir, 0700), 0);
-	for (size_t i = lo; i < hi; i++) {
-		x = mt_report_xml(i, &len);
-		snprintf(path, sizeof(path), "%s/r%zu.xml", dir, i);
-		ck_assert_int_eq(tu_write(path, x, len), 0);
-		free(x);
-	}
-}
-
-/* n report messages into the Maildir dir */
-static void
-fill_maildir(const char *dir, size_t n)
-{
-	char *m;
-	size_t len;
-
-	ck_assert_int_eq(mt_maildir_make(dir), 0);
-	for (size_t i = 0; i < n; i++) {
-		m = mt_message(i, &len);
-		ck_assert_int_eq(mt_maildir_put(dir, m, len, (uid_t)-1, 0),
-		    0);
-		free(m);
-	}
-}
-
 START_TEST(test_crash_maildir_kill9)
 {
 	char maildir[600], probe[600], main_db[512], files[600];
@@ -278,9 +232,9 @@ START_TEST(test_crash_maildir_kill9)
 	snprintf(maildir, sizeof(maildir), "%s/Maildir", tmp);
 	snprintf(probe, sizeof(probe), "%s/probe", tmp);
 	snprintf(files, sizeof(files), "%s/files", tmp);
-	fill_files(files, 1000, 1000 + n);
-	fill_maildir(maildir, n);
-	fill_maildir(probe, n);
+	mt_report_dir(files, 1000, 1000 + n);
+	mt_maildir_fill(maildir, 0, n);
+	mt_maildir_fill(probe, 0, n);
 	/* how long a whole run takes here, on a copy and another database */
 	snprintf(main_db, sizeof(main_db), "%s", db);
 	snprintf(db, sizeof(db), "%s/probe.db", tmp);

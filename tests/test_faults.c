@@ -19,6 +19,7 @@
 
 #include "mailtest.h"
 #include "testutil.h"
+#include "xalloc.h"
 
 Suite *faults_suite(void);
 
@@ -91,50 +92,12 @@ err_has(const char *s)
 static char *
 fill_dir(const char *name, size_t lo, size_t hi)
 {
-	char path[1024], *dir, *x;
-	size_t n;
+	size_t n = strlen(tmp) + strlen(name) + 2;
+	char *dir = xmalloc(n);
 
-	n = strlen(tmp) + strlen(name) + 2;
-	dir = malloc(n);
-	ck_assert_ptr_nonnull(dir);
 	snprintf(dir, n, "%s/%s", tmp, name);
-	ck_assert_int_eq(mkdir(dir, 0755), 0);
-	for (size_t i = lo; i < hi; i++) {
-		x = mt_report_xml(i, &n);
-		snprintf(path, sizeof(path), "%s/r%zu.xml", dir, i);
-		ck_assert_int_eq(tu_write(path, x, n), 0);
-		free(x);
-	}
+	mt_report_dir(dir, lo, hi);
 	return dir;
-}
-
-/* n report messages in the Maildir dir */
-static void
-fill_maildir(const char *dir, size_t n)
-{
-	char *m;
-	size_t len;
-
-	ck_assert_int_eq(mt_maildir_make(dir), 0);
-	for (size_t i = 0; i < n; i++) {
-		m = mt_message(i, &len);
-		ck_assert_int_eq(mt_maildir_put(dir, m, len, (uid_t)-1, 0), 0);
-		free(m);
-	}
-}
-
-/* the N of "Message-ID: <N.imaper@test.example>" in a file, or -1 */
-static long
-message_number(const char *path)
-{
-	size_t n;
-	char *m = (char *)tu_slurp(path, &n), *p;
-	long v = -1;
-
-	if (m != NULL && (p = strstr(m, "Message-ID: <")) != NULL)
-		v = strtol(p + strlen("Message-ID: <"), NULL, 10);
-	free(m);
-	return v;
 }
 
 /* every message of dir marked seen has its report stored exactly once */
@@ -155,7 +118,7 @@ check_marked_committed(const char *dbpath, const char *dir)
 		if (f == NULL || strchr(f + 3, 'S') == NULL)
 			continue;
 		snprintf(p, sizeof(p), "%s/cur/%s", dir, e->d_name);
-		ck_assert_int_ge(i = message_number(p), 0);
+		ck_assert_int_ge(i = mt_message_number(p), 0);
 		snprintf(sql, sizeof(sql), "SELECT count(*) FROM report "
 		    "WHERE report_id = 'imaper-test-%ld'", i);
 		ck_assert_msg(tu_query_int(dbpath, sql) == 1, "message %ld "
@@ -207,7 +170,7 @@ START_TEST(test_faults_disk_full_marks_nothing_uncommitted)
 		return;
 	snprintf(md, sizeof(md), "%s/Maildir", tmp);
 	snprintf(fdb, sizeof(fdb), "%s/t.db", mnt);
-	fill_maildir(md, n);
+	mt_maildir_fill(md, 0, n);
 	snprintf(args, sizeof(args), "--maildir '%s'", md);
 	ck_assert_int_eq(ingest(fdb, args, 0), 2);
 	ck_assert(err_has("database or disk is full"));
@@ -302,7 +265,7 @@ readonly_case(int file_ro, int dir_ro)
 	snprintf(rdb, sizeof(rdb), "%s/t.db", dir);
 	in = fill_dir("in", 0, 5);
 	snprintf(md, sizeof(md), "%s/Maildir", tmp);
-	fill_maildir(md, 5);
+	mt_maildir_fill(md, 0, 5);
 	snprintf(args, sizeof(args), "'%s/r0.xml'", in);
 	ck_assert_int_eq(ingest(rdb, args, 0), 0);
 	/* as if nobody had made it: only the mode is in the way */
@@ -386,7 +349,7 @@ START_TEST(test_faults_maildir_vanished_and_odd_entries)
 	char md[600], p[700], args[700];
 
 	snprintf(md, sizeof(md), "%s/Maildir", tmp);
-	fill_maildir(md, 4);
+	mt_maildir_fill(md, 0, 4);
 	snprintf(p, sizeof(p), "%s/new/1.gone", md);
 	ck_assert_int_eq(symlink("/nonexistent/1.gone", p), 0);
 	snprintf(p, sizeof(p), "%s/new/2.fifo", md);
