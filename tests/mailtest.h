@@ -1,7 +1,8 @@
 /*
- * Fixtures for the mail-source suites (imap, crash, contrib): DMARC report
- * messages built from the bundled Yahoo sample with a distinct report_id
- * each, Maildir helpers, and a throw-away Dovecot IMAP server on 127.0.0.1
+ * Fixtures for the suites that run the mail sources (imap, crash, contrib,
+ * concurrency, faults): DMARC reports and report messages built from the
+ * bundled Yahoo sample with a distinct report_id each, directories and
+ * Maildirs of them, and a throw-away Dovecot IMAP server on 127.0.0.1
  * (plain and TLS ports, one user, a self-signed certificate) living in a
  * temporary directory.
  */
