@@ -555,6 +555,45 @@ START_TEST(test_parse_empty_optional_elements)
 }
 END_TEST
 
+/*
+ * Blank text is dropped between elements (the reader runs with
+ * XML_PARSE_NOBLANKS) but a leaf holding only blanks is still there, and
+ * empty, exactly as before: the same warnings, the same values.
+ */
+START_TEST(test_parse_blank_only_leaves_are_empty_not_missing)
+{
+	static const char x[] = "<?xml version=\"1.0\"?>\n<feedback>\n"
+	    "  <report_metadata>\n    <org_name>  \n </org_name>\n"
+	    "    <email>d@r.example</email>\n"
+	    "    <extra_contact_info>\t</extra_contact_info>\n"
+	    "    <report_id> r-1 </report_id>\n    <date_range>"
+	    "<begin>1794787200</begin>\n<end>1794873599</end></date_range>\n"
+	    "  </report_metadata>\n  <policy_published>\n"
+	    "    <domain>example.org</domain> <p>none</p>\n"
+	    "  </policy_published>\n  <record>\n    <row>\n"
+	    "      <source_ip>192.0.2.1</source_ip> <count>3</count>\n"
+	    "      <policy_evaluated><disposition>none</disposition>"
+	    "<dkim>pass</dkim><spf>fail</spf></policy_evaluated>\n"
+	    "    </row>\n    <identifiers><header_from>example.org"
+	    "</header_from></identifiers>\n    <auth_results>\n"
+	    "      <dkim><domain>example.org</domain><result>pass</result>"
+	    "<human_result>   </human_result></dkim>\n"
+	    "    </auth_results>\n  </record>\n</feedback>\n";
+	struct run r;
+
+	run_mem(&r, x, sizeof(x) - 1, 0);
+	ok(&r);
+	ck_assert_str_eq(r.rep.org_name, "");
+	ck_assert_ptr_null(r.rep.extra_contact_info);
+	ck_assert_str_eq(r.rep.report_id, "r-1");
+	ck_assert_uint_eq(r.got.n_records, 1);
+	ck_assert(r.got.recs[0].count == 3);
+	ck_assert_ptr_null(r.got.recs[0].dkim[0].human_result);
+	ck_assert_uint_eq(r.d.count[DIAG_EMPTY_FIELD], 3);
+	run_free(&r);
+}
+END_TEST
+
 START_TEST(test_parse_cdata_and_comments_in_values)
 {
 	struct run r;
@@ -1101,6 +1140,7 @@ parse_suite(void)
 	tcase_add_test(tc, test_parse_fractional_timestamps);
 	tcase_add_test(tc, test_parse_zero_and_long_ranges);
 	tcase_add_test(tc, test_parse_empty_optional_elements);
+	tcase_add_test(tc, test_parse_blank_only_leaves_are_empty_not_missing);
 	tcase_add_test(tc, test_parse_cdata_and_comments_in_values);
 	tcase_add_test(tc, test_parse_ipv6_and_invalid_ip);
 	tcase_add_test(tc, test_parse_no_records);
