@@ -13,22 +13,6 @@
 #include "readiness.h"
 #include "render.h"
 
-typedef int (*escape_fn)(struct buf *, const char *);
-
-/* one escaped value; too long a value prints as a marker */
-static void
-put(FILE *f, escape_fn esc, const char *s)
-{
-	struct buf b;
-
-	buf_init(&b, RENDER_MAX_VALUE);
-	if (esc(&b, s != NULL ? s : "") == -1)
-		fputs("(value too long)", f);
-	else
-		fputs(buf_cstr(&b), f);
-	buf_release(&b);
-}
-
 static void
 json_str(FILE *f, const char *s)
 {
@@ -37,7 +21,7 @@ json_str(FILE *f, const char *s)
 		return;
 	}
 	fputc('"', f);
-	put(f, escape_json, s);
+	render_value(f, escape_json, s);
 	fputc('"', f);
 }
 
@@ -72,26 +56,26 @@ text_source(FILE *f, const struct readiness_source *rs)
 	size_t i;
 
 	fputs("    ", f);
-	put(f, escape_term, rs->src->ip != NULL ? rs->src->ip :
+	render_value(f, escape_term, rs->src->ip != NULL ? rs->src->ip :
 	    "(invalid address)");
 	if (src_ptr(rs) != NULL) {
 		fputs("  ", f);
-		put(f, escape_term, src_ptr(rs));
+		render_value(f, escape_term, src_ptr(rs));
 	}
 	if (rs->src->service != NULL) {
 		fputs("  service ", f);
-		put(f, escape_term, rs->src->service);
+		render_value(f, escape_term, rs->src->service);
 	}
 	if (rs->sender != NULL) {
 		fputs("  [", f);
-		put(f, escape_term, rs->sender->name);
+		render_value(f, escape_term, rs->sender->name);
 		fputc(']', f);
 	}
 	fprintf(f, "\n      %lld messages, %lld failing, %.1f%% aligned\n",
 	    n_of(rs->src->t.messages), n_of(rs->failing), rs->aligned_pct);
 	for (i = 0; i < rs->n_fix; i++) {
 		fputs("      fix: ", f);
-		put(f, escape_term, rs->fix[i]);
+		render_value(f, escape_term, rs->fix[i]);
 		fputc('\n', f);
 	}
 }
@@ -117,7 +101,7 @@ text_domain(FILE *f, const struct readiness_domain *rd, int color)
 	size_t i;
 
 	fputc('\n', f);
-	put(f, escape_term, rd->domain);
+	render_value(f, escape_term, rd->domain);
 	fprintf(f, ": %s%s%s", color ? verdict_color(rd->verdict) : "",
 	    readiness_verdict_name(rd->verdict), color ? "\033[0m" : "");
 	if (rd->verdict != RVERDICT_AT_REJECT)
@@ -139,7 +123,7 @@ text_domain(FILE *f, const struct readiness_domain *rd, int color)
 	fputs("\n  why:\n", f);
 	for (i = 0; i < rd->n_reasons; i++) {
 		fputs("    - ", f);
-		put(f, escape_term, rd->reasons[i]);
+		render_value(f, escape_term, rd->reasons[i]);
 		fputc('\n', f);
 	}
 	text_list(f, rd->current == RSTEP_REJECT ? "legitimate-looking "
@@ -304,7 +288,7 @@ csv_row(FILE *f, const struct readiness_domain *rd, const char *list,
 {
 	size_t i;
 
-	put(f, escape_csv, rd->domain);
+	render_value(f, escape_csv, rd->domain);
 	fprintf(f, ",%s,%s,%s,%s,", readiness_verdict_code(rd->verdict),
 	    readiness_step_code(rd->current), readiness_step_code(rd->next),
 	    list);
@@ -312,11 +296,13 @@ csv_row(FILE *f, const struct readiness_domain *rd, const char *list,
 		fputs(",,,,,,,\r\n", f);
 		return;
 	}
-	put(f, escape_csv, rs->src->ip);
+	render_value(f, escape_csv, rs->src->ip);
 	fputc(',', f);
-	put(f, escape_csv, rs->src->ptr);	/* as JSON: the name only */
+	/* as JSON: the name only */
+	render_value(f, escape_csv, rs->src->ptr);
 	fputc(',', f);
-	put(f, escape_csv, rs->sender != NULL ? rs->sender->name : NULL);
+	render_value(f, escape_csv,
+	    rs->sender != NULL ? rs->sender->name : NULL);
 	fprintf(f, ",%lld,%lld,%.2f,", n_of(rs->src->t.messages),
 	    n_of(rs->failing), rs->aligned_pct);
 	{
@@ -327,11 +313,11 @@ csv_row(FILE *f, const struct readiness_domain *rd, const char *list,
 			if ((i > 0 && buf_adds(&b, " / ") == -1) ||
 			    buf_adds(&b, rs->fix[i]) == -1)
 				break;
-		put(f, escape_csv, buf_cstr(&b));
+		render_value(f, escape_csv, buf_cstr(&b));
 		buf_release(&b);
 	}
 	fputc(',', f);
-	put(f, escape_csv, rs->src->service);	/* empty: unknown */
+	render_value(f, escape_csv, rs->src->service);	/* empty: unknown */
 	fputs("\r\n", f);
 }
 

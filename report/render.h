@@ -15,6 +15,7 @@
 
 #include <stdio.h>
 
+#include "buf.h"
 #include "limits.h"
 #include "model.h"
 
@@ -29,5 +30,13 @@ int	render_csv(FILE *f, const struct model *);
 
 /* bytes of one escaped value; a longer one prints as "(value too long)" */
 #define RENDER_MAX_VALUE	(MAX_LONG_TEXT * 6 + 16)
+
+/* an escape.h function: the sink a value is written for */
+typedef int (*render_escape_fn)(struct buf *, const char *);
+/*
+ * Writes s (NULL: "") to f through esc; a value whose escaped form passes
+ * RENDER_MAX_VALUE prints as "(value too long)", never raw.
+ */
+void	render_value(FILE *f, render_escape_fn esc, const char *s);
 
 #endif

@@ -10,10 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
 #include "digest.h"
 #include "escape.h"
 #include "limits.h"
+#include "render.h"
 #include "svg.h"
 
 #define FONT	"font-family:Helvetica,Arial,sans-serif;"
@@ -24,17 +24,11 @@
 #define H2	"font-size:19px;margin:28px 0 8px;color:#0b3d62;"
 #define H3	"font-size:15px;margin:20px 0 6px;color:#1f2328;"
 
+/* an untrusted value as HTML text */
 static void
 h(FILE *f, const char *s)
 {
-	struct buf b;
-
-	buf_init(&b, MAX_LONG_TEXT * 6 + 16);
-	if (escape_html(&b, s ? s : "") == 0)
-		fputs(buf_cstr(&b), f);
-	else
-		fputs("(value too long)", f);
-	buf_release(&b);
+	render_value(f, escape_html, s);
 }
 
 static void

@@ -7,26 +7,18 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "buf.h"
 #include "escape.h"
-#include "limits.h"
+#include "render.h"
 #include "model.h"
 #include "svg.h"
 
 #define W		640.0
 
-/* writes s escaped for HTML (a too-long value is cut, never raw) */
+/* an untrusted value as HTML text */
 static void
 text(FILE *f, const char *s)
 {
-	struct buf b;
-
-	buf_init(&b, MAX_LONG_TEXT * 6 + 16);
-	if (escape_html(&b, s ? s : "") == 0)
-		fputs(buf_cstr(&b), f);
-	else
-		fputs("(value too long)", f);
-	buf_release(&b);
+	render_value(f, escape_html, s);
 }
 
 static void

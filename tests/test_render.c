@@ -8,6 +8,7 @@
  * every format, "unknown" / null / empty otherwise.
  */
 #include "classify.h"
+#include "escape.h"
 #include "render.h"
 #include "reportfix.h"
 #include "sources.h"
@@ -239,6 +240,44 @@ START_TEST(test_render_json_round_trips_hostile_strings)
 }
 END_TEST
 
+/* what render_value wrote for s through esc; caller frees */
+static char *
+value_out(render_escape_fn esc, const char *s)
+{
+	char *out = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&out, &n);
+
+	ck_assert_ptr_nonnull(f);
+	render_value(f, esc, s);
+	ck_assert_int_eq(fclose(f), 0);
+	return out;
+}
+
+/* every renderer's values go through render_value: escaped, or a marker */
+START_TEST(test_render_value_escapes_or_marks_too_long)
+{
+	size_t n = RENDER_MAX_VALUE / 4 + 1;
+	char *big = malloc(n + 1), *out;
+
+	ck_assert_ptr_nonnull(big);
+	out = value_out(escape_html, "<b>&");
+	ck_assert_str_eq(out, "&lt;b&gt;&amp;");
+	free(out);
+	out = value_out(escape_html, NULL);
+	ck_assert_str_eq(out, "");
+	free(out);
+	/* fits raw, not escaped ("&lt;" is 4 bytes): never printed raw */
+	memset(big, '<', n);
+	big[n] = '\0';
+	out = value_out(escape_html, big);
+	ck_assert_msg(strcmp(out, "(value too long)") == 0, "%zu bytes out",
+	    strlen(out));
+	free(out);
+	free(big);
+}
+END_TEST
+
 Suite *
 render_suite(void)
 {
@@ -252,6 +291,7 @@ render_suite(void)
 	tcase_add_test(tc, test_render_text_shows_service_or_unknown);
 	tcase_add_test(tc, test_render_json_has_service_member);
 	tcase_add_test(tc, test_render_csv_service_is_the_last_column);
+	tcase_add_test(tc, test_render_value_escapes_or_marks_too_long);
 	suite_add_tcase(s, tc);
 	return s;
 }
