@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <sqlite3.h>
 
@@ -347,13 +348,6 @@ store_input_abort(struct store *s)
 	store_unit_abort(s);
 }
 
-/* runs two constant statements, for savepoint handling */
-int
-store_run2(struct store *s, int a, int b, const char *what)
-{
-	return store_run(s, a, what) == -1 || store_run(s, b, what) == -1 ? -1 : 0;
-}
-
 struct store *
 store_open(const char *path, char *err, size_t errlen)
 {
@@ -452,10 +446,9 @@ out:
 	return rc;
 }
 
-/* an UPDATE of one row (noun: "input", "message") that must find it */
 int
-store_update_one(struct store *s, struct binder *b, int64_t id, const char *what,
-    const char *noun)
+store_update_one(struct store *s, struct binder *b, int64_t id,
+    const char *what, const char *noun)
 {
 	binder_int(b, id);
 	if (binder_run(s, b, what) == -1)
@@ -466,6 +459,18 @@ store_update_one(struct store *s, struct binder *b, int64_t id, const char *what
 		return -1;
 	}
 	return 0;
+}
+
+int
+store_seen(struct store *s, enum st which, int64_t id, const char *noun)
+{
+	char what[64];
+	struct binder b;
+
+	snprintf(what, sizeof(what), "cannot update %s", noun);
+	binder_start(&b, s, which);
+	binder_int(&b, (int64_t)time(NULL));
+	return store_update_one(s, &b, id, what, noun);
 }
 
 /* inserts the non-zero warning counts; report_id 0 means the input's */

@@ -190,21 +190,10 @@ out:
 	return id;
 }
 
-static int
-input_update(struct store *s, struct binder *b, int64_t id,
-    const char *what)
-{
-	return store_update_one(s, b, id, what, "input");
-}
-
 int
 store_input_seen(struct store *s, int64_t input_id)
 {
-	struct binder b;
-
-	binder_start(&b, s, ST_INPUT_SEEN);
-	binder_int(&b, (int64_t)time(NULL));
-	return input_update(s, &b, input_id, "cannot update input");
+	return store_seen(s, ST_INPUT_SEEN, input_id, "input");
 }
 
 int
@@ -224,7 +213,7 @@ store_input_finish(struct store *s, int64_t input_id, enum outcome o,
 	binder_text(&b, reason);
 	binder_int(&b, (int64_t)n_reports);
 	binder_int(&b, (int64_t)n_records);
-	if (input_update(s, &b, input_id, what) == -1 ||
+	if (store_update_one(s, &b, input_id, what, "input") == -1 ||
 	    store_run_id(s, ST_WARN_CLEAR, input_id, what) == -1 ||
 	    store_warnings_add(s, input_id, 0, d) == -1) {
 		store_unit_abort(s);

@@ -101,11 +101,10 @@ void	 binder_word(struct binder *, const struct word *);
  * or -1 with the error text in s->err.
  */
 int	 binder_run(struct store *, struct binder *, const char *what);
-/* runs a statement without parameters, with one id, or two in a row */
+/* runs a statement without parameters, or with one id */
 int	 store_run(struct store *, enum st which, const char *what);
 int	 store_run_id(struct store *, enum st which, int64_t id,
 	    const char *what);
-int	 store_run2(struct store *, int a, int b, const char *what);
 /*
  * Units of work (see store.h): store_unit_begin() opens a savepoint (and
  * the transaction unless a batch holds it open; nothing inside an input),
@@ -120,6 +119,10 @@ void	 store_unit_abort(struct store *);
    change one row */
 int	 store_update_one(struct store *, struct binder *, int64_t id,
 	    const char *what, const char *noun);
+/* notes that row id was offered again (which: ST_INPUT_SEEN, ST_MSG_SEEN:
+   last_seen = now, seen_count + 1) */
+int	 store_seen(struct store *, enum st which, int64_t id,
+	    const char *noun);
 /* inserts the non-zero warning counts of d; report_id 0: the input's */
 int	 store_warnings_add(struct store *, int64_t input_id,
 	    int64_t report_id, const struct diag *);

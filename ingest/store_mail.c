@@ -52,21 +52,10 @@ store_message_add(struct store *s, const uint8_t sha[HASH_LEN],
 	return sqlite3_last_insert_rowid(s->db);
 }
 
-static int
-message_update(struct store *s, struct binder *b, int64_t id,
-    const char *what)
-{
-	return store_update_one(s, b, id, what, "message");
-}
-
 int
 store_message_seen(struct store *s, int64_t message_id)
 {
-	struct binder b;
-
-	binder_start(&b, s, ST_MSG_SEEN);
-	binder_int(&b, (int64_t)time(NULL));
-	return message_update(s, &b, message_id, "cannot update message");
+	return store_seen(s, ST_MSG_SEEN, message_id, "message");
 }
 
 int
@@ -113,5 +102,6 @@ store_message_finish(struct store *s, int64_t message_id, enum outcome o,
 	binder_text(&b, outcome_name(o));
 	binder_text(&b, reason);
 	binder_int(&b, (int64_t)n_reports);
-	return message_update(s, &b, message_id, "cannot finish message");
+	return store_update_one(s, &b, message_id, "cannot finish message",
+	    "message");
 }

@@ -222,7 +222,8 @@ report_undo(struct store *s)
 		return 0;
 	}
 	s->report = 0;
-	if (store_run2(s, ST_ROLLBACK_TO, ST_RELEASE, "cannot undo report") == -1) {
+	if (store_run(s, ST_ROLLBACK_TO, "cannot undo report") == -1 ||
+	    store_run(s, ST_RELEASE, "cannot undo report") == -1) {
 		store_unit_abort(s);
 		return -1;
 	}
