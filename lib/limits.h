@@ -73,4 +73,19 @@
 /* entries (ip, ptr, dkim lines) kept; each source is matched against all */
 #define MAX_SENDERS		10000
 
+/* notes kept about one DNS record (SPF, DKIM key): a hostile record
+   cannot grow the list further */
+#define MAX_RECORD_NOTES	32
+/* an SPF record's text; receivers read one DNS answer, 64 KiB at most,
+   and a sane record is under 512 bytes */
+#define MAX_SPF_RECORD_BYTES	8192
+/* terms of one SPF record; 8 KiB of two-byte terms ("a ") is 4096 */
+#define MAX_SPF_TERMS		512
+/* SPF terms that cost a DNS lookup, through includes and redirects
+   (RFC 7208 4.6.4: more is a permerror at every receiver) */
+#define MAX_SPF_LOOKUPS		10
+/* an SPF answer that fits one UDP DNS packet (RFC 7208 3.4); over it is
+   a warning, not a bound */
+#define SPF_UDP_RECORD_BYTES	512
+
 #endif
