@@ -84,6 +84,10 @@
 /* SPF terms that cost a DNS lookup, through includes and redirects
    (RFC 7208 4.6.4: more is a permerror at every receiver) */
 #define MAX_SPF_LOOKUPS		10
+/* a DKIM key record's text: an 8192-bit RSA key is ~1.4 KB of base64 */
+#define MAX_DKIM_RECORD_BYTES	8192
+/* tags of one DKIM key record; RFC 6376 defines seven */
+#define MAX_DKIM_TAGS		32
 /* an SPF answer that fits one UDP DNS packet (RFC 7208 3.4); over it is
    a warning, not a bound */
 #define SPF_UDP_RECORD_BYTES	512
