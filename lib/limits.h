@@ -88,6 +88,18 @@
 #define MAX_DKIM_RECORD_BYTES	8192
 /* tags of one DKIM key record; RFC 6376 defines seven */
 #define MAX_DKIM_TAGS		32
+/* void answers (NXDOMAIN, no data) in one SPF evaluation (RFC 7208
+   4.6.4: more is a permerror) */
+#define MAX_SPF_VOID_LOOKUPS	2
+/* MX and PTR names looked at for one mx or ptr term (RFC 7208 4.6.4) */
+#define MAX_SPF_MX_NAMES	10
+#define MAX_SPF_PTR_NAMES	10
+/* TXT records at one name looked at to find the SPF one */
+#define MAX_SPF_TXT_RECORDS	64
+/* records and DNS queries of one SPF tree audit: receivers stop at 10
+   lookups, so a tree past this is broken whatever the rest holds */
+#define MAX_SPF_AUDIT_NODES	64
+#define MAX_SPF_AUDIT_QUERIES	256
 /* an SPF answer that fits one UDP DNS packet (RFC 7208 3.4); over it is
    a warning, not a bound */
 #define SPF_UDP_RECORD_BYTES	512

@@ -7,6 +7,7 @@
 #include <arpa/inet.h>
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -73,6 +74,36 @@ spf_qual_char(enum spf_qual q)
 	default:
 		return '+';
 	}
+}
+
+char *
+spf_term_text(const struct spf_term *t, char *out, size_t outlen)
+{
+	char ip[INET6_ADDRSTRLEN] = "", cidr[16] = "", q[2] = "";
+
+	if (t->qual != SPF_PASS)
+		q[0] = spf_qual_char(t->qual);
+
+	if (t->mech == SPF_IP4 || t->mech == SPF_IP6) {
+		int v6 = t->mech == SPF_IP6;
+
+		inet_ntop(v6 ? AF_INET6 : AF_INET, t->addr, ip, sizeof(ip));
+		if (v6 ? t->cidr6 != 128 : t->cidr4 != 32)
+			snprintf(cidr, sizeof(cidr), "/%d", v6 ? t->cidr6 :
+			    t->cidr4);
+		snprintf(out, outlen, "%s%s:%s%s", q, spf_mech_name(t->mech),
+		    ip, cidr);
+		return out;
+	}
+	if (t->cidr4 != 32)
+		snprintf(cidr, sizeof(cidr), "/%d", t->cidr4);
+	if (t->cidr6 != 128)
+		snprintf(cidr + strlen(cidr), sizeof(cidr) - strlen(cidr),
+		    "//%d", t->cidr6);
+	snprintf(out, outlen, "%s%s%s%s%s", q, spf_mech_name(t->mech),
+	    t->domain != NULL ? ":" : "", t->domain != NULL ? t->domain : "",
+	    cidr);
+	return out;
 }
 
 void

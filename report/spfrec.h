@@ -92,6 +92,12 @@ int	spfrec_is_spf(const char *txt);
  */
 int	spfrec_select(const char *const *txts, size_t n);
 
+/*
+ * The term as a receiver reads it, e.g. "-all", "ip4:192.0.2.0/24",
+ * "mx:mail.example.org/28//64", into out (cut to outlen).  Returns out.
+ */
+char	*spf_term_text(const struct spf_term *, char *out, size_t outlen);
+
 /* "all" "include" ... "exists" */
 const char *spf_mech_name(enum spf_mech);
 /* '+' '-' '~' '?' */
