@@ -104,4 +104,19 @@
    a warning, not a bound */
 #define SPF_UDP_RECORD_BYTES	512
 
+/* one SMTP TLS report (RFC 8460) as JSON, decompressed; real ones are a
+   few KB, the largest senders' tens of KB */
+#define MAX_TLSRPT_BYTES	(8UL * 1024 * 1024)
+/* memory the JSON parser may take for one report: its document tree,
+   counted with malloc's overhead */
+#define MAX_TLSRPT_MEMORY	(32UL * 1024 * 1024)
+/* policies, and failure-details entries in all of them, of one report */
+#define MAX_TLSRPT_POLICIES	1000
+#define MAX_TLSRPT_FAILURES	10000
+/* policy-string lines and mx-host patterns of one policy */
+#define MAX_TLSRPT_POLICY_LINES	64
+#define MAX_TLSRPT_MX_HOSTS	64
+/* bytes looked at to tell a TLS report from other JSON */
+#define MAX_TLSRPT_SNIFF	4096
+
 #endif
