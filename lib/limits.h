@@ -73,4 +73,9 @@
 /* entries (ip, ptr, dkim lines) kept; each source is matched against all */
 #define MAX_SENDERS		10000
 
+/* rua/ruf destinations of one DMARC record checked (one TXT query each) */
+#define MAX_REPORT_DESTS	16
+/* TXT records receivers ignore, kept per policy lookup to explain them */
+#define MAX_POLICY_IGNORED	8
+
 #endif

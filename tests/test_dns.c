@@ -2,10 +2,16 @@
  * Tests for report/dns.c and report/policy.c against a real DNS server:
  * dnsmasq on 127.0.0.1 at a free port with TXT and PTR records (a record
  * only at the organizational domain, several records at one name, a
- * broken record, a PSD record, NXDOMAIN, a PTR and a missing PTR).  Also
- * the cache (a second lookup sends nothing, even with the server
- * unreachable), --no-dns, the lookup history and the rendering.  No test
- * touches the internet; without dnsmasq the DNS tests say "skipped".
+ * broken record, a PSD record, NXDOMAIN, a PTR and a missing PTR; TXT
+ * records receivers ignore: a missing ';', v=DMARC1 not first, SPF at
+ * _dmarc; rua/ruf destinations in other organizations with and without
+ * their _report._dmarc authorization, an MSP taking reports for two
+ * customers, one authorized).  Also the cache (a second lookup sends
+ * nothing; keyed by resolver; bypassed by refresh; "cached, N min
+ * left"), --no-dns, the lookup history, the version-5 migration and the
+ * rendering.  No test touches the internet (answers of the system
+ * resolver are only ever asserted not to come from the cache); without
+ * dnsmasq the DNS tests say "skipped".
  */
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -91,7 +97,7 @@ dm_exec(const char *portarg, const char *pidarg)
 	execl(DNSMASQ, "dnsmasq", "--no-daemon", "--no-resolv", "--no-hosts",
 	    "--listen-address=127.0.0.1", "--bind-interfaces", portarg,
 	    pidarg, "--local-ttl=300", "--local=/org/", "--local=/net/",
-	    "--local=/com/", "--local=/arpa/",
+	    "--local=/com/", "--local=/arpa/", "--local=/test/",
 	    "--txt-record=_dmarc.example.org,v=DMARC1; p=none; "
 	    "rua=mailto:d@example.org",
 	    "--txt-record=_dmarc.several.example.org,v=DMARC1; p=none",
@@ -102,6 +108,31 @@ dm_exec(const char *portarg, const char *pidarg)
 	    "--txt-record=_dmarc.strict.example.com,v=DMARC1; p=reject; "
 	    "rua=mailto:r@example.com",
 	    "--ptr-record=1.2.0.192.in-addr.arpa,mail.example.org",
+	    /* TXT records receivers ignore */
+	    "--txt-record=_dmarc.nosemi.example.com,v=DMARC1 p=reject",
+	    "--txt-record=_dmarc.order.example.com,p=none; v=DMARC1",
+	    "--txt-record=_dmarc.spf.example.com,v=spf1 -all",
+	    "--txt-record=_dmarc.brk.example.org,v=DMARC1 p=reject",
+	    /* report destinations */
+	    "--txt-record=_dmarc.ext.example.org,v=DMARC1; p=none; "
+	    "rua=mailto:reports@thirdparty.test",
+	    "--txt-record=_dmarc.auth.example.org,v=DMARC1; p=reject; "
+	    "rua=mailto:r@partner.test; ruf=mailto:f@partner.test",
+	    "--txt-record=auth.example.org._report._dmarc.partner.test,"
+	    "v=DMARC1",
+	    "--txt-record=_dmarc.rufx.example.org,v=DMARC1; p=none; "
+	    "rua=mailto:d@example.org; ruf=mailto:f@forensic.test",
+	    "--txt-record=_dmarc.badauth.example.org,v=DMARC1; p=none; "
+	    "rua=mailto:r@partner.test",
+	    "--txt-record=badauth.example.org._report._dmarc.partner.test,"
+	    "hello",
+	    "--txt-record=_dmarc.internal.example.org,v=DMARC1; p=none; "
+	    "rua=mailto:dmarc@mail.example.org",
+	    "--txt-record=_dmarc.customer1.test,v=DMARC1; p=none; "
+	    "rua=mailto:dmarc@msp.test",
+	    "--txt-record=_dmarc.customer2.test,v=DMARC1; p=none; "
+	    "rua=mailto:dmarc@msp.test",
+	    "--txt-record=customer1.test._report._dmarc.msp.test,v=DMARC1;",
 	    (char *)NULL);
 	_exit(127);
 }
@@ -355,13 +386,13 @@ START_TEST(test_dns_ptr_found_missing_and_invalid)
 }
 END_TEST
 
-START_TEST(test_dns_cache_answers_without_server)
+START_TEST(test_dns_cache_keyed_by_resolver)
 {
 	struct dns_query q = { .type = DNS_TXT, .name = "_dmarc.example.org" };
 	struct dns_query u = { .type = DNS_TXT,
 	    .name = "_dmarc.x.example.org" };
 	struct dns_ptr p = { .ip = "192.0.2.1" };
-	char *dir, *db, dead[32];
+	char *dir, *db, dead[32], *key;
 	struct dns *d;
 
 	NEED_DNSMASQ();
@@ -375,9 +406,12 @@ START_TEST(test_dns_cache_answers_without_server)
 	dns_free(d);
 	ck_assert_int_eq(tu_query_int(db, "SELECT ttl FROM dns_cache WHERE "
 	    "qtype = 'TXT' AND name = '_dmarc.example.org'"), 300);
-	/* a resolver where nothing listens: only the cache can answer */
-	snprintf(dead, sizeof(dead), "127.0.0.1:%d", free_port());
-	d = open_dns(db, dead, 0, NULL);
+	key = tu_query_text(db, "SELECT resolver FROM dns_cache WHERE "
+	    "qtype = 'TXT' AND name = '_dmarc.example.org'");
+	ck_assert_str_eq(key, resolver);
+	free(key);
+	/* the same resolver again: the cache answers, no packet is sent */
+	d = open_dns(db, resolver, 0, NULL);
 	ck_assert_int_eq(dns_run(d, &q, 1), 0);
 	ck_assert_int_eq(q.status, DNS_OK);
 	ck_assert_int_eq(q.cached, 1);
@@ -386,10 +420,19 @@ START_TEST(test_dns_cache_answers_without_server)
 	ck_assert_int_eq(dns_ptr_batch(d, &p, 1), 0);
 	ck_assert_str_eq(p.name, "mail.example.org");
 	ck_assert_uint_eq(dns_nsent(d), 0);
-	/* an uncached name really goes to the (dead) server */
+	dns_query_release(&q);
+	dns_ptr_release(&p, 1);
+	dns_free(d);
+	/* another resolver (nothing listens there) gets no cached answer */
+	snprintf(dead, sizeof(dead), "127.0.0.1:%d", free_port());
+	d = open_dns(db, dead, 0, NULL);
+	ck_assert_int_eq(dns_run(d, &q, 1), 0);
+	ck_assert_int_eq(q.cached, 0);
+	ck_assert(q.status == DNS_TIMEOUT || q.status == DNS_FAILED);
+	ck_assert_uint_eq(dns_nsent(d), 1);
 	ck_assert_int_eq(dns_run(d, &u, 1), 0);
 	ck_assert(u.status == DNS_TIMEOUT || u.status == DNS_FAILED);
-	ck_assert_uint_eq(dns_nsent(d), 1);
+	ck_assert_uint_eq(dns_nsent(d), 2);
 	dns_query_release(&q);
 	dns_query_release(&u);
 	dns_ptr_release(&p, 1);
@@ -700,7 +743,7 @@ dns_suite(void)
 	tcase_add_test(tc, test_dns_nxdomain_walk_finds_none);
 	tcase_add_test(tc, test_dns_psd_record_sets_org_domain);
 	tcase_add_test(tc, test_dns_ptr_found_missing_and_invalid);
-	tcase_add_test(tc, test_dns_cache_answers_without_server);
+	tcase_add_test(tc, test_dns_cache_keyed_by_resolver);
 	tcase_add_test(tc, test_dns_expired_cache_entry_requeried);
 	tcase_add_test(tc, test_dns_no_dns_uses_cache_only);
 	tcase_add_test(tc, test_dns_policy_run_history_and_json);
