@@ -411,7 +411,9 @@ next_step(struct ddomain *dd)
 	if (rd == NULL)
 		return;
 	if (rd->current != RSTEP_UNKNOWN)
-		dd->live_policy = xstrdup(readiness_step_tags(rd->current));
+		dd->live_policy = xasprintf("%s%s",
+		    readiness_step_tags(rd->current), rd->n_unauthorized > 0 ?
+		    " (rua not authorized)" : "");
 	if (rd->verdict == RVERDICT_AT_REJECT || rd->next == rd->current)
 		return;
 	if ((rd->origin == RORIGIN_LIVE || rd->origin == RORIGIN_STORED) &&

@@ -96,8 +96,8 @@ has_cache_table(sqlite3 *db)
 	sqlite3_stmt *st;
 	int ok;
 
-	ok = sqlite3_prepare_v2(db, "SELECT resolver FROM dns_cache LIMIT 0", -1,
-	    &st, NULL) == SQLITE_OK;
+	ok = sqlite3_prepare_v2(db, "SELECT resolver FROM dns_cache LIMIT 0",
+	    -1, &st, NULL) == SQLITE_OK;
 	sqlite3_finalize(st);
 	return ok;
 }

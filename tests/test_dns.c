@@ -986,7 +986,8 @@ START_TEST(test_dns_cached_answer_says_so_and_resolver_bypasses)
 	    sizeof(err)), 0);
 	ck_assert_uint_eq(dns_nsent(d), 0);
 	ck_assert_int_eq(pl.cached, 1);
-	ck_assert_str_eq(pl.raw, "v=DMARC1; p=reject; rua=mailto:d@example.org");
+	ck_assert_str_eq(pl.raw,
+	    "v=DMARC1; p=reject; rua=mailto:d@example.org");
 	ck_assert_int_eq(pl.expires_at - pl.answered_at, 300);
 	policy_lookup_release(&pl);
 	dns_free(d);
@@ -1261,8 +1262,10 @@ dns_suite(void)
 	tcase_add_test(tc, test_dns_external_rua_and_ruf_authorized);
 	tcase_add_test(tc, test_dns_external_ruf_checked_internal_rua_not);
 	tcase_add_test(tc, test_dns_msp_destination_per_customer);
-	tcase_add_test(tc, test_dns_cached_answer_says_so_and_resolver_bypasses);
-	tcase_add_test(tc, test_dns_negative_answer_not_reused_by_other_resolver);
+	tcase_add_test(tc,
+	    test_dns_cached_answer_says_so_and_resolver_bypasses);
+	tcase_add_test(tc,
+	    test_dns_negative_answer_not_reused_by_other_resolver);
 	suite_add_tcase(s, tc);
 	tcase_add_test(off, test_dns_render_escapes_hostile_record);
 	tcase_add_test(off, test_dns_reverse_names_and_resolver_syntax);
