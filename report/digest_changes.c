@@ -343,7 +343,8 @@ record_change(struct digest *d, struct ddomain *dd, sqlite3 *hdb,
 	if (policy_history(hdb, dd->domain, &c, &n, err, errlen) == -1)
 		return -1;
 	for (i = 0; i < n; i++) {
-		if (c[i].status != POLICY_FOUND && c[i].status != POLICY_NONE)
+		if (c[i].status != POLICY_FOUND && c[i].status != POLICY_NONE &&
+		    c[i].status != POLICY_INVALID)
 			continue;
 		if (c[i].first_seen < d->win.since)
 			before = &c[i];

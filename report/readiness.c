@@ -262,6 +262,10 @@ policy_from_lookup(struct readiness_domain *rd,
 	} else if (pl->status == POLICY_NONE) {
 		rd->current = RSTEP_NONE;
 		rd->policy = xstrdup("(no DMARC record published)");
+	} else if (pl->status == POLICY_INVALID) {
+		rd->current = RSTEP_NONE;
+		rd->policy = xstrdup("(no DMARC record receivers use: the TXT "
+		    "record at _dmarc is ignored; see dmarc-report policy)");
 	} else
 		return 0;
 	rd->origin = pl->stored ? RORIGIN_STORED : RORIGIN_LIVE;

@@ -504,6 +504,20 @@ START_TEST(test_readiness_unauthorized_rua_blocks)
 	ck_assert(has_reason(rd, "reports cannot arrive: rua destination not "
 	    "authorized: publish `ready.example._report._dmarc."
 	    "thirdparty.test TXT \"v=DMARC1\"`"));
+	run_release(&run);
+	/* an ignored record is no policy: the step is none, said so */
+	ck_assert_int_eq(sqlite3_open(db_path, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db, "INSERT INTO dmarc_lookup (domain, "
+	    "looked_up_at, status) VALUES ('ready.example', 1711900000, "
+	    "'invalid')", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	judge(&run, &o, 0, dns);
+	rd = domain(&run, "ready.example");
+	ck_assert_int_eq(rd->origin, RORIGIN_STORED);
+	ck_assert_int_eq(rd->current, RSTEP_NONE);
+	ck_assert_ptr_nonnull(strstr(rd->policy, "the TXT record at _dmarc is "
+	    "ignored"));
+	ck_assert_uint_eq(rd->n_unauthorized, 0);
 	/* thin.example has no such record: its verdict is unchanged */
 	ck_assert_uint_eq(domain(&run, "thin.example")->n_unauthorized, 0);
 	ck_assert_int_eq(domain(&run, "thin.example")->verdict,
