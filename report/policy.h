@@ -220,16 +220,23 @@ enum policy_format {
 /*
  * Renders one lookup and its history into b; every untrusted string goes
  * through escape_term (text) or escape_json (JSON).  Text: a block per
- * section (record, where found, parsed tags, notes, history).  JSON, one
- * object followed by a newline:
+ * section (record, where found, parsed tags, report destinations, notes,
+ * history); a lookup answered from the cache shows the answer's fetch
+ * time and "(cached, N min left; --refresh asks again)", N rounded up.
+ * JSON, one object followed by a newline:
  *   { "domain": S, "looked_up_at": N, "looked_up": "YYYY-MM-DDTHH:MM:SSZ",
- *     "source": "dns"|"stored", "status": policy_status_name,
+ *     "source": "dns"|"cache"|"stored", "answered_at": N|null,
+ *     "cache_seconds_left": N|null, "status": policy_status_name,
  *     "rcode": N|null, "record_domain": S|null, "org_domain": S|null,
  *     "record": S|null, "valid": B, "applied_policy": S|null,
  *     "tags": { "p": S|null, "sp": S|null, "np": S|null,
  *       "effective_p": S|null, "psd": S|null, "t": S|null,
  *       "adkim": S|null, "aspf": S|null, "rua": S|null, "ruf": S|null,
  *       "fo": S|null, "pct": N|null, "rf": S|null, "ri": S|null },
+ *     "ignored_records": [ { "name": S, "record": S, "reason": S,
+ *       "corrected": S|null } ],
+ *     "destinations": [ { "tag": "rua"|"ruf", "uri": S, "host": S,
+ *       "query": S|null, "status": policy_dest_status_name } ],
  *     "notes": [ { "severity": "error"|"warning"|"info", "code": S,
  *       "text": S } ],
  *     "history": [ { "status": S, "record_domain": S|null,
@@ -245,7 +252,8 @@ int	policy_render(struct buf *b, enum policy_format,
 /*
  * Only the "tags"-level JSON object for one lookup (no history), for
  * summary's JSON: { "status", "record_domain", "record", "valid",
- * "applied_policy", "tags": {...}, "notes": [...] } as above.
+ * "applied_policy", "tags": {...}, "ignored_records": [...],
+ * "destinations": [...], "notes": [...] } as above.
  */
 int	policy_render_json_brief(struct buf *b, const struct policy_lookup *);
 
@@ -259,10 +267,12 @@ struct policy_opts {
  * The `policy DOMAIN` mode: creates the resolver, looks the domain up
  * (online: live walk, stored; offline: the latest stored lookup), reads
  * the history, renders it to out.  Errors go to opts->dns.diag as
- * "dmarc-report: error: ...".  Returns 0 when a valid record applies,
- * 1 when the domain has no usable DMARC record (none, invalid, nothing
- * stored offline), 2 on errors (bad domain, DNS failure, database, write
- * error).
+ * "dmarc-report: error: ...".  Returns 0 when a valid record applies
+ * (no error note: an unauthorized rua destination is one), 1 when the
+ * domain has no usable DMARC record (none, invalid, a record with an
+ * error), 2 when the policy is unknown (DNS failure; offline with
+ * nothing stored, after "no stored lookup of D: run without --no-dns")
+ * or on errors (bad domain, database, write error).
  */
 int	policy_run(const struct policy_opts *, FILE *out);
 
