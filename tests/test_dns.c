@@ -43,6 +43,7 @@ Suite	*dns_suite(void);
 #define DNSMASQ	"/usr/sbin/dnsmasq"
 
 static pid_t	 dm_pid = -1;
+static pid_t	 wild_pid = -1;	/* the wildcard server dnsmasq forwards to */
 static int	 dm_port;
 static char	*dm_dir;
 static char	 resolver[32];
@@ -86,8 +87,134 @@ port_taken(int port)
 	return taken;
 }
 
+/*
+ * dnsmasq cannot serve a TXT wildcard, so wild.test is delegated to this
+ * small authoritative server (dnsmasq --server=/wild.test/): it answers
+ * the names of wild_zone, a leading "*." matching one or more labels as
+ * an RFC 4592 wildcard does (the answer's owner is the name asked), and
+ * NXDOMAIN for the rest.  One TXT string per answer; TTL 300.
+ */
+static const char *const wild_zone[][2] = {
+	{ "*._report._dmarc.wild.test", "v=DMARC1" },
+};
+
+/* the question name of a query, lower case; *end is past it; -1 if bad */
+static int
+wild_qname(const unsigned char *p, size_t n, char *out, size_t outlen,
+    size_t *end)
+{
+	size_t i = 12, o = 0;
+
+	while (i < n && p[i] != 0) {
+		size_t l = p[i++];
+
+		if (l > 63 || i + l > n || o + l + 2 > outlen)
+			return -1;
+		if (o > 0)
+			out[o++] = '.';
+		for (size_t k = 0; k < l; k++)
+			out[o++] = (char)(p[i + k] >= 'A' && p[i + k] <= 'Z' ?
+			    p[i + k] + 32 : p[i + k]);
+		i += l;
+	}
+	if (i + 5 > n)
+		return -1;
+	out[o] = '\0';
+	*end = i + 1;
+	return 0;
+}
+
+static const char *
+wild_match(const char *name)
+{
+	size_t n = strlen(name);
+
+	for (size_t i = 0; i < sizeof(wild_zone) / sizeof(wild_zone[0]); i++) {
+		const char *pat = wild_zone[i][0];
+		size_t sl = strlen(pat) - 1;
+
+		if (strcmp(name, pat) == 0 || (pat[0] == '*' && n > sl &&
+		    strcmp(name + n - sl, pat + 1) == 0))
+			return wild_zone[i][1];
+	}
+	return NULL;
+}
+
+/* answers queries on s until killed */
 static void
-dm_exec(const char *portarg, const char *pidarg)
+wild_serve(int s)
+{
+	unsigned char q[512], r[600];
+	struct sockaddr_in from;
+	socklen_t fl;
+	char name[256];
+	const char *txt;
+	size_t end, o, tl;
+	ssize_t n;
+
+	for (;;) {
+		fl = sizeof(from);
+		n = recvfrom(s, q, sizeof(q), 0, (struct sockaddr *)&from, &fl);
+		if (n < 12 || wild_qname(q, (size_t)n, name, sizeof(name),
+		    &end) == -1)
+			continue;
+		txt = wild_match(name);
+		if (txt != NULL && (q[end] << 8 | q[end + 1]) != 16)
+			txt = "";
+		memcpy(r, q, end + 4);
+		r[2] = (unsigned char)(0x84 | (q[2] & 0x01));
+		r[3] = txt == NULL ? 3 : 0;
+		memset(r + 4, 0, 8);
+		r[5] = 1;
+		r[7] = txt != NULL && txt[0] != '\0';
+		o = end + 4;
+		if (r[7]) {
+			static const unsigned char rr[] = { 0xC0, 12, 0, 16, 0,
+			    1, 0, 0, 1, 0x2C };
+
+			tl = strlen(txt);
+			memcpy(r + o, rr, sizeof(rr));
+			o += sizeof(rr);
+			r[o++] = 0;
+			r[o++] = (unsigned char)(tl + 1);
+			r[o++] = (unsigned char)tl;
+			memcpy(r + o, txt, tl);
+			o += tl;
+		}
+		sendto(s, r, o, 0, (struct sockaddr *)&from, fl);
+	}
+}
+
+/* starts the wildcard server on a free port of 127.0.0.1; 0 if none */
+static int
+wild_start(void)
+{
+	struct sockaddr_in sa;
+	socklen_t len = sizeof(sa);
+	int s, port = 0;
+
+	if ((s = socket(AF_INET, SOCK_DGRAM, 0)) == -1)
+		return 0;
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (bind(s, (struct sockaddr *)&sa, sizeof(sa)) == 0 &&
+	    getsockname(s, (struct sockaddr *)&sa, &len) == 0 &&
+	    (wild_pid = fork()) == 0) {
+		/* Check's SIGTERM handler would kill the whole group */
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGINT, SIG_DFL);
+		wild_serve(s);
+		_exit(0);
+	}
+	if (wild_pid > 0)
+		port = ntohs(sa.sin_port);
+	close(s);
+	return port;
+}
+
+static void
+dm_exec(const char *portarg, const char *pidarg, const char *wildarg)
 {
 	int devnull = open("/dev/null", O_WRONLY);
 
@@ -98,7 +225,7 @@ dm_exec(const char *portarg, const char *pidarg)
 	execl(DNSMASQ, "dnsmasq", "--no-daemon", "--no-resolv", "--no-hosts",
 	    "--listen-address=127.0.0.1", "--bind-interfaces", portarg,
 	    pidarg, "--local-ttl=300", "--local=/org/", "--local=/net/",
-	    "--local=/com/", "--local=/arpa/", "--local=/test/",
+	    "--local=/com/", "--local=/arpa/", "--local=/test/", wildarg,
 	    "--txt-record=_dmarc.example.org,v=DMARC1; p=none; "
 	    "rua=mailto:d@example.org",
 	    "--txt-record=_dmarc.several.example.org,v=DMARC1; p=none",
@@ -134,6 +261,10 @@ dm_exec(const char *portarg, const char *pidarg)
 	    "--txt-record=_dmarc.customer2.test,v=DMARC1; p=none; "
 	    "rua=mailto:dmarc@msp.test",
 	    "--txt-record=customer1.test._report._dmarc.msp.test,v=DMARC1;",
+	    "--txt-record=_dmarc.wcust.test,v=DMARC1; p=none; "
+	    "rua=mailto:r@wild.test",
+	    "--txt-record=_dmarc.wcust2.test,v=DMARC1; p=none; "
+	    "rua=mailto:r@wild.test",
 	    (char *)NULL);
 	_exit(127);
 }
@@ -141,17 +272,20 @@ dm_exec(const char *portarg, const char *pidarg)
 static void
 dm_start(void)
 {
-	char portarg[32], pidarg[4096];
-	int status;
+	char portarg[32], pidarg[4096], wildarg[64];
+	int status, wport;
 
-	if (access(DNSMASQ, X_OK) == -1 || (dm_port = free_port()) == 0)
+	if (access(DNSMASQ, X_OK) == -1 || (dm_port = free_port()) == 0 ||
+	    (wport = wild_start()) == 0)
 		return;
+	snprintf(wildarg, sizeof(wildarg), "--server=/wild.test/127.0.0.1#%d",
+	    wport);
 	dm_dir = tu_tmpdir();
 	snprintf(portarg, sizeof(portarg), "--port=%d", dm_port);
 	snprintf(pidarg, sizeof(pidarg), "--pid-file=%s/dnsmasq.pid", dm_dir);
 	snprintf(resolver, sizeof(resolver), "127.0.0.1:%d", dm_port);
 	if ((dm_pid = fork()) == 0)
-		dm_exec(portarg, pidarg);
+		dm_exec(portarg, pidarg, wildarg);
 	for (int i = 0; i < 100 && dm_pid > 0; i++) {
 		if (port_taken(dm_port))
 			return;
@@ -176,6 +310,11 @@ dm_stop(void)
 		waitpid(dm_pid, &status, 0);
 	}
 	dm_pid = -1;
+	if (wild_pid > 0) {
+		kill(wild_pid, SIGTERM);
+		waitpid(wild_pid, &status, 0);
+	}
+	wild_pid = -1;
 	tu_rmtree(dm_dir);
 	free(dm_dir);
 	dm_dir = NULL;
@@ -928,6 +1067,31 @@ START_TEST(test_dns_external_ruf_checked_internal_rua_not)
 }
 END_TEST
 
+START_TEST(test_dns_wildcard_authorizes_every_domain)
+{
+	struct dns_query q = { .type = DNS_TXT, .name = "_dmarc.wild.test" };
+	struct policy_lookup pl;
+	struct dns *d;
+
+	NEED_DNSMASQ();
+	/* only *._report._dmarc.wild.test exists there */
+	d = open_dns(NULL, resolver, 0, NULL);
+	ck_assert_int_eq(dns_run(d, &q, 1), 0);
+	ck_assert_int_eq(q.status, DNS_NXDOMAIN);
+	dns_query_release(&q);
+	dns_free(d);
+	lookup("wcust.test", &pl, NULL);
+	ck_assert_str_eq(pl.dests[0].qname,
+	    "wcust.test._report._dmarc.wild.test");
+	ck_assert_int_eq(pl.dests[0].status, PDEST_AUTHORIZED);
+	ck_assert_int_eq(pl.rec.valid, 1);
+	policy_lookup_release(&pl);
+	lookup("wcust2.test", &pl, NULL);
+	ck_assert_int_eq(pl.dests[0].status, PDEST_AUTHORIZED);
+	policy_lookup_release(&pl);
+}
+END_TEST
+
 START_TEST(test_dns_msp_destination_per_customer)
 {
 	struct policy_lookup pl;
@@ -1262,6 +1426,7 @@ dns_suite(void)
 	tcase_add_test(tc, test_dns_external_rua_and_ruf_authorized);
 	tcase_add_test(tc, test_dns_external_ruf_checked_internal_rua_not);
 	tcase_add_test(tc, test_dns_msp_destination_per_customer);
+	tcase_add_test(tc, test_dns_wildcard_authorizes_every_domain);
 	tcase_add_test(tc,
 	    test_dns_cached_answer_says_so_and_resolver_bypasses);
 	tcase_add_test(tc,
