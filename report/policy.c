@@ -414,9 +414,11 @@ dests_note(struct policy_lookup *pl)
 		const struct policy_dest *d = &pl->dests[i];
 		char *s;
 
+		/* few receivers send failure reports at all: ruf warns */
 		if (d->status == PDEST_NOT_AUTHORIZED) {
 			s = dest_sentence(d);
-			dmarcrec_note(&pl->rec, DMARCREC_ERROR,
+			dmarcrec_note(&pl->rec, strcmp(d->tag, "rua") == 0 ?
+			    DMARCREC_ERROR : DMARCREC_WARNING,
 			    "dest-not-authorized", "%s", s);
 			free(s);
 		} else if (d->status == PDEST_UNKNOWN)
@@ -517,7 +519,8 @@ policy_lookup(struct dns *dns, const char *domain, struct policy_lookup *pl,
 	if (pl->record_domain != NULL && strcmp(pl->record_domain,
 	    pl->domain) != 0)
 		dmarcrec_note(&w.notes, DMARCREC_INFO, "not-at-domain", "no "
-		    "record at _dmarc.%s: the record of %s applies, its %s",
+		    "usable record at _dmarc.%s: the record of %s applies, its "
+		    "%s",
 		    pl->domain, pl->record_domain, pl->rec.sp !=
 		    DMARCREC_P_UNSET ? "sp= tag" : "p= tag (no sp=)");
 	move_notes(&pl->rec, &w.notes);
