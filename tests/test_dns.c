@@ -261,6 +261,10 @@ dm_exec(const char *portarg, const char *pidarg, const char *wildarg)
 	    "--txt-record=_dmarc.customer2.test,v=DMARC1; p=none; "
 	    "rua=mailto:dmarc@msp.test",
 	    "--txt-record=customer1.test._report._dmarc.msp.test,v=DMARC1;",
+	    "--txt-record=_dmarc.size.example.org,v=DMARC1; p=none; "
+	    "rua=mailto:r@Partner.TEST!10m",
+	    "--txt-record=size.example.org._report._dmarc.partner.test,"
+	    "v=DMARC1",
 	    "--txt-record=_dmarc.wcust.test,v=DMARC1; p=none; "
 	    "rua=mailto:r@wild.test",
 	    "--txt-record=_dmarc.wcust2.test,v=DMARC1; p=none; "
@@ -1025,6 +1029,12 @@ START_TEST(test_dns_external_rua_and_ruf_authorized)
 	ck_assert_int_eq(pl.rec.valid, 1);
 	ck_assert(!has_note(&pl, "dest-not-authorized"));
 	ck_assert_ptr_null(policy_unauthorized(&pl, NULL, &nu));
+	policy_lookup_release(&pl);
+	/* the host is the part after '@', lower case, without "!size" */
+	lookup("size.example.org", &pl, NULL);
+	ck_assert_str_eq(pl.dests[0].uri, "mailto:r@Partner.TEST!10m");
+	ck_assert_str_eq(pl.dests[0].host, "partner.test");
+	ck_assert_int_eq(pl.dests[0].status, PDEST_AUTHORIZED);
 	policy_lookup_release(&pl);
 	/* a TXT there that is not v=DMARC1 authorizes nothing */
 	lookup("badauth.example.org", &pl, NULL);
