@@ -1,9 +1,11 @@
 /*
  * The live DMARC policy: the RFC 9989 tree walk over dns.c's TXT
- * lookups, the lookup history in dmarc_lookup, and the `policy DOMAIN`
- * mode's text and JSON rendering.  Records come from DNS and are
- * untrusted: they are parsed by dmarcrec.c and every string leaves
- * through escape_term or escape_json.
+ * lookups, the TXT records on it that receivers ignore, the check of the
+ * record's external report destinations (RFC 7489 7.1), the lookup
+ * history in dmarc_lookup, and the `policy DOMAIN` mode's text and JSON
+ * rendering.  Records come from DNS and are untrusted: they are parsed
+ * by dmarcrec.c and every string leaves through escape_term or
+ * escape_json.
  */
 #include <stdarg.h>
 #include <stdlib.h>
