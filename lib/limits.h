@@ -119,4 +119,9 @@
 /* bytes looked at to tell a TLS report from other JSON */
 #define MAX_TLSRPT_SNIFF	4096
 
+/* rua/ruf destinations of one DMARC record checked (one TXT query each) */
+#define MAX_REPORT_DESTS	16
+/* TXT records receivers ignore, kept per policy lookup to explain them */
+#define MAX_POLICY_IGNORED	8
+
 #endif

@@ -343,7 +343,8 @@ record_change(struct digest *d, struct ddomain *dd, sqlite3 *hdb,
 	if (policy_history(hdb, dd->domain, &c, &n, err, errlen) == -1)
 		return -1;
 	for (i = 0; i < n; i++) {
-		if (c[i].status != POLICY_FOUND && c[i].status != POLICY_NONE)
+		if (c[i].status != POLICY_FOUND && c[i].status != POLICY_NONE &&
+		    c[i].status != POLICY_INVALID)
 			continue;
 		if (c[i].first_seen < d->win.since)
 			before = &c[i];
@@ -411,7 +412,9 @@ next_step(struct ddomain *dd)
 	if (rd == NULL)
 		return;
 	if (rd->current != RSTEP_UNKNOWN)
-		dd->live_policy = xstrdup(readiness_step_tags(rd->current));
+		dd->live_policy = xasprintf("%s%s",
+		    readiness_step_tags(rd->current), rd->n_unauthorized > 0 ?
+		    " (rua not authorized)" : "");
 	if (rd->verdict == RVERDICT_AT_REJECT || rd->next == rd->current)
 		return;
 	if ((rd->origin == RORIGIN_LIVE || rd->origin == RORIGIN_STORED) &&

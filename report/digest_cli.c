@@ -175,6 +175,7 @@ open_all(struct run *r, const struct digest_args *a, char *err,
 	o.db_path = r->db_path;
 	o.resolver = a->resolver;
 	o.no_dns = a->no_dns;
+	o.refresh = dns_opts_refresh(a->refresh, a->resolver);
 	o.diag = stderr;
 	o.progname = PROG;
 	return (r->dns = dns_new(&o, err, errlen)) == NULL ? -1 : 0;

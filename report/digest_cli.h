@@ -51,6 +51,7 @@ struct digest_args {
 					   text */
 	const char	*out;		/* -o FILE or NULL */
 	int		 no_dns;
+	int		 refresh;	/* --refresh: no cached DNS answer */
 	const char	*resolver;
 	const char	*senders;	/* --senders FILE or NULL */
 	const struct digest_cli *cli;

@@ -136,6 +136,9 @@ other_sentences(struct sent *s, const struct digest *d,
 		add(s, xasprintf("Reporter went silent: %s sent reports in the "
 		    "%d weeks before, none this week", dd->silent[i],
 		    DIGEST_BASELINE));
+	for (i = 0; dd->rd != NULL && i < dd->rd->n_unauthorized; i++)
+		add(s, xasprintf("Reports cannot arrive: %s",
+		    dd->rd->unauthorized[i]));
 	if (dd->quiet)
 		add(s, xstrdup("No reports at all this week. A quiet week "
 		    "still sends reports: check that the rua address receives "

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "buf.h"
 #include "dmarcrec.h"
 #include "num.h"
 #include "xalloc.h"
@@ -19,6 +20,8 @@
 #define QUOTE_MAX	64
 /* a tag name longer than this is a syntax error, not a tag */
 #define TAG_NAME_MAX	32
+/* tags of an ignored record dmarcrec_explain() rebuilds; 14 are known */
+#define LOOSE_TAGS_MAX	32
 
 struct tag {
 	const char	*name;	/* start of the tag name in the record */
@@ -59,7 +62,7 @@ dmarcrec_note(struct dmarcrec *rec, enum dmarcrec_sev sev, const char *code,
 {
 	struct dmarcrec_note *n;
 	va_list ap;
-	char text[512];
+	char text[1024];
 
 	if (rec->n_notes >= MAX_DMARCREC_NOTES) {
 		rec->notes_dropped = 1;
@@ -371,6 +374,158 @@ starts_dmarc(const char *s)
 	for (s += 6; is_wsp(*s); s++)
 		;
 	return *s == '\0' || *s == ';';
+}
+
+int
+dmarcrec_is_dmarc(const char *txt)
+{
+	return starts_dmarc(txt);
+}
+
+/* ------------------------------------------------------------------ */
+/* records receivers ignore                                           */
+
+/* one tag=value pair of a record that is not quite DMARC */
+struct loose_tag {
+	const char	*name;
+	size_t		 nlen;
+	const char	*val;
+	size_t		 vlen;
+};
+
+static int
+is_alpha(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/*
+ * The length of a tag name at s that WSP* '=' follows (*after: past the
+ * '='), or 0 when s does not start a tag.
+ */
+static size_t
+name_eq(const char *s, const char **after)
+{
+	const char *p;
+	size_t n = 0;
+
+	if (!is_alpha(s[0]))
+		return 0;
+	while (is_alpha(s[n]) || (s[n] >= '0' && s[n] <= '9') || s[n] == '_')
+		n++;
+	for (p = s + n; is_wsp(*p); p++)
+		;
+	if (*p != '=' || n > TAG_NAME_MAX)
+		return 0;
+	*after = p + 1;
+	return n;
+}
+
+/*
+ * The end of the value starting at v: a ';', the end, or whitespace
+ * before another "name=" (the missing ';' of "v=DMARC1 p=reject").
+ */
+static const char *
+loose_value_end(const char *v)
+{
+	const char *e = v, *q, *after;
+
+	while (*e != '\0' && *e != ';') {
+		if (!is_wsp(*e)) {
+			e++;
+			continue;
+		}
+		for (q = e; is_wsp(*q); q++)
+			;
+		if (name_eq(q, &after) > 0)
+			break;
+		e = q;
+	}
+	return e;
+}
+
+/* splits txt into tag=value pairs; -1 if some part is not one */
+static int
+loose_split(const char *txt, struct loose_tag *t, size_t *n)
+{
+	const char *s = txt, *after, *e;
+
+	for (*n = 0;; (*n)++) {
+		while (is_wsp(*s) || *s == ';')
+			s++;
+		if (*s == '\0')
+			return 0;
+		if (*n == LOOSE_TAGS_MAX || (t[*n].nlen = name_eq(s,
+		    &after)) == 0)
+			return -1;
+		t[*n].name = s;
+		while (is_wsp(*after))
+			after++;
+		e = loose_value_end(after);
+		t[*n].val = after;
+		for (t[*n].vlen = (size_t)(e - after); t[*n].vlen > 0 &&
+		    is_wsp(after[t[*n].vlen - 1]); t[*n].vlen--)
+			;
+		s = e;
+	}
+}
+
+/* the record with v=DMARC1 first and ';' between the tags (owned) */
+static char *
+loose_rebuild(const char *txt, const struct loose_tag *t, size_t n,
+    size_t vi)
+{
+	struct buf b;
+
+	buf_init(&b, strlen(txt) + 2 * LOOSE_TAGS_MAX + 16);
+	buf_adds(&b, "v=DMARC1");
+	for (size_t i = 0; i < n; i++) {
+		if (i == vi)
+			continue;
+		buf_adds(&b, "; ");
+		buf_add(&b, t[i].name, t[i].nlen);
+		buf_addc(&b, '=');
+		buf_add(&b, t[i].val, t[i].vlen);
+	}
+	return buf_detach(&b, NULL);
+}
+
+char *
+dmarcrec_explain(const char *txt, char *why, size_t whylen)
+{
+	struct loose_tag t[LOOSE_TAGS_MAX];
+	const char *s = txt;
+	size_t n = 0, vi = 0;
+	int split = loose_split(txt, t, &n) == 0;
+
+	while (is_wsp(*s))
+		s++;
+	for (; split && vi < n; vi++)
+		if (t[vi].nlen == 1 && (t[vi].name[0] | 0x20) == 'v')
+			break;
+	if (strncasecmp(s, "v=spf1", 6) == 0 || (split && vi < n &&
+	    t[vi].vlen >= 4 && strncasecmp(t[vi].val, "spf1", 4) == 0)) {
+		snprintf(why, whylen, "it is an SPF record: SPF belongs in a "
+		    "TXT record at the domain itself, not at _dmarc");
+		return NULL;
+	}
+	if (!split || vi == n) {
+		snprintf(why, whylen, "it does not start with 'v=DMARC1'");
+		return NULL;
+	}
+	if (t[vi].vlen != 6 || strncasecmp(t[vi].val, "DMARC1", 6) != 0) {
+		snprintf(why, whylen, "its version is not DMARC1");
+		return NULL;
+	}
+	if (vi > 0)
+		snprintf(why, whylen, "'v=DMARC1' is not the first tag");
+	else if (strncmp(t[vi].val, "DMARC1", 6) != 0)
+		snprintf(why, whylen, "the version must be 'DMARC1' in upper "
+		    "case");
+	else
+		snprintf(why, whylen, "'v=DMARC1' is not followed by ';' "
+		    "(tags are separated by semicolons)");
+	return loose_rebuild(txt, t, n, vi);
 }
 
 /* the first tag must be v=DMARC1 */

@@ -88,6 +88,26 @@ void	dmarcrec_note(struct dmarcrec *, enum dmarcrec_sev, const char *code,
 	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /*
+ * 1 if txt starts with the version tag receivers look for: "v" WSP* "="
+ * WSP* "DMARC1", then WSP*, then ';' or the end (RFC 9989 4.7; the
+ * errata to RFC 7489 7.1 show both "v=DMARC1" and "v=DMARC1;").
+ */
+int	dmarcrec_is_dmarc(const char *txt);
+
+/*
+ * For a TXT record receivers ignore at a _dmarc name (dmarcrec_is_dmarc()
+ * is 0): writes why into why (plain ASCII, no trailing full stop, e.g.
+ * "'v=DMARC1' is not followed by ';'") and returns the record receivers
+ * would use, when one can be inferred (owned, caller frees): the same
+ * tags with 'v=DMARC1' first and ';' between the tags, which
+ * dmarcrec_is_dmarc() accepts.  NULL when the text holds no v=DMARC1 tag
+ * (another kind of record: SPF, a site verification token ...) or cannot
+ * be split into tag=value pairs.  Pure; txt is untrusted and not quoted
+ * into why.
+ */
+char	*dmarcrec_explain(const char *txt, char *why, size_t whylen);
+
+/*
  * Chooses the DMARC record among the TXT records at one name (RFC 9989
  * 4.10 step 2): records not starting with "v=DMARC1" are discarded; if
  * exactly one remains its index is returned; -1 if none; -2 if several

@@ -41,6 +41,8 @@ struct dns {
 	ares_channel	 ch;		/* NULL when offline */
 	sqlite3		*db;		/* cache handle, or NULL */
 	sqlite3_stmt	*get;		/* cache lookup, prepared once */
+	char		 rkey[IPADDR_TEXT_LEN + 16];	/* resolver cache key:
+					   "system" or "ADDR:PORT" */
 	int		 writable;	/* db accepts writes */
 	int		 noted;		/* the "not cached" note was printed */
 	unsigned long	 nsent;		/* queries started */
@@ -94,8 +96,8 @@ has_cache_table(sqlite3 *db)
 	sqlite3_stmt *st;
 	int ok;
 
-	ok = sqlite3_prepare_v2(db, "SELECT 1 FROM dns_cache LIMIT 0", -1,
-	    &st, NULL) == SQLITE_OK;
+	ok = sqlite3_prepare_v2(db, "SELECT resolver FROM dns_cache LIMIT 0",
+	    -1, &st, NULL) == SQLITE_OK;
 	sqlite3_finalize(st);
 	return ok;
 }
@@ -197,6 +199,8 @@ dns_open_channel(struct dns *d, char *err, size_t errlen)
 	if (d->opts.resolver != NULL && resolver_csv(d->opts.resolver, csv,
 	    sizeof(csv), err, errlen) == -1)
 		return -1;
+	if (d->opts.resolver != NULL)
+		snprintf(d->rkey, sizeof(d->rkey), "%s", csv);
 	if ((rc = ares_init_options(&d->ch, &o, ARES_OPT_TIMEOUTMS |
 	    ARES_OPT_TRIES | ARES_OPT_FLAGS)) != ARES_SUCCESS) {
 		d->ch = NULL;
@@ -219,6 +223,7 @@ dns_new(const struct dns_opts *opts, char *err, size_t errlen)
 	struct dns *d = xcalloc(1, sizeof(*d));
 
 	d->opts = *opts;
+	snprintf(d->rkey, sizeof(d->rkey), "system");
 	if (!opts->no_dns) {
 		if (ares_library_init(ARES_LIB_INIT_ALL) != ARES_SUCCESS) {
 			snprintf(err, errlen, "cannot initialise c-ares");
@@ -247,6 +252,18 @@ dns_free(struct dns *d)
 	sqlite3_finalize(d->get);
 	sqlite3_close(d->db);
 	free(d);
+}
+
+int
+dns_opts_refresh(int refresh_flag, const char *resolver)
+{
+	return refresh_flag || resolver != NULL;
+}
+
+const char *
+dns_resolver_key(const struct dns *d)
+{
+	return d->rkey;
 }
 
 unsigned long
@@ -577,7 +594,10 @@ qtype_name(enum dns_qtype t)
 	return t == DNS_TXT ? "TXT" : "PTR";
 }
 
-/* fills q from the cache; 1 if found (fresh, or any age when offline) */
+/*
+ * Fills q from the cache; 1 if found: online a fresh answer of this
+ * resolver, offline the latest answer of any resolver, however old.
+ */
 static int
 cache_get(struct dns *d, struct dns_query *q, const char *key, int64_t now)
 {
@@ -587,12 +607,18 @@ cache_get(struct dns *d, struct dns_query *q, const char *key, int64_t now)
 	/* prepared once: sources may look up tens of thousands of names */
 	if (d->db == NULL || (d->get == NULL && sqlite3_prepare_v3(d->db,
 	    "SELECT status, rcode, data, ttl, fetched_at FROM dns_cache "
-	    "WHERE qtype = ? AND name = ? ORDER BY seq", -1,
+	    "WHERE qtype = ?1 AND name = ?2 AND resolver = coalesce(?3, "
+	    "(SELECT resolver FROM dns_cache WHERE qtype = ?1 AND name = ?2 "
+	    "ORDER BY fetched_at DESC LIMIT 1)) ORDER BY seq", -1,
 	    SQLITE_PREPARE_PERSISTENT, &d->get, NULL) != SQLITE_OK))
 		return 0;
 	st = d->get;
 	sqlite3_bind_text(st, 1, qtype_name(q->type), -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
+	if (d->opts.no_dns)
+		sqlite3_bind_null(st, 3);
+	else
+		sqlite3_bind_text(st, 3, d->rkey, -1, SQLITE_STATIC);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		const char *status = (const char *)sqlite3_column_text(st, 0);
 		const char *data = (const char *)sqlite3_column_text(st, 2);
@@ -618,31 +644,33 @@ cache_get(struct dns *d, struct dns_query *q, const char *key, int64_t now)
 }
 
 static int
-cache_put_one(sqlite3_stmt *del, sqlite3_stmt *ins, const struct dns_query *q,
-    const char *key)
+cache_put_one(struct dns *d, sqlite3_stmt *del, sqlite3_stmt *ins,
+    const struct dns_query *q, const char *key)
 {
 	size_t rows = q->n_rrs > 0 ? q->n_rrs : 1;
 
 	sqlite3_reset(del);
-	sqlite3_bind_text(del, 1, qtype_name(q->type), -1, SQLITE_STATIC);
-	sqlite3_bind_text(del, 2, key, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(del, 1, d->rkey, -1, SQLITE_STATIC);
+	sqlite3_bind_text(del, 2, qtype_name(q->type), -1, SQLITE_STATIC);
+	sqlite3_bind_text(del, 3, key, -1, SQLITE_TRANSIENT);
 	if (sqlite3_step(del) != SQLITE_DONE)
 		return -1;
 	for (size_t i = 0; i < rows; i++) {
 		sqlite3_reset(ins);
-		sqlite3_bind_text(ins, 1, qtype_name(q->type), -1,
+		sqlite3_bind_text(ins, 1, d->rkey, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins, 2, qtype_name(q->type), -1,
 		    SQLITE_STATIC);
-		sqlite3_bind_text(ins, 2, key, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(ins, 3, (sqlite3_int64)i);
-		sqlite3_bind_text(ins, 4, dns_status_name(q->status), -1,
+		sqlite3_bind_text(ins, 3, key, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(ins, 4, (sqlite3_int64)i);
+		sqlite3_bind_text(ins, 5, dns_status_name(q->status), -1,
 		    SQLITE_STATIC);
-		sqlite3_bind_int(ins, 5, q->rcode < 0 ? 0 : q->rcode);
+		sqlite3_bind_int(ins, 6, q->rcode < 0 ? 0 : q->rcode);
 		if (q->n_rrs > 0)
-			sqlite3_bind_text(ins, 6, q->rrs[i], -1, SQLITE_STATIC);
+			sqlite3_bind_text(ins, 7, q->rrs[i], -1, SQLITE_STATIC);
 		else
-			sqlite3_bind_null(ins, 6);
-		sqlite3_bind_int64(ins, 7, q->ttl);
-		sqlite3_bind_int64(ins, 8, q->fetched_at);
+			sqlite3_bind_null(ins, 7);
+		sqlite3_bind_int64(ins, 8, q->ttl);
+		sqlite3_bind_int64(ins, 9, q->fetched_at);
 		if (sqlite3_step(ins) != SQLITE_DONE)
 			return -1;
 	}
@@ -662,18 +690,18 @@ cache_put(struct dns *d, struct dns_query *q, size_t n)
 	if (sqlite3_exec(d->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
 	    SQLITE_OK)
 		goto out;
-	if (sqlite3_prepare_v2(d->db, "DELETE FROM dns_cache WHERE qtype = ? "
-	    "AND name = ?", -1, &del, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(d->db, "INSERT INTO dns_cache (qtype, name, "
-	    "seq, status, rcode, data, ttl, fetched_at) VALUES "
-	    "(?, ?, ?, ?, ?, ?, ?, ?)", -1, &ins, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(d->db, "DELETE FROM dns_cache WHERE resolver = "
+	    "? AND qtype = ? AND name = ?", -1, &del, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(d->db, "INSERT INTO dns_cache (resolver, "
+	    "qtype, name, seq, status, rcode, data, ttl, fetched_at) VALUES "
+	    "(?, ?, ?, ?, ?, ?, ?, ?, ?)", -1, &ins, NULL) != SQLITE_OK)
 		goto out;
 	for (size_t i = 0; i < n; i++) {
 		if (q[i].cached || (q[i].status != DNS_OK && q[i].status !=
 		    DNS_NODATA && q[i].status != DNS_NXDOMAIN) ||
 		    query_names(&q[i], key, qname) == -1)
 			continue;
-		if (cache_put_one(del, ins, &q[i], key) == -1)
+		if (cache_put_one(d, del, ins, &q[i], key) == -1)
 			goto out;
 	}
 	ok = sqlite3_exec(d->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK;
@@ -784,6 +812,8 @@ dns_run(struct dns *d, struct dns_query *q, size_t n)
 		dns_query_release(&q[i]);
 		if (query_names(&q[i], key, qname) == -1)
 			q[i].status = DNS_FAILED;
+		else if (d->opts.refresh && !d->opts.no_dns)
+			continue;
 		else if (!cache_get(d, &q[i], key, now) && d->opts.no_dns)
 			q[i].status = DNS_NOT_LOOKED_UP;
 	}

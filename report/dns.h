@@ -1,18 +1,27 @@
 /*
  * DNS for dmarc-report: concurrent TXT and PTR lookups through c-ares,
  * with timeouts, and a cache of every answer (positive or negative) in
- * the database's dns_cache table (schema/004_dns.sql), kept for the
- * answer's TTL.  A struct dns is one resolver channel plus the cache
+ * the database's dns_cache table (schema/004_dns.sql, 005_policy.sql),
+ * kept for the answer's TTL and keyed by the resolver that gave it: the
+ * system resolver ("system") or the --resolver address, so one
+ * resolver's answer, above all a negative one, is never given as
+ * another's.  A struct dns is one resolver channel plus the cache
  * handle; queries are run in batches: queue any number of names, run
  * until each is answered or timed out.
+ *
+ * Online, a fresh cache entry of the same resolver answers without a
+ * packet, unless opts->refresh is set: then every name is asked again
+ * (and the answer cached).  dns_opts_refresh() is the rule the command
+ * line follows: --refresh, or an explicit --resolver (whoever names a
+ * server wants its answer now, not a cached one).
  *
  * The report data is read through a read-only handle; the cache needs
  * writes, so dns_new() opens its own read-write handle on the same file.
  * If the database cannot be written, lookups still work, nothing is
  * cached, and one note says so on opts->diag.  With opts->no_dns set no
  * packet is ever sent: answers come from the cache (even expired ones,
- * since an offline user wants the last known answer) or are
- * DNS_NOT_LOOKED_UP.
+ * since an offline user wants the last known answer, from whichever
+ * resolver answered last) or are DNS_NOT_LOOKED_UP.
  *
  * DNS answers are untrusted input: every name and TXT string is bounded
  * (MAX_DNS_* below), NUL bytes and invalid UTF-8 in TXT data are replaced
@@ -65,6 +74,8 @@ struct dns_opts {
 	const char	*resolver;	/* "ADDR", "ADDR:PORT", "[V6]:PORT";
 					   NULL: /etc/resolv.conf */
 	int		 no_dns;	/* never send a query: cache only */
+	int		 refresh;	/* online: ask again, use no cached
+					   answer (they are still stored) */
 	int		 timeout_ms;	/* per try; 0: DNS_DEFAULT_TIMEOUT_MS */
 	int		 tries;		/* 0: DNS_DEFAULT_TRIES */
 	FILE		*diag;		/* one-time notes ("not cached"); NULL:
@@ -91,7 +102,9 @@ struct dns_query {
 	size_t		 n_rrs;
 	int64_t		 ttl;		/* seconds the answer stays valid */
 	int64_t		 fetched_at;	/* epoch seconds it was received */
-	int		 cached;	/* 1 if it came from dns_cache */
+	int		 cached;	/* 1 if it came from dns_cache; then
+					   fetched_at + ttl is when it
+					   expires (passed when offline) */
 };
 
 struct dns;
@@ -106,11 +119,24 @@ struct dns;
  * (these are the only failures).  Free with dns_free.
  */
 struct dns	*dns_new(const struct dns_opts *, char *err, size_t errlen);
+/*
+ * The command line's rule for opts->refresh: 1 when --refresh was given
+ * or resolver (--resolver) is set, else 0.
+ */
+int		 dns_opts_refresh(int refresh_flag, const char *resolver);
+
+/*
+ * The cache key of the resolver d asks: "system", or the --resolver
+ * address in canonical form ("127.0.0.1:53", "[::1]:5353").  Borrowed.
+ */
+const char	*dns_resolver_key(const struct dns *);
+
 /* closes the channel and the cache handle; NULL is fine */
 void		 dns_free(struct dns *);
 
 /*
- * Answers every query in q[0..n): fresh cache entries first, then one
+ * Answers every query in q[0..n): fresh cache entries of this resolver
+ * first (none with opts->refresh), then one
  * concurrent c-ares batch for the rest (at most MAX_DNS_INFLIGHT in flight),
  * storing each answer in the cache.  Duplicate names in the batch are
  * fine.  Returns 0 once every query has a status other than DNS_PENDING

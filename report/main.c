@@ -55,6 +55,7 @@ struct args {
 	enum fmt	 fmt;
 	const char	*out;
 	int		 no_dns;
+	int		 refresh;	/* --refresh */
 	const char	*resolver;
 	enum query_order order;
 	size_t		 limit;
@@ -68,7 +69,7 @@ struct args {
 enum {
 	OPT_SINCE = 256, OPT_UNTIL, OPT_LAST, OPT_WEEK, OPT_DOMAIN,
 	OPT_FORMAT, OPT_NO_DNS, OPT_RESOLVER, OPT_SORT, OPT_LIMIT, OPT_NOW,
-	OPT_DB, OPT_SENDERS, OPT_CRITERION, OPT_DIGEST,
+	OPT_DB, OPT_SENDERS, OPT_CRITERION, OPT_DIGEST, OPT_REFRESH,
 };
 
 static const struct option longopts[] = {
@@ -82,6 +83,7 @@ static const struct option longopts[] = {
 	{ "output",	required_argument, NULL, 'o' },
 	{ "no-dns",	no_argument,	   NULL, OPT_NO_DNS },
 	{ "resolver",	required_argument, NULL, OPT_RESOLVER },
+	{ "refresh",	no_argument,	   NULL, OPT_REFRESH },
 	{ "sort",	required_argument, NULL, OPT_SORT },
 	{ "limit",	required_argument, NULL, OPT_LIMIT },
 	{ "now",	required_argument, NULL, OPT_NOW },
@@ -120,7 +122,8 @@ usage(FILE *f)
 	    "  --format text|json|csv\n"
 	    "  -o, --output FILE    write FILE atomically\n"
 	    "  --no-dns             no DNS queries: cached answers only\n"
-	    "  --resolver ADDR[:PORT]  DNS server to ask\n"
+	    "  --resolver ADDR[:PORT]  DNS server to ask (no cached answer)\n"
+	    "  --refresh            ask DNS again: no cached answer\n"
 	    "  --sort failing|messages|ip   order of sources\n"
 	    "  --limit N            at most N sources\n"
 	    "  --senders FILE       readiness: the operator's own senders\n"
@@ -172,6 +175,7 @@ set_opt(struct args *a, int c, const char *v, const char *name)
 	case 'o':		a->out = v; break;
 	case OPT_NO_DNS:	a->no_dns = 1; break;
 	case OPT_RESOLVER:	a->resolver = v; break;
+	case OPT_REFRESH:	a->refresh = 1; break;
 	case OPT_DOMAIN:
 		if (a->n_domains == MAX_REPORT_DOMAINS)
 			return usage_error("too many --domain options", v);
@@ -298,6 +302,7 @@ dns_setup(const struct args *a, const char *db, struct dns_opts *o)
 	o->db_path = db;
 	o->resolver = a->resolver;
 	o->no_dns = a->no_dns;
+	o->refresh = dns_opts_refresh(a->refresh, a->resolver);
 	o->diag = stderr;
 	o->progname = PROG;
 }
@@ -506,6 +511,7 @@ run_digest(const struct args *a)
 	da.format = a->format;
 	da.out = a->out;
 	da.no_dns = a->no_dns;
+	da.refresh = a->refresh;
 	da.resolver = a->resolver;
 	da.senders = a->senders;
 	da.cli = &a->dc;

@@ -1,9 +1,11 @@
 /*
  * The live DMARC policy: the RFC 9989 tree walk over dns.c's TXT
- * lookups, the lookup history in dmarc_lookup, and the `policy DOMAIN`
- * mode's text and JSON rendering.  Records come from DNS and are
- * untrusted: they are parsed by dmarcrec.c and every string leaves
- * through escape_term or escape_json.
+ * lookups, the TXT records on it that receivers ignore, the check of the
+ * record's external report destinations (RFC 7489 7.1), the lookup
+ * history in dmarc_lookup, and the `policy DOMAIN` mode's text and JSON
+ * rendering.  Records come from DNS and are untrusted: they are parsed
+ * by dmarcrec.c and every string leaves through escape_term or
+ * escape_json.
  */
 #include <stdarg.h>
 #include <stdlib.h>
@@ -13,11 +15,14 @@
 #include "domain.h"
 #include "escape.h"
 #include "limits.h"
+#include "orgdomain.h"
 #include "policy.h"
 #include "xalloc.h"
 
 /* ceiling of one rendered policy (record, notes and history) */
 #define POLICY_OUTPUT_MAX	(1024 * 1024)
+/* bytes of an ignored record (and its correction) quoted into a note */
+#define IGNORED_QUOTE_MAX	300
 
 const char *
 policy_status_name(enum policy_status s)
@@ -25,6 +30,7 @@ policy_status_name(enum policy_status s)
 	switch (s) {
 	case POLICY_FOUND: return "found";
 	case POLICY_NONE: return "none";
+	case POLICY_INVALID: return "invalid";
 	case POLICY_DNS_ERROR: return "dns-error";
 	default: return "not-looked-up";
 	}
@@ -37,7 +43,30 @@ status_from_name(const char *s)
 		return POLICY_FOUND;
 	if (s != NULL && strcmp(s, "none") == 0)
 		return POLICY_NONE;
+	if (s != NULL && strcmp(s, "invalid") == 0)
+		return POLICY_INVALID;
 	return POLICY_DNS_ERROR;
+}
+
+static const char *const dest_names[] = { "internal", "authorized",
+    "not-authorized", "unknown", "not-checked" };
+
+const char *
+policy_dest_status_name(enum policy_dest_status s)
+{
+	return (size_t)s < sizeof(dest_names) / sizeof(dest_names[0]) ?
+	    dest_names[s] : "not-checked";
+}
+
+static enum policy_dest_status
+dest_status_from_name(const char *s, size_t n)
+{
+	for (size_t i = 0; i < sizeof(dest_names) / sizeof(dest_names[0]);
+	    i++)
+		if (strlen(dest_names[i]) == n && strncmp(s, dest_names[i],
+		    n) == 0)
+			return (enum policy_dest_status)i;
+	return PDEST_NOT_CHECKED;
 }
 
 void
@@ -50,6 +79,17 @@ policy_lookup_release(struct policy_lookup *pl)
 	free(pl->org_domain);
 	free(pl->raw);
 	dmarcrec_release(&pl->rec);
+	for (size_t i = 0; i < pl->n_ignored; i++) {
+		free(pl->ignored[i].name);
+		free(pl->ignored[i].raw);
+		free(pl->ignored[i].why);
+		free(pl->ignored[i].fixed);
+	}
+	for (size_t i = 0; i < pl->n_dests; i++) {
+		free(pl->dests[i].uri);
+		free(pl->dests[i].host);
+		free(pl->dests[i].qname);
+	}
 	memset(pl, 0, sizeof(*pl));
 	pl->rec.pct = -1;
 	pl->rcode = -1;
@@ -149,6 +189,70 @@ walk_org(struct walk *w, size_t i, const char *raw)
 	dmarcrec_release(&r);
 }
 
+/* how many bytes of s (at most max) end on a UTF-8 character boundary */
+static int
+cap_utf8(const char *s, size_t max)
+{
+	size_t n = strlen(s);
+
+	if (n <= max)
+		return (int)n;
+	while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
+		max--;
+	return (int)max;
+}
+
+/* one ignored record of step i, explained in ig and in a note */
+static void
+ignored_add(struct walk *w, size_t i, const char *raw, size_t several,
+    struct policy_ignored *ig)
+{
+	char why[256];
+
+	ig->name = xstrdup(w->qname[i]);
+	ig->raw = xstrdup(raw);
+	if (several > 0)
+		snprintf(why, sizeof(why), "it is one of %zu DMARC records at "
+		    "that name: receivers ignore them all (RFC 9989 4.10); "
+		    "publish exactly one", several);
+	else
+		ig->fixed = dmarcrec_explain(raw, why, sizeof(why));
+	ig->why = xstrdup(why);
+	if (several > 0)
+		return;
+	dmarcrec_note(&w->notes, DMARCREC_ERROR, "ignored-record", "a TXT "
+	    "record exists at %s but receivers ignore it because %s: "
+	    "\"%.*s\"%s%.*s%s", w->qname[i], why,
+	    cap_utf8(raw, IGNORED_QUOTE_MAX), raw, ig->fixed != NULL ?
+	    "; publish \"" : "", ig->fixed != NULL ? cap_utf8(ig->fixed,
+	    IGNORED_QUOTE_MAX) : 0, ig->fixed != NULL ? ig->fixed : "",
+	    ig->fixed != NULL ? "\" instead" : "");
+}
+
+/*
+ * Keeps the TXT records of step i that receivers ignore: all of them
+ * when none is a DMARC record (sel -1), the DMARC ones when there are
+ * several (sel -2).
+ */
+static void
+walk_ignored(struct walk *w, size_t i, int sel, struct policy_lookup *pl)
+{
+	const struct dns_query *q = &w->q[i];
+	size_t several = 0;
+
+	if (sel == -2)
+		for (size_t k = 0; k < q->n_rrs; k++)
+			several += (size_t)dmarcrec_is_dmarc(q->rrs[k]);
+	for (size_t k = 0; k < q->n_rrs; k++) {
+		if (sel == -2 && !dmarcrec_is_dmarc(q->rrs[k]))
+			continue;
+		if (pl->n_ignored == MAX_POLICY_IGNORED)
+			return;
+		ignored_add(w, i, q->rrs[k], several,
+		    &pl->ignored[pl->n_ignored++]);
+	}
+}
+
 /* reads the answers in walk order into pl */
 static void
 walk_read(struct walk *w, struct policy_lookup *pl)
@@ -175,7 +279,10 @@ walk_read(struct walk *w, struct policy_lookup *pl)
 		}
 		if (q->status != DNS_OK)
 			continue;
-		if ((sel = dmarcrec_select(q->rrs, q->n_rrs)) == -2) {
+		sel = dmarcrec_select(q->rrs, q->n_rrs);
+		if (sel < 0 && pl->status != POLICY_FOUND)
+			walk_ignored(w, i, sel, pl);
+		if (sel == -2) {
 			dmarcrec_note(&w->notes, DMARCREC_ERROR,
 			    "several-records", "%s has several DMARC records: "
 			    "receivers ignore them all (RFC 9989 4.10)",
@@ -194,6 +301,188 @@ walk_read(struct walk *w, struct policy_lookup *pl)
 	}
 	if (!trouble || w->org_done)
 		pl->org_domain = xstrdup(w->org != NULL ? w->org : w->names[0]);
+	if (pl->status == POLICY_NONE && pl->n_ignored > 0)
+		pl->status = POLICY_INVALID;
+}
+
+/* notes which walk answers came from the cache, and until when */
+static void
+walk_cache_info(const struct walk *w, struct policy_lookup *pl)
+{
+	for (size_t i = 0; i < w->n; i++) {
+		const struct dns_query *q = &w->q[i];
+
+		if (!q->cached)
+			continue;
+		if (!pl->cached || q->fetched_at < pl->answered_at)
+			pl->answered_at = q->fetched_at;
+		if (!pl->cached || q->fetched_at + q->ttl < pl->expires_at)
+			pl->expires_at = q->fetched_at + q->ttl;
+		pl->cached = 1;
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* report destinations                                                */
+
+/* the sentence for a destination receivers will not send to (owned) */
+static char *
+dest_sentence(const struct policy_dest *d)
+{
+	return xasprintf("%s destination not authorized: publish `%s TXT "
+	    "\"v=DMARC1\"` (or `*._report._dmarc.%s TXT \"v=DMARC1\"` for "
+	    "every domain): receivers send no %s report to %s", d->tag,
+	    d->qname, d->host, strcmp(d->tag, "rua") == 0 ? "aggregate" :
+	    "failure", d->uri);
+}
+
+/* adds one destination; qname only when it is in another organization */
+static void
+dest_add(struct policy_lookup *pl, const char *tag, const char *uri,
+    char *host)
+{
+	struct policy_dest *d = &pl->dests[pl->n_dests++];
+
+	snprintf(d->tag, sizeof(d->tag), "%s", tag);
+	d->uri = xstrdup(uri);
+	d->host = host;
+	if (orgdomain_aligned(host, pl->record_domain, 0))
+		d->status = PDEST_INTERNAL;
+	else {
+		d->qname = xasprintf("%s._report._dmarc.%s", pl->record_domain,
+		    host);
+		d->status = PDEST_NOT_CHECKED;
+	}
+}
+
+/* the mailto: destinations of one rua/ruf value (RFC 9989 4.7) */
+static void
+dests_collect(struct policy_lookup *pl, const char *tag, const char *val)
+{
+	char *copy, *u, *next, *at, *host;
+
+	if (val == NULL)
+		return;
+	copy = xstrdup(val);
+	for (u = copy; u != NULL && pl->n_dests < MAX_REPORT_DESTS;
+	    u = next) {
+		if ((next = strchr(u, ',')) != NULL)
+			*next++ = '\0';
+		while (*u == ' ' || *u == '\t')
+			u++;
+		for (size_t l = strlen(u); l > 0 && (u[l - 1] == ' ' ||
+		    u[l - 1] == '\t'); l--)
+			u[l - 1] = '\0';
+		if (strncasecmp(u, "mailto:", 7) != 0 ||
+		    (at = strrchr(u + 7, '@')) == NULL)
+			continue;
+		host = xstrdup(at + 1);
+		host[strcspn(host, "!?>")] = '\0';
+		if (strlen(host) > MAX_DOMAIN_LEN || domain_normalize(host) ==
+		    -1) {
+			free(host);
+			continue;
+		}
+		dest_add(pl, tag, u, host);
+	}
+	free(copy);
+}
+
+/* what the answer at a destination's qname says */
+static enum policy_dest_status
+dest_status(const struct dns_query *q)
+{
+	switch (q->status) {
+	case DNS_OK:
+		for (size_t k = 0; k < q->n_rrs; k++)
+			if (dmarcrec_is_dmarc(q->rrs[k]))
+				return PDEST_AUTHORIZED;
+		return PDEST_NOT_AUTHORIZED;
+	case DNS_NODATA:
+	case DNS_NXDOMAIN:
+		return PDEST_NOT_AUTHORIZED;
+	case DNS_NOT_LOOKED_UP:
+		return PDEST_NOT_CHECKED;
+	default:
+		return PDEST_UNKNOWN;
+	}
+}
+
+/* the notes of the checked destinations */
+static void
+dests_note(struct policy_lookup *pl)
+{
+	for (size_t i = 0; i < pl->n_dests; i++) {
+		const struct policy_dest *d = &pl->dests[i];
+		char *s;
+
+		/* few receivers send failure reports at all: ruf warns */
+		if (d->status == PDEST_NOT_AUTHORIZED) {
+			s = dest_sentence(d);
+			dmarcrec_note(&pl->rec, strcmp(d->tag, "rua") == 0 ?
+			    DMARCREC_ERROR : DMARCREC_WARNING,
+			    "dest-not-authorized", "%s", s);
+			free(s);
+		} else if (d->status == PDEST_UNKNOWN)
+			dmarcrec_note(&pl->rec, DMARCREC_WARNING,
+			    "dest-unknown", "%s destination %s: could not "
+			    "check its authorization: the TXT lookup of %s "
+			    "failed", d->tag, d->uri, d->qname);
+	}
+}
+
+/*
+ * Checks every rua/ruf destination in another organization: one TXT
+ * query per distinct name, in one batch (RFC 7489 7.1, RFC 9990 3).
+ */
+static void
+dests_check(struct dns *dns, struct policy_lookup *pl)
+{
+	struct dns_query q[MAX_REPORT_DESTS];
+	size_t n = 0, at[MAX_REPORT_DESTS];
+
+	dests_collect(pl, "rua", pl->rec.rua);
+	dests_collect(pl, "ruf", pl->rec.ruf);
+	memset(q, 0, sizeof(q));
+	for (size_t i = 0; i < pl->n_dests; i++) {
+		size_t k;
+
+		if (pl->dests[i].qname == NULL)
+			continue;
+		for (k = 0; k < n; k++)
+			if (strcmp(q[k].name, pl->dests[i].qname) == 0)
+				break;
+		if (k == n) {
+			q[n].type = DNS_TXT;
+			q[n++].name = pl->dests[i].qname;
+		}
+		at[i] = k;
+	}
+	if (n > 0)
+		dns_run(dns, q, n);
+	for (size_t i = 0; i < pl->n_dests; i++)
+		if (pl->dests[i].qname != NULL)
+			pl->dests[i].status = dest_status(&q[at[i]]);
+	for (size_t k = 0; k < n; k++)
+		dns_query_release(&q[k]);
+	dests_note(pl);
+}
+
+char **
+policy_unauthorized(const struct policy_lookup *pl, const char *tag,
+    size_t *n)
+{
+	char **v = NULL;
+
+	*n = 0;
+	for (size_t i = 0; i < pl->n_dests; i++) {
+		if (pl->dests[i].status != PDEST_NOT_AUTHORIZED ||
+		    (tag != NULL && strcmp(pl->dests[i].tag, tag) != 0))
+			continue;
+		v = xreallocarray(v, *n + 1, sizeof(*v));
+		v[(*n)++] = dest_sentence(&pl->dests[i]);
+	}
+	return v;
 }
 
 int
@@ -226,15 +515,19 @@ policy_lookup(struct dns *dns, const char *domain, struct policy_lookup *pl,
 		    "the resolver loop failed");
 	pl->rcode = w.q[0].rcode;
 	walk_read(&w, pl);
+	walk_cache_info(&w, pl);
 	if (pl->raw != NULL)
 		dmarcrec_parse(pl->raw, &pl->rec);
 	if (pl->record_domain != NULL && strcmp(pl->record_domain,
 	    pl->domain) != 0)
 		dmarcrec_note(&w.notes, DMARCREC_INFO, "not-at-domain", "no "
-		    "record at _dmarc.%s: the record of %s applies, its %s",
+		    "usable record at _dmarc.%s: the record of %s applies, its "
+		    "%s",
 		    pl->domain, pl->record_domain, pl->rec.sp !=
 		    DMARCREC_P_UNSET ? "sp= tag" : "p= tag (no sp=)");
 	move_notes(&pl->rec, &w.notes);
+	if (pl->status == POLICY_FOUND && pl->rec.is_dmarc)
+		dests_check(dns, pl);
 	rc = 0;
 out:
 	for (size_t i = 0; i < w.n; i++)
@@ -251,7 +544,8 @@ static char *
 notes_text(const struct dmarcrec *rec, int walk_only)
 {
 	static const char *const walk_codes[] = { "several-records",
-	    "not-at-domain", "dns-error" };
+	    "not-at-domain", "dns-error", "ignored-record",
+	    "dest-not-authorized", "dest-unknown" };
 	struct buf b;
 
 	buf_init(&b, POLICY_OUTPUT_MAX);
@@ -259,7 +553,8 @@ notes_text(const struct dmarcrec *rec, int walk_only)
 		const struct dmarcrec_note *n = &rec->notes[i];
 		int is_walk = 0;
 
-		for (size_t k = 0; k < 3; k++)
+		for (size_t k = 0; k < sizeof(walk_codes) /
+		    sizeof(walk_codes[0]); k++)
 			is_walk |= strcmp(n->code, walk_codes[k]) == 0;
 		if (walk_only && !is_walk)
 			continue;
@@ -270,6 +565,61 @@ notes_text(const struct dmarcrec *rec, int walk_only)
 			break;
 	}
 	return b.data != NULL ? buf_detach(&b, NULL) : NULL;
+}
+
+/*
+ * The destinations as "TAG STATUS HOST URI" lines (policy.h); control
+ * bytes of the URI become '?' so a line stays a line.
+ */
+static char *
+dests_text(const struct policy_lookup *pl)
+{
+	struct buf b;
+
+	buf_init(&b, POLICY_OUTPUT_MAX);
+	for (size_t i = 0; i < pl->n_dests; i++) {
+		const struct policy_dest *d = &pl->dests[i];
+
+		buf_adds(&b, d->tag);
+		buf_addc(&b, ' ');
+		buf_adds(&b, policy_dest_status_name(d->status));
+		buf_addc(&b, ' ');
+		buf_adds(&b, d->host);
+		buf_addc(&b, ' ');
+		for (const char *u = d->uri; *u != '\0'; u++)
+			buf_addc(&b, (unsigned char)*u < 0x20 || *u == 0x7f ?
+			    '?' : *u);
+		buf_addc(&b, '\n');
+	}
+	return b.data != NULL ? buf_detach(&b, NULL) : NULL;
+}
+
+/* reads dests_text() lines back into pl (record_domain set) */
+static void
+load_dests(struct policy_lookup *pl, const char *s)
+{
+	while (s != NULL && *s != '\0' && pl->n_dests < MAX_REPORT_DESTS &&
+	    pl->record_domain != NULL) {
+		size_t len = strcspn(s, "\n"), tl = strcspn(s, " ");
+		const char *st = s + tl + 1, *host, *uri;
+		struct policy_dest *d;
+
+		if (tl != 3 || tl >= len || (host = memchr(st, ' ', len -
+		    tl - 1)) == NULL || (uri = memchr(host + 1, ' ',
+		    (size_t)(s + len - host - 1))) == NULL) {
+			s += len + (s[len] == '\n');
+			continue;
+		}
+		d = &pl->dests[pl->n_dests++];
+		memcpy(d->tag, s, 3);
+		d->status = dest_status_from_name(st, (size_t)(host - st));
+		d->host = xstrndup(host + 1, (size_t)(uri - host - 1));
+		d->uri = xstrndup(uri + 1, (size_t)(s + len - uri - 1));
+		if (d->status != PDEST_INTERNAL)
+			d->qname = xasprintf("%s._report._dmarc.%s",
+			    pl->record_domain, d->host);
+		s += len + (s[len] == '\n');
+	}
 }
 
 static void
@@ -323,7 +673,7 @@ policy_store(struct dns *dns, struct policy_lookup *pl)
 {
 	sqlite3 *db = dns_db(dns);
 	sqlite3_stmt *st = NULL;
-	char *all = NULL, *walk = NULL;
+	char *all = NULL, *walk = NULL, *dests = NULL;
 	int rc = -1;
 
 	if (db == NULL || !dns_db_writable(dns) ||
@@ -332,15 +682,17 @@ policy_store(struct dns *dns, struct policy_lookup *pl)
 	if (sqlite3_prepare_v2(db, "INSERT INTO dmarc_lookup (domain, "
 	    "looked_up_at, status, rcode, record_domain, org_domain, "
 	    "raw_record, valid, p, sp, np, psd, t, adkim, aspf, pct, rua, "
-	    "ruf, fo, warnings, walk_notes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
-	    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", -1, &st, NULL) !=
-	    SQLITE_OK)
+	    "ruf, fo, warnings, walk_notes, report_dests) VALUES (?, ?, ?, ?, "
+	    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", -1, &st,
+	    NULL) != SQLITE_OK)
 		goto out;
 	bind_record(st, pl);
 	all = notes_text(&pl->rec, 0);
 	walk = notes_text(&pl->rec, 1);
+	dests = dests_text(pl);
 	bind_opt(st, 20, all);
 	bind_opt(st, 21, walk);
+	bind_opt(st, 22, dests);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		goto out;
 	pl->id = sqlite3_last_insert_rowid(db);
@@ -351,6 +703,7 @@ out:
 	sqlite3_finalize(st);
 	free(all);
 	free(walk);
+	free(dests);
 	return rc;
 }
 
@@ -414,8 +767,8 @@ policy_latest(sqlite3 *db, const char *domain, struct policy_lookup *pl,
 	pl->rec.pct = -1;
 	pl->rcode = -1;
 	if ((rc = prepare(db, "SELECT id, looked_up_at, status, rcode, "
-	    "record_domain, org_domain, raw_record, walk_notes FROM "
-	    "dmarc_lookup WHERE domain = ? ORDER BY looked_up_at DESC, id "
+	    "record_domain, org_domain, raw_record, walk_notes, report_dests "
+	    "FROM dmarc_lookup WHERE domain = ? ORDER BY looked_up_at DESC, id "
 	    "DESC LIMIT 1", &st, err, errlen)) != 0)
 		return rc == 1 ? 0 : -1;
 	sqlite3_bind_text(st, 1, domain, -1, SQLITE_STATIC);
@@ -435,6 +788,7 @@ policy_latest(sqlite3 *db, const char *domain, struct policy_lookup *pl,
 			dmarcrec_parse(pl->raw, &pl->rec);
 		load_walk_notes(&pl->rec, (const char *)
 		    sqlite3_column_text(st, 7));
+		load_dests(pl, (const char *)sqlite3_column_text(st, 8));
 		rc = 1;
 	} else if (step == SQLITE_DONE)
 		rc = 0;
@@ -696,6 +1050,55 @@ text_history(struct out *o, const struct policy_change *c, size_t n)
 	}
 }
 
+/* whole minutes (rounded up) a cached answer stays valid after now */
+static long long
+cache_minutes_left(const struct policy_lookup *pl)
+{
+	int64_t left = pl->expires_at - pl->looked_up_at;
+
+	return left > 0 ? (long long)((left + 59) / 60) : 0;
+}
+
+static void
+text_looked_up(struct out *o, const struct policy_lookup *pl)
+{
+	put(o, "\n  looked up    ");
+	if (pl->status == POLICY_NOT_LOOKED_UP) {
+		put(o, "never (--no-dns and no stored lookup: run without "
+		    "--no-dns)\n");
+		return;
+	}
+	if (pl->cached) {
+		put_time(o, pl->answered_at);
+		putf(o, " (cached, %lld min left; --refresh asks again)\n",
+		    cache_minutes_left(pl));
+		return;
+	}
+	put_time(o, pl->looked_up_at);
+	put(o, pl->stored ? " (stored lookup)\n" : "\n");
+}
+
+static void
+text_dests(struct out *o, const struct policy_lookup *pl)
+{
+	if (pl->n_dests == 0)
+		return;
+	put(o, "report destinations:\n");
+	for (size_t i = 0; i < pl->n_dests; i++) {
+		const struct policy_dest *d = &pl->dests[i];
+
+		putf(o, "  %s  ", d->tag);
+		put_esc(o, d->uri);
+		putf(o, "  %s", policy_dest_status_name(d->status));
+		if (d->qname != NULL) {
+			put(o, " (");
+			put_esc(o, d->qname);
+			put(o, ")");
+		}
+		put(o, "\n");
+	}
+}
+
 static void
 render_text(struct out *o, const struct policy_lookup *pl,
     const struct policy_change *c, size_t n)
@@ -704,23 +1107,22 @@ render_text(struct out *o, const struct policy_lookup *pl,
 
 	put(o, "DMARC policy for ");
 	put_esc(o, pl->domain);
-	put(o, "\n  looked up    ");
-	if (pl->status == POLICY_NOT_LOOKED_UP)
-		put(o, "never (--no-dns and no stored lookup)");
-	else
-		put_time(o, pl->looked_up_at);
-	put(o, pl->stored ? " (stored lookup)\n" : "\n");
+	text_looked_up(o, pl);
 	putf(o, "  status       %s\n", policy_status_name(pl->status));
 	put(o, "  found at     ");
 	put_esc(o, pl->record_domain);
 	put(o, "\n  org domain   ");
 	put_esc(o, pl->org_domain);
 	put(o, "\n  record       ");
-	put_esc(o, pl->raw);
+	if (pl->status == POLICY_INVALID)
+		put(o, "none that receivers use (see notes)");
+	else
+		put_esc(o, pl->raw);
 	putf(o, "\n  valid        %s\n  applies      %s\n", pl->raw == NULL ?
 	    "-" : pl->rec.valid ? "yes" : "no", ap != NULL ? ap : "-");
 	if (pl->raw != NULL && pl->rec.is_dmarc)
 		text_tags(o, &pl->rec);
+	text_dests(o, pl);
 	text_notes(o, &pl->rec);
 	text_history(o, c, n);
 }
@@ -783,6 +1185,46 @@ json_notes(struct out *o, const struct dmarcrec *r)
 	put(o, "]");
 }
 
+static void
+json_ignored(struct out *o, const struct policy_lookup *pl)
+{
+	put(o, "\"ignored_records\": [");
+	for (size_t i = 0; i < pl->n_ignored; i++) {
+		const struct policy_ignored *ig = &pl->ignored[i];
+
+		put(o, i ? ", {\"name\": " : "{\"name\": ");
+		put_esc(o, ig->name);
+		put(o, ", \"record\": ");
+		put_esc(o, ig->raw);
+		put(o, ", \"reason\": ");
+		put_esc(o, ig->why);
+		put(o, ", \"corrected\": ");
+		put_esc(o, ig->fixed);
+		put(o, "}");
+	}
+	put(o, "]");
+}
+
+static void
+json_dests(struct out *o, const struct policy_lookup *pl)
+{
+	put(o, "\"destinations\": [");
+	for (size_t i = 0; i < pl->n_dests; i++) {
+		const struct policy_dest *d = &pl->dests[i];
+
+		putf(o, "%s{\"tag\": \"%s\", \"uri\": ", i ? ", " : "",
+		    d->tag);
+		put_esc(o, d->uri);
+		put(o, ", \"host\": ");
+		put_esc(o, d->host);
+		put(o, ", \"query\": ");
+		put_esc(o, d->qname);
+		putf(o, ", \"status\": \"%s\"}",
+		    policy_dest_status_name(d->status));
+	}
+	put(o, "]");
+}
+
 /* the members shared by the full and the brief JSON object */
 static void
 json_core(struct out *o, const struct policy_lookup *pl)
@@ -797,6 +1239,10 @@ json_core(struct out *o, const struct policy_lookup *pl)
 	put_esc(o, dmarcrec_p_name(policy_applied(pl)));
 	put(o, ", ");
 	json_tags(o, &pl->rec);
+	put(o, ", ");
+	json_ignored(o, pl);
+	put(o, ", ");
+	json_dests(o, pl);
 	put(o, ", ");
 	json_notes(o, &pl->rec);
 }
@@ -830,7 +1276,14 @@ render_json(struct out *o, const struct policy_lookup *pl,
 		put(o, "null");
 	else
 		put_time(o, pl->looked_up_at);
-	putf(o, ", \"source\": \"%s\", ", pl->stored ? "stored" : "dns");
+	putf(o, ", \"source\": \"%s\", ", pl->stored ? "stored" :
+	    pl->cached ? "cache" : "dns");
+	if (pl->cached)
+		putf(o, "\"answered_at\": %lld, \"cache_seconds_left\": %lld, ",
+		    (long long)pl->answered_at, (long long)(pl->expires_at >
+		    pl->looked_up_at ? pl->expires_at - pl->looked_up_at : 0));
+	else
+		put(o, "\"answered_at\": null, \"cache_seconds_left\": null, ");
 	if (pl->rcode >= 0)
 		putf(o, "\"rcode\": %d, \"org_domain\": ", pl->rcode);
 	else
@@ -880,8 +1333,16 @@ run_error(const struct policy_opts *po, const char *msg)
 
 /* the exit status for a lookup (policy.h) */
 static int
-run_status(const struct policy_lookup *pl)
+run_status(const struct policy_opts *po, const struct policy_lookup *pl)
 {
+	if (pl->status == POLICY_NOT_LOOKED_UP) {
+		char msg[MAX_DOMAIN_LEN + 64];
+
+		snprintf(msg, sizeof(msg), "no stored lookup of %s: run "
+		    "without --no-dns", pl->domain);
+		run_error(po, msg);
+		return 2;
+	}
 	if (pl->status == POLICY_DNS_ERROR)
 		return 2;
 	if (pl->status == POLICY_FOUND && pl->rec.valid)
@@ -917,7 +1378,7 @@ policy_run(const struct policy_opts *po, FILE *out)
 		run_error(po, "cannot write the output");
 		goto out;
 	}
-	rc = run_status(&pl);
+	rc = run_status(po, &pl);
 out:
 	policy_history_free(c, n);
 	policy_lookup_release(&pl);

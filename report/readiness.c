@@ -262,6 +262,10 @@ policy_from_lookup(struct readiness_domain *rd,
 	} else if (pl->status == POLICY_NONE) {
 		rd->current = RSTEP_NONE;
 		rd->policy = xstrdup("(no DMARC record published)");
+	} else if (pl->status == POLICY_INVALID) {
+		rd->current = RSTEP_NONE;
+		rd->policy = xstrdup("(no DMARC record receivers use: the TXT "
+		    "record at _dmarc is ignored; see dmarc-report policy)");
 	} else
 		return 0;
 	rd->origin = pl->stored ? RORIGIN_STORED : RORIGIN_LIVE;
@@ -280,9 +284,12 @@ find_policy(struct readiness_domain *rd, const struct msum *d,
 	rd->adkim = rd->aspf = 'r';
 	if (dns != NULL) {
 		memset(&pl, 0, sizeof(pl));
-		if (policy_current(dns, d->domain, &pl, err, sizeof(err)) == 0)
+		if (policy_current(dns, d->domain, &pl, err, sizeof(err)) ==
+		    0) {
 			got = policy_from_lookup(rd, &pl);
-		else
+			rd->unauthorized = policy_unauthorized(&pl, "rua",
+			    &rd->n_unauthorized);
+		} else
 			add_reason(rd, xasprintf("the live policy is unknown "
 			    "(%s): using the reports", err));
 		policy_lookup_release(&pl);
@@ -748,18 +755,31 @@ reason_volumes(struct readiness_domain *rd)
 		    "receivers' overrides and ARC decide their fate", fwd));
 }
 
+/* the unauthorized rua destinations as reasons; 1 if there is one */
+static int
+reason_destinations(struct readiness_domain *rd)
+{
+	for (size_t i = 0; i < rd->n_unauthorized; i++)
+		add_reason(rd, xasprintf("reports cannot arrive: %s",
+		    rd->unauthorized[i]));
+	return rd->n_unauthorized > 0;
+}
+
 static void
 verdict(struct readiness_domain *rd, const struct readiness_opts *o)
 {
-	int thin, bad;
+	int thin, bad, blocked;
 
 	reason_policy(rd);
+	blocked = reason_destinations(rd);
 	reason_step(rd);
 	thin = not_enough(rd, o);
 	bad = not_ready(rd, o);
 	reason_volumes(rd);
 	if (rd->current == RSTEP_REJECT)
 		rd->verdict = RVERDICT_AT_REJECT;
+	else if (blocked)
+		rd->verdict = RVERDICT_NOT_READY;
 	else if (thin)
 		rd->verdict = RVERDICT_NOT_ENOUGH_DATA;
 	else
@@ -835,6 +855,9 @@ readiness_result_release(struct readiness_result *r)
 		for (j = 0; j < rd->n_reasons; j++)
 			free(rd->reasons[j]);
 		free(rd->reasons);
+		for (j = 0; j < rd->n_unauthorized; j++)
+			free(rd->unauthorized[j]);
+		free(rd->unauthorized);
 	}
 	free(r->domains);
 	memset(r, 0, sizeof(*r));

@@ -52,6 +52,10 @@
  *   READY            otherwise
  *   AT REJECT        the domain is at p=reject already: no next step; the
  *                    MISALIGNED sources listed are being rejected now
+ * An rua destination of the live (or stored) record that its owner has
+ * not authorized (policy.h: RFC 7489 7.1) blocks too: receivers send it
+ * no report, so the evidence above stops coming; the verdict is NOT
+ * READY, even with too little data, and the reason says what to publish.
  * FORWARDED volume is reported but does not block: forwarding breaks SPF
  * whatever the sender does; receivers' overrides and ARC deal with it.
  */
@@ -184,6 +188,11 @@ struct readiness_domain {
 	struct readiness_list spoofing_src;	/* UNAUTHENTICATED */
 	char		**reasons;	/* owned plain sentences: why */
 	size_t		 n_reasons;
+	/* owned sentences of policy_unauthorized(): rua destinations of
+	   the live or stored record that receivers send no report to; any
+	   makes the verdict NOT READY (no reports, no evidence) */
+	char		**unauthorized;
+	size_t		 n_unauthorized;
 };
 
 struct readiness_result {

@@ -30,6 +30,7 @@
 #include "classify.h"
 #include "db.h"
 #include "digest.h"
+#include "dns.h"
 #include "testutil.h"
 
 Suite *digest_suite(void);
@@ -226,6 +227,68 @@ START_TEST(test_digest_heartbeat_silent_reporters_and_quiet_domain)
 }
 END_TEST
 
+/*
+ * The latest stored lookup of d.example sends rua to a host that did not
+ * authorize it: the heartbeat and the policy line say reports cannot
+ * arrive and what to publish.
+ */
+START_TEST(test_digest_unauthorized_rua_in_heartbeat_and_policy)
+{
+	struct digest d;
+	struct classify cl;
+	struct digest_opts o;
+	struct window w = { W47, W47 + WEEK };
+	struct dns_opts dop;
+	struct dns *dns;
+	char err[512], **s;
+	size_t n, i;
+	int said = 0;
+	sqlite3 *db;
+
+	ck_assert_int_eq(sqlite3_open(dbpath, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db, "INSERT INTO dmarc_lookup (domain, "
+	    "looked_up_at, status, record_domain, raw_record, report_dests) "
+	    "VALUES ('d.example', 1794950000, 'found', 'd.example', "
+	    "'v=DMARC1; p=none; rua=mailto:r@elsewhere.test', "
+	    "'rua not-authorized elsewhere.test mailto:r@elsewhere.test\n')",
+	    NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	memset(&dop, 0, sizeof(dop));
+	dop.db_path = dbpath;
+	dop.no_dns = 1;
+	ck_assert_ptr_nonnull(dns = dns_new(&dop, err, sizeof(err)));
+	db = db_open(dbpath, DB_READONLY, err, sizeof(err));
+	ck_assert_msg(db != NULL, "%s", err);
+	classify_init(&cl);
+	ck_assert_int_eq(classify_builtin(&cl, err, sizeof(err)), 0);
+	memset(&o, 0, sizeof(o));
+	readiness_opts_init(&o.ro);
+	o.services = &cl;
+	o.now = W47 + WEEK + 3600;
+	ck_assert_msg(digest_build(db, dns, &w, &o, &d, err, sizeof(err)) ==
+	    0, "%s", err);
+	ck_assert_str_eq(d.domains[0].live_policy, "p=none (rua not "
+	    "authorized)");
+	s = digest_sentences(&d, &d.domains[0], &n);
+	for (i = 0; i < n; i++) {
+		if (strcmp(s[i], "Reports cannot arrive: rua destination not "
+		    "authorized: publish `d.example._report._dmarc."
+		    "elsewhere.test TXT \"v=DMARC1\"` (or `*._report._dmarc."
+		    "elsewhere.test TXT \"v=DMARC1\"` for every domain): "
+		    "receivers send no aggregate report to "
+		    "mailto:r@elsewhere.test") == 0)
+			said = 1;
+		free(s[i]);
+	}
+	free(s);
+	ck_assert_int_eq(said, 1);
+	digest_release(&d);
+	classify_release(&cl);
+	sqlite3_close(db);
+	dns_free(dns);
+}
+END_TEST
+
 START_TEST(test_digest_domain_asked_for_without_reports_is_quiet)
 {
 	static const char *const doms[] = { "absent.example", "d.example" };
@@ -313,6 +376,8 @@ digest_suite(void)
 	tcase_add_test(tc, test_digest_record_change_from_lookup_history);
 	tcase_add_test(tc, test_digest_next_record_keeps_other_tags);
 	tcase_add_test(tc, test_digest_label_and_subject);
+	tcase_add_test(tc,
+	    test_digest_unauthorized_rua_in_heartbeat_and_policy);
 	suite_add_tcase(s, tc);
 	return s;
 }

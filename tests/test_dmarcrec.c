@@ -296,6 +296,53 @@ START_TEST(test_dmarcrec_select_one_none_several)
 }
 END_TEST
 
+/* why and the inferred record for one ignored TXT record */
+static void
+explain_is(const char *txt, const char *why, const char *fixed)
+{
+	char w[256];
+	char *f = dmarcrec_explain(txt, w, sizeof(w));
+
+	ck_assert_msg(strstr(w, why) != NULL, "%s: why '%s'", txt, w);
+	if (fixed == NULL)
+		ck_assert_msg(f == NULL, "%s: inferred '%s'", txt, f);
+	else {
+		ck_assert_msg(f != NULL, "%s: nothing inferred", txt);
+		ck_assert_str_eq(f, fixed);
+		ck_assert(dmarcrec_is_dmarc(f));
+	}
+	free(f);
+}
+
+START_TEST(test_dmarcrec_explain_ignored_records)
+{
+	ck_assert(!dmarcrec_is_dmarc("v=DMARC1 p=reject"));
+	ck_assert(dmarcrec_is_dmarc("v=DMARC1"));
+	ck_assert(dmarcrec_is_dmarc("v=DMARC1;"));
+	explain_is("v=DMARC1 p=reject", "'v=DMARC1' is not followed by ';'",
+	    "v=DMARC1; p=reject");
+	explain_is("v=DMARC1 p=quarantine rua=mailto:a@example.org, "
+	    "mailto:b@example.net",
+	    "not followed by ';'", "v=DMARC1; p=quarantine; "
+	    "rua=mailto:a@example.org, mailto:b@example.net");
+	explain_is("p=none; v=DMARC1", "'v=DMARC1' is not the first tag",
+	    "v=DMARC1; p=none");
+	explain_is("p = reject ;rua=mailto:d@example.org; v = DMARC1 ;",
+	    "not the first tag",
+	    "v=DMARC1; p=reject; rua=mailto:d@example.org");
+	explain_is("v=dmarc1; p=none", "'DMARC1' in upper case",
+	    "v=DMARC1; p=none");
+	explain_is("v=spf1 -all", "it is an SPF record", NULL);
+	explain_is("  V=SPF1 include:_spf.example.org ~all",
+	    "it is an SPF record", NULL);
+	explain_is("v=DMARC2; p=none", "its version is not DMARC1", NULL);
+	explain_is("google-site-verification=abc123",
+	    "it does not start with 'v=DMARC1'", NULL);
+	explain_is("hello world", "it does not start with 'v=DMARC1'", NULL);
+	explain_is("", "it does not start with 'v=DMARC1'", NULL);
+}
+END_TEST
+
 Suite *
 dmarcrec_suite(void)
 {
@@ -316,6 +363,7 @@ dmarcrec_suite(void)
 	tcase_add_test(tc, test_dmarcrec_uris_checked);
 	tcase_add_test(tc, test_dmarcrec_notes_bounded_and_quotes_capped);
 	tcase_add_test(tc, test_dmarcrec_select_one_none_several);
+	tcase_add_test(tc, test_dmarcrec_explain_ignored_records);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -466,6 +466,67 @@ START_TEST(test_readiness_live_policy_wins)
 }
 END_TEST
 
+/*
+ * ready.example is READY on its data (test_readiness_ready_domain), but
+ * its stored record sends rua to a host that never authorized it: no
+ * more reports will come, so the move is blocked.
+ */
+START_TEST(test_readiness_unauthorized_rua_blocks)
+{
+	struct readiness_opts o;
+	struct dns_opts dop;
+	struct dns *dns;
+	struct run run;
+	const struct readiness_domain *rd;
+	sqlite3 *db;
+	char err[256];
+
+	ck_assert_int_eq(sqlite3_open(db_path, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db, "INSERT INTO dmarc_lookup (domain, "
+	    "looked_up_at, status, rcode, record_domain, org_domain, "
+	    "raw_record, valid, p, report_dests) VALUES ('ready.example', "
+	    "1711800000, 'found', 0, 'ready.example', 'ready.example', "
+	    "'v=DMARC1; p=none; rua=mailto:reports@thirdparty.test', 0, "
+	    "'none', 'rua not-authorized thirdparty.test "
+	    "mailto:reports@thirdparty.test\n')", NULL, NULL, NULL),
+	    SQLITE_OK);
+	sqlite3_close(db);
+	memset(&dop, 0, sizeof(dop));
+	dop.db_path = db_path;
+	dop.no_dns = 1;
+	dns = dns_new(&dop, err, sizeof(err));
+	ck_assert_msg(dns != NULL, "%s", err);
+	readiness_opts_init(&o);
+	judge(&run, &o, 0, dns);
+	rd = domain(&run, "ready.example");
+	ck_assert_int_eq(rd->verdict, RVERDICT_NOT_READY);
+	ck_assert_uint_eq(rd->n_unauthorized, 1);
+	ck_assert(has_reason(rd, "reports cannot arrive: rua destination not "
+	    "authorized: publish `ready.example._report._dmarc."
+	    "thirdparty.test TXT \"v=DMARC1\"`"));
+	run_release(&run);
+	/* an ignored record is no policy: the step is none, said so */
+	ck_assert_int_eq(sqlite3_open(db_path, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db, "INSERT INTO dmarc_lookup (domain, "
+	    "looked_up_at, status) VALUES ('ready.example', 1711900000, "
+	    "'invalid')", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	judge(&run, &o, 0, dns);
+	rd = domain(&run, "ready.example");
+	ck_assert_int_eq(rd->origin, RORIGIN_STORED);
+	ck_assert_int_eq(rd->current, RSTEP_NONE);
+	ck_assert_ptr_nonnull(strstr(rd->policy, "the TXT record at _dmarc is "
+	    "ignored"));
+	ck_assert_uint_eq(rd->n_unauthorized, 0);
+	/* thin.example has no such record: its verdict is unchanged */
+	ck_assert_uint_eq(domain(&run, "thin.example")->n_unauthorized, 0);
+	ck_assert_int_eq(domain(&run, "thin.example")->verdict,
+	    RVERDICT_NOT_ENOUGH_DATA);
+	run_release(&run);
+	dns_free(dns);
+}
+END_TEST
+
 START_TEST(test_readiness_render_formats_escape)
 {
 	struct readiness_opts o;
@@ -668,6 +729,7 @@ readiness_suite(void)
 	tcase_add_test(tc, test_readiness_fix_texts);
 	tcase_add_test(tc, test_readiness_classes_set_on_sources);
 	tcase_add_test(tc, test_readiness_live_policy_wins);
+	tcase_add_test(tc, test_readiness_unauthorized_rua_blocks);
 	tcase_add_test(tc, test_readiness_render_formats_escape);
 	tcase_add_test(tc, test_readiness_render_shows_service);
 	tcase_add_test(tc, test_readiness_cli_honours_services_file);

@@ -218,9 +218,16 @@ START_TEST(test_reportcli_policy_and_readiness_modes_dispatch)
 {
 	char *out = NULL;
 
-	/* offline and never looked up: policy says so, exit 1 */
-	ck_assert_int_eq(report("policy example.com", &out), 1);
+	char *e;
+
+	/* offline and never looked up: unknown, not "no record": exit 2 */
+	ck_assert_int_eq(report("policy example.com", &out), 2);
+	ck_assert_ptr_nonnull(strstr(out, "status       not-looked-up\n"));
 	free(out);
+	e = err_text();
+	ck_assert_ptr_nonnull(strstr(e, "dmarc-report: error: no stored "
+	    "lookup of example.com: run without --no-dns\n"));
+	free(e);
 	out = NULL;
 	ck_assert_int_eq(report("policy 'bad domain'", &out), 2);
 	free(out);

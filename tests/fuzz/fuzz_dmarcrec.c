@@ -1,7 +1,9 @@
 /*
  * Fuzz target: the DMARC DNS record parser (report/dmarcrec.c) on
  * arbitrary bytes; the input is cut at its first NUL as a TXT record's
- * text would be, and also offered to the record selection.
+ * text would be, and also offered to the record selection and to the
+ * explanation of an ignored record (whose inferred record must then be
+ * one receivers accept).
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -16,7 +18,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct dmarcrec rec;
-	char *txt, *txts[2];
+	char *txt, *txts[2], *fixed, why[256];
 
 	if ((txt = malloc(size + 1)) == NULL)
 		return 0;
@@ -30,6 +32,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	txts[0] = txt;
 	txts[1] = txt;
 	(void)dmarcrec_select(txts, 2);
+	if ((fixed = dmarcrec_explain(txt, why, sizeof(why))) != NULL &&
+	    !dmarcrec_is_dmarc(fixed))
+		abort();
+	free(fixed);
 	free(txt);
 	return 0;
 }
