@@ -109,8 +109,9 @@ struct ddomain {
 	char		*record_new;	/* owned; NULL: no record */
 	int64_t		 record_changed_at;	/* first lookup seeing new */
 	const struct readiness_domain *rd;	/* borrowed, NULL if none */
-	char		*next_record;	/* owned: the TXT record to publish
-					   for rd->next; NULL at reject or
+	char		*next_record;	/* owned copy of rd->record: the
+					   whole TXT record to publish; NULL
+					   when nothing is to change or
 					   without a verdict */
 	char		*live_policy;	/* owned, e.g. "p=none", NULL unknown */
 };
@@ -168,14 +169,6 @@ double	ddomain_pass_pct(const struct ddomain *);
 double	ddomain_prev_pct(const struct ddomain *);
 /* the window label: "2026-W47" for an ISO week, else "A .. B" (out >= 32) */
 void	digest_label(const struct digest *, char *out, size_t outlen);
-
-/*
- * The TXT record to publish for the next step: the current record (raw)
- * with p, t and pct replaced by next's tags and every other tag kept,
- * or "v=DMARC1; " plus the tags when there is no record.  Caller frees.
- * Exposed for tests.
- */
-char	*digest_next_record(const char *raw, enum readiness_step next);
 
 /*
  * Rejected inputs in w by reason (digest_query.c): fills d->rejects

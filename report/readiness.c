@@ -9,7 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "classify.h"
 #include "dns.h"
 #include "limits.h"
 #include "num.h"
@@ -145,9 +147,19 @@ const char *
 readiness_class_code(enum readiness_class c)
 {
 	static const char *const n[] = {
-		"aligned", "misaligned", "forwarded", "unauthenticated"
+		"aligned", "misaligned", "forwarded", "unauthenticated",
+		"unauthorized"
 	};
 	return n[c];
+}
+
+const char *
+readiness_base_code(enum readiness_base b)
+{
+	static const char *const n[] = {
+		"live", "stored", "history", "new"
+	};
+	return n[b];
 }
 
 const char *
@@ -234,11 +246,16 @@ policy_from_reports(struct readiness_domain *rd, const struct msum *d)
 	rd->origin = RORIGIN_REPORTS;
 	rd->current = step_of(p_of_word(best->p), best->testing != NULL &&
 	    strcmp(best->testing, "y") == 0, best->pct);
+	rd->sp = p_of_word(best->sp);
+	rd->np = p_of_word(best->np);
 	rd->adkim = best->adkim != NULL && strcmp(best->adkim, "s") == 0 ?
 	    's' : 'r';
 	rd->aspf = best->aspf != NULL && strcmp(best->aspf, "s") == 0 ?
 	    's' : 'r';
-	rd->policy = xasprintf("p=%s%s%s", best->p ? best->p : "(absent)",
+	rd->policy = xasprintf("p=%s%s%s%s%s%s%s",
+	    best->p ? best->p : "(absent)",
+	    best->sp ? "; sp=" : "", best->sp ? best->sp : "",
+	    best->np ? "; np=" : "", best->np ? best->np : "",
 	    best->testing ? "; t=" : "", best->testing ? best->testing : "");
 	if (best->pct >= 0) {
 		char *s = xasprintf("%s; pct=%d", rd->policy, best->pct);
@@ -257,8 +274,12 @@ policy_from_lookup(struct readiness_domain *rd,
 		rd->current = step_of(policy_applied(pl), pl->rec.t == 'y',
 		    pl->rec.pct);
 		rd->policy = xstrdup(pl->raw != NULL ? pl->raw : "");
+		rd->sp = pl->rec.sp;
+		rd->np = pl->rec.np;
 		rd->adkim = pl->rec.adkim == 's' ? 's' : 'r';
 		rd->aspf = pl->rec.aspf == 's' ? 's' : 'r';
+		if (pl->raw != NULL && strncasecmp(pl->raw, "v=DMARC1", 8) == 0)
+			rd->base_record = xstrdup(pl->raw);
 	} else if (pl->status == POLICY_NONE) {
 		rd->current = RSTEP_NONE;
 		rd->policy = xstrdup("(no DMARC record published)");
@@ -266,7 +287,40 @@ policy_from_lookup(struct readiness_domain *rd,
 		return 0;
 	rd->origin = pl->stored ? RORIGIN_STORED : RORIGIN_LIVE;
 	rd->policy_at = pl->looked_up_at;
+	rd->record_base = rd->base_record == NULL ? RBASE_NEW :
+	    pl->stored ? RBASE_STORED : RBASE_LIVE;
 	return 1;
+}
+
+/*
+ * Without a usable lookup now: the newest stored lookup that found a
+ * record or found none, so that the proposed record keeps rua= and the
+ * other tags the owner published.
+ */
+static void
+record_from_history(struct readiness_domain *rd, struct dns *dns)
+{
+	struct policy_change *c = NULL;
+	sqlite3 *db = dns != NULL ? dns_db(dns) : NULL;
+	size_t n = 0, i;
+	char err[256];
+
+	rd->record_base = RBASE_NEW;
+	if (db == NULL || policy_history(db, rd->domain, &c, &n, err,
+	    sizeof(err)) == -1)
+		return;
+	for (i = n; i-- > 0;) {
+		if (c[i].status == POLICY_NONE)
+			break;
+		if (c[i].status == POLICY_FOUND && c[i].raw != NULL &&
+		    strncasecmp(c[i].raw, "v=DMARC1", 8) == 0) {
+			rd->base_record = xstrdup(c[i].raw);
+			rd->base_at = c[i].last_seen;
+			rd->record_base = RBASE_HISTORY;
+			break;
+		}
+	}
+	policy_history_free(c, n);
 }
 
 static void
@@ -278,6 +332,7 @@ find_policy(struct readiness_domain *rd, const struct msum *d,
 	int got = 0;
 
 	rd->adkim = rd->aspf = 'r';
+	rd->sp = rd->np = DMARCREC_P_UNSET;
 	if (dns != NULL) {
 		memset(&pl, 0, sizeof(pl));
 		if (policy_current(dns, d->domain, &pl, err, sizeof(err)) == 0)
@@ -287,8 +342,10 @@ find_policy(struct readiness_domain *rd, const struct msum *d,
 			    "(%s): using the reports", err));
 		policy_lookup_release(&pl);
 	}
-	if (!got)
+	if (!got) {
 		policy_from_reports(rd, d);
+		record_from_history(rd, dns);
+	}
 	rd->next = rd->current == RSTEP_REJECT ? RSTEP_REJECT :
 	    step_next(rd->current);
 }
@@ -409,12 +466,20 @@ match_sender(const struct senders *ss, const struct msource *s)
 /* tolerance for fractional shares: less than this is no message */
 #define EPS	1e-9
 
+/*
+ * The class of a source (readiness.h) and whether its legitimacy is a
+ * guess (*guessed: no senders file entry vouches for it).  Aligned mail
+ * proves the source holds our DKIM key or our SPF authorizes it, so it
+ * counts even when a senders file leaves the source out; passing DKIM or
+ * SPF for another domain proves nothing about us.
+ */
 static enum readiness_class
 classify(const struct msource *s, const struct evidence *ev,
-    const struct sender *snd)
+    const struct sender *snd, int senders_used, int *guessed)
 {
 	double failing = s->t.messages - s->t.dmarc_pass;
 
+	*guessed = 0;
 	if (failing < EPS)
 		return RCLASS_ALIGNED;
 	if (snd != NULL)
@@ -422,9 +487,13 @@ classify(const struct msource *s, const struct evidence *ev,
 	if (ev->forwarded >= failing / 2 ||
 	    (ev->own_fail > EPS && s->t.spf_aligned < EPS))
 		return RCLASS_FORWARDED;
-	if (s->t.dmarc_pass > EPS || ev->dkim_pass_any > EPS ||
-	    ev->spf_pass_any > EPS)
+	if (s->t.dmarc_pass > EPS ||
+	    (!senders_used && s->service != NULL)) {
+		*guessed = 1;
 		return RCLASS_MISALIGNED;
+	}
+	if (ev->dkim_pass_any > EPS || ev->spf_pass_any > EPS)
+		return RCLASS_UNAUTHORIZED;
 	return RCLASS_UNAUTHENTICATED;
 }
 
@@ -481,8 +550,27 @@ fix_spf(struct readiness_source *rs, const struct evidence *ev,
 		    ev->spf_own_fail));
 }
 
+/* a spoofer that passes DKIM or SPF for a domain of its own */
 static void
-make_fixes(struct readiness_source *rs, const struct readiness_domain *rd)
+fix_unauthorized(struct readiness_source *rs, const struct evidence *ev,
+    const char *dom, int senders_used)
+{
+	const char *other = ev->dkim_other != NULL ? ev->dkim_other :
+	    ev->spf_other;
+
+	add_fix(rs, xasprintf("it authenticates only as %s (%s), not as %s, "
+	    "and %s: if this is not yours, it is spoofing and enforcement "
+	    "stops it; if it is yours, name it in the senders file and sign "
+	    "its mail with DKIM d=%s", other != NULL ? other :
+	    "another domain", ev->dkim_other != NULL ? "DKIM" : "SPF", dom,
+	    senders_used ? "the senders file does not name it" :
+	    "none of its mail aligns and it is no known sending service",
+	    dom));
+}
+
+static void
+make_fixes(struct readiness_source *rs, const struct readiness_domain *rd,
+    int senders_used)
 {
 	const struct msource *s = rs->src;
 	struct evidence ev;
@@ -496,6 +584,10 @@ make_fixes(struct readiness_source *rs, const struct readiness_domain *rd)
 		    "your domain whose signature broke in transit (a "
 		    "forwarder or mailing list); if it is your own service, "
 		    "name it in the senders file"));
+		return;
+	}
+	if (rs->cls == RCLASS_UNAUTHORIZED) {
+		fix_unauthorized(rs, &ev, rd->domain, senders_used);
 		return;
 	}
 	if (rs->cls == RCLASS_UNAUTHENTICATED) {
@@ -513,6 +605,12 @@ make_fixes(struct readiness_source *rs, const struct readiness_domain *rd)
 		add_fix(rs, xasprintf("make it sign with DKIM d=%s, or send "
 		    "with a MAIL FROM under %s that SPF authorizes for it",
 		    rd->domain, rd->domain));
+	if (rs->guessed)
+		add_fix(rs, xstrdup(senders_used ? "the senders file does not "
+		    "name it, yet some of its mail aligns: if it is yours, add "
+		    "it; if this is not yours, it is spoofing and enforcement "
+		    "stops it" : "if this is not yours, it is spoofing and "
+		    "enforcement stops it"));
 }
 
 /* ------------------------------------------------------------------ */
@@ -545,7 +643,8 @@ cmp_rsource(const void *pa, const void *pb)
 
 /* sorts, keeps MAX_READINESS_LIST, counts the rest, makes fix texts */
 static void
-list_finish(struct readiness_list *l, const struct readiness_domain *rd)
+list_finish(struct readiness_list *l, const struct readiness_domain *rd,
+    int senders_used)
 {
 	size_t i;
 
@@ -558,7 +657,7 @@ list_finish(struct readiness_list *l, const struct readiness_domain *rd)
 	if (l->n > MAX_READINESS_LIST)
 		l->n = MAX_READINESS_LIST;
 	for (i = 0; i < l->n; i++)
-		make_fixes(&l->v[i], rd);
+		make_fixes(&l->v[i], rd, senders_used);
 }
 
 static void
@@ -580,6 +679,7 @@ static void
 judge_source(struct readiness_domain *rd, struct msource *s,
     const struct senders *ss)
 {
+	struct readiness_scope *sc = s->sub ? &rd->sub : &rd->own;
 	struct readiness_source rs;
 	struct evidence ev;
 
@@ -587,28 +687,44 @@ judge_source(struct readiness_domain *rd, struct msource *s,
 	gather(&ev, s, rd);
 	rs.src = s;
 	rs.sender = match_sender(ss, s);
-	rs.cls = classify(s, &ev, rs.sender);
+	rs.cls = classify(s, &ev, rs.sender, ss != NULL, &rs.guessed);
 	rs.failing = s->t.messages - s->t.dmarc_pass;
 	if (rs.failing < EPS)
 		rs.failing = 0;
 	rs.aligned_pct = model_pct(s->t.dmarc_pass, s->t.messages);
 	rs.authorized = rs.sender != NULL || s->t.dmarc_pass > EPS;
 	s->cls = (int)rs.cls;
-	rd->class_messages[rs.cls] += s->t.messages;
-	rd->class_sources[rs.cls]++;
+	sc->messages += s->t.messages;
+	sc->class_messages[rs.cls] += s->t.messages;
+	sc->class_sources[rs.cls]++;
 	if (rs.authorized && rs.cls != RCLASS_FORWARDED &&
-	    rs.aligned_pct < rd->worst_aligned_pct) {
-		rd->worst_aligned_pct = rs.aligned_pct;
-		rd->worst_source = s->ip != NULL ? s->ip : "(invalid address)";
+	    rs.aligned_pct < sc->worst_aligned_pct) {
+		sc->worst_aligned_pct = rs.aligned_pct;
+		sc->worst_source = s->ip != NULL ? s->ip : "(invalid address)";
+		sc->worst_name = rs.sender != NULL ? rs.sender->name :
+		    s->service;
 	}
 	if (rs.cls == RCLASS_MISALIGNED) {
-		rd->legit_failing += rs.failing;
-		list_push(&rd->blocking, &rs);
+		sc->legit_failing += rs.failing;
+		list_push(&sc->blocking, &rs);
 	} else if (rs.cls == RCLASS_FORWARDED) {
-		rd->forwarded_failing += rs.failing;
-		list_push(&rd->forwarded, &rs);
-	} else if (rs.cls == RCLASS_UNAUTHENTICATED)
-		list_push(&rd->spoofing_src, &rs);
+		sc->forwarded_failing += rs.failing;
+		list_push(&sc->forwarded, &rs);
+	} else if (rs.cls != RCLASS_ALIGNED)
+		list_push(&sc->spoofing_src, &rs);
+	if (s->sub && s->header_from.n > 0 && !s->header_from.v[0].other &&
+	    s->header_from.v[0].messages > rd->sub_top_messages) {
+		rd->sub_top = s->header_from.v[0].name;
+		rd->sub_top_messages = s->header_from.v[0].messages;
+	}
+}
+
+static void
+add_blocker(struct readiness_domain *rd, char *s)
+{
+	rd->blockers = xreallocarray(rd->blockers, rd->n_blockers + 1,
+	    sizeof(*rd->blockers));
+	rd->blockers[rd->n_blockers++] = s;
 }
 
 static int
@@ -673,62 +789,92 @@ reason_step(struct readiness_domain *rd)
 	}
 }
 
+/* appends a short phrase to rd->thin ("only 7 days of data, ...") */
+static void
+add_thin(struct readiness_domain *rd, char *phrase)
+{
+	char *s;
+
+	if (rd->thin == NULL) {
+		rd->thin = phrase;
+		return;
+	}
+	s = xasprintf("%s, %s", rd->thin, phrase);
+	free(rd->thin);
+	free(phrase);
+	rd->thin = s;
+}
+
 static int
 not_enough(struct readiness_domain *rd, const struct readiness_opts *o)
 {
-	int bad = 0;
+	long long n = (long long)model_round(rd->messages);
 
 	if (rd->messages < o->min_messages) {
 		add_reason(rd, xasprintf("only %lld messages in the window; at "
-		    "least %.0f needed (--min-messages)",
-		    (long long)model_round(rd->messages), o->min_messages));
-		bad = 1;
+		    "least %.0f needed (--min-messages)", n, o->min_messages));
+		add_thin(rd, xasprintf("only %lld messages", n));
 	}
 	if (rd->days < o->min_days) {
 		add_reason(rd, xasprintf("reports cover only %d days of the "
 		    "window; at least %d needed (--min-days)", rd->days,
 		    o->min_days));
-		bad = 1;
+		add_thin(rd, xasprintf("only %d day%s of data", rd->days,
+		    rd->days == 1 ? "" : "s"));
 	}
 	if (rd->reporters < o->min_reporters) {
 		add_reason(rd, xasprintf("only %d reporting organization%s; at "
 		    "least %d needed (--min-reporters)", rd->reporters,
 		    rd->reporters == 1 ? "" : "s", o->min_reporters));
-		bad = 1;
+		add_thin(rd, xasprintf("only %d reporter%s", rd->reporters,
+		    rd->reporters == 1 ? "" : "s"));
 	}
-	return bad;
+	return rd->thin != NULL;
 }
 
-static int
-not_ready(struct readiness_domain *rd, const struct readiness_opts *o)
+/* the criteria on the domain's own mail, as reasons */
+static void
+criteria(struct readiness_domain *rd, const struct readiness_opts *o)
 {
-	int bad = 0;
-	int over = rd->legit_failing > EPS &&
-	    rd->legit_fail_pct >= o->max_legit_fail_pct;
+	const struct readiness_scope *sc = &rd->own;
 
 	add_reason(rd, xasprintf("%lld of %lld legitimate-looking messages "
 	    "(%.2f%%) failed DMARC; %s %.2f%% (--max-legit-fail-pct)",
-	    (long long)model_round(rd->legit_failing),
-	    (long long)model_round(rd->legit), rd->legit_fail_pct,
-	    over ? "at or over the limit of" : "under the limit of",
+	    (long long)model_round(sc->legit_failing),
+	    (long long)model_round(sc->legit), sc->legit_fail_pct,
+	    sc->over ? "at or over the limit of" : "under the limit of",
 	    o->max_legit_fail_pct));
-	bad |= over;
-	if (rd->worst_source != NULL &&
-	    rd->worst_aligned_pct < o->min_source_aligned_pct) {
+	if (sc->weak)
 		add_reason(rd, xasprintf("authorized source %s aligns only "
 		    "%.2f%% of its mail; every authorized source needs %.2f%% "
-		    "(--min-source-aligned-pct)", rd->worst_source,
-		    rd->worst_aligned_pct, o->min_source_aligned_pct));
-		bad = 1;
-	}
-	return bad;
+		    "(--min-source-aligned-pct)", sc->worst_source,
+		    sc->worst_aligned_pct, o->min_source_aligned_pct));
+}
+
+/* the first thing to fix: the blocking source with most failing mail */
+static void
+blockers_own(struct readiness_domain *rd)
+{
+	const struct readiness_scope *sc = &rd->own;
+	const struct readiness_source *rs;
+	const char *name;
+
+	if (!(sc->over || sc->weak) || sc->blocking.n == 0)
+		return;
+	rs = &sc->blocking.v[0];
+	name = rs->sender != NULL ? rs->sender->name : rs->src->service;
+	add_blocker(rd, xasprintf("%s%s%s%s, %lld failing messages: %s",
+	    rs->src->ip != NULL ? rs->src->ip : "(invalid address)",
+	    name != NULL ? " (" : "", name != NULL ? name : "",
+	    name != NULL ? ")" : "", (long long)model_round(rs->failing),
+	    rs->n_fix > 0 ?	    rs->fix[0] : "make its mail align"));
 }
 
 static void
 reason_volumes(struct readiness_domain *rd)
 {
-	long long spoof = (long long)model_round(rd->spoofing);
-	long long fwd = (long long)model_round(rd->forwarded_failing);
+	long long spoof = (long long)model_round(rd->own.spoofing);
+	long long fwd = (long long)model_round(rd->own.forwarded_failing);
 
 	if (rd->current == RSTEP_REJECT)
 		add_reason(rd, xasprintf("%lld unauthenticated messages "
@@ -748,46 +894,249 @@ reason_volumes(struct readiness_domain *rd)
 		    "receivers' overrides and ARC decide their fate", fwd));
 }
 
+/* the policy word (enum dmarcrec_p) of a step */
+static int
+p_word(enum readiness_step s)
+{
+	switch (s) {
+	case RSTEP_QUARANTINE_TEST:
+	case RSTEP_QUARANTINE:
+		return DMARCREC_P_QUARANTINE;
+	case RSTEP_REJECT_TEST:
+	case RSTEP_REJECT:
+		return DMARCREC_P_REJECT;
+	default:
+		return DMARCREC_P_NONE;
+	}
+}
+
+/* what failing mail gets under a policy word */
+static const char *
+fate(int p)
+{
+	return p == DMARCREC_P_REJECT ? "rejected" :
+	    p == DMARCREC_P_QUARANTINE ? "quarantined" : "delivered";
+}
+
+static const char *
+word(int p)
+{
+	const char *w = dmarcrec_p_name((enum dmarcrec_p)p);
+
+	return w != NULL ? w : "none";
+}
+
+/* the sp= tag of the proposed record: UNSET when it equals the new p */
+static int
+sp_tag(const struct readiness_domain *rd)
+{
+	return rd->sp_next == p_word(rd->next) ? DMARCREC_P_UNSET :
+	    rd->sp_next;
+}
+
+/* the np= tag: UNSET when absent or equal to what subdomains get */
+static int
+np_tag(const struct readiness_domain *rd)
+{
+	return rd->np == DMARCREC_P_UNSET || rd->np_next == rd->sp_next ?
+	    DMARCREC_P_UNSET : rd->np_next;
+}
+
+/* "drops sp=none, so subdomains follow p=reject" ... */
+static char *
+sp_change(const struct readiness_domain *rd)
+{
+	if (sp_tag(rd) != DMARCREC_P_UNSET)
+		return xasprintf("sets sp=%s", word(rd->sp_next));
+	if (rd->sp != DMARCREC_P_UNSET)
+		return xasprintf("drops sp=%s, so subdomains follow p=%s",
+		    word(rd->sp), word(rd->sp_next));
+	return xasprintf("moves subdomains with p to %s (no sp= tag)",
+	    word(rd->sp_next));
+}
+
+static void
+reason_sub_mail(struct readiness_domain *rd)
+{
+	const struct readiness_scope *sc = &rd->sub;
+	long long hit = (long long)model_round(sc->legit_failing +
+	    sc->forwarded_failing + sc->spoofing);
+	char *chg;
+
+	add_reason(rd, xasprintf("subdomains (header_from below %s, most "
+	    "%s): %lld messages; %lld legitimate-looking, %lld of them "
+	    "failing (%.2f%%); %lld likely spoofing, %s under sp=%s%s",
+	    rd->domain, rd->sub_top != NULL ? rd->sub_top : "unknown",
+	    (long long)model_round(sc->messages),
+	    (long long)model_round(sc->legit),
+	    (long long)model_round(sc->legit_failing), sc->legit_fail_pct,
+	    (long long)model_round(sc->spoofing), fate(rd->sp_now),
+	    word(rd->sp_now), rd->current == RSTEP_QUARANTINE_TEST ||
+	    rd->current == RSTEP_REJECT_TEST ? " (not applied yet: t=y or "
+	    "pct)" : ""));
+	if (sc->over || sc->weak) {
+		add_reason(rd, xasprintf("sp=%s stays: %s; fix the subdomain "
+		    "sources listed first; until then subdomains stay open to "
+		    "spoofing%s%s", word(rd->sp_now), sc->over ?
+		    "legitimate-looking subdomain mail fails DMARC over the "
+		    "limit (--max-legit-fail-pct)" : "an authorized subdomain "
+		    "source aligns under --min-source-aligned-pct",
+		    rd->sp == DMARCREC_P_UNSET && sp_tag(rd) !=
+		    DMARCREC_P_UNSET ? "; the proposed record writes sp=" : "",
+		    rd->sp == DMARCREC_P_UNSET && sp_tag(rd) !=
+		    DMARCREC_P_UNSET ? word(rd->sp_now) : ""));
+	} else if (rd->sp_next > rd->sp_now) {
+		chg = sp_change(rd);
+		add_reason(rd, xasprintf("the proposed record %s: the %lld "
+		    "failing subdomain messages (sources listed under "
+		    "subdomains) would be %s instead of %s%s", chg, hit,
+		    fate(rd->sp_next), fate(rd->sp_now),
+		    rd->next == RSTEP_QUARANTINE_TEST ? " once t=y is dropped"
+		    : ""));
+		free(chg);
+	}
+}
+
+/* a published np= (RFC 9989) next to what subdomains get */
+static void
+reason_np(struct readiness_domain *rd)
+{
+	char *what;
+
+	if (rd->np_next == rd->np)
+		what = xstrdup("");
+	else if (np_tag(rd) == DMARCREC_P_UNSET)
+		what = xasprintf("; it is weaker than the proposed subdomain "
+		    "policy (%s), so the proposed record drops it",
+		    word(rd->sp_next));
+	else
+		what = xasprintf("; it is weaker than the proposed subdomain "
+		    "policy, so the proposed record sets np=%s",
+		    word(rd->np_next));
+	add_reason(rd, xasprintf("np=%s: receivers on RFC 9989 apply np= "
+	    "instead of sp= to subdomains that do not exist in DNS, which "
+	    "reports cannot show%s", word(rd->np), what));
+	free(what);
+}
+
+/* sp=, np= and what they leave open; sets sp_now, sp_next, np_next */
+static void
+reason_sub(struct readiness_domain *rd)
+{
+	int p_next = p_word(rd->next), up;
+	char *chg;
+
+	rd->sp_now = rd->sp != DMARCREC_P_UNSET ? rd->sp : p_word(rd->current);
+	up = rd->sp_now < DMARCREC_P_REJECT ? rd->sp_now + 1 : rd->sp_now;
+	rd->sp_next = rd->sub.over || rd->sub.weak ? rd->sp_now :
+	    up < p_next ? up : p_next;
+	if (rd->sp_next < rd->sp_now)
+		rd->sp_next = rd->sp_now;
+	rd->np_next = rd->np != DMARCREC_P_UNSET && rd->np < rd->sp_next ?
+	    rd->sp_next : rd->np;
+	if (rd->sub.messages > EPS)
+		reason_sub_mail(rd);
+	else if (rd->sp_next > rd->sp_now) {
+		chg = sp_change(rd);
+		add_reason(rd, xasprintf("no mail from subdomains of %s in the "
+		    "window; sp=%s leaves them open to spoofing: the proposed "
+		    "record %s", rd->domain, word(rd->sp_now), chg));
+		free(chg);
+	}
+	if (rd->np != DMARCREC_P_UNSET)
+		reason_np(rd);
+	else if (rd->sub.messages > EPS)
+		add_reason(rd, xasprintf("np= is not published: receivers on "
+		    "RFC 9989 give subdomains that do not exist in DNS sp= "
+		    "too; reports do not say whether %s exists, so its mail "
+		    "gets sp=%s either way", rd->sub_top != NULL ?
+		    rd->sub_top : "a subdomain", word(rd->sp_next)));
+}
+
+/* the whole record to publish, and what it was built on */
+static void
+propose(struct readiness_domain *rd)
+{
+	char when[32];
+
+	if (rd->current == RSTEP_REJECT && rd->sp_next == rd->sp_now &&
+	    rd->np_next == rd->np)
+		return;
+	rd->record = readiness_record(rd->base_record, rd->next, sp_tag(rd),
+	    np_tag(rd));
+	if (rd->record_base == RBASE_HISTORY) {
+		window_timestamp(rd->base_at, when, sizeof(when));
+		add_reason(rd, xasprintf("the proposed record keeps the tags of "
+		    "the record last seen at %s (a stored lookup); look it up "
+		    "live (without --no-dns) before publishing", when));
+	} else if (rd->record_base == RBASE_NEW)
+		add_reason(rd, xasprintf("no DMARC record of %s is known (%s%s): "
+		    "the proposed record is a new one; replace "
+		    "YOUR-RUA-ADDRESS with the address that receives these "
+		    "reports before publishing it, or receivers send none",
+		    rd->domain, rd->origin == RORIGIN_LIVE ||
+		    rd->origin == RORIGIN_STORED ? "the lookup found none" :
+		    "no lookup stored: run dmarc-report policy ",
+		    rd->origin == RORIGIN_LIVE || rd->origin == RORIGIN_STORED ?
+		    "" : rd->domain));
+}
+
 static void
 verdict(struct readiness_domain *rd, const struct readiness_opts *o)
 {
-	int thin, bad;
+	int thin;
 
 	reason_policy(rd);
 	reason_step(rd);
 	thin = not_enough(rd, o);
-	bad = not_ready(rd, o);
+	criteria(rd, o);
+	blockers_own(rd);
 	reason_volumes(rd);
+	reason_sub(rd);
+	propose(rd);
 	if (rd->current == RSTEP_REJECT)
 		rd->verdict = RVERDICT_AT_REJECT;
-	else if (thin)
-		rd->verdict = RVERDICT_NOT_ENOUGH_DATA;
+	else if (rd->n_blockers > 0)
+		rd->verdict = RVERDICT_NOT_READY;
 	else
-		rd->verdict = bad ? RVERDICT_NOT_READY : RVERDICT_READY;
+		rd->verdict = thin ? RVERDICT_NOT_ENOUGH_DATA : RVERDICT_READY;
+}
+
+static void
+scope_finish(struct readiness_scope *sc, const struct readiness_domain *rd,
+    const struct readiness_opts *o, int senders_used)
+{
+	sc->spoofing = sc->class_messages[RCLASS_UNAUTHENTICATED] +
+	    sc->class_messages[RCLASS_UNAUTHORIZED];
+	sc->legit = sc->messages - sc->spoofing;
+	if (sc->legit < EPS)
+		sc->legit = 0;
+	sc->legit_fail_pct = model_pct(sc->legit_failing, sc->legit);
+	sc->over = sc->legit_failing > EPS &&
+	    sc->legit_fail_pct >= o->max_legit_fail_pct;
+	sc->weak = sc->worst_source != NULL &&
+	    sc->worst_aligned_pct < o->min_source_aligned_pct;
+	list_finish(&sc->blocking, rd, senders_used);
+	list_finish(&sc->forwarded, rd, senders_used);
+	list_finish(&sc->spoofing_src, rd, senders_used);
 }
 
 static void
 domain_finish(struct readiness_domain *rd, const struct msum *d,
-    const struct readiness_opts *o)
+    const struct readiness_opts *o, int senders_used)
 {
 	rd->messages = d->t.messages;
-	rd->spoofing = rd->class_messages[RCLASS_UNAUTHENTICATED];
-	rd->legit = rd->messages - rd->spoofing;
-	if (rd->legit < EPS)
-		rd->legit = 0;
-	rd->legit_fail_pct = model_pct(rd->legit_failing, rd->legit);
 	rd->days = d->days_covered;
 	rd->reporters = count_reporters(d);
-	list_finish(&rd->blocking, rd);
-	list_finish(&rd->forwarded, rd);
-	list_finish(&rd->spoofing_src, rd);
+	scope_finish(&rd->own, rd, o, senders_used);
+	scope_finish(&rd->sub, rd, o, senders_used);
 	verdict(rd, o);
 }
 
 int
 readiness_judge(struct model *m, const struct readiness_opts *o,
-    const struct senders *ss, struct dns *dns, struct readiness_result *r,
-    char *err, size_t errlen)
+    const struct senders *ss, const struct classify *svc, struct dns *dns,
+    struct readiness_result *r, char *err, size_t errlen)
 {
 	size_t i;
 
@@ -798,12 +1147,15 @@ readiness_judge(struct model *m, const struct readiness_opts *o,
 	/* PTR names: shown for each source, and matched by ptr senders */
 	if (dns != NULL && sources_resolve(m, dns, err, errlen) == -1)
 		return -1;
+	/* a known service makes a source legitimate-looking */
+	sources_classify(m, svc);
 	r->n_domains = m->n_domains;
 	r->domains = xcalloc(m->n_domains ? m->n_domains : 1,
 	    sizeof(*r->domains));
 	for (i = 0; i < m->n_domains; i++) {
 		r->domains[i].domain = m->domains[i].domain;
-		r->domains[i].worst_aligned_pct = 100.0;
+		r->domains[i].own.worst_aligned_pct = 100.0;
+		r->domains[i].sub.worst_aligned_pct = 100.0;
 		find_policy(&r->domains[i], &m->domains[i], dns);
 	}
 	for (i = 0; i < m->n_sources; i++) {
@@ -814,8 +1166,16 @@ readiness_judge(struct model *m, const struct readiness_opts *o,
 			judge_source(&r->domains[d - m->domains], s, ss);
 	}
 	for (i = 0; i < m->n_domains; i++)
-		domain_finish(&r->domains[i], &m->domains[i], o);
+		domain_finish(&r->domains[i], &m->domains[i], o, ss != NULL);
 	return 0;
+}
+
+static void
+scope_release(struct readiness_scope *sc)
+{
+	list_release(&sc->blocking);
+	list_release(&sc->forwarded);
+	list_release(&sc->spoofing_src);
 }
 
 void
@@ -829,9 +1189,14 @@ readiness_result_release(struct readiness_result *r)
 		struct readiness_domain *rd = &r->domains[i];
 
 		free(rd->policy);
-		list_release(&rd->blocking);
-		list_release(&rd->forwarded);
-		list_release(&rd->spoofing_src);
+		free(rd->record);
+		free(rd->base_record);
+		free(rd->thin);
+		scope_release(&rd->own);
+		scope_release(&rd->sub);
+		for (j = 0; j < rd->n_blockers; j++)
+			free(rd->blockers[j]);
+		free(rd->blockers);
 		for (j = 0; j < rd->n_reasons; j++)
 			free(rd->reasons[j]);
 		free(rd->reasons);
@@ -843,14 +1208,16 @@ readiness_result_release(struct readiness_result *r)
 int
 readiness_build(sqlite3 *db, struct dns *dns, const struct query_opts *qo,
     const struct readiness_opts *o, const struct senders *ss,
-    struct model *m, struct readiness_result *r, char *err, size_t errlen)
+    const struct classify *svc, struct model *m, struct readiness_result *r,
+    char *err, size_t errlen)
 {
 	struct query_opts q = *qo;
 
 	memset(r, 0, sizeof(*r));
 	q.sources = 1;
+	q.split_subdomains = 1;
 	q.failing_only = 0;
 	if (query_run(db, &q, m, err, errlen) == -1)
 		return -1;
-	return readiness_judge(m, o, ss, dns, r, err, errlen);
+	return readiness_judge(m, o, ss, svc, dns, r, err, errlen);
 }

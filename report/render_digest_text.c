@@ -142,6 +142,11 @@ readiness_part(const struct out *o, const struct ddomain *dd)
 		fputs(": no reports in the last 30 days.\n", o->f);
 		return;
 	}
+	if (rd->verdict == RVERDICT_NOT_READY && rd->thin != NULL) {
+		fputs(" (and ", o->f);
+		put(o, rd->thin);
+		fputs(")", o->f);
+	}
 	fprintf(o->f, ", current step %s\n", readiness_step_code(rd->current));
 	for (i = 0; i < rd->n_reasons; i++) {
 		fputs("- ", o->f);
@@ -159,8 +164,8 @@ readiness_part(const struct out *o, const struct ddomain *dd)
 		put_code(o, dd->next_record);
 		fputs("\"\n", o->f);
 	}
-	for (i = 0; i < rd->blocking.n && i < DIGEST_TOP_FAILING; i++) {
-		const struct readiness_source *s = &rd->blocking.v[i];
+	for (i = 0; i < rd->own.blocking.n && i < DIGEST_TOP_FAILING; i++) {
+		const struct readiness_source *s = &rd->own.blocking.v[i];
 
 		digest_count(s->failing, c, sizeof(c));
 		fputs(i == 0 ? "\nFix first:\n- " : "- ", o->f);
@@ -250,6 +255,26 @@ domain_section(const struct out *o, const struct digest *d,
 	numbers(o, d, dd);
 }
 
+/* the header's first thing to fix, per domain that has one */
+static void
+first_fixes(const struct out *o, const struct digest *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->n_domains; i++) {
+		const struct readiness_domain *rd = d->domains[i].rd;
+
+		if (rd == NULL || rd->n_blockers == 0)
+			continue;
+		fputs(o->md ? "\n**First to fix for " : "\nFirst to fix for ",
+		    o->f);
+		put(o, d->domains[i].domain);
+		fputs(o->md ? ":** " : ": ", o->f);
+		put(o, rd->blockers[0]);
+		fputs("\n", o->f);
+	}
+}
+
 static int
 render(const struct out *o, const struct digest *d)
 {
@@ -270,6 +295,7 @@ render(const struct out *o, const struct digest *d)
 	fprintf(o->f, "%lu new source%s, %lu rejected input%s.\n",
 	    d->n_new_sources, d->n_new_sources == 1 ? "" : "s", d->rejected,
 	    d->rejected == 1 ? "" : "s");
+	first_fixes(o, d);
 	overview(o, d);
 	for (i = 0; i < d->n_domains; i++)
 		domain_section(o, d, &d->domains[i]);

@@ -118,6 +118,26 @@ page_head(FILE *f, const struct digest *d, const char *label)
 	(void)d;
 }
 
+/* the banner's first thing to fix, per domain that has one */
+static void
+first_fixes(FILE *f, const struct digest *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->n_domains; i++) {
+		const struct readiness_domain *rd = d->domains[i].rd;
+
+		if (rd == NULL || rd->n_blockers == 0)
+			continue;
+		fputs("<div style=\"font-size:14px;margin-top:6px\"><b>First to "
+		    "fix for ", f);
+		h(f, d->domains[i].domain);
+		fputs(":</b> ", f);
+		h(f, rd->blockers[0]);
+		fputs("</div>\n", f);
+	}
+}
+
 static void
 banner(FILE *f, const struct digest *d, const char *label)
 {
@@ -146,7 +166,9 @@ banner(FILE *f, const struct digest *d, const char *label)
 		fputs(": ", f);
 		badge(f, dd);
 	}
-	fprintf(f, "</div>\n<div style=\"font-size:14px;margin-top:6px\">"
+	fputs("</div>\n", f);
+	first_fixes(f, d);
+	fprintf(f, "<div style=\"font-size:14px;margin-top:6px\">"
 	    "%lu new source%s &middot; %lu rejected input%s</div>\n"
 	    "</td></tr>\n", d->n_new_sources, d->n_new_sources == 1 ? "" : "s",
 	    d->rejected, d->rejected == 1 ? "" : "s");
@@ -297,12 +319,12 @@ blocking(FILE *f, const struct readiness_domain *rd)
 {
 	size_t i, k;
 
-	if (rd->blocking.n == 0)
+	if (rd->own.blocking.n == 0)
 		return;
 	fputs("<p style=\"margin:8px 0 4px\"><b>Fix first:</b></p>\n"
 	    "<ul style=\"margin:4px 0;padding-left:20px\">\n", f);
-	for (i = 0; i < rd->blocking.n && i < DIGEST_TOP_FAILING; i++) {
-		const struct readiness_source *s = &rd->blocking.v[i];
+	for (i = 0; i < rd->own.blocking.n && i < DIGEST_TOP_FAILING; i++) {
+		const struct readiness_source *s = &rd->own.blocking.v[i];
 
 		fputs("<li style=\"margin:3px 0\"><code>", f);
 		h(f, s->src->ip ? s->src->ip : "(invalid address)");
@@ -330,6 +352,11 @@ readiness_part(FILE *f, const struct ddomain *dd)
 	if (rd == NULL) {
 		fputs(" no reports in the last 30 days.</p>\n", f);
 		return;
+	}
+	if (rd->verdict == RVERDICT_NOT_READY && rd->thin != NULL) {
+		fputs(" (and ", f);
+		h(f, rd->thin);
+		fputs(")", f);
 	}
 	fprintf(f, " current step <code>%s</code></p>\n<ul style=\"margin:"
 	    "4px 0;padding-left:20px;font-size:14px\">\n",

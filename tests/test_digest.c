@@ -265,21 +265,6 @@ START_TEST(test_digest_record_change_from_lookup_history)
 }
 END_TEST
 
-START_TEST(test_digest_next_record_keeps_other_tags)
-{
-	char *r;
-
-	r = digest_next_record("v=DMARC1; p=none; pct=100; rua=mailto:a@b.example;"
-	    " adkim=s ;t=n", RSTEP_QUARANTINE_TEST);
-	ck_assert_str_eq(r, "v=DMARC1; p=quarantine; t=y; pct=0; "
-	    "rua=mailto:a@b.example; adkim=s");
-	free(r);
-	r = digest_next_record(NULL, RSTEP_QUARANTINE);
-	ck_assert_str_eq(r, "v=DMARC1; p=quarantine");
-	free(r);
-}
-END_TEST
-
 START_TEST(test_digest_label_and_subject)
 {
 	struct digest d;
@@ -311,7 +296,6 @@ digest_suite(void)
 	tcase_add_test(tc, test_digest_heartbeat_silent_reporters_and_quiet_domain);
 	tcase_add_test(tc, test_digest_domain_asked_for_without_reports_is_quiet);
 	tcase_add_test(tc, test_digest_record_change_from_lookup_history);
-	tcase_add_test(tc, test_digest_next_record_keeps_other_tags);
 	tcase_add_test(tc, test_digest_label_and_subject);
 	suite_add_tcase(s, tc);
 	return s;

@@ -85,12 +85,17 @@ teardown(void)
 struct run {
 	struct model		 m;
 	struct senders		 ss;
+	struct classify		 cl;
 	struct readiness_result	 r;
 };
 
+/*
+ * Judges the March window; use_senders 1 loads readiness/senders.txt, 2
+ * readiness/spoof-senders.txt; svc 1 the built-in services table.
+ */
 static void
-judge(struct run *run, const struct readiness_opts *o, int use_senders,
-    struct dns *dns)
+judge_svc(struct run *run, const struct readiness_opts *o, int use_senders,
+    struct dns *dns, int svc)
 {
 	struct window w = { MARCH1, MARCH1 + WIN_DAYS * WINDOW_DAY };
 	struct query_opts qo;
@@ -99,8 +104,13 @@ judge(struct run *run, const struct readiness_opts *o, int use_senders,
 
 	memset(run, 0, sizeof(*run));
 	senders_init(&run->ss);
+	classify_init(&run->cl);
+	if (svc)
+		ck_assert_int_eq(classify_builtin(&run->cl, err, sizeof(err)),
+		    0);
 	if (use_senders) {
-		path = tu_data("readiness/senders.txt");
+		path = tu_data(use_senders == 2 ? "readiness/spoof-senders.txt" :
+		    "readiness/senders.txt");
 		ck_assert_msg(senders_load(&run->ss, path, err,
 		    sizeof(err)) == 0, "%s", err);
 		free(path);
@@ -109,12 +119,20 @@ judge(struct run *run, const struct readiness_opts *o, int use_senders,
 	ck_assert_msg(db != NULL, "%s", err);
 	memset(&qo, 0, sizeof(qo));
 	qo.sources = 1;
+	qo.split_subdomains = 1;
 	model_init(&run->m, &w, MODEL_READINESS);
 	ck_assert_msg(query_run(db, &qo, &run->m, err, sizeof(err)) == 0,
 	    "%s", err);
 	ck_assert_int_eq(readiness_judge(&run->m, o, use_senders ? &run->ss :
-	    NULL, dns, &run->r, err, sizeof(err)), 0);
+	    NULL, svc ? &run->cl : NULL, dns, &run->r, err, sizeof(err)), 0);
 	sqlite3_close(db);
+}
+
+static void
+judge(struct run *run, const struct readiness_opts *o, int use_senders,
+    struct dns *dns)
+{
+	judge_svc(run, o, use_senders, dns, 0);
 }
 
 static void
@@ -123,6 +141,7 @@ run_release(struct run *run)
 	readiness_result_release(&run->r);
 	model_release(&run->m);
 	senders_release(&run->ss);
+	classify_release(&run->cl);
 }
 
 static const struct readiness_domain *
@@ -146,6 +165,16 @@ listed(const struct readiness_list *l, const char *ip)
 		if (strcmp(l->v[i].src->ip, ip) == 0)
 			return &l->v[i];
 	return NULL;
+}
+
+/* the class of a listed source; it must be listed */
+static int
+cls_of(const struct readiness_list *l, const char *ip)
+{
+	const struct readiness_source *rs = listed(l, ip);
+
+	ck_assert_msg(rs != NULL, "%s not listed", ip);
+	return rs != NULL ? (int)rs->cls : -1;
 }
 
 /* 1 if some fix sentence of rs contains needle */
@@ -198,29 +227,33 @@ START_TEST(test_readiness_ready_domain)
 	ck_assert_int_eq(rd->current, RSTEP_NONE);
 	ck_assert_int_eq(rd->next, RSTEP_QUARANTINE_TEST);
 	ck_near(rd->messages, 1057);
-	ck_near(rd->legit, 1007);
-	ck_near(rd->legit_failing, 2);
-	ck_near(rd->legit_fail_pct, 100.0 * 2 / 1007);
-	ck_near(rd->forwarded_failing, 5);
-	ck_near(rd->spoofing, 50);
+	ck_near(rd->own.messages, 1057);
+	ck_near(rd->sub.messages, 0);
+	ck_near(rd->own.legit, 1005);
+	ck_near(rd->own.legit_failing, 0);
+	ck_near(rd->own.forwarded_failing, 5);
+	ck_near(rd->own.spoofing, 52);
 	ck_assert_int_eq(rd->days, 21);
 	ck_assert_int_eq(rd->reporters, 2);
-	ck_assert_ptr_null(rd->worst_source);
-	ck_assert_uint_eq(rd->class_sources[RCLASS_ALIGNED], 1);
-	ck_assert_uint_eq(rd->class_sources[RCLASS_MISALIGNED], 1);
-	ck_assert_uint_eq(rd->class_sources[RCLASS_FORWARDED], 1);
-	ck_assert_uint_eq(rd->class_sources[RCLASS_UNAUTHENTICATED], 1);
-	ck_assert_ptr_nonnull(listed(&rd->blocking, "198.51.100.20"));
-	ck_assert_ptr_nonnull(listed(&rd->forwarded, "192.0.2.77"));
-	ck_assert_ptr_nonnull(listed(&rd->spoofing_src, "203.0.113.66"));
-	ck_assert(has_reason(rd, "2 of 1007 legitimate-looking messages "
-	    "(0.20%) failed DMARC; under the limit of 0.50%"));
-	ck_assert(has_reason(rd, "50 unauthenticated messages (likely "
+	ck_assert_ptr_null(rd->own.worst_source);
+	ck_assert_uint_eq(rd->own.class_sources[RCLASS_ALIGNED], 1);
+	ck_assert_uint_eq(rd->own.class_sources[RCLASS_MISALIGNED], 0);
+	ck_assert_uint_eq(rd->own.class_sources[RCLASS_FORWARDED], 1);
+	ck_assert_uint_eq(rd->own.class_sources[RCLASS_UNAUTHENTICATED], 1);
+	ck_assert_uint_eq(rd->own.class_sources[RCLASS_UNAUTHORIZED], 1);
+	ck_assert_uint_eq(rd->n_blockers, 0);
+	/* DKIM and SPF pass for esp.example only: not evidence of ours */
+	ck_assert_ptr_nonnull(listed(&rd->own.spoofing_src, "198.51.100.20"));
+	ck_assert_ptr_nonnull(listed(&rd->own.forwarded, "192.0.2.77"));
+	ck_assert_ptr_nonnull(listed(&rd->own.spoofing_src, "203.0.113.66"));
+	ck_assert(has_reason(rd, "0 of 1005 legitimate-looking messages "
+	    "(0.00%) failed DMARC; under the limit of 0.50%"));
+	ck_assert(has_reason(rd, "52 unauthenticated messages (likely "
 	    "spoofing): t=y does not stop them yet"));
 	ck_assert(has_reason(rd, "5 failing messages came through "
 	    "forwarders or mailing lists"));
-	ck_assert(has_reason(rd, "current policy: p=none; pct=100, as "
-	    "receivers saw it"));
+	ck_assert(has_reason(rd, "current policy: p=none; sp=none; pct=100, "
+	    "as receivers saw it"));
 	run_release(&run);
 }
 END_TEST
@@ -236,21 +269,29 @@ START_TEST(test_readiness_not_ready_domain)
 	rd = domain(&run, "not-ready.example");
 	ck_assert_int_eq(rd->verdict, RVERDICT_NOT_READY);
 	ck_near(rd->messages, 1170);
-	ck_near(rd->legit, 1050);
-	ck_near(rd->legit_failing, 160);
-	ck_near(rd->legit_fail_pct, 100.0 * 160 / 1050);
-	ck_near(rd->spoofing, 120);
+	ck_near(rd->own.legit, 900);
+	ck_near(rd->own.legit_failing, 10);
+	ck_near(rd->own.legit_fail_pct, 100.0 * 10 / 900);
+	ck_near(rd->own.spoofing, 270);
 	ck_assert_int_eq(rd->days, 25);
-	ck_near(rd->worst_aligned_pct, 90);
-	ck_assert_str_eq(rd->worst_source, "192.0.2.60");
-	/* by failing volume: 120, 30, 10 */
-	ck_assert_uint_eq(rd->blocking.n, 3);
-	ck_assert_str_eq(rd->blocking.v[0].src->ip, "198.51.100.30");
-	ck_assert_str_eq(rd->blocking.v[1].src->ip, "198.51.100.40");
-	ck_assert_str_eq(rd->blocking.v[2].src->ip, "192.0.2.60");
-	ck_assert_ptr_nonnull(listed(&rd->spoofing_src, "192.0.2.50"));
-	ck_assert(has_reason(rd, "160 of 1050 legitimate-looking messages "
-	    "(15.24%) failed DMARC; at or over the limit of 0.50%"));
+	ck_near(rd->own.worst_aligned_pct, 90);
+	ck_assert_str_eq(rd->own.worst_source, "192.0.2.60");
+	/* only the source with aligned mail looks legitimate */
+	ck_assert_uint_eq(rd->own.blocking.n, 1);
+	ck_assert_str_eq(rd->own.blocking.v[0].src->ip, "192.0.2.60");
+	ck_assert_int_eq(cls_of(&rd->own.spoofing_src, "198.51.100.30"),
+	    RCLASS_UNAUTHORIZED);
+	ck_assert_int_eq(cls_of(&rd->own.spoofing_src, "198.51.100.40"),
+	    RCLASS_UNAUTHORIZED);
+	ck_assert_int_eq(cls_of(&rd->own.spoofing_src, "192.0.2.50"),
+	    RCLASS_UNAUTHENTICATED);
+	ck_assert(rd->thin == NULL);
+	ck_assert_uint_eq(rd->n_blockers, 1);
+	ck_assert_str_eq(rd->blockers[0], "192.0.2.60, 10 failing messages: "
+	    "only 90.0% of its mail aligns: find the mail stream it sends "
+	    "differently");
+	ck_assert(has_reason(rd, "10 of 900 legitimate-looking messages "
+	    "(1.11%) failed DMARC; at or over the limit of 0.50%"));
 	ck_assert(has_reason(rd, "authorized source 192.0.2.60 aligns only "
 	    "90.00% of its mail"));
 	run_release(&run);
@@ -295,7 +336,6 @@ START_TEST(test_readiness_thresholds_overridable)
 	    sizeof(err)), 0);
 	ck_assert_int_eq(readiness_opts_set(&o, "min-reporters", "1", err,
 	    sizeof(err)), 0);
-	/* 2 / 1007 = 0.1986% is over 0.1% */
 	ck_assert_int_eq(readiness_opts_set(&o, "max-legit-fail-pct", "0.1",
 	    err, sizeof(err)), 0);
 	ck_assert_int_eq(readiness_opts_set(&o, "max-legit-fail-pct", "101",
@@ -310,18 +350,24 @@ START_TEST(test_readiness_thresholds_overridable)
 	ck_assert_int_eq(domain(&run, "thin.example")->verdict,
 	    RVERDICT_READY);
 	ck_assert_int_eq(domain(&run, "ready.example")->verdict,
-	    RVERDICT_NOT_READY);
+	    RVERDICT_READY);
 	run_release(&run);
 
-	/* 192.0.2.60 at 90% passes a threshold of 90%, not the 15% though */
+	/* 192.0.2.60 at 90% passes a threshold of 90%; 10 / 900 = 1.11% */
 	readiness_opts_init(&o);
 	ck_assert_int_eq(readiness_opts_set(&o, "min-source-aligned-pct",
 	    "90", err, sizeof(err)), 0);
-	ck_assert_int_eq(readiness_opts_set(&o, "max-legit-fail-pct", "20",
+	ck_assert_int_eq(readiness_opts_set(&o, "max-legit-fail-pct", "1.2",
 	    err, sizeof(err)), 0);
 	judge(&run, &o, 0, NULL);
 	ck_assert_int_eq(domain(&run, "not-ready.example")->verdict,
 	    RVERDICT_READY);
+	run_release(&run);
+	ck_assert_int_eq(readiness_opts_set(&o, "max-legit-fail-pct", "1.1",
+	    err, sizeof(err)), 0);
+	judge(&run, &o, 0, NULL);
+	ck_assert_int_eq(domain(&run, "not-ready.example")->verdict,
+	    RVERDICT_NOT_READY);
 	run_release(&run);
 }
 END_TEST
@@ -336,12 +382,24 @@ START_TEST(test_readiness_senders_file_authorizes)
 	readiness_opts_init(&o);
 	judge(&run, &o, 1, NULL);
 	rd = domain(&run, "not-ready.example");
-	ck_near(rd->spoofing, 80);
-	ck_near(rd->legit, 1090);
-	ck_near(rd->legit_failing, 200);
-	ck_near(rd->worst_aligned_pct, 0);
-	ck_assert_ptr_null(listed(&rd->spoofing_src, "192.0.2.50"));
-	rs = listed(&rd->blocking, "192.0.2.50");
+	/* unlisted: 203.0.113.9 (80) and 198.51.100.40 (30, SPF for
+	   crm.example only); 192.0.2.60 is unlisted but aligns 90% */
+	ck_near(rd->own.spoofing, 110);
+	ck_near(rd->own.legit, 1060);
+	ck_near(rd->own.legit_failing, 170);
+	ck_near(rd->own.worst_aligned_pct, 0);
+	ck_assert_ptr_null(listed(&rd->own.spoofing_src, "192.0.2.50"));
+	ck_assert_int_eq(cls_of(&rd->own.spoofing_src, "198.51.100.40"),
+	    RCLASS_UNAUTHORIZED);
+	ck_assert(has_fix(listed(&rd->own.spoofing_src, "198.51.100.40"),
+	    "it authenticates only as crm.example (SPF), not as "
+	    "not-ready.example, and the senders file does not name it: if "
+	    "this is not yours, it is spoofing and enforcement stops it"));
+	rs = listed(&rd->own.blocking, "192.0.2.60");
+	ck_assert(rs != NULL && rs->sender == NULL && rs->guessed);
+	ck_assert(has_fix(rs, "the senders file does not name it, yet some "
+	    "of its mail aligns"));
+	rs = listed(&rd->own.blocking, "192.0.2.50");
 	ck_assert(rs != NULL && rs->sender != NULL);
 	ck_assert_str_eq(sender_name(rs), "Office relay");
 	ck_assert_int_eq(rs->cls, RCLASS_MISALIGNED);
@@ -349,8 +407,16 @@ START_TEST(test_readiness_senders_file_authorizes)
 	ck_assert(has_fix(rs, "add 192.0.2.50 (or the service's SPF include) "
 	    "to the SPF record of not-ready.example"));
 	ck_assert(has_fix(rs, "sign with DKIM d=not-ready.example"));
-	rs = listed(&rd->blocking, "198.51.100.30");
+	rs = listed(&rd->own.blocking, "198.51.100.30");
 	ck_assert_str_eq(sender_name(rs), "SendGrid");
+	/* third-party sender signing with its own domain */
+	ck_assert_str_eq(rs->fix[0], "sign with DKIM d=not-ready.example (or "
+	    "a subdomain of it): today it signs as sendgrid.example, which "
+	    "does not align");
+	ck_assert_str_eq(rs->fix[1], "set a custom MAIL FROM (Return-Path) "
+	    "domain under not-ready.example so SPF aligns: today SPF passes "
+	    "for bounce.sendgrid.example, which does not align");
+	ck_assert_uint_eq(rs->n_fix, 2);
 	run_release(&run);
 }
 END_TEST
@@ -365,28 +431,24 @@ START_TEST(test_readiness_fix_texts)
 	readiness_opts_init(&o);
 	judge(&run, &o, 0, NULL);
 	rd = domain(&run, "not-ready.example");
-	/* third-party sender signing with its own domain */
-	rs = listed(&rd->blocking, "198.51.100.30");
-	ck_assert_str_eq(rs->fix[0], "sign with DKIM d=not-ready.example (or "
-	    "a subdomain of it): today it signs as sendgrid.example, which "
-	    "does not align");
-	ck_assert_str_eq(rs->fix[1], "set a custom MAIL FROM (Return-Path) "
-	    "domain under not-ready.example so SPF aligns: today SPF passes "
-	    "for bounce.sendgrid.example, which does not align");
-	ck_assert_uint_eq(rs->n_fix, 2);
-	/* SPF-only for another domain: no "add it to SPF" */
-	rs = listed(&rd->blocking, "198.51.100.40");
-	ck_assert(has_fix(rs, "sign with DKIM d=not-ready.example (or a "
-	    "subdomain of it): today its mail carries no passing signature"));
-	ck_assert(has_fix(rs, "today SPF passes for crm.example"));
-	ck_assert(!has_fix(rs, "to the SPF record"));
-	/* aligned sometimes */
-	rs = listed(&rd->blocking, "192.0.2.60");
+	/* SPF-only for another domain, no senders file, no service */
+	rs = listed(&rd->own.spoofing_src, "198.51.100.40");
+	ck_assert_str_eq(rs->fix[0], "it authenticates only as crm.example "
+	    "(SPF), not as not-ready.example, and none of its mail aligns and "
+	    "it is no known sending service: if this is not yours, it is "
+	    "spoofing and enforcement stops it; if it is yours, name it in "
+	    "the senders file and sign its mail with DKIM d=not-ready.example");
+	ck_assert_uint_eq(rs->n_fix, 1);
+	/* aligned sometimes: legitimate-looking, a guess */
+	rs = listed(&rd->own.blocking, "192.0.2.60");
 	ck_assert_str_eq(rs->fix[0], "only 90.0% of its mail aligns: find the "
 	    "mail stream it sends differently");
 	ck_assert(has_fix(rs, "today SPF passes for mailer.esp2.example"));
+	ck_assert_str_eq(rs->fix[rs->n_fix - 1], "if this is not yours, it "
+	    "is spoofing and enforcement stops it");
 	/* forwarder */
-	rs = listed(&domain(&run, "ready.example")->forwarded, "192.0.2.77");
+	rs = listed(&domain(&run, "ready.example")->own.forwarded,
+	    "192.0.2.77");
 	ck_assert(has_fix(rs, "nothing to fix at a sender: receivers "
 	    "reported this as forwarded"));
 	run_release(&run);
@@ -410,7 +472,7 @@ START_TEST(test_readiness_classes_set_on_sources)
 		if (strcmp(s->ip, "192.0.2.10") == 0)
 			want = RCLASS_ALIGNED;
 		else if (strcmp(s->ip, "198.51.100.20") == 0)
-			want = RCLASS_MISALIGNED;
+			want = RCLASS_UNAUTHORIZED;
 		else if (strcmp(s->ip, "192.0.2.77") == 0)
 			want = RCLASS_FORWARDED;
 		else if (strcmp(s->ip, "203.0.113.66") == 0)
@@ -456,8 +518,12 @@ START_TEST(test_readiness_live_policy_wins)
 	ck_assert_int_eq(rd->policy_at, 1711800000);
 	ck_assert(has_reason(rd, "from the latest stored lookup "
 	    "(2024-03-30T12:00:00Z)"));
-	ck_assert(has_reason(rd, "50 unauthenticated messages (likely "
+	ck_assert(has_reason(rd, "52 unauthenticated messages (likely "
 	    "spoofing) would be quarantined"));
+	/* built on the stored record: rua= stays */
+	ck_assert_int_eq(rd->record_base, RBASE_STORED);
+	ck_assert_str_eq(rd->record, "v=DMARC1; p=quarantine; "
+	    "rua=mailto:d@ready.example");
 	/* no stored lookup for the others: the reports decide */
 	ck_assert_int_eq(domain(&run, "thin.example")->origin,
 	    RORIGIN_REPORTS);
@@ -487,8 +553,12 @@ START_TEST(test_readiness_render_formats_escape)
 	ck_assert_ptr_nonnull(strstr(out, "\"domain\":\"not-ready.example\","
 	    "\"verdict\":\"not-ready\",\"current_step\":\"none\","
 	    "\"next_step\":\"quarantine-test\""));
-	ck_assert_ptr_nonnull(strstr(out, "\"legitimate_failing\":160,"
-	    "\"legitimate_fail_pct\":15.24"));
+	ck_assert_ptr_nonnull(strstr(out, "\"legitimate_failing\":10,"
+	    "\"legitimate_fail_pct\":1.11"));
+	ck_assert_ptr_nonnull(strstr(out, "\"record\":\"v=DMARC1; "
+	    "p=quarantine; t=y; pct=0; rua=mailto:YOUR-RUA-ADDRESS\","
+	    "\"record_base\":\"new\",\"base_record\":null,\"thin\":null,"
+	    "\"blockers\":[\"192.0.2.60, 10 failing messages: "));
 	free(out);
 
 	f = fopen(path, "w");
@@ -497,9 +567,9 @@ START_TEST(test_readiness_render_formats_escape)
 	out = (char *)tu_slurp(path, &len);
 	ck_assert_ptr_nonnull(strstr(out, "domain,verdict,current_step,"
 	    "next_step,list,ip,ptr,sender,messages,failing,aligned_pct,fix,"
-	    "service\r\n"));
+	    "service,scope\r\n"));
 	ck_assert_ptr_nonnull(strstr(out, "not-ready.example,not-ready,none,"
-	    "quarantine-test,blocking,198.51.100.30,,,120,120,0.00,"));
+	    "quarantine-test,spoofing,198.51.100.30,,,120,120,0.00,"));
 	free(out);
 
 	f = fopen(path, "w");
@@ -508,6 +578,9 @@ START_TEST(test_readiness_render_formats_escape)
 	out = (char *)tu_slurp(path, &len);
 	ck_assert_ptr_nonnull(strstr(out, "not-ready.example: NOT READY for "
 	    "p=quarantine; t=y; pct=0\n"));
+	ck_assert_ptr_nonnull(strstr(out, "\n  publish after the fixes: "
+	    "_dmarc.not-ready.example. IN TXT \"v=DMARC1; p=quarantine; t=y; "
+	    "pct=0; rua=mailto:YOUR-RUA-ADDRESS\"\n"));
 	ck_assert_ptr_nonnull(strstr(out, "thin.example: NOT ENOUGH DATA for "
 	    "p=reject\n"));
 	ck_assert_ptr_null(strchr(out, '\033'));
@@ -572,16 +645,17 @@ START_TEST(test_readiness_render_shows_service)
 	ck_assert_int_eq(classify_builtin(&cl, err, sizeof(err)), 0);
 	memset(&qo, 0, sizeof(qo));
 	qo.sources = 1;
+	qo.split_subdomains = 1;
 	model_init(&m, &w, MODEL_READINESS);
 	ck_assert_int_eq(query_run(db, &qo, &m, err, sizeof(err)), 0);
 	readiness_opts_init(&o);
 	memset(&r, 0, sizeof(r));
-	ck_assert_int_eq(readiness_judge(&m, &o, NULL, NULL, &r, err,
+	ck_assert_int_eq(readiness_judge(&m, &o, NULL, &cl, NULL, &r, err,
 	    sizeof(err)), 0);
-	sources_classify(&m, &cl);
 	ck_assert_int_eq(r.n_domains, 1);
-	ck_assert_int_eq(r.domains[0].blocking.n, 1);
-	ck_assert_int_eq(r.domains[0].spoofing_src.n, 1);
+	/* a known service looks legitimate without a senders file */
+	ck_assert_int_eq(r.domains[0].own.blocking.n, 1);
+	ck_assert_int_eq(r.domains[0].own.spoofing_src.n, 1);
 
 	out = rendered(&r, READINESS_TEXT);
 	ck_assert_ptr_nonnull(strstr(out, "\n    198.51.100.7  service "
@@ -601,15 +675,16 @@ START_TEST(test_readiness_render_shows_service)
 	free(out);
 
 	out = rendered(&r, READINESS_CSV);
-	ck_assert_ptr_nonnull(strstr(out, ",aligned_pct,fix,service\r\n"));
-	l = line_of(out, "shop.example,not-enough-data,none,quarantine-test,"
+	ck_assert_ptr_nonnull(strstr(out, ",aligned_pct,fix,service,scope\r\n"));
+	l = line_of(out, "shop.example,not-ready,none,quarantine-test,"
 	    "blocking,198.51.100.7,,,40,40,0.00,");
-	ck_assert_msg(strcmp(l + strlen(l) - 11, ",SendGrid\r\n") == 0,
-	    "%s", l);
+	ck_assert_msg(strcmp(l + strlen(l) - 18, ",SendGrid,domain\r\n") ==
+	    0, "%s", l);
 	free(l);
-	l = line_of(out, "shop.example,not-enough-data,none,quarantine-test,"
+	l = line_of(out, "shop.example,not-ready,none,quarantine-test,"
 	    "spoofing,203.0.113.8,,,25,25,0.00,");
-	ck_assert_msg(strcmp(l + strlen(l) - 4, "\",\r\n") == 0, "%s", l);
+	ck_assert_msg(strcmp(l + strlen(l) - 11, "\",,domain\r\n") == 0,
+	    "%s", l);
 	free(l);
 	free(out);
 
@@ -633,7 +708,7 @@ START_TEST(test_readiness_cli_honours_services_file)
 	    "--since 2024-03-01 --until 2024-03-30 --format csv",
 	    TEST_REPORT_BIN, path);
 	ck_assert_int_eq(tu_run(cmd, &out), 0);
-	ck_assert_ptr_nonnull(strstr(out, ",SendGrid\r\n"));
+	ck_assert_ptr_nonnull(strstr(out, ",SendGrid,domain\r\n"));
 	free(out);
 	snprintf(cmd, sizeof(cmd), "'%s' readiness --db '%s' --no-dns "
 	    "--since 2024-03-01 --until 2024-03-30 --services '%s'",
