@@ -558,8 +558,8 @@ fix_unauthorized(struct readiness_source *rs, const struct evidence *ev,
 	const char *other = ev->dkim_other != NULL ? ev->dkim_other :
 	    ev->spf_other;
 
-	add_fix(rs, xasprintf("it authenticates only as %s (%s), not as %s, "
-	    "and %s: if this is not yours, it is spoofing and enforcement "
+	add_fix(rs, xasprintf("it authenticates only as %s (%s), not as %s; "
+	    "%s: if this is not yours, it is spoofing and enforcement "
 	    "stops it; if it is yours, name it in the senders file and sign "
 	    "its mail with DKIM d=%s", other != NULL ? other :
 	    "another domain", ev->dkim_other != NULL ? "DKIM" : "SPF", dom,
@@ -977,14 +977,17 @@ reason_sub_mail(struct readiness_domain *rd)
 	if (sc->over || sc->weak) {
 		add_reason(rd, xasprintf("sp=%s stays: %s; fix the subdomain "
 		    "sources listed first; until then subdomains stay open to "
-		    "spoofing%s%s", word(rd->sp_now), sc->over ?
+		    "spoofing%s%s%s", word(rd->sp_now), sc->over ?
 		    "legitimate-looking subdomain mail fails DMARC over the "
 		    "limit (--max-legit-fail-pct)" : "an authorized subdomain "
 		    "source aligns under --min-source-aligned-pct",
 		    rd->sp == DMARCREC_P_UNSET && sp_tag(rd) !=
 		    DMARCREC_P_UNSET ? "; the proposed record writes sp=" : "",
 		    rd->sp == DMARCREC_P_UNSET && sp_tag(rd) !=
-		    DMARCREC_P_UNSET ? word(rd->sp_now) : ""));
+		    DMARCREC_P_UNSET ? word(rd->sp_now) : "",
+		    rd->sp == DMARCREC_P_UNSET && sp_tag(rd) !=
+		    DMARCREC_P_UNSET ? ", so that the new p does not reach "
+		    "them" : ""));
 	} else if (rd->sp_next > rd->sp_now) {
 		chg = sp_change(rd);
 		add_reason(rd, xasprintf("the proposed record %s: the %lld "

@@ -31,6 +31,41 @@
  * thin.example (p=quarantine; Alpha Mar 20-22: 3 days, 1 reporter, 100
  * messages): NOT ENOUGH DATA on all three counts; next step reject.
  *
+ * sub.example (p=quarantine; sp=none; Alpha Mar 1-14, Beta Mar 8-21):
+ *   192.0.2.10     600 aligned, header_from sub.example
+ *   203.0.113.66   280 nothing passes, header_from sub.example
+ *   203.0.113.77   700 nothing passes, header_from promo.sub.example,
+ *                  delivered (sp=none)
+ *   The domain itself: 880 messages, legitimate 600, none failing:
+ *   READY for p=reject, 280 (not 980) unauthenticated would be rejected.
+ *   Subdomains: 700 messages, all likely spoofing, delivered under
+ *   sp=none; nothing legitimate fails, so sp rises one word (quarantine;
+ *   reject is p's word, one step further): the record to publish is
+ *   "v=DMARC1; p=reject; sp=quarantine; rua=mailto:YOUR-RUA-ADDRESS"
+ *   (no lookup is known: a new record with the placeholder).
+ *
+ * pinned.example (p=none, no sp; 21 days, 2 reporters): the domain itself
+ * 700 aligned (READY for p=quarantine; t=y); news.pinned.example from
+ * 198.51.100.50: 100 messages, 50 aligned: 50% of legitimate subdomain
+ * mail fails, so sp stays none and is written out, or the new p would
+ * carry subdomains up: "v=DMARC1; p=quarantine; t=y; pct=0; sp=none;
+ * rua=mailto:YOUR-RUA-ADDRESS".
+ *
+ * spoofed.example (p=none; 21 days, 2 reporters):
+ *   192.0.2.10     600 aligned
+ *   198.51.100.99  300 DKIM and SPF pass for evil-phish.example only
+ *   198.51.100.7    40 DKIM sendgrid.net, SPF bounces.sendgrid.net
+ *   Without a senders file (built-in services): .99 is unauthorized
+ *   (spoofing), SendGrid legitimate-looking: legitimate 640, failing 40
+ *   (6.25%): NOT READY, fix SendGrid first; nothing tells the phisher to
+ *   sign with our domain.  With spoof-senders.txt (192.0.2.10 only): both
+ *   unlisted sources are unauthorized, legitimate 600, failing 0: READY.
+ *
+ * thinbad.example (p=none; Alpha Mar 20-22: 3 days, 1 reporter): 150
+ * aligned, 198.51.100.60 30 aligned + 50 not: 230 messages, 50 failing
+ * of 230 (21.74%), the source aligns 37.5%: NOT READY despite the thin
+ * data, "and only 230 messages, only 3 days of data, only 1 reporter".
+ *
  * Sending services, over tests/data/services/ (shop.example, Mar 2):
  * 198.51.100.7 (40, DKIM d=sendgrid.net and SPF bounces.sendgrid.net
  * pass, not aligned) is blocking and SendGrid; 203.0.113.8 (25, nothing
@@ -45,6 +80,7 @@
 #include <sqlite3.h>
 
 #include "../report/classify.h"
+#include "../report/dmarcrec.h"
 #include "../report/model.h"
 #include "../report/query.h"
 #include "../report/readiness.h"
@@ -393,7 +429,7 @@ START_TEST(test_readiness_senders_file_authorizes)
 	    RCLASS_UNAUTHORIZED);
 	ck_assert(has_fix(listed(&rd->own.spoofing_src, "198.51.100.40"),
 	    "it authenticates only as crm.example (SPF), not as "
-	    "not-ready.example, and the senders file does not name it: if "
+	    "not-ready.example; the senders file does not name it: if "
 	    "this is not yours, it is spoofing and enforcement stops it"));
 	rs = listed(&rd->own.blocking, "192.0.2.60");
 	ck_assert(rs != NULL && rs->sender == NULL && rs->guessed);
@@ -434,8 +470,8 @@ START_TEST(test_readiness_fix_texts)
 	/* SPF-only for another domain, no senders file, no service */
 	rs = listed(&rd->own.spoofing_src, "198.51.100.40");
 	ck_assert_str_eq(rs->fix[0], "it authenticates only as crm.example "
-	    "(SPF), not as not-ready.example, and none of its mail aligns and "
-	    "it is no known sending service: if this is not yours, it is "
+	    "(SPF), not as not-ready.example; none of its mail aligns and it "
+	    "is no known sending service: if this is not yours, it is "
 	    "spoofing and enforcement stops it; if it is yours, name it in "
 	    "the senders file and sign its mail with DKIM d=not-ready.example");
 	ck_assert_uint_eq(rs->n_fix, 1);
@@ -728,6 +764,280 @@ START_TEST(test_readiness_cli_honours_services_file)
 }
 END_TEST
 
+START_TEST(test_readiness_subdomains_judged_apart)
+{
+	struct readiness_opts o;
+	struct run run;
+	const struct readiness_domain *rd;
+
+	readiness_opts_init(&o);
+	judge(&run, &o, 0, NULL);
+	rd = domain(&run, "sub.example");
+	ck_assert_int_eq(rd->verdict, RVERDICT_READY);
+	ck_assert_int_eq(rd->current, RSTEP_QUARANTINE);
+	ck_assert_int_eq(rd->next, RSTEP_REJECT);
+	ck_near(rd->messages, 1580);
+	ck_near(rd->own.messages, 880);
+	ck_near(rd->own.legit, 600);
+	ck_near(rd->own.spoofing, 280);
+	ck_near(rd->sub.messages, 700);
+	ck_near(rd->sub.legit, 0);
+	ck_near(rd->sub.spoofing, 700);
+	ck_assert_str_eq(rd->sub_top, "promo.sub.example");
+	ck_assert_ptr_nonnull(listed(&rd->sub.spoofing_src, "203.0.113.77"));
+	ck_assert_ptr_null(listed(&rd->own.spoofing_src, "203.0.113.77"));
+	ck_assert_int_eq(rd->sp, DMARCREC_P_NONE);
+	ck_assert_int_eq(rd->sp_now, DMARCREC_P_NONE);
+	ck_assert_int_eq(rd->sp_next, DMARCREC_P_QUARANTINE);
+	ck_assert_str_eq(rd->record, "v=DMARC1; p=reject; sp=quarantine; "
+	    "rua=mailto:YOUR-RUA-ADDRESS");
+	ck_assert(has_reason(rd, "280 unauthenticated messages (likely "
+	    "spoofing) would be rejected instead of quarantined"));
+	ck_assert(has_reason(rd, "subdomains (header_from below sub.example, "
+	    "most promo.sub.example): 700 messages; 0 legitimate-looking, 0 "
+	    "of them failing (0.00%); 700 likely spoofing, delivered under "
+	    "sp=none"));
+	ck_assert(has_reason(rd, "the proposed record sets sp=quarantine: the "
+	    "700 failing subdomain messages (sources listed under subdomains) "
+	    "would be quarantined instead of delivered"));
+	ck_assert(has_reason(rd, "reports do not say whether "
+	    "promo.sub.example exists, so its mail gets sp=quarantine either "
+	    "way"));
+	run_release(&run);
+}
+END_TEST
+
+START_TEST(test_readiness_subdomain_not_ready_pins_sp)
+{
+	struct readiness_opts o;
+	struct run run;
+	const struct readiness_domain *rd;
+
+	readiness_opts_init(&o);
+	judge(&run, &o, 0, NULL);
+	rd = domain(&run, "pinned.example");
+	ck_assert_int_eq(rd->verdict, RVERDICT_READY);
+	ck_near(rd->own.messages, 700);
+	ck_near(rd->sub.messages, 100);
+	ck_near(rd->sub.legit_failing, 50);
+	ck_assert(rd->sub.over && rd->sub.weak);
+	ck_assert_int_eq(rd->sp, DMARCREC_P_UNSET);
+	ck_assert_int_eq(rd->sp_next, DMARCREC_P_NONE);
+	ck_assert_str_eq(rd->record, "v=DMARC1; p=quarantine; t=y; pct=0; "
+	    "sp=none; rua=mailto:YOUR-RUA-ADDRESS");
+	ck_assert_ptr_nonnull(listed(&rd->sub.blocking, "198.51.100.50"));
+	ck_assert(has_reason(rd, "sp=none stays: legitimate-looking subdomain "
+	    "mail fails DMARC over the limit"));
+	ck_assert(has_reason(rd, "until then subdomains stay open to "
+	    "spoofing; the proposed record writes sp=none, so that the new p "
+	    "does not reach them"));
+	run_release(&run);
+}
+END_TEST
+
+START_TEST(test_readiness_spoofer_with_own_dkim_is_not_ours)
+{
+	struct readiness_opts o;
+	struct run run;
+	const struct readiness_domain *rd;
+	const struct readiness_source *rs;
+
+	readiness_opts_init(&o);
+	judge_svc(&run, &o, 0, NULL, 1);
+	rd = domain(&run, "spoofed.example");
+	ck_assert_int_eq(rd->verdict, RVERDICT_NOT_READY);
+	ck_near(rd->own.legit, 640);
+	ck_near(rd->own.legit_failing, 40);
+	ck_near(rd->own.spoofing, 300);
+	rs = listed(&rd->own.spoofing_src, "198.51.100.99");
+	ck_assert(rs != NULL && rs->cls == RCLASS_UNAUTHORIZED);
+	ck_assert_str_eq(rs->fix[0], "it authenticates only as "
+	    "evil-phish.example (DKIM), not as spoofed.example; none of its "
+	    "mail aligns and it is no known sending service: if this is not "
+	    "yours, it is spoofing and enforcement stops it; if it is yours, "
+	    "name it in the senders file and sign its mail with DKIM "
+	    "d=spoofed.example");
+	ck_assert_ptr_null(listed(&rd->own.blocking, "198.51.100.99"));
+	rs = listed(&rd->own.blocking, "198.51.100.7");
+	ck_assert(rs != NULL && rs->guessed);
+	ck_assert_str_eq(rs->src->service, "SendGrid");
+	ck_assert_uint_eq(rd->n_blockers, 1);
+	ck_assert_str_eq(rd->blockers[0], "198.51.100.7 (SendGrid), 40 failing "
+	    "messages: sign with DKIM d=spoofed.example (or a subdomain of "
+	    "it): today it signs as sendgrid.net, which does not align");
+	run_release(&run);
+
+	/* the senders file names every real sender: both are not ours */
+	judge_svc(&run, &o, 2, NULL, 1);
+	rd = domain(&run, "spoofed.example");
+	ck_assert_int_eq(rd->verdict, RVERDICT_READY);
+	ck_near(rd->own.legit, 600);
+	ck_near(rd->own.legit_failing, 0);
+	ck_near(rd->own.spoofing, 340);
+	ck_assert_uint_eq(rd->own.blocking.n, 0);
+	ck_assert_uint_eq(rd->n_blockers, 0);
+	ck_assert_int_eq(cls_of(&rd->own.spoofing_src, "198.51.100.99"),
+	    RCLASS_UNAUTHORIZED);
+	ck_assert_int_eq(cls_of(&rd->own.spoofing_src, "198.51.100.7"),
+	    RCLASS_UNAUTHORIZED);
+	ck_assert(has_fix(listed(&rd->own.spoofing_src, "198.51.100.99"),
+	    "the senders file does not name it: if this is not yours, it is "
+	    "spoofing and enforcement stops it"));
+	run_release(&run);
+}
+END_TEST
+
+START_TEST(test_readiness_blocker_beats_thin_data)
+{
+	struct readiness_opts o;
+	struct run run;
+	const struct readiness_domain *rd;
+	char *out;
+
+	readiness_opts_init(&o);
+	judge(&run, &o, 0, NULL);
+	rd = domain(&run, "thinbad.example");
+	ck_assert_int_eq(rd->verdict, RVERDICT_NOT_READY);
+	ck_near(rd->own.legit_failing, 50);
+	ck_near(rd->own.legit_fail_pct, 100.0 * 50 / 230);
+	ck_near(rd->own.worst_aligned_pct, 37.5);
+	ck_assert_str_eq(rd->thin, "only 230 messages, only 3 days of data, "
+	    "only 1 reporter");
+	ck_assert_str_eq(rd->blockers[0], "198.51.100.60, 50 failing messages: "
+	    "only 37.5% of its mail aligns: find the mail stream it sends "
+	    "differently");
+	out = rendered(&run.r, READINESS_TEXT);
+	ck_assert_ptr_nonnull(strstr(out, "thinbad.example: NOT READY for "
+	    "p=quarantine; t=y; pct=0, and only 230 messages, only 3 days of "
+	    "data, only 1 reporter\n  step: none -> quarantine-test (policy "
+	    "from reports)\n  fix first: 198.51.100.60, 50 failing messages"));
+	free(out);
+	/* no blocker and thin: still NOT ENOUGH DATA */
+	ck_assert_int_eq(domain(&run, "thin.example")->verdict,
+	    RVERDICT_NOT_ENOUGH_DATA);
+	run_release(&run);
+}
+END_TEST
+
+START_TEST(test_readiness_record_keeps_tags)
+{
+	char *r;
+
+	r = readiness_record("v=DMARC1; p=none; sp=none; pct=100; "
+	    "rua=mailto:a@b.example; adkim=s ;t=n; np=none",
+	    RSTEP_QUARANTINE_TEST, DMARCREC_P_UNSET, DMARCREC_P_UNSET);
+	ck_assert_str_eq(r, "v=DMARC1; p=quarantine; t=y; pct=0; "
+	    "rua=mailto:a@b.example; adkim=s");
+	free(r);
+	r = readiness_record("v=DMARC1;p=quarantine;RUA=mailto:x@y.example;"
+	    "ruf=mailto:f@y.example;fo=1", RSTEP_REJECT, DMARCREC_P_QUARANTINE,
+	    DMARCREC_P_REJECT);
+	ck_assert_str_eq(r, "v=DMARC1; p=reject; sp=quarantine; np=reject; "
+	    "RUA=mailto:x@y.example; ruf=mailto:f@y.example; fo=1");
+	free(r);
+	r = readiness_record(NULL, RSTEP_QUARANTINE, DMARCREC_P_UNSET,
+	    DMARCREC_P_UNSET);
+	ck_assert_str_eq(r, "v=DMARC1; p=quarantine; "
+	    "rua=mailto:YOUR-RUA-ADDRESS");
+	free(r);
+}
+END_TEST
+
+/* inserts a dmarc_lookup row into the fixture database */
+static void
+stored_lookup(const char *dom, long long at, const char *status,
+    const char *raw)
+{
+	sqlite3_stmt *st;
+	sqlite3 *db;
+
+	ck_assert_int_eq(sqlite3_open(db_path, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "INSERT INTO dmarc_lookup "
+	    "(domain, looked_up_at, status, raw_record) VALUES (?, ?, ?, ?)",
+	    -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_text(st, 1, dom, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, at);
+	sqlite3_bind_text(st, 3, status, -1, SQLITE_STATIC);
+	if (raw != NULL)
+		sqlite3_bind_text(st, 4, raw, -1, SQLITE_STATIC);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+}
+
+START_TEST(test_readiness_record_without_dns)
+{
+	struct readiness_opts o;
+	struct dns_opts dop;
+	struct dns *dns;
+	struct run run;
+	const struct readiness_domain *rd;
+	char err[256];
+
+	/* thin.example: a record found, then a lookup that failed */
+	stored_lookup("thin.example", 1711000000LL, "found", "v=DMARC1; "
+	    "p=quarantine; sp=quarantine; rua=mailto:agg@thin.example; "
+	    "ruf=mailto:f@thin.example");
+	stored_lookup("thin.example", 1711100000LL, "dns-error", NULL);
+	memset(&dop, 0, sizeof(dop));
+	dop.db_path = db_path;
+	dop.no_dns = 1;
+	ck_assert_msg((dns = dns_new(&dop, err, sizeof(err))) != NULL, "%s",
+	    err);
+	readiness_opts_init(&o);
+	judge(&run, &o, 0, dns);
+	rd = domain(&run, "thin.example");
+	ck_assert_int_eq(rd->origin, RORIGIN_REPORTS);
+	ck_assert_int_eq(rd->record_base, RBASE_HISTORY);
+	ck_assert_int_eq(rd->base_at, 1711000000LL);
+	/* sp=quarantine rises to reject with p: the tag goes, rua stays */
+	ck_assert_str_eq(rd->record, "v=DMARC1; p=reject; "
+	    "rua=mailto:agg@thin.example; ruf=mailto:f@thin.example");
+	ck_assert(has_reason(rd, "the proposed record keeps the tags of the "
+	    "record last seen at 2024-03-21T05:46:40Z"));
+	/* nothing stored: the placeholder, said in words */
+	rd = domain(&run, "ready.example");
+	ck_assert_int_eq(rd->record_base, RBASE_NEW);
+	ck_assert_str_eq(rd->record, "v=DMARC1; p=quarantine; t=y; pct=0; "
+	    "rua=mailto:YOUR-RUA-ADDRESS");
+	ck_assert(has_reason(rd, "no DMARC record of ready.example is known "
+	    "(no lookup stored: run dmarc-report policy ready.example): the "
+	    "proposed record is a new one; replace YOUR-RUA-ADDRESS"));
+	run_release(&run);
+	dns_free(dns);
+}
+END_TEST
+
+START_TEST(test_readiness_cli_prints_record)
+{
+	char cmd[2048], *out = NULL;
+
+	snprintf(cmd, sizeof(cmd), "'%s' readiness --db '%s' --no-dns "
+	    "--since 2024-03-01 --until 2024-03-30 --domain sub.example",
+	    TEST_REPORT_BIN, db_path);
+	ck_assert_int_eq(tu_run(cmd, &out), 0);
+	ck_assert_ptr_nonnull(strstr(out, "\nsub.example: READY for "
+	    "p=reject\n  step: quarantine -> reject (policy from reports)\n"
+	    "  publish now: _dmarc.sub.example. IN TXT \"v=DMARC1; p=reject; "
+	    "sp=quarantine; rua=mailto:YOUR-RUA-ADDRESS\"\n  messages 1580, "
+	    "header_from sub.example 880, subdomains 700;"));
+	ck_assert_ptr_nonnull(strstr(out, "\n  subdomains (sp=none now, "
+	    "quarantine proposed):\n"));
+	free(out);
+	snprintf(cmd, sizeof(cmd), "'%s' readiness --db '%s' --no-dns "
+	    "--since 2024-03-01 --until 2024-03-30 --domain sub.example "
+	    "--format json", TEST_REPORT_BIN, db_path);
+	ck_assert_int_eq(tu_run(cmd, &out), 0);
+	ck_assert_ptr_nonnull(strstr(out, "\"sp\":\"none\",\"np\":null,"
+	    "\"sp_now\":\"none\",\"sp_next\":\"quarantine\",\"np_next\":null,"
+	    "\"record\":\"v=DMARC1; p=reject; sp=quarantine; "
+	    "rua=mailto:YOUR-RUA-ADDRESS\",\"record_base\":\"new\""));
+	ck_assert_ptr_nonnull(strstr(out, "\"subdomains\":{\"top\":"
+	    "\"promo.sub.example\",\"messages\":700,\"legitimate\":0,"));
+	free(out);
+}
+END_TEST
+
 Suite *
 readiness_suite(void)
 {
@@ -746,6 +1056,13 @@ readiness_suite(void)
 	tcase_add_test(tc, test_readiness_render_formats_escape);
 	tcase_add_test(tc, test_readiness_render_shows_service);
 	tcase_add_test(tc, test_readiness_cli_honours_services_file);
+	tcase_add_test(tc, test_readiness_subdomains_judged_apart);
+	tcase_add_test(tc, test_readiness_subdomain_not_ready_pins_sp);
+	tcase_add_test(tc, test_readiness_spoofer_with_own_dkim_is_not_ours);
+	tcase_add_test(tc, test_readiness_blocker_beats_thin_data);
+	tcase_add_test(tc, test_readiness_record_keeps_tags);
+	tcase_add_test(tc, test_readiness_record_without_dns);
+	tcase_add_test(tc, test_readiness_cli_prints_record);
 	suite_add_tcase(s, tc);
 	return s;
 }
