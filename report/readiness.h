@@ -356,29 +356,44 @@ enum readiness_format {
  *       "current_step": STEP, "next_step": STEP, "next_tags": S,
  *       "policy_source": "live"|"stored"|"reports"|"none",
  *       "policy": S|null, "policy_looked_up_at": N|null,
- *       "messages": N, "legitimate": N, "legitimate_failing": N,
- *       "legitimate_fail_pct": F, "forwarded_failing": N,
- *       "spoofing": N, "days_covered": N, "reporters": N,
- *       "worst_aligned_pct": F, "worst_source": S|null,
- *       "classes": { "aligned": {"sources": N, "messages": N}, ... },
- *       "reasons": [ S ],
- *       "blocking": [ SOURCE ], "blocking_more": N,
- *       "forwarded": [ SOURCE ], "forwarded_more": N,
- *       "spoofing_sources": [ SOURCE ], "spoofing_more": N } ] }
+ *       "sp": P|null, "np": P|null, "sp_now": P, "sp_next": P,
+ *       "np_next": P|null, "record": S|null,
+ *       "record_base": "live"|"stored"|"history"|"new",
+ *       "base_record": S|null, "thin": S|null, "blockers": [ S ],
+ *       "messages": N, "domain_messages": N, SCOPE,
+ *       "days_covered": N, "reporters": N, "reasons": [ S ], LISTS,
+ *       "subdomains": { "top": S|null, "messages": N, SCOPE, LISTS } } ] }
+ *   SCOPE: "legitimate": N, "legitimate_failing": N,
+ *     "legitimate_fail_pct": F, "forwarded_failing": N, "spoofing": N,
+ *     "worst_aligned_pct": F, "worst_source": S|null,
+ *     "classes": { "aligned": {"sources": N, "messages": N}, ... }
+ *   LISTS: "blocking": [ SOURCE ], "blocking_more": N,
+ *     "forwarded": [ SOURCE ], "forwarded_more": N,
+ *     "spoofing_sources": [ SOURCE ], "spoofing_more": N
  *   SOURCE: { "ip": S|null, "ptr": S|null, "class": S, "sender": S|null,
  *     "service": S|null, "messages": N, "failing": N, "aligned_pct": F,
  *     "fix": [ S ] }
  * service is the source's msource.service (sources_classify(), null when
  * unknown or not classified); text shows it as "service NAME" when known.
+ * messages is all mail of the domain, domain_messages and the top-level
+ * SCOPE that whose header_from is the domain itself, subdomains the rest.
  * S string, N integer (messages rounded), F number with 2 decimals,
- * B true/false, STEP a readiness_step_code.
+ * B true/false, STEP a readiness_step_code, P "none"|"quarantine"|
+ * "reject".
  *
  * CSV (RFC 4180), one row per listed source, header first:
  *   domain,verdict,current_step,next_step,list,ip,ptr,sender,messages,
- *   failing,aligned_pct,fix,service
+ *   failing,aligned_pct,fix,service,scope
  * with list "blocking", "forwarded" or "spoofing", fix the sentences
- * joined by " / " and service empty when unknown; a domain with no
- * listed source gets one row with the source columns empty.
+ * joined by " / ", service empty when unknown and scope "domain" or
+ * "subdomains"; a domain with no listed source gets one row with the
+ * source columns empty.
+ *
+ * Text: per domain the verdict line (NOT READY adds ", and only ..."
+ * for thin data), the step, "fix first:" and "then:" for the blockers,
+ * "publish now|after the fixes|once the data suffices: _dmarc.D. IN TXT
+ * \"RECORD\"", the counts, the reasons, the lists, and a subdomains
+ * block when subdomain mail was seen.
  *
  * Returns 0, or -1 if writing to f failed (ferror).
  */

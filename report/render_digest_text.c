@@ -128,6 +128,39 @@ changes(const struct out *o, const struct digest *d,
 	free(s);
 }
 
+/* the subdomain sources sp= decides on, at most DIGEST_TOP_FAILING */
+static void
+sub_sources(const struct out *o, const struct ddomain *dd)
+{
+	const struct readiness_list *l[3];
+	const struct readiness_source *s;
+	size_t i, k, n = 0;
+	char c[32];
+
+	l[0] = &dd->rd->sub.blocking;
+	l[1] = &dd->rd->sub.spoofing_src;
+	l[2] = &dd->rd->sub.forwarded;
+	if (l[0]->n + l[1]->n + l[2]->n == 0)
+		return;
+	fputs("\nSubdomains of ", o->f);
+	put(o, dd->domain);
+	fputs(", failing:\n", o->f);
+	for (k = 0; k < 3; k++)
+		for (i = 0; i < l[k]->n && n < DIGEST_TOP_FAILING; i++, n++) {
+			s = &l[k]->v[i];
+			digest_count(s->failing, c, sizeof(c));
+			fputs("- ", o->f);
+			put(o, s->src->ip ? s->src->ip : "(invalid address)");
+			fprintf(o->f, " (%s failing, %s)", c,
+			    readiness_class_code(s->cls));
+			if (s->n_fix > 0) {
+				fputs(": ", o->f);
+				put(o, s->fix[0]);
+			}
+			fputs("\n", o->f);
+		}
+}
+
 static void
 readiness_part(const struct out *o, const struct ddomain *dd)
 {
@@ -177,6 +210,7 @@ readiness_part(const struct out *o, const struct ddomain *dd)
 		}
 		fputs("\n", o->f);
 	}
+	sub_sources(o, dd);
 }
 
 static void

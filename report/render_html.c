@@ -340,6 +340,44 @@ blocking(FILE *f, const struct readiness_domain *rd)
 	fputs("</ul>\n", f);
 }
 
+/* one subdomain source: address, failing count, class, first fix */
+static void
+sub_source(FILE *f, const struct readiness_source *s)
+{
+	fputs("<li style=\"margin:3px 0\"><code>", f);
+	h(f, s->src->ip ? s->src->ip : "(invalid address)");
+	fputs("</code> (", f);
+	count(f, s->failing);
+	fprintf(f, " failing, %s)", readiness_class_code(s->cls));
+	if (s->n_fix > 0) {
+		fputs(": ", f);
+		h(f, s->fix[0]);
+	}
+	fputs("</li>\n", f);
+}
+
+/* the subdomain sources sp= decides on, at most DIGEST_TOP_FAILING */
+static void
+sub_sources(FILE *f, const struct ddomain *dd)
+{
+	const struct readiness_list *l[3];
+	size_t i, k, n = 0;
+
+	l[0] = &dd->rd->sub.blocking;
+	l[1] = &dd->rd->sub.spoofing_src;
+	l[2] = &dd->rd->sub.forwarded;
+	if (l[0]->n + l[1]->n + l[2]->n == 0)
+		return;
+	fputs("<p style=\"margin:8px 0 4px\"><b>Subdomains of ", f);
+	h(f, dd->domain);
+	fputs(", failing:</b></p>\n<ul style=\"margin:4px 0;"
+	    "padding-left:20px\">\n", f);
+	for (k = 0; k < 3; k++)
+		for (i = 0; i < l[k]->n && n < DIGEST_TOP_FAILING; i++, n++)
+			sub_source(f, &l[k]->v[i]);
+	fputs("</ul>\n", f);
+}
+
 static void
 readiness_part(FILE *f, const struct ddomain *dd)
 {
@@ -356,7 +394,7 @@ readiness_part(FILE *f, const struct ddomain *dd)
 	if (rd->verdict == RVERDICT_NOT_READY && rd->thin != NULL) {
 		fputs(" (and ", f);
 		h(f, rd->thin);
-		fputs(")", f);
+		fputs("),", f);
 	}
 	fprintf(f, " current step <code>%s</code></p>\n<ul style=\"margin:"
 	    "4px 0;padding-left:20px;font-size:14px\">\n",
@@ -380,6 +418,7 @@ readiness_part(FILE *f, const struct ddomain *dd)
 		fputs("\"</pre>\n", f);
 	}
 	blocking(f, rd);
+	sub_sources(f, dd);
 }
 
 static void

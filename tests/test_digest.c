@@ -328,6 +328,47 @@ START_TEST(test_digest_record_and_first_fix)
 }
 END_TEST
 
+/*
+ * tests/data/readiness/sub-*.xml (test_readiness.c works the numbers
+ * out): p=quarantine; sp=none, 700 spoofed messages from
+ * promo.sub.example.  The digest proposes p=reject with sp=quarantine and
+ * lists the subdomain source that sp= would hit.
+ */
+START_TEST(test_digest_subdomains_closed_by_record)
+{
+	struct digest_opts o;
+	struct window w = { 1709251200LL, 1709251200LL + 21 * 86400LL };
+	struct digest d;
+	char cmd[2048], path[700], err[512], *out = NULL;
+	size_t len;
+	sqlite3 *db;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/sub.db", tmp);
+	snprintf(cmd, sizeof(cmd), "'%s' --db '%s' '%s'/readiness/sub-*.xml "
+	    ">/dev/null 2>&1", TEST_INGEST_BIN, path, TEST_DATA);
+	ck_assert_int_eq(tu_run(cmd, NULL), 0);
+	ck_assert_ptr_nonnull(db = db_open(path, DB_READONLY, err,
+	    sizeof(err)));
+	memset(&o, 0, sizeof(o));
+	readiness_opts_init(&o.ro);
+	o.now = w.until;
+	ck_assert_msg(digest_build(db, NULL, &w, &o, &d, err, sizeof(err)) ==
+	    0, "%s", err);
+	sqlite3_close(db);
+	ck_assert_uint_eq(d.n_domains, 1);
+	ck_assert_str_eq(d.domains[0].next_record, "v=DMARC1; p=reject; "
+	    "sp=quarantine; rua=mailto:YOUR-RUA-ADDRESS");
+	ck_assert_ptr_nonnull(f = open_memstream(&out, &len));
+	ck_assert_int_eq(digest_render_text(f, &d), 0);
+	fclose(f);
+	ck_assert_ptr_nonnull(strstr(out, "\nSubdomains of sub.example, "
+	    "failing:\n- 203.0.113.77 (700 failing, unauthenticated): "));
+	free(out);
+	digest_release(&d);
+}
+END_TEST
+
 START_TEST(test_digest_label_and_subject)
 {
 	struct digest d;
@@ -360,6 +401,7 @@ digest_suite(void)
 	tcase_add_test(tc, test_digest_domain_asked_for_without_reports_is_quiet);
 	tcase_add_test(tc, test_digest_record_change_from_lookup_history);
 	tcase_add_test(tc, test_digest_record_and_first_fix);
+	tcase_add_test(tc, test_digest_subdomains_closed_by_record);
 	tcase_add_test(tc, test_digest_label_and_subject);
 	suite_add_tcase(s, tc);
 	return s;
