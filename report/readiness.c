@@ -1,10 +1,13 @@
 /*
  * The readiness judgement (readiness.h): classifies the sources of each
- * policy domain, finds the current enforcement step (live policy, else
- * the reports), measures the criteria and writes the verdict with its
- * reasons and, for each blocking source, what to fix.  Sits after
- * query.c in dmarc-report's pipeline and before readiness_render.c.  No
- * output here; DNS only through policy.h and dns.h.
+ * policy domain in its two scopes (the domain itself, its subdomains),
+ * finds the current enforcement step (live policy, else the reports) and
+ * the record it stands on, measures the criteria and writes the verdict
+ * with its blockers, its reasons and, for each listed source, what to
+ * fix; readiness_record.c then proposes sp=, np= and the record.  Sits
+ * after query.c in dmarc-report's pipeline and before
+ * readiness_render.c.  No output here; DNS only through policy.h and
+ * dns.h.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -215,8 +218,8 @@ p_of_word(const char *w)
 	return strcmp(w, "none") == 0 ? DMARCREC_P_NONE : DMARCREC_P_UNSET;
 }
 
-static void
-add_reason(struct readiness_domain *rd, char *s)
+void
+readiness_reason(struct readiness_domain *rd, char *s)
 {
 	rd->reasons = xreallocarray(rd->reasons, rd->n_reasons + 1,
 	    sizeof(*rd->reasons));
@@ -338,8 +341,8 @@ find_policy(struct readiness_domain *rd, const struct msum *d,
 		if (policy_current(dns, d->domain, &pl, err, sizeof(err)) == 0)
 			got = policy_from_lookup(rd, &pl);
 		else
-			add_reason(rd, xasprintf("the live policy is unknown "
-			    "(%s): using the reports", err));
+			readiness_reason(rd, xasprintf("the live policy is "
+			    "unknown (%s): using the reports", err));
 		policy_lookup_release(&pl);
 	}
 	if (!got) {
@@ -463,8 +466,8 @@ match_sender(const struct senders *ss, const struct msource *s)
 	return NULL;
 }
 
-/* tolerance for fractional shares: less than this is no message */
-#define EPS	1e-9
+/* short for READINESS_EPS: less than this is no message */
+#define EPS	READINESS_EPS
 
 /*
  * The class of a source (readiness.h) and whether its legitimacy is a
@@ -741,22 +744,22 @@ reason_policy(struct readiness_domain *rd)
 	window_timestamp(rd->policy_at, when, sizeof(when));
 	switch (rd->origin) {
 	case RORIGIN_LIVE:
-		add_reason(rd, xasprintf("current policy: %s, from the live "
-		    "DNS record looked up at %s", rd->policy, when));
+		readiness_reason(rd, xasprintf("current policy: %s, from the "
+		    "live DNS record looked up at %s", rd->policy, when));
 		break;
 	case RORIGIN_STORED:
-		add_reason(rd, xasprintf("current policy: %s, from the latest "
-		    "stored lookup (%s); no live lookup was made",
+		readiness_reason(rd, xasprintf("current policy: %s, from the "
+		    "latest stored lookup (%s); no live lookup was made",
 		    rd->policy, when));
 		break;
 	case RORIGIN_REPORTS:
-		add_reason(rd, xasprintf("current policy: %s, as receivers saw "
-		    "it on most messages in the window (the live policy is "
-		    "unknown)", rd->policy));
+		readiness_reason(rd, xasprintf("current policy: %s, as "
+		    "receivers saw it on most messages in the window (the live "
+		    "policy is unknown)", rd->policy));
 		break;
 	case RORIGIN_NONE:
-		add_reason(rd, xstrdup("current policy unknown: no lookup and "
-		    "no report says; taken as p=none"));
+		readiness_reason(rd, xstrdup("current policy unknown: no "
+		    "lookup and no report says; taken as p=none"));
 		break;
 	}
 }
@@ -766,25 +769,26 @@ reason_step(struct readiness_domain *rd)
 {
 	switch (rd->next) {
 	case RSTEP_QUARANTINE_TEST:
-		add_reason(rd, xstrdup("next step: p=quarantine; t=y, with "
-		    "pct=0 for receivers still on RFC 7489: t=y asks RFC 9989 "
-		    "receivers not to apply the policy yet, and RFC 7489 "
+		readiness_reason(rd, xstrdup("next step: p=quarantine; t=y, "
+		    "with pct=0 for receivers still on RFC 7489: t=y asks RFC "
+		    "9989 receivers not to apply the policy yet, and RFC 7489 "
 		    "receivers apply the next policy down (none) to mail "
 		    "outside pct=0; the sources below are those quarantine "
 		    "will hit once t=y is dropped"));
 		break;
 	case RSTEP_QUARANTINE:
-		add_reason(rd, xstrdup("next step: p=quarantine with t=y "
+		readiness_reason(rd, xstrdup("next step: p=quarantine with t=y "
 		    "removed (t=n, the default) and pct removed (RFC 7489 "
 		    "receivers: pct=100): failing mail goes to spam"));
 		break;
 	default:
 		if (rd->current == RSTEP_REJECT)
-			add_reason(rd, xstrdup("p=reject is the last step: the "
-			    "sources below fail now and are being rejected"));
+			readiness_reason(rd, xstrdup("p=reject is the last "
+			    "step: the sources below fail now and are being "
+			    "rejected"));
 		else
-			add_reason(rd, xstrdup("next step: p=reject without "
-			    "t=y or pct: failing mail is refused"));
+			readiness_reason(rd, xstrdup("next step: p=reject "
+			    "without t=y or pct: failing mail is refused"));
 		break;
 	}
 }
@@ -811,21 +815,23 @@ not_enough(struct readiness_domain *rd, const struct readiness_opts *o)
 	long long n = (long long)model_round(rd->messages);
 
 	if (rd->messages < o->min_messages) {
-		add_reason(rd, xasprintf("only %lld messages in the window; at "
-		    "least %.0f needed (--min-messages)", n, o->min_messages));
+		readiness_reason(rd, xasprintf("only %lld messages in the "
+		    "window; at least %.0f needed (--min-messages)", n,
+		    o->min_messages));
 		add_thin(rd, xasprintf("only %lld messages", n));
 	}
 	if (rd->days < o->min_days) {
-		add_reason(rd, xasprintf("reports cover only %d days of the "
-		    "window; at least %d needed (--min-days)", rd->days,
+		readiness_reason(rd, xasprintf("reports cover only %d days of "
+		    "the window; at least %d needed (--min-days)", rd->days,
 		    o->min_days));
 		add_thin(rd, xasprintf("only %d day%s of data", rd->days,
 		    rd->days == 1 ? "" : "s"));
 	}
 	if (rd->reporters < o->min_reporters) {
-		add_reason(rd, xasprintf("only %d reporting organization%s; at "
-		    "least %d needed (--min-reporters)", rd->reporters,
-		    rd->reporters == 1 ? "" : "s", o->min_reporters));
+		readiness_reason(rd, xasprintf("only %d reporting "
+		    "organization%s; at least %d needed (--min-reporters)",
+		    rd->reporters, rd->reporters == 1 ? "" : "s",
+		    o->min_reporters));
 		add_thin(rd, xasprintf("only %d reporter%s", rd->reporters,
 		    rd->reporters == 1 ? "" : "s"));
 	}
@@ -838,16 +844,16 @@ criteria(struct readiness_domain *rd, const struct readiness_opts *o)
 {
 	const struct readiness_scope *sc = &rd->own;
 
-	add_reason(rd, xasprintf("%lld of %lld legitimate-looking messages "
-	    "(%.2f%%) failed DMARC; %s %.2f%% (--max-legit-fail-pct)",
+	readiness_reason(rd, xasprintf("%lld of %lld legitimate-looking "
+	    "messages (%.2f%%) failed DMARC; %s %.2f%% (--max-legit-fail-pct)",
 	    (long long)model_round(sc->legit_failing),
-	    (long long)model_round(sc->legit), sc->legit_fail_pct,
-	    sc->over ? "at or over the limit of" : "under the limit of",
+	    (long long)model_round(sc->legit), sc->legit_fail_pct, sc->over ?
+	    "at or over the limit of" : "under the limit of",
 	    o->max_legit_fail_pct));
 	if (sc->weak)
-		add_reason(rd, xasprintf("authorized source %s aligns only "
-		    "%.2f%% of its mail; every authorized source needs %.2f%% "
-		    "(--min-source-aligned-pct)", sc->worst_source,
+		readiness_reason(rd, xasprintf("authorized source %s aligns "
+		    "only %.2f%% of its mail; every authorized source needs "
+		    "%.2f%% (--min-source-aligned-pct)", sc->worst_source,
 		    sc->worst_aligned_pct, o->min_source_aligned_pct));
 }
 
@@ -877,211 +883,22 @@ reason_volumes(struct readiness_domain *rd)
 	long long fwd = (long long)model_round(rd->own.forwarded_failing);
 
 	if (rd->current == RSTEP_REJECT)
-		add_reason(rd, xasprintf("%lld unauthenticated messages "
+		readiness_reason(rd, xasprintf("%lld unauthenticated messages "
 		    "(likely spoofing) are being rejected", spoof));
 	else if (rd->next == RSTEP_QUARANTINE_TEST)
-		add_reason(rd, xasprintf("%lld unauthenticated messages "
+		readiness_reason(rd, xasprintf("%lld unauthenticated messages "
 		    "(likely spoofing): t=y does not stop them yet; "
 		    "quarantine with t=n will", spoof));
 	else
-		add_reason(rd, xasprintf("%lld unauthenticated messages "
+		readiness_reason(rd, xasprintf("%lld unauthenticated messages "
 		    "(likely spoofing) would be %s", spoof,
 		    rd->next == RSTEP_REJECT ? "rejected instead of "
 		    "quarantined" : "quarantined instead of delivered"));
 	if (fwd > 0)
-		add_reason(rd, xasprintf("%lld failing messages came through "
-		    "forwarders or mailing lists: they do not block the move; "
-		    "receivers' overrides and ARC decide their fate", fwd));
-}
-
-/* the policy word (enum dmarcrec_p) of a step */
-static int
-p_word(enum readiness_step s)
-{
-	switch (s) {
-	case RSTEP_QUARANTINE_TEST:
-	case RSTEP_QUARANTINE:
-		return DMARCREC_P_QUARANTINE;
-	case RSTEP_REJECT_TEST:
-	case RSTEP_REJECT:
-		return DMARCREC_P_REJECT;
-	default:
-		return DMARCREC_P_NONE;
-	}
-}
-
-/* what failing mail gets under a policy word */
-static const char *
-fate(int p)
-{
-	return p == DMARCREC_P_REJECT ? "rejected" :
-	    p == DMARCREC_P_QUARANTINE ? "quarantined" : "delivered";
-}
-
-static const char *
-word(int p)
-{
-	const char *w = dmarcrec_p_name((enum dmarcrec_p)p);
-
-	return w != NULL ? w : "none";
-}
-
-/* the sp= tag of the proposed record: UNSET when it equals the new p */
-static int
-sp_tag(const struct readiness_domain *rd)
-{
-	return rd->sp_next == p_word(rd->next) ? DMARCREC_P_UNSET :
-	    rd->sp_next;
-}
-
-/* the np= tag: UNSET when absent or equal to what subdomains get */
-static int
-np_tag(const struct readiness_domain *rd)
-{
-	return rd->np == DMARCREC_P_UNSET || rd->np_next == rd->sp_next ?
-	    DMARCREC_P_UNSET : rd->np_next;
-}
-
-/* "drops sp=none, so subdomains follow p=reject" ... */
-static char *
-sp_change(const struct readiness_domain *rd)
-{
-	if (sp_tag(rd) != DMARCREC_P_UNSET)
-		return xasprintf("sets sp=%s", word(rd->sp_next));
-	if (rd->sp != DMARCREC_P_UNSET)
-		return xasprintf("drops sp=%s, so subdomains follow p=%s",
-		    word(rd->sp), word(rd->sp_next));
-	return xasprintf("moves subdomains with p to %s (no sp= tag)",
-	    word(rd->sp_next));
-}
-
-static void
-reason_sub_mail(struct readiness_domain *rd)
-{
-	const struct readiness_scope *sc = &rd->sub;
-	long long hit = (long long)model_round(sc->legit_failing +
-	    sc->forwarded_failing + sc->spoofing);
-	char *chg;
-
-	add_reason(rd, xasprintf("subdomains (header_from below %s, most "
-	    "%s): %lld messages; %lld legitimate-looking, %lld of them "
-	    "failing (%.2f%%); %lld likely spoofing, %s under sp=%s%s",
-	    rd->domain, rd->sub_top != NULL ? rd->sub_top : "unknown",
-	    (long long)model_round(sc->messages),
-	    (long long)model_round(sc->legit),
-	    (long long)model_round(sc->legit_failing), sc->legit_fail_pct,
-	    (long long)model_round(sc->spoofing), fate(rd->sp_now),
-	    word(rd->sp_now), rd->current == RSTEP_QUARANTINE_TEST ||
-	    rd->current == RSTEP_REJECT_TEST ? " (not applied yet: t=y or "
-	    "pct)" : ""));
-	if (sc->over || sc->weak) {
-		add_reason(rd, xasprintf("sp=%s stays: %s; fix the subdomain "
-		    "sources listed first; until then subdomains stay open to "
-		    "spoofing%s%s%s", word(rd->sp_now), sc->over ?
-		    "legitimate-looking subdomain mail fails DMARC over the "
-		    "limit (--max-legit-fail-pct)" : "an authorized subdomain "
-		    "source aligns under --min-source-aligned-pct",
-		    rd->sp == DMARCREC_P_UNSET && sp_tag(rd) !=
-		    DMARCREC_P_UNSET ? "; the proposed record writes sp=" : "",
-		    rd->sp == DMARCREC_P_UNSET && sp_tag(rd) !=
-		    DMARCREC_P_UNSET ? word(rd->sp_now) : "",
-		    rd->sp == DMARCREC_P_UNSET && sp_tag(rd) !=
-		    DMARCREC_P_UNSET ? ", so that the new p does not reach "
-		    "them" : ""));
-	} else if (rd->sp_next > rd->sp_now) {
-		chg = sp_change(rd);
-		add_reason(rd, xasprintf("the proposed record %s: the %lld "
-		    "failing subdomain messages (sources listed under "
-		    "subdomains) would be %s instead of %s%s", chg, hit,
-		    fate(rd->sp_next), fate(rd->sp_now),
-		    rd->next == RSTEP_QUARANTINE_TEST ? " once t=y is dropped"
-		    : ""));
-		free(chg);
-	}
-}
-
-/* a published np= (RFC 9989) next to what subdomains get */
-static void
-reason_np(struct readiness_domain *rd)
-{
-	char *what;
-
-	if (rd->np_next == rd->np)
-		what = xstrdup("");
-	else if (np_tag(rd) == DMARCREC_P_UNSET)
-		what = xasprintf("; it is weaker than the proposed subdomain "
-		    "policy (%s), so the proposed record drops it",
-		    word(rd->sp_next));
-	else
-		what = xasprintf("; it is weaker than the proposed subdomain "
-		    "policy, so the proposed record sets np=%s",
-		    word(rd->np_next));
-	add_reason(rd, xasprintf("np=%s: receivers on RFC 9989 apply np= "
-	    "instead of sp= to subdomains that do not exist in DNS, which "
-	    "reports cannot show%s", word(rd->np), what));
-	free(what);
-}
-
-/* sp=, np= and what they leave open; sets sp_now, sp_next, np_next */
-static void
-reason_sub(struct readiness_domain *rd)
-{
-	int p_next = p_word(rd->next), up;
-	char *chg;
-
-	rd->sp_now = rd->sp != DMARCREC_P_UNSET ? rd->sp : p_word(rd->current);
-	up = rd->sp_now < DMARCREC_P_REJECT ? rd->sp_now + 1 : rd->sp_now;
-	rd->sp_next = rd->sub.over || rd->sub.weak ? rd->sp_now :
-	    up < p_next ? up : p_next;
-	if (rd->sp_next < rd->sp_now)
-		rd->sp_next = rd->sp_now;
-	rd->np_next = rd->np != DMARCREC_P_UNSET && rd->np < rd->sp_next ?
-	    rd->sp_next : rd->np;
-	if (rd->sub.messages > EPS)
-		reason_sub_mail(rd);
-	else if (rd->sp_next > rd->sp_now) {
-		chg = sp_change(rd);
-		add_reason(rd, xasprintf("no mail from subdomains of %s in the "
-		    "window; sp=%s leaves them open to spoofing: the proposed "
-		    "record %s", rd->domain, word(rd->sp_now), chg));
-		free(chg);
-	}
-	if (rd->np != DMARCREC_P_UNSET)
-		reason_np(rd);
-	else if (rd->sub.messages > EPS)
-		add_reason(rd, xasprintf("np= is not published: receivers on "
-		    "RFC 9989 give subdomains that do not exist in DNS sp= "
-		    "too; reports do not say whether %s exists, so its mail "
-		    "gets sp=%s either way", rd->sub_top != NULL ?
-		    rd->sub_top : "a subdomain", word(rd->sp_next)));
-}
-
-/* the whole record to publish, and what it was built on */
-static void
-propose(struct readiness_domain *rd)
-{
-	char when[32];
-
-	if (rd->current == RSTEP_REJECT && rd->sp_next == rd->sp_now &&
-	    rd->np_next == rd->np)
-		return;
-	rd->record = readiness_record(rd->base_record, rd->next, sp_tag(rd),
-	    np_tag(rd));
-	if (rd->record_base == RBASE_HISTORY) {
-		window_timestamp(rd->base_at, when, sizeof(when));
-		add_reason(rd, xasprintf("the proposed record keeps the tags of "
-		    "the record last seen at %s (a stored lookup); look it up "
-		    "live (without --no-dns) before publishing", when));
-	} else if (rd->record_base == RBASE_NEW)
-		add_reason(rd, xasprintf("no DMARC record of %s is known (%s%s): "
-		    "the proposed record is a new one; replace "
-		    "YOUR-RUA-ADDRESS with the address that receives these "
-		    "reports before publishing it, or receivers send none",
-		    rd->domain, rd->origin == RORIGIN_LIVE ||
-		    rd->origin == RORIGIN_STORED ? "the lookup found none" :
-		    "no lookup stored: run dmarc-report policy ",
-		    rd->origin == RORIGIN_LIVE || rd->origin == RORIGIN_STORED ?
-		    "" : rd->domain));
+		readiness_reason(rd, xasprintf("%lld failing messages came "
+		    "through forwarders or mailing lists: they do not block "
+		    "the move; receivers' overrides and ARC decide their fate",
+		    fwd));
 }
 
 static void
@@ -1095,8 +912,7 @@ verdict(struct readiness_domain *rd, const struct readiness_opts *o)
 	criteria(rd, o);
 	blockers_own(rd);
 	reason_volumes(rd);
-	reason_sub(rd);
-	propose(rd);
+	readiness_propose(rd);
 	if (rd->current == RSTEP_REJECT)
 		rd->verdict = RVERDICT_AT_REJECT;
 	else if (rd->n_blockers > 0)

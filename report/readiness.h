@@ -154,6 +154,9 @@ enum readiness_base {
 	RBASE_NEW,		/* none known: a new record, rua placeholder */
 };
 
+/* fewer messages than this (a sum of fractional shares) are none */
+#define READINESS_EPS	1e-9
+
 /* the rua= of a new record when no record is known: replace it */
 #define READINESS_RUA_PLACEHOLDER	"mailto:YOUR-RUA-ADDRESS"
 
@@ -305,8 +308,8 @@ void	readiness_result_release(struct readiness_result *);
  */
 int	readiness_build(sqlite3 *db, struct dns *, const struct query_opts *,
 	    const struct readiness_opts *, const struct senders *,
-	    const struct classify *, struct model *m, struct readiness_result *r, char *err,
-	    size_t errlen);
+	    const struct classify *, struct model *m,
+	    struct readiness_result *r, char *err, size_t errlen);
 
 /* "READY" "NOT READY" "NOT ENOUGH DATA" "AT REJECT" */
 const char *readiness_verdict_name(enum readiness_verdict);
@@ -333,6 +336,17 @@ const char *readiness_base_code(enum readiness_base);
  */
 char	*readiness_record(const char *raw, enum readiness_step next, int sp,
 	    int np);
+
+/*
+ * For readiness.c (readiness_record.c): sets rd's sp_now, sp_next,
+ * np_next and record (NULL at p=reject when the subdomains need no
+ * change either) from its steps, published sp/np and finished subdomain
+ * scope, and adds the reasons about subdomains and about what the record
+ * is built on.  The rules are those at the top of this header.
+ */
+void	readiness_propose(struct readiness_domain *);
+/* appends s (taking ownership) to rd's reasons */
+void	readiness_reason(struct readiness_domain *, char *s);
 
 enum readiness_format {
 	READINESS_TEXT,

@@ -129,8 +129,8 @@ first_fixes(FILE *f, const struct digest *d)
 
 		if (rd == NULL || rd->n_blockers == 0)
 			continue;
-		fputs("<div style=\"font-size:14px;margin-top:6px\"><b>First to "
-		    "fix for ", f);
+		fputs("<div style=\"font-size:14px;margin-top:6px\"><b>"
+		    "First to fix for ", f);
 		h(f, d->domains[i].domain);
 		fputs(":</b> ", f);
 		h(f, rd->blockers[0]);

@@ -142,8 +142,8 @@ START_TEST(test_html_sample_digest_is_self_contained)
 	free(out);
 	/* --no-dns and no stored lookup: the record keeps a rua= to fill */
 	ck_assert_int_eq(digest(dir, "text", &out), 0);
-	ck_assert_ptr_nonnull(strstr(out, "rejected inputs.\n\nFirst to fix for "
-	    "example.org: 167.89.100.12 (SendGrid), 657 failing messages: "
+	ck_assert_ptr_nonnull(strstr(out, "rejected inputs.\n\nFirst to fix "
+	    "for example.org: 167.89.100.12 (SendGrid), 657 failing messages: "
 	    "only 40.1% of its mail aligns: find the mail stream it sends "
 	    "differently\n"));
 	ck_assert_ptr_nonnull(strstr(out, "NOT READY (and only 7 days of "

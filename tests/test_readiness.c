@@ -145,8 +145,8 @@ judge_svc(struct run *run, const struct readiness_opts *o, int use_senders,
 		ck_assert_int_eq(classify_builtin(&run->cl, err, sizeof(err)),
 		    0);
 	if (use_senders) {
-		path = tu_data(use_senders == 2 ? "readiness/spoof-senders.txt" :
-		    "readiness/senders.txt");
+		path = tu_data(use_senders == 2 ?
+		    "readiness/spoof-senders.txt" : "readiness/senders.txt");
 		ck_assert_msg(senders_load(&run->ss, path, err,
 		    sizeof(err)) == 0, "%s", err);
 		free(path);
@@ -711,7 +711,8 @@ START_TEST(test_readiness_render_shows_service)
 	free(out);
 
 	out = rendered(&r, READINESS_CSV);
-	ck_assert_ptr_nonnull(strstr(out, ",aligned_pct,fix,service,scope\r\n"));
+	ck_assert_ptr_nonnull(strstr(out,
+	    ",aligned_pct,fix,service,scope\r\n"));
 	l = line_of(out, "shop.example,not-ready,none,quarantine-test,"
 	    "blocking,198.51.100.7,,,40,40,0.00,");
 	ck_assert_msg(strcmp(l + strlen(l) - 18, ",SendGrid,domain\r\n") ==
@@ -952,8 +953,10 @@ stored_lookup(const char *dom, long long at, const char *status,
 	sqlite3 *db;
 
 	ck_assert_int_eq(sqlite3_open(db_path, &db), SQLITE_OK);
+	/* a record found is found at the domain itself */
 	ck_assert_int_eq(sqlite3_prepare_v2(db, "INSERT INTO dmarc_lookup "
-	    "(domain, looked_up_at, status, raw_record) VALUES (?, ?, ?, ?)",
+	    "(domain, looked_up_at, status, raw_record, record_domain) "
+	    "VALUES (?1, ?2, ?3, ?4, CASE ?3 WHEN 'found' THEN ?1 END)",
 	    -1, &st, NULL), SQLITE_OK);
 	sqlite3_bind_text(st, 1, dom, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, at);
@@ -1003,6 +1006,43 @@ START_TEST(test_readiness_record_without_dns)
 	ck_assert(has_reason(rd, "no DMARC record of ready.example is known "
 	    "(no lookup stored: run dmarc-report policy ready.example): the "
 	    "proposed record is a new one; replace YOUR-RUA-ADDRESS"));
+	run_release(&run);
+	dns_free(dns);
+}
+END_TEST
+
+/*
+ * sub.example with a stored p=reject; sp=none record: the domain itself
+ * is AT REJECT, but its subdomains are open, so there is still a record
+ * to publish: sp rises to quarantine, rua stays.
+ */
+START_TEST(test_readiness_at_reject_still_closes_subdomains)
+{
+	struct readiness_opts o;
+	struct dns_opts dop;
+	struct dns *dns;
+	struct run run;
+	const struct readiness_domain *rd;
+	char err[256];
+
+	stored_lookup("sub.example", 1711000000LL, "found", "v=DMARC1; "
+	    "p=reject; sp=none; rua=mailto:agg@sub.example");
+	memset(&dop, 0, sizeof(dop));
+	dop.db_path = db_path;
+	dop.no_dns = 1;
+	ck_assert_msg((dns = dns_new(&dop, err, sizeof(err))) != NULL, "%s",
+	    err);
+	readiness_opts_init(&o);
+	judge(&run, &o, 0, dns);
+	rd = domain(&run, "sub.example");
+	ck_assert_int_eq(rd->verdict, RVERDICT_AT_REJECT);
+	ck_assert_int_eq(rd->origin, RORIGIN_STORED);
+	ck_assert_int_eq(rd->sp_now, DMARCREC_P_NONE);
+	ck_assert_int_eq(rd->sp_next, DMARCREC_P_QUARANTINE);
+	ck_assert_str_eq(rd->record, "v=DMARC1; p=reject; sp=quarantine; "
+	    "rua=mailto:agg@sub.example");
+	ck_assert(has_reason(rd, "280 unauthenticated messages (likely "
+	    "spoofing) are being rejected"));
 	run_release(&run);
 	dns_free(dns);
 }
@@ -1062,6 +1102,7 @@ readiness_suite(void)
 	tcase_add_test(tc, test_readiness_blocker_beats_thin_data);
 	tcase_add_test(tc, test_readiness_record_keeps_tags);
 	tcase_add_test(tc, test_readiness_record_without_dns);
+	tcase_add_test(tc, test_readiness_at_reject_still_closes_subdomains);
 	tcase_add_test(tc, test_readiness_cli_prints_record);
 	suite_add_tcase(s, tc);
 	return s;
