@@ -200,7 +200,10 @@ int	digest_trend(const struct ddomain *, char *text, size_t textlen);
  */
 char	**digest_sentences(const struct digest *, const struct ddomain *,
 	    size_t *n);
-/* "DMARC weekly 2026-W47: example.org 98.7% pass, 2 new sources" */
+/*
+ * "DMARC weekly 2026-W47: example.org 71.3% pass, NOT READY, 2 new
+ * sources": one domain's verdict, or "2 not ready" among several
+ */
 void	digest_subject(const struct digest *, char *out, size_t outlen);
 /* "1 domain" / "NOT READY" ... : the verdict word of dd, or "no verdict" */
 const char *digest_verdict(const struct ddomain *);
