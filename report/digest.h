@@ -205,5 +205,12 @@ char	**digest_sentences(const struct digest *, const struct ddomain *,
  * sources": one domain's verdict, or "2 not ready" among several
  */
 void	digest_subject(const struct digest *, char *out, size_t outlen);
+/*
+ * What comes before "publish this record:" for rd's verdict: "Next
+ * step:" (READY, AT REJECT), "When the fixes below are done, the next
+ * step is to" (NOT READY), "Once the reports cover enough, the next step
+ * is to" (NOT ENOUGH DATA)
+ */
+const char *digest_publish_lead(const struct readiness_domain *);
 /* "1 domain" / "NOT READY" ... : the verdict word of dd, or "no verdict" */
 const char *digest_verdict(const struct ddomain *);

@@ -159,6 +159,19 @@ digest_sentences(const struct digest *d, const struct ddomain *dd,
 	return s.v;
 }
 
+const char *
+digest_publish_lead(const struct readiness_domain *rd)
+{
+	switch (rd->verdict) {
+	case RVERDICT_NOT_READY:
+		return "When the fixes below are done, the next step is to";
+	case RVERDICT_NOT_ENOUGH_DATA:
+		return "Once the reports cover enough, the next step is to";
+	default:
+		return "Next step:";
+	}
+}
+
 /* ", NOT READY" for one domain, ", 2 not ready" for several, or "" */
 static void
 subject_verdict(const struct digest *d, char *out, size_t outlen)

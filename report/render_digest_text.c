@@ -188,8 +188,7 @@ readiness_part(const struct out *o, const struct ddomain *dd)
 	}
 	if (dd->next_record != NULL) {
 		fprintf(o->f, "\n%s publish this record:\n\n    _dmarc.",
-		    rd->verdict == RVERDICT_READY ? "Next step:" :
-		    "When the fixes below are done, the next step is to");
+		    digest_publish_lead(rd));
 		/* an indented code block: Markdown escapes would show, and
 		   escape_term leaves no newline to end the block early */
 		put_code(o, dd->domain);

@@ -409,9 +409,7 @@ readiness_part(FILE *f, const struct ddomain *dd)
 		fprintf(f, "<p style=\"margin:8px 0 4px\">%s publish this "
 		    "record:</p>\n<pre style=\"margin:0;padding:10px;background:"
 		    "#f6f8fa;border:1px solid #d0d7de;white-space:pre-wrap;"
-		    "word-break:break-all\">_dmarc.", rd->verdict ==
-		    RVERDICT_READY ? "Next step:" : "When the fixes below are "
-		    "done, the next step is to");
+		    "word-break:break-all\">_dmarc.", digest_publish_lead(rd));
 		h(f, dd->domain);
 		fputs(". IN TXT \"", f);
 		h(f, dd->next_record);

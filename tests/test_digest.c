@@ -362,6 +362,9 @@ START_TEST(test_digest_subdomains_closed_by_record)
 	ck_assert_ptr_nonnull(f = open_memstream(&out, &len));
 	ck_assert_int_eq(digest_render_text(f, &d), 0);
 	fclose(f);
+	ck_assert_ptr_nonnull(strstr(out, "\nNext step: publish this "
+	    "record:\n\n    _dmarc.sub.example. IN TXT \"v=DMARC1; p=reject; "
+	    "sp=quarantine; rua=mailto:YOUR-RUA-ADDRESS\"\n"));
 	ck_assert_ptr_nonnull(strstr(out, "\nSubdomains of sub.example, "
 	    "failing:\n- 203.0.113.77 (700 failing, unauthenticated): "));
 	free(out);
