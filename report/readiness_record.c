@@ -153,8 +153,8 @@ reason_sub_mail(struct readiness_domain *rd)
 	int pin = rd->sp == DMARCREC_P_UNSET && sp_tag(rd) != DMARCREC_P_UNSET;
 	char *chg;
 
-	readiness_reason(rd, xasprintf("subdomains (header_from below %s, most "
-	    "%s): %lld messages; %lld legitimate-looking, %lld of them "
+	readiness_reason(rd, xasprintf("subdomains (header_from below %s, "
+	    "mostly %s): %lld messages; %lld legitimate-looking, %lld of them "
 	    "failing (%.2f%%); %lld likely spoofing, %s under sp=%s%s",
 	    rd->domain, rd->sub_top != NULL ? rd->sub_top : "unknown",
 	    (long long)model_round(sc->messages),

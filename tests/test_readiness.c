@@ -795,7 +795,7 @@ START_TEST(test_readiness_subdomains_judged_apart)
 	ck_assert(has_reason(rd, "280 unauthenticated messages (likely "
 	    "spoofing) would be rejected instead of quarantined"));
 	ck_assert(has_reason(rd, "subdomains (header_from below sub.example, "
-	    "most promo.sub.example): 700 messages; 0 legitimate-looking, 0 "
+	    "mostly promo.sub.example): 700 messages; 0 legitimate-looking, 0 "
 	    "of them failing (0.00%); 700 likely spoofing, delivered under "
 	    "sp=none"));
 	ck_assert(has_reason(rd, "the proposed record sets sp=quarantine: the "
