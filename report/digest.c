@@ -179,8 +179,8 @@ readiness(sqlite3 *db, struct dns *dns, const struct digest_opts *o,
 	w.until = d->win.until;
 	w.since = w.until - READINESS_DEFAULT_DAYS * WINDOW_DAY;
 	model_init(&d->rmodel, &w, MODEL_READINESS);
-	if (readiness_build(db, dns, &qo, &o->ro, o->senders, &d->rmodel,
-	    &d->rr, err, errlen) == -1)
+	if (readiness_build(db, dns, &qo, &o->ro, o->senders, o->services,
+	    &d->rmodel, &d->rr, err, errlen) == -1)
 		return -1;
 	for (k = 0; k < d->n_domains; k++)
 		for (i = 0; i < d->rr.n_domains; i++)

@@ -109,8 +109,9 @@ struct ddomain {
 	char		*record_new;	/* owned; NULL: no record */
 	int64_t		 record_changed_at;	/* first lookup seeing new */
 	const struct readiness_domain *rd;	/* borrowed, NULL if none */
-	char		*next_record;	/* owned: the TXT record to publish
-					   for rd->next; NULL at reject or
+	char		*next_record;	/* owned copy of rd->record: the
+					   whole TXT record to publish; NULL
+					   when nothing is to change or
 					   without a verdict */
 	char		*live_policy;	/* owned, e.g. "p=none", NULL unknown */
 };
@@ -170,14 +171,6 @@ double	ddomain_prev_pct(const struct ddomain *);
 void	digest_label(const struct digest *, char *out, size_t outlen);
 
 /*
- * The TXT record to publish for the next step: the current record (raw)
- * with p, t and pct replaced by next's tags and every other tag kept,
- * or "v=DMARC1; " plus the tags when there is no record.  Caller frees.
- * Exposed for tests.
- */
-char	*digest_next_record(const char *raw, enum readiness_step next);
-
-/*
  * Rejected inputs in w by reason (digest_query.c): fills d->rejects
  * (largest first, at most MAX_DIGEST_REJECT_REASONS) and d->rejected.
  */
@@ -207,7 +200,17 @@ int	digest_trend(const struct ddomain *, char *text, size_t textlen);
  */
 char	**digest_sentences(const struct digest *, const struct ddomain *,
 	    size_t *n);
-/* "DMARC weekly 2026-W47: example.org 98.7% pass, 2 new sources" */
+/*
+ * "DMARC weekly 2026-W47: example.org 71.3% pass, NOT READY, 2 new
+ * sources": one domain's verdict, or "2 not ready" among several
+ */
 void	digest_subject(const struct digest *, char *out, size_t outlen);
+/*
+ * What comes before "publish this record:" for rd's verdict: "Next
+ * step:" (READY, AT REJECT), "When the fixes below are done, the next
+ * step is to" (NOT READY), "Once the reports cover enough, the next step
+ * is to" (NOT ENOUGH DATA)
+ */
+const char *digest_publish_lead(const struct readiness_domain *);
 /* "1 domain" / "NOT READY" ... : the verdict word of dd, or "no verdict" */
 const char *digest_verdict(const struct ddomain *);

@@ -363,51 +363,10 @@ record_change(struct digest *d, struct ddomain *dd, sqlite3 *hdb,
 	return 0;
 }
 
-/* 1 if tag (as "k=v", trimmed) has key k */
-static int
-tag_is(const char *tag, size_t n, const char *k)
-{
-	size_t kl = strlen(k), i = kl;
-
-	if (n < kl || strncasecmp(tag, k, kl) != 0)
-		return 0;
-	while (i < n && (tag[i] == ' ' || tag[i] == '\t'))
-		i++;
-	return i < n && tag[i] == '=';
-}
-
-char *
-digest_next_record(const char *raw, enum readiness_step next)
-{
-	struct buf b;
-	const char *p, *e, *end;
-	size_t n;
-
-	buf_init(&b, MAX_DNS_TXT_LEN * 2);
-	buf_adds(&b, "v=DMARC1; ");
-	buf_adds(&b, readiness_step_tags(next));
-	for (p = raw; p != NULL && *p != '\0'; p = *e ? e + 1 : e) {
-		end = strchr(p, ';');
-		e = end ? end : p + strlen(p);
-		while (p < e && (*p == ' ' || *p == '\t'))
-			p++;
-		n = (size_t)(e - p);
-		while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
-			n--;
-		if (n == 0 || tag_is(p, n, "v") || tag_is(p, n, "p") ||
-		    tag_is(p, n, "t") || tag_is(p, n, "pct"))
-			continue;
-		buf_adds(&b, "; ");
-		buf_add(&b, p, n);
-	}
-	return buf_detach(&b, NULL);
-}
-
 static void
 next_step(struct ddomain *dd)
 {
 	const struct readiness_domain *rd = dd->rd;
-	const char *raw = NULL;
 
 	if (rd == NULL)
 		return;
@@ -415,12 +374,8 @@ next_step(struct ddomain *dd)
 		dd->live_policy = xasprintf("%s%s",
 		    readiness_step_tags(rd->current), rd->n_unauthorized > 0 ?
 		    " (rua not authorized)" : "");
-	if (rd->verdict == RVERDICT_AT_REJECT || rd->next == rd->current)
-		return;
-	if ((rd->origin == RORIGIN_LIVE || rd->origin == RORIGIN_STORED) &&
-	    rd->policy != NULL && strncasecmp(rd->policy, "v=DMARC1", 8) == 0)
-		raw = rd->policy;
-	dd->next_record = digest_next_record(raw, rd->next);
+	if (rd->record != NULL)
+		dd->next_record = xstrdup(rd->record);
 }
 
 int

@@ -162,10 +162,42 @@ digest_sentences(const struct digest *d, const struct ddomain *dd,
 	return s.v;
 }
 
+const char *
+digest_publish_lead(const struct readiness_domain *rd)
+{
+	switch (rd->verdict) {
+	case RVERDICT_NOT_READY:
+		return "When the fixes below are done, the next step is to";
+	case RVERDICT_NOT_ENOUGH_DATA:
+		return "Once the reports cover enough, the next step is to";
+	default:
+		return "Next step:";
+	}
+}
+
+/* ", NOT READY" for one domain, ", 2 not ready" for several, or "" */
+static void
+subject_verdict(const struct digest *d, char *out, size_t outlen)
+{
+	size_t i, n = 0;
+
+	out[0] = '\0';
+	if (d->n_domains == 1 && d->domains[0].rd != NULL) {
+		snprintf(out, outlen, ", %s", digest_verdict(&d->domains[0]));
+		return;
+	}
+	for (i = 0; i < d->n_domains; i++)
+		if (d->domains[i].rd != NULL &&
+		    d->domains[i].rd->verdict == RVERDICT_NOT_READY)
+			n++;
+	if (n > 0)
+		snprintf(out, outlen, ", %zu not ready", n);
+}
+
 void
 digest_subject(const struct digest *d, char *out, size_t outlen)
 {
-	char label[64], what[300], news[64];
+	char label[64], what[300], news[64], verdict[48];
 	double pct = model_pct(d->pass, d->messages);
 
 	digest_label(d, label, sizeof(label));
@@ -178,10 +210,11 @@ digest_subject(const struct digest *d, char *out, size_t outlen)
 	else
 		snprintf(news, sizeof(news), "%lu new source%s",
 		    d->n_new_sources, d->n_new_sources == 1 ? "" : "s");
+	subject_verdict(d, verdict, sizeof(verdict));
 	if (d->messages <= 0)
-		snprintf(out, outlen, "DMARC weekly %s: %s, no reports",
-		    label, what);
+		snprintf(out, outlen, "DMARC weekly %s: %s, no reports%s",
+		    label, what, verdict);
 	else
-		snprintf(out, outlen, "DMARC weekly %s: %s %.1f%% pass, %s",
-		    label, what, pct, news);
+		snprintf(out, outlen, "DMARC weekly %s: %s %.1f%% pass%s, %s",
+		    label, what, pct, verdict, news);
 }

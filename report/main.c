@@ -346,11 +346,10 @@ readiness(const struct args *a, struct model *m, struct dns *dns,
 	if (a->senders != NULL &&
 	    senders_load(&snd, a->senders, err, errlen) == -1)
 		goto out;
-	if (readiness_judge(m, &a->ro, a->senders ? &snd : NULL, dns, &r,
-	    err, errlen) == -1)
+	/* the judge looks up the reverse names, then names the services */
+	if (readiness_judge(m, &a->ro, a->senders ? &snd : NULL, svc, dns,
+	    &r, err, errlen) == -1)
 		goto out;
-	/* after the judge: it looked up the reverse names */
-	sources_classify(m, svc);
 	if (readiness_render(f, a->fmt == FMT_JSON ? READINESS_JSON :
 	    a->fmt == FMT_CSV ? READINESS_CSV : READINESS_TEXT, &r,
 	    use_color(a)) == -1) {
@@ -430,6 +429,7 @@ run_mode(const struct args *a, sqlite3 *db, struct dns *dns,
 	else if (a->mode == MODEL_READINESS) {
 		/* readiness_judge resolves names and policies itself */
 		qo.sources = 1;
+		qo.split_subdomains = 1;
 		rc = query_run(db, &qo, m, err, errlen);
 	}
 	else

@@ -164,6 +164,10 @@ struct msource {
 	/* the sending service (classify.h), set by sources_classify();
 	   borrowed from the struct classify, NULL if unknown */
 	const char	*service;
+	/* 1: the header_from of this source's records is a subdomain of
+	   the policy domain (sp= applies, not p=); set only when the query
+	   split by it (query_opts.split_subdomains), else 0 */
+	int		 sub;
 };
 
 /* a distinct policy_published combination and how often receivers saw it */

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "buf.h"
 #include "escape.h"
@@ -166,6 +167,8 @@ struct qctx {
 	char			*domains_json;	/* NULL: no filter */
 	int			 failing_only;	/* sources: dmarc_pass = 0
 						   records only */
+	int			 split_sub;	/* key sources by
+						   msource.sub too */
 	struct model		*m;
 	/* the record pass: tally groups per domain, the last domain seen */
 	struct tgroup		*groups;	/* [n_domains * TGROUPS] */
@@ -444,8 +447,23 @@ read_domain_reasons(struct qctx *q)
 
 /* ---- sources ---- */
 
+/* 1 if header_from is strictly below dom on a label boundary */
+static int
+below(const char *hfrom, const char *dom)
+{
+	size_t hl, dl;
+
+	if (hfrom == NULL || dom == NULL || (dl = strlen(dom)) == 0)
+		return 0;
+	hl = strlen(hfrom);
+	if (hl > 0 && hfrom[hl - 1] == '.')
+		hl--;
+	return hl > dl + 1 && hfrom[hl - dl - 1] == '.' &&
+	    strncasecmp(hfrom + hl - dl, dom, dl) == 0;
+}
+
 static uint64_t
-key_hash(const char *dom, const char *ip)
+key_hash(const char *dom, const char *ip, int sub)
 {
 	uint64_t h = 1469598103934665603ULL;
 	const char *p;
@@ -455,7 +473,7 @@ key_hash(const char *dom, const char *ip)
 	h = (h ^ 0xff) * 1099511628211ULL;
 	for (p = ip ? ip : ""; *p != '\0'; p++)
 		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
-	h ^= (ip == NULL);
+	h ^= (ip == NULL) | (uint64_t)sub << 1;
 	/* fold the high bits down: the table index uses the low ones */
 	h ^= h >> 33;
 	h *= 0xff51afd7ed558ccdULL;
@@ -464,9 +482,9 @@ key_hash(const char *dom, const char *ip)
 }
 
 static int
-key_eq(const struct msource *s, const char *dom, const char *ip)
+key_eq(const struct msource *s, const char *dom, const char *ip, int sub)
 {
-	if (strcmp(s->domain, dom) != 0)
+	if (s->sub != sub || strcmp(s->domain, dom) != 0)
 		return 0;
 	if (s->ip == NULL || ip == NULL)
 		return s->ip == NULL && ip == NULL;
@@ -493,7 +511,7 @@ slots_grow(struct qctx *q)
 }
 
 static struct msource *
-source_new(struct qctx *q, const char *dom, const char *ip)
+source_new(struct qctx *q, const char *dom, const char *ip, int sub)
 {
 	struct model *m = q->m;
 	struct msource *s;
@@ -510,6 +528,7 @@ source_new(struct qctx *q, const char *dom, const char *ip)
 	memset(s, 0, sizeof(*s));
 	s->domain = xstrdup(dom);
 	s->ip = ip ? xstrdup(ip) : NULL;
+	s->sub = sub;
 	model_values_init(&s->header_from, MAX_MODEL_VALUES);
 	model_values_init(&s->envelope_from, MAX_MODEL_VALUES);
 	model_values_init(&s->dkim, MAX_MODEL_VALUES);
@@ -519,12 +538,12 @@ source_new(struct qctx *q, const char *dom, const char *ip)
 	return s;
 }
 
-/* the source of (dom, ip); created unless the cap is hit */
+/* the source of (dom, ip, sub); created unless the cap is hit */
 static struct msource *
-source_get(struct qctx *q, const char *dom, const char *ip)
+source_get(struct qctx *q, const char *dom, const char *ip, int sub)
 {
 	struct msource *s;
-	uint64_t h = key_hash(dom, ip);
+	uint64_t h = key_hash(dom, ip, sub);
 	size_t j, mask;
 
 	if (q->n_slots == 0 || (q->m->n_sources + 1) * 2 > q->n_slots)
@@ -532,7 +551,7 @@ source_get(struct qctx *q, const char *dom, const char *ip)
 	mask = q->n_slots - 1;
 	for (j = h & mask; q->slots[j].index != 0; j = (j + 1) & mask) {
 		s = &q->m->sources[q->slots[j].index - 1];
-		if (q->slots[j].hash == h && key_eq(s, dom, ip))
+		if (q->slots[j].hash == h && key_eq(s, dom, ip, sub))
 			return s;
 	}
 	if (q->m->n_sources >= MAX_MODEL_SOURCES) {
@@ -541,7 +560,7 @@ source_get(struct qctx *q, const char *dom, const char *ip)
 	}
 	q->slots[j].hash = h;
 	q->slots[j].index = q->m->n_sources + 1;
-	return source_new(q, dom, ip);
+	return source_new(q, dom, ip, sub);
 }
 
 /* the source of a record row of messages m; NULL if it has none */
@@ -553,8 +572,9 @@ source_row(struct qctx *q, sqlite3_stmt *st, double m)
 
 	if (q->failing_only && sqlite3_column_int(st, COL_PASS) != 0)
 		return NULL;
-	if ((s = source_get(q, col_text(st, COL_DOM),
-	    col_text(st, COL_IP))) == NULL)
+	if ((s = source_get(q, col_text(st, COL_DOM), col_text(st, COL_IP),
+	    q->split_sub && below(col_text(st, COL_HFROM),
+	    col_text(st, COL_DOM)))) == NULL)
 		return NULL;
 	da = sqlite3_column_int(st, COL_DKIM);
 	sa = sqlite3_column_int(st, COL_SPF);
@@ -778,6 +798,7 @@ query_run(sqlite3 *db, const struct query_opts *o, struct model *m,
 	(void)sqlite3_exec(db, "PRAGMA mmap_size = " QUERY_MMAP_SIZE, NULL,
 	    NULL, NULL);
 	q.failing_only = o->failing_only;
+	q.split_sub = o->split_subdomains;
 	if (read_span(&q) == -1 || read_reports(&q) == -1 ||
 	    read_records(&q, o->sources) == -1 ||
 	    read_domain_reasons(&q) == -1)
@@ -802,9 +823,12 @@ cmp_key(const struct msource *a, const struct msource *b)
 
 	if ((c = strcmp(a->domain, b->domain)) != 0)
 		return c;
-	if (a->ip == NULL || b->ip == NULL)
-		return (a->ip == NULL) - (b->ip == NULL);
-	return strcmp(a->ip, b->ip);
+	if (a->ip == NULL || b->ip == NULL) {
+		if (a->ip != NULL || b->ip != NULL)
+			return (a->ip == NULL) - (b->ip == NULL);
+	} else if ((c = strcmp(a->ip, b->ip)) != 0)
+		return c;
+	return a->sub - b->sub;
 }
 
 static int

@@ -10,7 +10,9 @@
  * so that report_begin's index bounds the scan:
  *   domains   per policy domain: tallies, reasons, reporters, published
  *             policies, day coverage and messages per day
- *   sources   per (policy domain, source IP): tallies and value lists
+ *   sources   per (policy domain, source IP): tallies and value lists;
+ *             with split_subdomains per (policy domain, source IP,
+ *             header_from below the policy domain or not)
  *   rejects   ingest ledger rows rejected with first_seen in the window
  */
 #ifndef DMARC_QUERY_H
@@ -28,6 +30,11 @@ struct query_opts {
 	int		 sources;	/* fill model.sources */
 	int		 failing_only;	/* sources: records with
 					   dmarc_pass = 0 only */
+	int		 split_subdomains; /* sources: key (policy domain,
+					   IP, msource.sub), so that mail
+					   whose header_from is below the
+					   policy domain is a source of its
+					   own (readiness) */
 };
 
 /*

@@ -1,15 +1,20 @@
 /*
  * The readiness judgement (readiness.h): classifies the sources of each
- * policy domain, finds the current enforcement step (live policy, else
- * the reports), measures the criteria and writes the verdict with its
- * reasons and, for each blocking source, what to fix.  Sits after
- * query.c in dmarc-report's pipeline and before readiness_render.c.  No
- * output here; DNS only through policy.h and dns.h.
+ * policy domain in its two scopes (the domain itself, its subdomains),
+ * finds the current enforcement step (live policy, else the reports) and
+ * the record it stands on, measures the criteria and writes the verdict
+ * with its blockers, its reasons and, for each listed source, what to
+ * fix; readiness_record.c then proposes sp=, np= and the record.  Sits
+ * after query.c in dmarc-report's pipeline and before
+ * readiness_render.c.  No output here; DNS only through policy.h and
+ * dns.h.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "classify.h"
 #include "dns.h"
 #include "limits.h"
 #include "num.h"
@@ -145,9 +150,19 @@ const char *
 readiness_class_code(enum readiness_class c)
 {
 	static const char *const n[] = {
-		"aligned", "misaligned", "forwarded", "unauthenticated"
+		"aligned", "misaligned", "forwarded", "unauthenticated",
+		"unauthorized"
 	};
 	return n[c];
+}
+
+const char *
+readiness_base_code(enum readiness_base b)
+{
+	static const char *const n[] = {
+		"live", "stored", "history", "new"
+	};
+	return n[b];
 }
 
 const char *
@@ -203,8 +218,8 @@ p_of_word(const char *w)
 	return strcmp(w, "none") == 0 ? DMARCREC_P_NONE : DMARCREC_P_UNSET;
 }
 
-static void
-add_reason(struct readiness_domain *rd, char *s)
+void
+readiness_reason(struct readiness_domain *rd, char *s)
 {
 	rd->reasons = xreallocarray(rd->reasons, rd->n_reasons + 1,
 	    sizeof(*rd->reasons));
@@ -234,11 +249,16 @@ policy_from_reports(struct readiness_domain *rd, const struct msum *d)
 	rd->origin = RORIGIN_REPORTS;
 	rd->current = step_of(p_of_word(best->p), best->testing != NULL &&
 	    strcmp(best->testing, "y") == 0, best->pct);
+	rd->sp = p_of_word(best->sp);
+	rd->np = p_of_word(best->np);
 	rd->adkim = best->adkim != NULL && strcmp(best->adkim, "s") == 0 ?
 	    's' : 'r';
 	rd->aspf = best->aspf != NULL && strcmp(best->aspf, "s") == 0 ?
 	    's' : 'r';
-	rd->policy = xasprintf("p=%s%s%s", best->p ? best->p : "(absent)",
+	rd->policy = xasprintf("p=%s%s%s%s%s%s%s",
+	    best->p ? best->p : "(absent)",
+	    best->sp ? "; sp=" : "", best->sp ? best->sp : "",
+	    best->np ? "; np=" : "", best->np ? best->np : "",
 	    best->testing ? "; t=" : "", best->testing ? best->testing : "");
 	if (best->pct >= 0) {
 		char *s = xasprintf("%s; pct=%d", rd->policy, best->pct);
@@ -257,8 +277,12 @@ policy_from_lookup(struct readiness_domain *rd,
 		rd->current = step_of(policy_applied(pl), pl->rec.t == 'y',
 		    pl->rec.pct);
 		rd->policy = xstrdup(pl->raw != NULL ? pl->raw : "");
+		rd->sp = pl->rec.sp;
+		rd->np = pl->rec.np;
 		rd->adkim = pl->rec.adkim == 's' ? 's' : 'r';
 		rd->aspf = pl->rec.aspf == 's' ? 's' : 'r';
+		if (pl->raw != NULL && strncasecmp(pl->raw, "v=DMARC1", 8) == 0)
+			rd->base_record = xstrdup(pl->raw);
 	} else if (pl->status == POLICY_NONE) {
 		rd->current = RSTEP_NONE;
 		rd->policy = xstrdup("(no DMARC record published)");
@@ -270,7 +294,40 @@ policy_from_lookup(struct readiness_domain *rd,
 		return 0;
 	rd->origin = pl->stored ? RORIGIN_STORED : RORIGIN_LIVE;
 	rd->policy_at = pl->looked_up_at;
+	rd->record_base = rd->base_record == NULL ? RBASE_NEW :
+	    pl->stored ? RBASE_STORED : RBASE_LIVE;
 	return 1;
+}
+
+/*
+ * Without a usable lookup now: the newest stored lookup that found a
+ * record or found none, so that the proposed record keeps rua= and the
+ * other tags the owner published.
+ */
+static void
+record_from_history(struct readiness_domain *rd, struct dns *dns)
+{
+	struct policy_change *c = NULL;
+	sqlite3 *db = dns != NULL ? dns_db(dns) : NULL;
+	size_t n = 0, i;
+	char err[256];
+
+	rd->record_base = RBASE_NEW;
+	if (db == NULL || policy_history(db, rd->domain, &c, &n, err,
+	    sizeof(err)) == -1)
+		return;
+	for (i = n; i-- > 0;) {
+		if (c[i].status == POLICY_NONE)
+			break;
+		if (c[i].status == POLICY_FOUND && c[i].raw != NULL &&
+		    strncasecmp(c[i].raw, "v=DMARC1", 8) == 0) {
+			rd->base_record = xstrdup(c[i].raw);
+			rd->base_at = c[i].last_seen;
+			rd->record_base = RBASE_HISTORY;
+			break;
+		}
+	}
+	policy_history_free(c, n);
 }
 
 static void
@@ -282,6 +339,7 @@ find_policy(struct readiness_domain *rd, const struct msum *d,
 	int got = 0;
 
 	rd->adkim = rd->aspf = 'r';
+	rd->sp = rd->np = DMARCREC_P_UNSET;
 	if (dns != NULL) {
 		memset(&pl, 0, sizeof(pl));
 		if (policy_current(dns, d->domain, &pl, err, sizeof(err)) ==
@@ -290,12 +348,14 @@ find_policy(struct readiness_domain *rd, const struct msum *d,
 			rd->unauthorized = policy_unauthorized(&pl, "rua",
 			    &rd->n_unauthorized);
 		} else
-			add_reason(rd, xasprintf("the live policy is unknown "
-			    "(%s): using the reports", err));
+			readiness_reason(rd, xasprintf("the live policy is "
+			    "unknown (%s): using the reports", err));
 		policy_lookup_release(&pl);
 	}
-	if (!got)
+	if (!got) {
 		policy_from_reports(rd, d);
+		record_from_history(rd, dns);
+	}
 	rd->next = rd->current == RSTEP_REJECT ? RSTEP_REJECT :
 	    step_next(rd->current);
 }
@@ -413,15 +473,23 @@ match_sender(const struct senders *ss, const struct msource *s)
 	return NULL;
 }
 
-/* tolerance for fractional shares: less than this is no message */
-#define EPS	1e-9
+/* short for READINESS_EPS: less than this is no message */
+#define EPS	READINESS_EPS
 
+/*
+ * The class of a source (readiness.h) and whether its legitimacy is a
+ * guess (*guessed: no senders file entry vouches for it).  Aligned mail
+ * proves the source holds our DKIM key or our SPF authorizes it, so it
+ * counts even when a senders file leaves the source out; passing DKIM or
+ * SPF for another domain proves nothing about us.
+ */
 static enum readiness_class
 classify(const struct msource *s, const struct evidence *ev,
-    const struct sender *snd)
+    const struct sender *snd, int senders_used, int *guessed)
 {
 	double failing = s->t.messages - s->t.dmarc_pass;
 
+	*guessed = 0;
 	if (failing < EPS)
 		return RCLASS_ALIGNED;
 	if (snd != NULL)
@@ -429,9 +497,13 @@ classify(const struct msource *s, const struct evidence *ev,
 	if (ev->forwarded >= failing / 2 ||
 	    (ev->own_fail > EPS && s->t.spf_aligned < EPS))
 		return RCLASS_FORWARDED;
-	if (s->t.dmarc_pass > EPS || ev->dkim_pass_any > EPS ||
-	    ev->spf_pass_any > EPS)
+	if (s->t.dmarc_pass > EPS ||
+	    (!senders_used && s->service != NULL)) {
+		*guessed = 1;
 		return RCLASS_MISALIGNED;
+	}
+	if (ev->dkim_pass_any > EPS || ev->spf_pass_any > EPS)
+		return RCLASS_UNAUTHORIZED;
 	return RCLASS_UNAUTHENTICATED;
 }
 
@@ -488,8 +560,27 @@ fix_spf(struct readiness_source *rs, const struct evidence *ev,
 		    ev->spf_own_fail));
 }
 
+/* a spoofer that passes DKIM or SPF for a domain of its own */
 static void
-make_fixes(struct readiness_source *rs, const struct readiness_domain *rd)
+fix_unauthorized(struct readiness_source *rs, const struct evidence *ev,
+    const char *dom, int senders_used)
+{
+	const char *other = ev->dkim_other != NULL ? ev->dkim_other :
+	    ev->spf_other;
+
+	add_fix(rs, xasprintf("it authenticates only as %s (%s), not as %s; "
+	    "%s: if this is not yours, it is spoofing and enforcement "
+	    "stops it; if it is yours, name it in the senders file and sign "
+	    "its mail with DKIM d=%s", other != NULL ? other :
+	    "another domain", ev->dkim_other != NULL ? "DKIM" : "SPF", dom,
+	    senders_used ? "the senders file does not name it" :
+	    "none of its mail aligns and it is no known sending service",
+	    dom));
+}
+
+static void
+make_fixes(struct readiness_source *rs, const struct readiness_domain *rd,
+    int senders_used)
 {
 	const struct msource *s = rs->src;
 	struct evidence ev;
@@ -503,6 +594,10 @@ make_fixes(struct readiness_source *rs, const struct readiness_domain *rd)
 		    "your domain whose signature broke in transit (a "
 		    "forwarder or mailing list); if it is your own service, "
 		    "name it in the senders file"));
+		return;
+	}
+	if (rs->cls == RCLASS_UNAUTHORIZED) {
+		fix_unauthorized(rs, &ev, rd->domain, senders_used);
 		return;
 	}
 	if (rs->cls == RCLASS_UNAUTHENTICATED) {
@@ -520,6 +615,12 @@ make_fixes(struct readiness_source *rs, const struct readiness_domain *rd)
 		add_fix(rs, xasprintf("make it sign with DKIM d=%s, or send "
 		    "with a MAIL FROM under %s that SPF authorizes for it",
 		    rd->domain, rd->domain));
+	if (rs->guessed)
+		add_fix(rs, xstrdup(senders_used ? "the senders file does not "
+		    "name it, yet some of its mail aligns: if it is yours, add "
+		    "it; if this is not yours, it is spoofing and enforcement "
+		    "stops it" : "if this is not yours, it is spoofing and "
+		    "enforcement stops it"));
 }
 
 /* ------------------------------------------------------------------ */
@@ -552,7 +653,8 @@ cmp_rsource(const void *pa, const void *pb)
 
 /* sorts, keeps MAX_READINESS_LIST, counts the rest, makes fix texts */
 static void
-list_finish(struct readiness_list *l, const struct readiness_domain *rd)
+list_finish(struct readiness_list *l, const struct readiness_domain *rd,
+    int senders_used)
 {
 	size_t i;
 
@@ -565,7 +667,7 @@ list_finish(struct readiness_list *l, const struct readiness_domain *rd)
 	if (l->n > MAX_READINESS_LIST)
 		l->n = MAX_READINESS_LIST;
 	for (i = 0; i < l->n; i++)
-		make_fixes(&l->v[i], rd);
+		make_fixes(&l->v[i], rd, senders_used);
 }
 
 static void
@@ -587,6 +689,7 @@ static void
 judge_source(struct readiness_domain *rd, struct msource *s,
     const struct senders *ss)
 {
+	struct readiness_scope *sc = s->sub ? &rd->sub : &rd->own;
 	struct readiness_source rs;
 	struct evidence ev;
 
@@ -594,28 +697,44 @@ judge_source(struct readiness_domain *rd, struct msource *s,
 	gather(&ev, s, rd);
 	rs.src = s;
 	rs.sender = match_sender(ss, s);
-	rs.cls = classify(s, &ev, rs.sender);
+	rs.cls = classify(s, &ev, rs.sender, ss != NULL, &rs.guessed);
 	rs.failing = s->t.messages - s->t.dmarc_pass;
 	if (rs.failing < EPS)
 		rs.failing = 0;
 	rs.aligned_pct = model_pct(s->t.dmarc_pass, s->t.messages);
 	rs.authorized = rs.sender != NULL || s->t.dmarc_pass > EPS;
 	s->cls = (int)rs.cls;
-	rd->class_messages[rs.cls] += s->t.messages;
-	rd->class_sources[rs.cls]++;
+	sc->messages += s->t.messages;
+	sc->class_messages[rs.cls] += s->t.messages;
+	sc->class_sources[rs.cls]++;
 	if (rs.authorized && rs.cls != RCLASS_FORWARDED &&
-	    rs.aligned_pct < rd->worst_aligned_pct) {
-		rd->worst_aligned_pct = rs.aligned_pct;
-		rd->worst_source = s->ip != NULL ? s->ip : "(invalid address)";
+	    rs.aligned_pct < sc->worst_aligned_pct) {
+		sc->worst_aligned_pct = rs.aligned_pct;
+		sc->worst_source = s->ip != NULL ? s->ip : "(invalid address)";
+		sc->worst_name = rs.sender != NULL ? rs.sender->name :
+		    s->service;
 	}
 	if (rs.cls == RCLASS_MISALIGNED) {
-		rd->legit_failing += rs.failing;
-		list_push(&rd->blocking, &rs);
+		sc->legit_failing += rs.failing;
+		list_push(&sc->blocking, &rs);
 	} else if (rs.cls == RCLASS_FORWARDED) {
-		rd->forwarded_failing += rs.failing;
-		list_push(&rd->forwarded, &rs);
-	} else if (rs.cls == RCLASS_UNAUTHENTICATED)
-		list_push(&rd->spoofing_src, &rs);
+		sc->forwarded_failing += rs.failing;
+		list_push(&sc->forwarded, &rs);
+	} else if (rs.cls != RCLASS_ALIGNED)
+		list_push(&sc->spoofing_src, &rs);
+	if (s->sub && s->header_from.n > 0 && !s->header_from.v[0].other &&
+	    s->header_from.v[0].messages > rd->sub_top_messages) {
+		rd->sub_top = s->header_from.v[0].name;
+		rd->sub_top_messages = s->header_from.v[0].messages;
+	}
+}
+
+static void
+add_blocker(struct readiness_domain *rd, char *s)
+{
+	rd->blockers = xreallocarray(rd->blockers, rd->n_blockers + 1,
+	    sizeof(*rd->blockers));
+	rd->blockers[rd->n_blockers++] = s;
 }
 
 static int
@@ -632,22 +751,22 @@ reason_policy(struct readiness_domain *rd)
 	window_timestamp(rd->policy_at, when, sizeof(when));
 	switch (rd->origin) {
 	case RORIGIN_LIVE:
-		add_reason(rd, xasprintf("current policy: %s, from the live "
-		    "DNS record looked up at %s", rd->policy, when));
+		readiness_reason(rd, xasprintf("current policy: %s, from the "
+		    "live DNS record looked up at %s", rd->policy, when));
 		break;
 	case RORIGIN_STORED:
-		add_reason(rd, xasprintf("current policy: %s, from the latest "
-		    "stored lookup (%s); no live lookup was made",
+		readiness_reason(rd, xasprintf("current policy: %s, from the "
+		    "latest stored lookup (%s); no live lookup was made",
 		    rd->policy, when));
 		break;
 	case RORIGIN_REPORTS:
-		add_reason(rd, xasprintf("current policy: %s, as receivers saw "
-		    "it on most messages in the window (the live policy is "
-		    "unknown)", rd->policy));
+		readiness_reason(rd, xasprintf("current policy: %s, as "
+		    "receivers saw it on most messages in the window (the live "
+		    "policy is unknown)", rd->policy));
 		break;
 	case RORIGIN_NONE:
-		add_reason(rd, xstrdup("current policy unknown: no lookup and "
-		    "no report says; taken as p=none"));
+		readiness_reason(rd, xstrdup("current policy unknown: no "
+		    "lookup and no report says; taken as p=none"));
 		break;
 	}
 }
@@ -657,157 +776,203 @@ reason_step(struct readiness_domain *rd)
 {
 	switch (rd->next) {
 	case RSTEP_QUARANTINE_TEST:
-		add_reason(rd, xstrdup("next step: p=quarantine; t=y, with "
-		    "pct=0 for receivers still on RFC 7489: t=y asks RFC 9989 "
-		    "receivers not to apply the policy yet, and RFC 7489 "
+		readiness_reason(rd, xstrdup("next step: p=quarantine; t=y, "
+		    "with pct=0 for receivers still on RFC 7489: t=y asks RFC "
+		    "9989 receivers not to apply the policy yet, and RFC 7489 "
 		    "receivers apply the next policy down (none) to mail "
 		    "outside pct=0; the sources below are those quarantine "
 		    "will hit once t=y is dropped"));
 		break;
 	case RSTEP_QUARANTINE:
-		add_reason(rd, xstrdup("next step: p=quarantine with t=y "
+		readiness_reason(rd, xstrdup("next step: p=quarantine with t=y "
 		    "removed (t=n, the default) and pct removed (RFC 7489 "
 		    "receivers: pct=100): failing mail goes to spam"));
 		break;
 	default:
 		if (rd->current == RSTEP_REJECT)
-			add_reason(rd, xstrdup("p=reject is the last step: the "
-			    "sources below fail now and are being rejected"));
+			readiness_reason(rd, xstrdup("p=reject is the last "
+			    "step: the sources below fail now and are being "
+			    "rejected"));
 		else
-			add_reason(rd, xstrdup("next step: p=reject without "
-			    "t=y or pct: failing mail is refused"));
+			readiness_reason(rd, xstrdup("next step: p=reject "
+			    "without t=y or pct: failing mail is refused"));
 		break;
 	}
+}
+
+/* appends a short phrase to rd->thin ("only 7 days of data, ...") */
+static void
+add_thin(struct readiness_domain *rd, char *phrase)
+{
+	char *s;
+
+	if (rd->thin == NULL) {
+		rd->thin = phrase;
+		return;
+	}
+	s = xasprintf("%s, %s", rd->thin, phrase);
+	free(rd->thin);
+	free(phrase);
+	rd->thin = s;
 }
 
 static int
 not_enough(struct readiness_domain *rd, const struct readiness_opts *o)
 {
-	int bad = 0;
+	long long n = (long long)model_round(rd->messages);
 
 	if (rd->messages < o->min_messages) {
-		add_reason(rd, xasprintf("only %lld messages in the window; at "
-		    "least %.0f needed (--min-messages)",
-		    (long long)model_round(rd->messages), o->min_messages));
-		bad = 1;
+		readiness_reason(rd, xasprintf("only %lld messages in the "
+		    "window; at least %.0f needed (--min-messages)", n,
+		    o->min_messages));
+		add_thin(rd, xasprintf("only %lld messages", n));
 	}
 	if (rd->days < o->min_days) {
-		add_reason(rd, xasprintf("reports cover only %d days of the "
-		    "window; at least %d needed (--min-days)", rd->days,
+		readiness_reason(rd, xasprintf("reports cover only %d days of "
+		    "the window; at least %d needed (--min-days)", rd->days,
 		    o->min_days));
-		bad = 1;
+		add_thin(rd, xasprintf("only %d day%s of data", rd->days,
+		    rd->days == 1 ? "" : "s"));
 	}
 	if (rd->reporters < o->min_reporters) {
-		add_reason(rd, xasprintf("only %d reporting organization%s; at "
-		    "least %d needed (--min-reporters)", rd->reporters,
-		    rd->reporters == 1 ? "" : "s", o->min_reporters));
-		bad = 1;
+		readiness_reason(rd, xasprintf("only %d reporting "
+		    "organization%s; at least %d needed (--min-reporters)",
+		    rd->reporters, rd->reporters == 1 ? "" : "s",
+		    o->min_reporters));
+		add_thin(rd, xasprintf("only %d reporter%s", rd->reporters,
+		    rd->reporters == 1 ? "" : "s"));
 	}
-	return bad;
+	return rd->thin != NULL;
 }
 
-static int
-not_ready(struct readiness_domain *rd, const struct readiness_opts *o)
+/* the criteria on the domain's own mail, as reasons */
+static void
+criteria(struct readiness_domain *rd, const struct readiness_opts *o)
 {
-	int bad = 0;
-	int over = rd->legit_failing > EPS &&
-	    rd->legit_fail_pct >= o->max_legit_fail_pct;
+	const struct readiness_scope *sc = &rd->own;
 
-	add_reason(rd, xasprintf("%lld of %lld legitimate-looking messages "
-	    "(%.2f%%) failed DMARC; %s %.2f%% (--max-legit-fail-pct)",
-	    (long long)model_round(rd->legit_failing),
-	    (long long)model_round(rd->legit), rd->legit_fail_pct,
-	    over ? "at or over the limit of" : "under the limit of",
+	readiness_reason(rd, xasprintf("%lld of %lld legitimate-looking "
+	    "messages (%.2f%%) failed DMARC; %s %.2f%% (--max-legit-fail-pct)",
+	    (long long)model_round(sc->legit_failing),
+	    (long long)model_round(sc->legit), sc->legit_fail_pct, sc->over ?
+	    "at or over the limit of" : "under the limit of",
 	    o->max_legit_fail_pct));
-	bad |= over;
-	if (rd->worst_source != NULL &&
-	    rd->worst_aligned_pct < o->min_source_aligned_pct) {
-		add_reason(rd, xasprintf("authorized source %s aligns only "
-		    "%.2f%% of its mail; every authorized source needs %.2f%% "
-		    "(--min-source-aligned-pct)", rd->worst_source,
-		    rd->worst_aligned_pct, o->min_source_aligned_pct));
-		bad = 1;
-	}
-	return bad;
+	if (sc->weak)
+		readiness_reason(rd, xasprintf("authorized source %s aligns "
+		    "only %.2f%% of its mail; every authorized source needs "
+		    "%.2f%% (--min-source-aligned-pct)", sc->worst_source,
+		    sc->worst_aligned_pct, o->min_source_aligned_pct));
+}
+
+/* the first thing to fix: the blocking source with most failing mail */
+static void
+blockers_own(struct readiness_domain *rd)
+{
+	const struct readiness_scope *sc = &rd->own;
+	const struct readiness_source *rs;
+	const char *name;
+
+	if (!(sc->over || sc->weak) || sc->blocking.n == 0)
+		return;
+	rs = &sc->blocking.v[0];
+	name = rs->sender != NULL ? rs->sender->name : rs->src->service;
+	add_blocker(rd, xasprintf("%s%s%s%s, %lld failing messages: %s",
+	    rs->src->ip != NULL ? rs->src->ip : "(invalid address)",
+	    name != NULL ? " (" : "", name != NULL ? name : "",
+	    name != NULL ? ")" : "", (long long)model_round(rs->failing),
+	    rs->n_fix > 0 ?	    rs->fix[0] : "make its mail align"));
 }
 
 static void
 reason_volumes(struct readiness_domain *rd)
 {
-	long long spoof = (long long)model_round(rd->spoofing);
-	long long fwd = (long long)model_round(rd->forwarded_failing);
+	long long spoof = (long long)model_round(rd->own.spoofing);
+	long long fwd = (long long)model_round(rd->own.forwarded_failing);
 
 	if (rd->current == RSTEP_REJECT)
-		add_reason(rd, xasprintf("%lld unauthenticated messages "
+		readiness_reason(rd, xasprintf("%lld unauthenticated messages "
 		    "(likely spoofing) are being rejected", spoof));
 	else if (rd->next == RSTEP_QUARANTINE_TEST)
-		add_reason(rd, xasprintf("%lld unauthenticated messages "
+		readiness_reason(rd, xasprintf("%lld unauthenticated messages "
 		    "(likely spoofing): t=y does not stop them yet; "
 		    "quarantine with t=n will", spoof));
 	else
-		add_reason(rd, xasprintf("%lld unauthenticated messages "
+		readiness_reason(rd, xasprintf("%lld unauthenticated messages "
 		    "(likely spoofing) would be %s", spoof,
 		    rd->next == RSTEP_REJECT ? "rejected instead of "
 		    "quarantined" : "quarantined instead of delivered"));
 	if (fwd > 0)
-		add_reason(rd, xasprintf("%lld failing messages came through "
-		    "forwarders or mailing lists: they do not block the move; "
-		    "receivers' overrides and ARC decide their fate", fwd));
+		readiness_reason(rd, xasprintf("%lld failing messages came "
+		    "through forwarders or mailing lists: they do not block "
+		    "the move; receivers' overrides and ARC decide their fate",
+		    fwd));
 }
 
-/* the unauthorized rua destinations as reasons; 1 if there is one */
-static int
-reason_destinations(struct readiness_domain *rd)
+/* each unauthorized rua destination blocks: no reports, no evidence */
+static void
+blockers_destinations(struct readiness_domain *rd)
 {
 	for (size_t i = 0; i < rd->n_unauthorized; i++)
-		add_reason(rd, xasprintf("reports cannot arrive: %s",
+		add_blocker(rd, xasprintf("reports cannot arrive: %s",
 		    rd->unauthorized[i]));
-	return rd->n_unauthorized > 0;
 }
 
 static void
 verdict(struct readiness_domain *rd, const struct readiness_opts *o)
 {
-	int thin, bad, blocked;
+	int thin;
 
 	reason_policy(rd);
-	blocked = reason_destinations(rd);
+	blockers_destinations(rd);
 	reason_step(rd);
 	thin = not_enough(rd, o);
-	bad = not_ready(rd, o);
+	criteria(rd, o);
+	blockers_own(rd);
 	reason_volumes(rd);
+	readiness_propose(rd);
 	if (rd->current == RSTEP_REJECT)
 		rd->verdict = RVERDICT_AT_REJECT;
-	else if (blocked)
+	else if (rd->n_blockers > 0)
 		rd->verdict = RVERDICT_NOT_READY;
-	else if (thin)
-		rd->verdict = RVERDICT_NOT_ENOUGH_DATA;
 	else
-		rd->verdict = bad ? RVERDICT_NOT_READY : RVERDICT_READY;
+		rd->verdict = thin ? RVERDICT_NOT_ENOUGH_DATA : RVERDICT_READY;
+}
+
+static void
+scope_finish(struct readiness_scope *sc, const struct readiness_domain *rd,
+    const struct readiness_opts *o, int senders_used)
+{
+	sc->spoofing = sc->class_messages[RCLASS_UNAUTHENTICATED] +
+	    sc->class_messages[RCLASS_UNAUTHORIZED];
+	sc->legit = sc->messages - sc->spoofing;
+	if (sc->legit < EPS)
+		sc->legit = 0;
+	sc->legit_fail_pct = model_pct(sc->legit_failing, sc->legit);
+	sc->over = sc->legit_failing > EPS &&
+	    sc->legit_fail_pct >= o->max_legit_fail_pct;
+	sc->weak = sc->worst_source != NULL &&
+	    sc->worst_aligned_pct < o->min_source_aligned_pct;
+	list_finish(&sc->blocking, rd, senders_used);
+	list_finish(&sc->forwarded, rd, senders_used);
+	list_finish(&sc->spoofing_src, rd, senders_used);
 }
 
 static void
 domain_finish(struct readiness_domain *rd, const struct msum *d,
-    const struct readiness_opts *o)
+    const struct readiness_opts *o, int senders_used)
 {
 	rd->messages = d->t.messages;
-	rd->spoofing = rd->class_messages[RCLASS_UNAUTHENTICATED];
-	rd->legit = rd->messages - rd->spoofing;
-	if (rd->legit < EPS)
-		rd->legit = 0;
-	rd->legit_fail_pct = model_pct(rd->legit_failing, rd->legit);
 	rd->days = d->days_covered;
 	rd->reporters = count_reporters(d);
-	list_finish(&rd->blocking, rd);
-	list_finish(&rd->forwarded, rd);
-	list_finish(&rd->spoofing_src, rd);
+	scope_finish(&rd->own, rd, o, senders_used);
+	scope_finish(&rd->sub, rd, o, senders_used);
 	verdict(rd, o);
 }
 
 int
 readiness_judge(struct model *m, const struct readiness_opts *o,
-    const struct senders *ss, struct dns *dns, struct readiness_result *r,
-    char *err, size_t errlen)
+    const struct senders *ss, const struct classify *svc, struct dns *dns,
+    struct readiness_result *r, char *err, size_t errlen)
 {
 	size_t i;
 
@@ -818,12 +983,15 @@ readiness_judge(struct model *m, const struct readiness_opts *o,
 	/* PTR names: shown for each source, and matched by ptr senders */
 	if (dns != NULL && sources_resolve(m, dns, err, errlen) == -1)
 		return -1;
+	/* a known service makes a source legitimate-looking */
+	sources_classify(m, svc);
 	r->n_domains = m->n_domains;
 	r->domains = xcalloc(m->n_domains ? m->n_domains : 1,
 	    sizeof(*r->domains));
 	for (i = 0; i < m->n_domains; i++) {
 		r->domains[i].domain = m->domains[i].domain;
-		r->domains[i].worst_aligned_pct = 100.0;
+		r->domains[i].own.worst_aligned_pct = 100.0;
+		r->domains[i].sub.worst_aligned_pct = 100.0;
 		find_policy(&r->domains[i], &m->domains[i], dns);
 	}
 	for (i = 0; i < m->n_sources; i++) {
@@ -834,8 +1002,16 @@ readiness_judge(struct model *m, const struct readiness_opts *o,
 			judge_source(&r->domains[d - m->domains], s, ss);
 	}
 	for (i = 0; i < m->n_domains; i++)
-		domain_finish(&r->domains[i], &m->domains[i], o);
+		domain_finish(&r->domains[i], &m->domains[i], o, ss != NULL);
 	return 0;
+}
+
+static void
+scope_release(struct readiness_scope *sc)
+{
+	list_release(&sc->blocking);
+	list_release(&sc->forwarded);
+	list_release(&sc->spoofing_src);
 }
 
 void
@@ -849,9 +1025,14 @@ readiness_result_release(struct readiness_result *r)
 		struct readiness_domain *rd = &r->domains[i];
 
 		free(rd->policy);
-		list_release(&rd->blocking);
-		list_release(&rd->forwarded);
-		list_release(&rd->spoofing_src);
+		free(rd->record);
+		free(rd->base_record);
+		free(rd->thin);
+		scope_release(&rd->own);
+		scope_release(&rd->sub);
+		for (j = 0; j < rd->n_blockers; j++)
+			free(rd->blockers[j]);
+		free(rd->blockers);
 		for (j = 0; j < rd->n_reasons; j++)
 			free(rd->reasons[j]);
 		free(rd->reasons);
@@ -866,14 +1047,16 @@ readiness_result_release(struct readiness_result *r)
 int
 readiness_build(sqlite3 *db, struct dns *dns, const struct query_opts *qo,
     const struct readiness_opts *o, const struct senders *ss,
-    struct model *m, struct readiness_result *r, char *err, size_t errlen)
+    const struct classify *svc, struct model *m, struct readiness_result *r,
+    char *err, size_t errlen)
 {
 	struct query_opts q = *qo;
 
 	memset(r, 0, sizeof(*r));
 	q.sources = 1;
+	q.split_subdomains = 1;
 	q.failing_only = 0;
 	if (query_run(db, &q, m, err, errlen) == -1)
 		return -1;
-	return readiness_judge(m, o, ss, dns, r, err, errlen);
+	return readiness_judge(m, o, ss, svc, dns, r, err, errlen);
 }

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "dmarcrec.h"
 #include "escape.h"
 #include "readiness.h"
 #include "render.h"
@@ -95,8 +96,39 @@ text_list(FILE *f, const char *title, const struct readiness_list *l)
 		    "messages)\n", l->more, n_of(l->more_messages));
 }
 
+/* " now" / " after the fixes" ...: when to publish the proposed record */
+static const char *
+publish_when(const struct readiness_domain *rd)
+{
+	switch (rd->verdict) {
+	case RVERDICT_NOT_READY:
+		return "after the fixes";
+	case RVERDICT_NOT_ENOUGH_DATA:
+		return "once the data suffices";
+	default:
+		return "now";
+	}
+}
+
 static void
-text_domain(FILE *f, const struct readiness_domain *rd, int color)
+text_counts(FILE *f, const char *indent, const struct readiness_scope *sc)
+{
+	size_t i;
+
+	fprintf(f, "%slegitimate-looking %lld, failing of those %lld "
+	    "(%.2f%%), forwarded failing %lld, spoofing %lld\n%ssources:",
+	    indent, n_of(sc->legit), n_of(sc->legit_failing),
+	    sc->legit_fail_pct, n_of(sc->forwarded_failing),
+	    n_of(sc->spoofing), indent);
+	for (i = 0; i < RCLASS__COUNT; i++)
+		fprintf(f, "%s %s %lu (%lld messages)", i ? "," : "",
+		    readiness_class_code((enum readiness_class)i),
+		    sc->class_sources[i], n_of(sc->class_messages[i]));
+	fputc('\n', f);
+}
+
+static void
+text_head(FILE *f, const struct readiness_domain *rd, int color)
 {
 	size_t i;
 
@@ -106,21 +138,38 @@ text_domain(FILE *f, const struct readiness_domain *rd, int color)
 	    readiness_verdict_name(rd->verdict), color ? "\033[0m" : "");
 	if (rd->verdict != RVERDICT_AT_REJECT)
 		fprintf(f, " for %s", readiness_step_tags(rd->next));
+	if (rd->verdict == RVERDICT_NOT_READY && rd->thin != NULL)
+		fprintf(f, ", and %s", rd->thin);
 	fprintf(f, "\n  step: %s -> %s (policy from %s)\n",
 	    readiness_step_code(rd->current), readiness_step_code(rd->next),
 	    readiness_origin_code(rd->origin));
-	fprintf(f, "  messages %lld, legitimate-looking %lld, failing of "
-	    "those %lld (%.2f%%), forwarded failing %lld, spoofing %lld\n",
-	    n_of(rd->messages), n_of(rd->legit), n_of(rd->legit_failing),
-	    rd->legit_fail_pct, n_of(rd->forwarded_failing),
-	    n_of(rd->spoofing));
-	fprintf(f, "  days covered %d, reporters %d; sources:", rd->days,
+	for (i = 0; i < rd->n_blockers; i++) {
+		fputs(i == 0 ? "  fix first: " : "  then: ", f);
+		render_value(f, escape_term, rd->blockers[i]);
+		fputc('\n', f);
+	}
+	if (rd->record != NULL) {
+		fprintf(f, "  publish %s: _dmarc.", publish_when(rd));
+		render_value(f, escape_term, rd->domain);
+		fputs(". IN TXT \"", f);
+		render_value(f, escape_term, rd->record);
+		fputs("\"\n", f);
+	}
+}
+
+static void
+text_domain(FILE *f, const struct readiness_domain *rd, int color)
+{
+	size_t i;
+
+	text_head(f, rd, color);
+	fprintf(f, "  messages %lld, header_from ", n_of(rd->messages));
+	render_value(f, escape_term, rd->domain);
+	fprintf(f, " %lld, subdomains %lld; days covered %d, reporters %d\n",
+	    n_of(rd->own.messages), n_of(rd->sub.messages), rd->days,
 	    rd->reporters);
-	for (i = 0; i < RCLASS__COUNT; i++)
-		fprintf(f, "%s %s %lu (%lld messages)", i ? "," : "",
-		    readiness_class_code((enum readiness_class)i),
-		    rd->class_sources[i], n_of(rd->class_messages[i]));
-	fputs("\n  why:\n", f);
+	text_counts(f, "  ", &rd->own);
+	fputs("  why:\n", f);
 	for (i = 0; i < rd->n_reasons; i++) {
 		fputs("    - ", f);
 		render_value(f, escape_term, rd->reasons[i]);
@@ -128,11 +177,24 @@ text_domain(FILE *f, const struct readiness_domain *rd, int color)
 	}
 	text_list(f, rd->current == RSTEP_REJECT ? "legitimate-looking "
 	    "sources failing now" : "legitimate-looking sources that "
-	    "would be hit, what to fix", &rd->blocking);
+	    "would be hit, what to fix", &rd->own.blocking);
 	text_list(f, "forwarders and mailing lists (not blocking)",
-	    &rd->forwarded);
-	text_list(f, "unauthenticated sources (likely spoofing)",
-	    &rd->spoofing_src);
+	    &rd->own.forwarded);
+	text_list(f, "unauthenticated and unauthorized sources (likely "
+	    "spoofing)", &rd->own.spoofing_src);
+	if (rd->sub.messages <= 0)
+		return;
+	fputs("  subdomains (sp=", f);
+	fprintf(f, "%s now, %s proposed):\n",
+	    dmarcrec_p_name((enum dmarcrec_p)rd->sp_now),
+	    dmarcrec_p_name((enum dmarcrec_p)rd->sp_next));
+	text_counts(f, "    ", &rd->sub);
+	text_list(f, "subdomains: legitimate-looking sources, what to fix",
+	    &rd->sub.blocking);
+	text_list(f, "subdomains: forwarders and mailing lists",
+	    &rd->sub.forwarded);
+	text_list(f, "subdomains: unauthenticated and unauthorized sources "
+	    "(likely spoofing)", &rd->sub.spoofing_src);
 }
 
 static void
@@ -200,33 +262,72 @@ json_list(FILE *f, const char *name, const char *more,
 }
 
 static void
-json_domain_numbers(FILE *f, const struct readiness_domain *rd)
+json_scope(FILE *f, const struct readiness_scope *sc)
 {
 	size_t i;
 
-	fprintf(f, ",\"messages\":%lld,\"legitimate\":%lld,"
+	fprintf(f, "\"legitimate\":%lld,"
 	    "\"legitimate_failing\":%lld,\"legitimate_fail_pct\":%.2f,"
 	    "\"forwarded_failing\":%lld,\"spoofing\":%lld,"
-	    "\"days_covered\":%d,\"reporters\":%d,"
 	    "\"worst_aligned_pct\":%.2f,\"worst_source\":",
-	    n_of(rd->messages), n_of(rd->legit), n_of(rd->legit_failing),
-	    rd->legit_fail_pct, n_of(rd->forwarded_failing),
-	    n_of(rd->spoofing), rd->days, rd->reporters,
-	    rd->worst_aligned_pct);
-	json_str(f, rd->worst_source);
+	    n_of(sc->legit), n_of(sc->legit_failing), sc->legit_fail_pct,
+	    n_of(sc->forwarded_failing), n_of(sc->spoofing),
+	    sc->worst_aligned_pct);
+	json_str(f, sc->worst_source);
 	fputs(",\"classes\":{", f);
 	for (i = 0; i < RCLASS__COUNT; i++)
 		fprintf(f, "%s\"%s\":{\"sources\":%lu,\"messages\":%lld}",
 		    i ? "," : "", readiness_class_code((enum readiness_class)i),
-		    rd->class_sources[i], n_of(rd->class_messages[i]));
+		    sc->class_sources[i], n_of(sc->class_messages[i]));
 	fputc('}', f);
+}
+
+static void
+json_strings(FILE *f, const char *name, char *const *v, size_t n)
+{
+	size_t i;
+
+	fprintf(f, ",\"%s\":[", name);
+	for (i = 0; i < n; i++) {
+		if (i)
+			fputc(',', f);
+		json_str(f, v[i]);
+	}
+	fputc(']', f);
+}
+
+static void
+json_record(FILE *f, const struct readiness_domain *rd)
+{
+	fputs(",\"sp\":", f);
+	json_str(f, dmarcrec_p_name((enum dmarcrec_p)rd->sp));
+	fputs(",\"np\":", f);
+	json_str(f, dmarcrec_p_name((enum dmarcrec_p)rd->np));
+	fprintf(f, ",\"sp_now\":\"%s\",\"sp_next\":\"%s\",\"np_next\":",
+	    dmarcrec_p_name((enum dmarcrec_p)rd->sp_now),
+	    dmarcrec_p_name((enum dmarcrec_p)rd->sp_next));
+	json_str(f, dmarcrec_p_name((enum dmarcrec_p)rd->np_next));
+	fputs(",\"record\":", f);
+	json_str(f, rd->record);
+	fprintf(f, ",\"record_base\":\"%s\",\"base_record\":",
+	    readiness_base_code(rd->record_base));
+	json_str(f, rd->base_record);
+	fputs(",\"thin\":", f);
+	json_str(f, rd->thin);
+	json_strings(f, "blockers", rd->blockers, rd->n_blockers);
+}
+
+static void
+json_lists(FILE *f, const struct readiness_scope *sc)
+{
+	json_list(f, "blocking", "blocking_more", &sc->blocking);
+	json_list(f, "forwarded", "forwarded_more", &sc->forwarded);
+	json_list(f, "spoofing_sources", "spoofing_more", &sc->spoofing_src);
 }
 
 static void
 json_domain(FILE *f, const struct readiness_domain *rd)
 {
-	size_t i;
-
 	fputs("{\"domain\":", f);
 	json_str(f, rd->domain);
 	fprintf(f, ",\"verdict\":\"%s\",\"current_step\":\"%s\","
@@ -241,18 +342,20 @@ json_domain(FILE *f, const struct readiness_domain *rd)
 		    (long long)rd->policy_at);
 	else
 		fputs(",\"policy_looked_up_at\":null", f);
-	json_domain_numbers(f, rd);
-	fputs(",\"reasons\":[", f);
-	for (i = 0; i < rd->n_reasons; i++) {
-		if (i)
-			fputc(',', f);
-		json_str(f, rd->reasons[i]);
-	}
-	fputc(']', f);
-	json_list(f, "blocking", "blocking_more", &rd->blocking);
-	json_list(f, "forwarded", "forwarded_more", &rd->forwarded);
-	json_list(f, "spoofing_sources", "spoofing_more", &rd->spoofing_src);
-	fputc('}', f);
+	json_record(f, rd);
+	fprintf(f, ",\"messages\":%lld,\"domain_messages\":%lld,",
+	    n_of(rd->messages), n_of(rd->own.messages));
+	json_scope(f, &rd->own);
+	fprintf(f, ",\"days_covered\":%d,\"reporters\":%d", rd->days,
+	    rd->reporters);
+	json_strings(f, "reasons", rd->reasons, rd->n_reasons);
+	json_lists(f, &rd->own);
+	fputs(",\"subdomains\":{\"top\":", f);
+	json_str(f, rd->sub_top);
+	fprintf(f, ",\"messages\":%lld,", n_of(rd->sub.messages));
+	json_scope(f, &rd->sub);
+	json_lists(f, &rd->sub);
+	fputs("}}", f);
 }
 
 static void
@@ -284,7 +387,7 @@ render_json_all(FILE *f, const struct readiness_result *r)
 
 static void
 csv_row(FILE *f, const struct readiness_domain *rd, const char *list,
-    const struct readiness_source *rs)
+    const struct readiness_source *rs, const char *scope)
 {
 	size_t i;
 
@@ -293,7 +396,7 @@ csv_row(FILE *f, const struct readiness_domain *rd, const char *list,
 	    readiness_step_code(rd->current), readiness_step_code(rd->next),
 	    list);
 	if (rs == NULL) {
-		fputs(",,,,,,,\r\n", f);
+		fputs(",,,,,,,,\r\n", f);
 		return;
 	}
 	render_value(f, escape_csv, rs->src->ip);
@@ -318,17 +421,32 @@ csv_row(FILE *f, const struct readiness_domain *rd, const char *list,
 	}
 	fputc(',', f);
 	render_value(f, escape_csv, rs->src->service);	/* empty: unknown */
-	fputs("\r\n", f);
+	fprintf(f, ",%s\r\n", scope);
 }
 
 static void
 csv_list(FILE *f, const struct readiness_domain *rd, const char *name,
-    const struct readiness_list *l)
+    const struct readiness_list *l, const char *scope)
 {
 	size_t i;
 
 	for (i = 0; i < l->n; i++)
-		csv_row(f, rd, name, &l->v[i]);
+		csv_row(f, rd, name, &l->v[i], scope);
+}
+
+static size_t
+scope_listed(const struct readiness_scope *sc)
+{
+	return sc->blocking.n + sc->forwarded.n + sc->spoofing_src.n;
+}
+
+static void
+csv_scope(FILE *f, const struct readiness_domain *rd,
+    const struct readiness_scope *sc, const char *scope)
+{
+	csv_list(f, rd, "blocking", &sc->blocking, scope);
+	csv_list(f, rd, "forwarded", &sc->forwarded, scope);
+	csv_list(f, rd, "spoofing", &sc->spoofing_src, scope);
 }
 
 static void
@@ -336,17 +454,16 @@ render_csv_all(FILE *f, const struct readiness_result *r)
 {
 	size_t i;
 
-	/* service last: the columns before it keep their positions */
+	/* new columns go last: the columns before keep their positions */
 	fputs("domain,verdict,current_step,next_step,list,ip,ptr,sender,"
-	    "messages,failing,aligned_pct,fix,service\r\n", f);
+	    "messages,failing,aligned_pct,fix,service,scope\r\n", f);
 	for (i = 0; i < r->n_domains; i++) {
 		const struct readiness_domain *rd = &r->domains[i];
 
-		if (rd->blocking.n + rd->forwarded.n + rd->spoofing_src.n == 0)
-			csv_row(f, rd, "", NULL);
-		csv_list(f, rd, "blocking", &rd->blocking);
-		csv_list(f, rd, "forwarded", &rd->forwarded);
-		csv_list(f, rd, "spoofing", &rd->spoofing_src);
+		if (scope_listed(&rd->own) + scope_listed(&rd->sub) == 0)
+			csv_row(f, rd, "", NULL, "");
+		csv_scope(f, rd, &rd->own, "domain");
+		csv_scope(f, rd, &rd->sub, "subdomains");
 	}
 }
 

@@ -128,6 +128,39 @@ changes(const struct out *o, const struct digest *d,
 	free(s);
 }
 
+/* the subdomain sources sp= decides on, at most DIGEST_TOP_FAILING */
+static void
+sub_sources(const struct out *o, const struct ddomain *dd)
+{
+	const struct readiness_list *l[3];
+	const struct readiness_source *s;
+	size_t i, k, n = 0;
+	char c[32];
+
+	l[0] = &dd->rd->sub.blocking;
+	l[1] = &dd->rd->sub.spoofing_src;
+	l[2] = &dd->rd->sub.forwarded;
+	if (l[0]->n + l[1]->n + l[2]->n == 0)
+		return;
+	fputs("\nSubdomains of ", o->f);
+	put(o, dd->domain);
+	fputs(", failing:\n", o->f);
+	for (k = 0; k < 3; k++)
+		for (i = 0; i < l[k]->n && n < DIGEST_TOP_FAILING; i++, n++) {
+			s = &l[k]->v[i];
+			digest_count(s->failing, c, sizeof(c));
+			fputs("- ", o->f);
+			put(o, s->src->ip ? s->src->ip : "(invalid address)");
+			fprintf(o->f, " (%s failing, %s)", c,
+			    readiness_class_code(s->cls));
+			if (s->n_fix > 0) {
+				fputs(": ", o->f);
+				put(o, s->fix[0]);
+			}
+			fputs("\n", o->f);
+		}
+}
+
 static void
 readiness_part(const struct out *o, const struct ddomain *dd)
 {
@@ -142,6 +175,11 @@ readiness_part(const struct out *o, const struct ddomain *dd)
 		fputs(": no reports in the last 30 days.\n", o->f);
 		return;
 	}
+	if (rd->verdict == RVERDICT_NOT_READY && rd->thin != NULL) {
+		fputs(" (and ", o->f);
+		put(o, rd->thin);
+		fputs(")", o->f);
+	}
 	fprintf(o->f, ", current step %s\n", readiness_step_code(rd->current));
 	for (i = 0; i < rd->n_reasons; i++) {
 		fputs("- ", o->f);
@@ -150,8 +188,7 @@ readiness_part(const struct out *o, const struct ddomain *dd)
 	}
 	if (dd->next_record != NULL) {
 		fprintf(o->f, "\n%s publish this record:\n\n    _dmarc.",
-		    rd->verdict == RVERDICT_READY ? "Next step:" :
-		    "When the fixes below are done, the next step is to");
+		    digest_publish_lead(rd));
 		/* an indented code block: Markdown escapes would show, and
 		   escape_term leaves no newline to end the block early */
 		put_code(o, dd->domain);
@@ -159,8 +196,8 @@ readiness_part(const struct out *o, const struct ddomain *dd)
 		put_code(o, dd->next_record);
 		fputs("\"\n", o->f);
 	}
-	for (i = 0; i < rd->blocking.n && i < DIGEST_TOP_FAILING; i++) {
-		const struct readiness_source *s = &rd->blocking.v[i];
+	for (i = 0; i < rd->own.blocking.n && i < DIGEST_TOP_FAILING; i++) {
+		const struct readiness_source *s = &rd->own.blocking.v[i];
 
 		digest_count(s->failing, c, sizeof(c));
 		fputs(i == 0 ? "\nFix first:\n- " : "- ", o->f);
@@ -172,6 +209,7 @@ readiness_part(const struct out *o, const struct ddomain *dd)
 		}
 		fputs("\n", o->f);
 	}
+	sub_sources(o, dd);
 }
 
 static void
@@ -250,6 +288,26 @@ domain_section(const struct out *o, const struct digest *d,
 	numbers(o, d, dd);
 }
 
+/* the header's first thing to fix, per domain that has one */
+static void
+first_fixes(const struct out *o, const struct digest *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->n_domains; i++) {
+		const struct readiness_domain *rd = d->domains[i].rd;
+
+		if (rd == NULL || rd->n_blockers == 0)
+			continue;
+		fputs(o->md ? "\n**First to fix for " : "\nFirst to fix for ",
+		    o->f);
+		put(o, d->domains[i].domain);
+		fputs(o->md ? ":** " : ": ", o->f);
+		put(o, rd->blockers[0]);
+		fputs("\n", o->f);
+	}
+}
+
 static int
 render(const struct out *o, const struct digest *d)
 {
@@ -270,6 +328,7 @@ render(const struct out *o, const struct digest *d)
 	fprintf(o->f, "%lu new source%s, %lu rejected input%s.\n",
 	    d->n_new_sources, d->n_new_sources == 1 ? "" : "s", d->rejected,
 	    d->rejected == 1 ? "" : "s");
+	first_fixes(o, d);
 	overview(o, d);
 	for (i = 0; i < d->n_domains; i++)
 		domain_section(o, d, &d->domains[i]);

@@ -118,6 +118,26 @@ page_head(FILE *f, const struct digest *d, const char *label)
 	(void)d;
 }
 
+/* the banner's first thing to fix, per domain that has one */
+static void
+first_fixes(FILE *f, const struct digest *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->n_domains; i++) {
+		const struct readiness_domain *rd = d->domains[i].rd;
+
+		if (rd == NULL || rd->n_blockers == 0)
+			continue;
+		fputs("<div style=\"font-size:14px;margin-top:6px\"><b>"
+		    "First to fix for ", f);
+		h(f, d->domains[i].domain);
+		fputs(":</b> ", f);
+		h(f, rd->blockers[0]);
+		fputs("</div>\n", f);
+	}
+}
+
 static void
 banner(FILE *f, const struct digest *d, const char *label)
 {
@@ -146,7 +166,9 @@ banner(FILE *f, const struct digest *d, const char *label)
 		fputs(": ", f);
 		badge(f, dd);
 	}
-	fprintf(f, "</div>\n<div style=\"font-size:14px;margin-top:6px\">"
+	fputs("</div>\n", f);
+	first_fixes(f, d);
+	fprintf(f, "<div style=\"font-size:14px;margin-top:6px\">"
 	    "%lu new source%s &middot; %lu rejected input%s</div>\n"
 	    "</td></tr>\n", d->n_new_sources, d->n_new_sources == 1 ? "" : "s",
 	    d->rejected, d->rejected == 1 ? "" : "s");
@@ -297,12 +319,12 @@ blocking(FILE *f, const struct readiness_domain *rd)
 {
 	size_t i, k;
 
-	if (rd->blocking.n == 0)
+	if (rd->own.blocking.n == 0)
 		return;
 	fputs("<p style=\"margin:8px 0 4px\"><b>Fix first:</b></p>\n"
 	    "<ul style=\"margin:4px 0;padding-left:20px\">\n", f);
-	for (i = 0; i < rd->blocking.n && i < DIGEST_TOP_FAILING; i++) {
-		const struct readiness_source *s = &rd->blocking.v[i];
+	for (i = 0; i < rd->own.blocking.n && i < DIGEST_TOP_FAILING; i++) {
+		const struct readiness_source *s = &rd->own.blocking.v[i];
 
 		fputs("<li style=\"margin:3px 0\"><code>", f);
 		h(f, s->src->ip ? s->src->ip : "(invalid address)");
@@ -315,6 +337,44 @@ blocking(FILE *f, const struct readiness_domain *rd)
 		}
 		fputs("</li>\n", f);
 	}
+	fputs("</ul>\n", f);
+}
+
+/* one subdomain source: address, failing count, class, first fix */
+static void
+sub_source(FILE *f, const struct readiness_source *s)
+{
+	fputs("<li style=\"margin:3px 0\"><code>", f);
+	h(f, s->src->ip ? s->src->ip : "(invalid address)");
+	fputs("</code> (", f);
+	count(f, s->failing);
+	fprintf(f, " failing, %s)", readiness_class_code(s->cls));
+	if (s->n_fix > 0) {
+		fputs(": ", f);
+		h(f, s->fix[0]);
+	}
+	fputs("</li>\n", f);
+}
+
+/* the subdomain sources sp= decides on, at most DIGEST_TOP_FAILING */
+static void
+sub_sources(FILE *f, const struct ddomain *dd)
+{
+	const struct readiness_list *l[3];
+	size_t i, k, n = 0;
+
+	l[0] = &dd->rd->sub.blocking;
+	l[1] = &dd->rd->sub.spoofing_src;
+	l[2] = &dd->rd->sub.forwarded;
+	if (l[0]->n + l[1]->n + l[2]->n == 0)
+		return;
+	fputs("<p style=\"margin:8px 0 4px\"><b>Subdomains of ", f);
+	h(f, dd->domain);
+	fputs(", failing:</b></p>\n<ul style=\"margin:4px 0;"
+	    "padding-left:20px\">\n", f);
+	for (k = 0; k < 3; k++)
+		for (i = 0; i < l[k]->n && n < DIGEST_TOP_FAILING; i++, n++)
+			sub_source(f, &l[k]->v[i]);
 	fputs("</ul>\n", f);
 }
 
@@ -331,6 +391,11 @@ readiness_part(FILE *f, const struct ddomain *dd)
 		fputs(" no reports in the last 30 days.</p>\n", f);
 		return;
 	}
+	if (rd->verdict == RVERDICT_NOT_READY && rd->thin != NULL) {
+		fputs(" (and ", f);
+		h(f, rd->thin);
+		fputs("),", f);
+	}
 	fprintf(f, " current step <code>%s</code></p>\n<ul style=\"margin:"
 	    "4px 0;padding-left:20px;font-size:14px\">\n",
 	    readiness_step_code(rd->current));
@@ -344,15 +409,14 @@ readiness_part(FILE *f, const struct ddomain *dd)
 		fprintf(f, "<p style=\"margin:8px 0 4px\">%s publish this "
 		    "record:</p>\n<pre style=\"margin:0;padding:10px;background:"
 		    "#f6f8fa;border:1px solid #d0d7de;white-space:pre-wrap;"
-		    "word-break:break-all\">_dmarc.", rd->verdict ==
-		    RVERDICT_READY ? "Next step:" : "When the fixes below are "
-		    "done, the next step is to");
+		    "word-break:break-all\">_dmarc.", digest_publish_lead(rd));
 		h(f, dd->domain);
 		fputs(". IN TXT \"", f);
 		h(f, dd->next_record);
 		fputs("\"</pre>\n", f);
 	}
 	blocking(f, rd);
+	sub_sources(f, dd);
 }
 
 static void

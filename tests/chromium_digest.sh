@@ -50,7 +50,10 @@ run 2 --dump-dom "file://$tmp/digest.html" >"$tmp/dom" 2>"$tmp/err2" ||
 [ -s "$tmp/digest.png" ] || fail "no screenshot"
 
 for s in "71.3% of 2,695 messages passed DMARC" "2 new sources" \
-    "NOT ENOUGH DATA" "185.220.101.7" "dropped from 100.0% to 0.0%" \
+    "NOT READY" "(and only 7 days of data)" "First to fix for" \
+    "167.89.100.12 (SendGrid), 657 failing messages" \
+    "rua=mailto:YOUR-RUA-ADDRESS" "185.220.101.7" \
+    "dropped from 100.0% to 0.0%" \
     "Fastmail Pty Ltd" "v=DMARC1; p=quarantine; t=y; pct=0" \
     "Messages per day" "Top sources by volume" "last 8 weeks"; do
 	grep -qF "$s" "$tmp/dom" || fail "rendered text lacks '$s'"

@@ -47,8 +47,10 @@ lookup(sqlite3 *db, const char *dom, long long at, const char *status,
 {
 	sqlite3_stmt *st;
 
+	/* a record found is found at the domain itself */
 	ck_assert_int_eq(sqlite3_prepare_v2(db, "INSERT INTO dmarc_lookup "
-	    "(domain, looked_up_at, status, raw_record) VALUES (?, ?, ?, ?)",
+	    "(domain, looked_up_at, status, raw_record, record_domain) "
+	    "VALUES (?1, ?2, ?3, ?4, CASE ?3 WHEN 'found' THEN ?1 END)",
 	    -1, &st, NULL), SQLITE_OK);
 	sqlite3_bind_text(st, 1, dom, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, at);
@@ -89,10 +91,10 @@ teardown(void)
 	free(tmp);
 }
 
-/* builds the W47 digest with the built-in services, no DNS */
+/* builds the W47 digest with the built-in services and dns (or NULL) */
 static void
-build(struct digest *d, struct classify *cl, const char *const *doms,
-    size_t n)
+build_dns(struct digest *d, struct classify *cl, const char *const *doms,
+    size_t n, struct dns *dns)
 {
 	struct digest_opts o;
 	struct window w = { W47, W47 + WEEK };
@@ -108,9 +110,17 @@ build(struct digest *d, struct classify *cl, const char *const *doms,
 	o.domains = doms;
 	o.n_domains = n;
 	o.now = W47 + WEEK + 3600;
-	ck_assert_msg(digest_build(db, NULL, &w, &o, d, err, sizeof(err)) == 0,
+	ck_assert_msg(digest_build(db, dns, &w, &o, d, err, sizeof(err)) == 0,
 	    "%s", err);
 	sqlite3_close(db);
+}
+
+/* the same without DNS */
+static void
+build(struct digest *d, struct classify *cl, const char *const *doms,
+    size_t n)
+{
+	build_dns(d, cl, doms, n, NULL);
 }
 
 #define near(a, b) ck_assert_msg((a) > (b) - 1e-6 && (a) < (b) + 1e-6, \
@@ -328,18 +338,100 @@ START_TEST(test_digest_record_change_from_lookup_history)
 }
 END_TEST
 
-START_TEST(test_digest_next_record_keeps_other_tags)
+/*
+ * The readiness window (30 days to the end of W47) holds W45..W47: 470
+ * messages, 3 days, 2 reporters: thin.  Failing: 203.0.113.5 30 (SPF for
+ * bounces.sendgrid.net: SendGrid, legitimate-looking), 198.51.100.2 20
+ * and .1 5 (aligned sometimes): 55 of 470 (11.70%) fail, a blocker, so
+ * NOT READY, SendGrid first.  --no-dns: the stored lookup of 1794900000
+ * is the current record (p=quarantine), so the next step is p=reject with
+ * its rua= kept; the header names the first thing to fix.
+ */
+START_TEST(test_digest_record_and_first_fix)
 {
-	char *r;
+	struct digest d;
+	struct classify cl;
+	struct dns_opts dop;
+	struct dns *dns;
+	const struct ddomain *dd;
+	char err[256], *out = NULL;
+	size_t len;
+	FILE *f;
 
-	r = digest_next_record("v=DMARC1; p=none; pct=100; rua=mailto:a@b.example;"
-	    " adkim=s ;t=n", RSTEP_QUARANTINE_TEST);
-	ck_assert_str_eq(r, "v=DMARC1; p=quarantine; t=y; pct=0; "
-	    "rua=mailto:a@b.example; adkim=s");
-	free(r);
-	r = digest_next_record(NULL, RSTEP_QUARANTINE);
-	ck_assert_str_eq(r, "v=DMARC1; p=quarantine");
-	free(r);
+	memset(&dop, 0, sizeof(dop));
+	dop.db_path = dbpath;
+	dop.no_dns = 1;
+	ck_assert_msg((dns = dns_new(&dop, err, sizeof(err))) != NULL, "%s",
+	    err);
+	build_dns(&d, &cl, NULL, 0, dns);
+	dd = &d.domains[0];
+	ck_assert_ptr_nonnull(dd->rd);
+	ck_assert_int_eq(dd->rd->verdict, RVERDICT_NOT_READY);
+	ck_assert_str_eq(dd->rd->thin, "only 470 messages, only 3 days of "
+	    "data");
+	ck_assert_int_eq(dd->rd->record_base, RBASE_STORED);
+	ck_assert_str_eq(dd->next_record, "v=DMARC1; p=reject; "
+	    "rua=mailto:r@d.example");
+	ck_assert_uint_eq(dd->rd->n_blockers, 1);
+	ck_assert(strncmp(dd->rd->blockers[0], "203.0.113.5 (SendGrid), 30 "
+	    "failing messages: ", 40) == 0);
+	ck_assert_ptr_nonnull(f = open_memstream(&out, &len));
+	ck_assert_int_eq(digest_render_text(f, &d), 0);
+	fclose(f);
+	ck_assert_ptr_nonnull(strstr(out, "\nFirst to fix for d.example: "
+	    "203.0.113.5 (SendGrid), 30 failing messages: "));
+	ck_assert_ptr_nonnull(strstr(out, "NOT READY (and only 470 messages, "
+	    "only 3 days of data), current step quarantine\n"));
+	ck_assert_ptr_nonnull(strstr(out, "    _dmarc.d.example. IN TXT "
+	    "\"v=DMARC1; p=reject; rua=mailto:r@d.example\"\n"));
+	free(out);
+	digest_release(&d);
+	classify_release(&cl);
+	dns_free(dns);
+}
+END_TEST
+
+/*
+ * tests/data/readiness/sub-*.xml (test_readiness.c works the numbers
+ * out): p=quarantine; sp=none, 700 spoofed messages from
+ * promo.sub.example.  The digest proposes p=reject with sp=quarantine and
+ * lists the subdomain source that sp= would hit.
+ */
+START_TEST(test_digest_subdomains_closed_by_record)
+{
+	struct digest_opts o;
+	struct window w = { 1709251200LL, 1709251200LL + 21 * 86400LL };
+	struct digest d;
+	char cmd[2048], path[700], err[512], *out = NULL;
+	size_t len;
+	sqlite3 *db;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/sub.db", tmp);
+	snprintf(cmd, sizeof(cmd), "'%s' --db '%s' '%s'/readiness/sub-*.xml "
+	    ">/dev/null 2>&1", TEST_INGEST_BIN, path, TEST_DATA);
+	ck_assert_int_eq(tu_run(cmd, NULL), 0);
+	ck_assert_ptr_nonnull(db = db_open(path, DB_READONLY, err,
+	    sizeof(err)));
+	memset(&o, 0, sizeof(o));
+	readiness_opts_init(&o.ro);
+	o.now = w.until;
+	ck_assert_msg(digest_build(db, NULL, &w, &o, &d, err, sizeof(err)) ==
+	    0, "%s", err);
+	sqlite3_close(db);
+	ck_assert_uint_eq(d.n_domains, 1);
+	ck_assert_str_eq(d.domains[0].next_record, "v=DMARC1; p=reject; "
+	    "sp=quarantine; rua=mailto:YOUR-RUA-ADDRESS");
+	ck_assert_ptr_nonnull(f = open_memstream(&out, &len));
+	ck_assert_int_eq(digest_render_text(f, &d), 0);
+	fclose(f);
+	ck_assert_ptr_nonnull(strstr(out, "\nNext step: publish this "
+	    "record:\n\n    _dmarc.sub.example. IN TXT \"v=DMARC1; p=reject; "
+	    "sp=quarantine; rua=mailto:YOUR-RUA-ADDRESS\"\n"));
+	ck_assert_ptr_nonnull(strstr(out, "\nSubdomains of sub.example, "
+	    "failing:\n- 203.0.113.77 (700 failing, unauthenticated): "));
+	free(out);
+	digest_release(&d);
 }
 END_TEST
 
@@ -353,8 +445,9 @@ START_TEST(test_digest_label_and_subject)
 	digest_label(&d, s, sizeof(s));
 	ck_assert_str_eq(s, "2026-W47");
 	digest_subject(&d, s, sizeof(s));
+	/* d.example is NOT READY (test_digest_record_and_first_fix) */
 	ck_assert_str_eq(s, "DMARC weekly 2026-W47: 2 domains 67.6% pass, "
-	    "1 new source");
+	    "1 not ready, 1 new source");
 	digest_release(&d);
 	classify_release(&cl);
 }
@@ -374,7 +467,8 @@ digest_suite(void)
 	tcase_add_test(tc, test_digest_heartbeat_silent_reporters_and_quiet_domain);
 	tcase_add_test(tc, test_digest_domain_asked_for_without_reports_is_quiet);
 	tcase_add_test(tc, test_digest_record_change_from_lookup_history);
-	tcase_add_test(tc, test_digest_next_record_keeps_other_tags);
+	tcase_add_test(tc, test_digest_record_and_first_fix);
+	tcase_add_test(tc, test_digest_subdomains_closed_by_record);
 	tcase_add_test(tc, test_digest_label_and_subject);
 	tcase_add_test(tc,
 	    test_digest_unauthorized_rua_in_heartbeat_and_policy);

@@ -98,7 +98,8 @@ START_TEST(test_email_parses_back_with_both_parts)
 	ck_assert_int_eq(digest("--format html", &html), 0);
 	m = parse(mail);
 	ck_assert_str_eq(g_mime_message_get_subject(m),
-	    "DMARC weekly 2026-W47: example.org 71.3% pass, 2 new sources");
+	    "DMARC weekly 2026-W47: example.org 71.3% pass, NOT READY, 2 new "
+	    "sources");
 	addr = internet_address_list_to_string(g_mime_message_get_from(m),
 	    NULL, FALSE);
 	ck_assert_str_eq(addr, "DMARC <dmarc@example.org>");
