@@ -258,16 +258,20 @@ json_domain(FILE *f, const struct readiness_domain *rd)
 static void
 render_json_all(FILE *f, const struct readiness_result *r)
 {
-	char since[16], until[16];
+	char first[16], last[16];
 	size_t i;
 
-	window_date(r->win.since, since, sizeof(since));
-	window_date(r->win.until - 1, until, sizeof(until));
-	fprintf(f, "{\"mode\":\"readiness\",\"window\":{\"since\":\"%s\","
-	    "\"until\":\"%s\"},\"senders_file\":%s,\"criteria\":{"
+	/* the header and window of render_json(): epochs, and the days */
+	window_date(r->win.since, first, sizeof(first));
+	window_date(r->win.until - 1, last, sizeof(last));
+	fprintf(f, "{\"format\":\"dmarc-report\",\"version\":1,"
+	    "\"mode\":\"readiness\",\"window\":{\"since\":%lld,"
+	    "\"until\":%lld,\"first_day\":\"%s\",\"last_day\":\"%s\","
+	    "\"days\":%d},\"senders_file\":%s,\"criteria\":{"
 	    "\"min_messages\":%.0f,\"min_days\":%d,\"min_reporters\":%d,"
 	    "\"max_legit_fail_pct\":%.2f,\"min_source_aligned_pct\":%.2f},"
-	    "\"domains\":[", since, until,
+	    "\"domains\":[", (long long)r->win.since, (long long)r->win.until,
+	    first, last, window_days(&r->win),
 	    r->senders_used ? "true" : "false", r->opts.min_messages,
 	    r->opts.min_days, r->opts.min_reporters,
 	    r->opts.max_legit_fail_pct, r->opts.min_source_aligned_pct);

@@ -482,8 +482,11 @@ START_TEST(test_readiness_render_formats_escape)
 	ck_assert_int_eq(readiness_render(f, READINESS_JSON, &run.r, 0), 0);
 	fclose(f);
 	out = (char *)tu_slurp(path, &len);
-	ck_assert_ptr_nonnull(strstr(out, "{\"mode\":\"readiness\",\"window\":"
-	    "{\"since\":\"2024-03-01\",\"until\":\"2024-03-30\"}"));
+	/* 2024-03-01 is 1709251200; 30 days later, exclusive, 1711843200 */
+	ck_assert_ptr_nonnull(strstr(out, "{\"format\":\"dmarc-report\","
+	    "\"version\":1,\"mode\":\"readiness\",\"window\":{\"since\":"
+	    "1709251200,\"until\":1711843200,\"first_day\":\"2024-03-01\","
+	    "\"last_day\":\"2024-03-30\",\"days\":30}"));
 	ck_assert_ptr_nonnull(strstr(out, "\"domain\":\"not-ready.example\","
 	    "\"verdict\":\"not-ready\",\"current_step\":\"none\","
 	    "\"next_step\":\"quarantine-test\""));

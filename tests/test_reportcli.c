@@ -305,6 +305,41 @@ check_types(const char *json, const char *const (*pt)[2], size_t n)
 	sqlite3_close(mem);
 }
 
+/*
+ * readiness JSON opens as summary's: format, version, mode and the
+ * window in epochs (2026-11-11 00:00 UTC is 1794355200, the exclusive
+ * end after 2026-11-17 is 1794960000).
+ */
+START_TEST(test_reportcli_json_readiness_shares_the_summary_header)
+{
+	static const char *const pt[][2] = {
+		{ "$.format", "text" }, { "$.version", "integer" },
+		{ "$.mode", "text" }, { "$.window.since", "integer" },
+		{ "$.window.until", "integer" }, { "$.window.days", "integer" },
+		{ "$.window.first_day", "text" },
+		{ "$.window.last_day", "text" },
+		{ "$.criteria.min_days", "integer" },
+		{ "$.domains[0].verdict", "text" },
+	};
+	static const char head[] = "\"window\":{\"since\":1794355200,"
+	    "\"until\":1794960000,\"first_day\":\"2026-11-11\",\"last_day\":"
+	    "\"2026-11-17\",\"days\":7}";
+	char *out = NULL;
+
+	ck_assert_int_eq(report("readiness --since 2026-11-11 --until "
+	    "2026-11-17 --format json", &out), 0);
+	check_types(out, pt, sizeof(pt) / sizeof(pt[0]));
+	ck_assert_ptr_nonnull(strstr(out, "{\"format\":\"dmarc-report\","
+	    "\"version\":1,\"mode\":\"readiness\","));
+	ck_assert_ptr_nonnull(strstr(out, head));
+	free(out);
+	ck_assert_int_eq(report("--since 2026-11-11 --until 2026-11-17 "
+	    "--format json", &out), 0);
+	ck_assert_ptr_nonnull(strstr(out, head));
+	free(out);
+}
+END_TEST
+
 START_TEST(test_reportcli_json_summary_has_the_documented_structure)
 {
 	static const char *const pt[][2] = {
@@ -457,6 +492,8 @@ reportcli_suite(void)
 	    test_reportcli_output_refuses_a_directory_or_socket);
 	tcase_add_test(tc,
 	    test_reportcli_json_summary_has_the_documented_structure);
+	tcase_add_test(tc,
+	    test_reportcli_json_readiness_shares_the_summary_header);
 	tcase_add_test(tc, test_reportcli_json_sources_and_failures_structure);
 	tcase_add_test(tc, test_reportcli_policy_and_readiness_modes_dispatch);
 	tcase_add_test(tc,
