@@ -8,6 +8,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "escape.h"
 #include "readiness.h"
@@ -66,7 +67,9 @@ text_source(FILE *f, const struct readiness_source *rs)
 		fputs("  service ", f);
 		render_value(f, escape_term, rs->src->service);
 	}
-	if (rs->sender != NULL) {
+	/* the senders file's name, unless it says the same */
+	if (rs->sender != NULL && (rs->src->service == NULL ||
+	    strcasecmp(rs->sender->name, rs->src->service) != 0)) {
 		fputs("  [", f);
 		render_value(f, escape_term, rs->sender->name);
 		fputc(']', f);

@@ -623,6 +623,36 @@ START_TEST(test_readiness_render_shows_service)
 }
 END_TEST
 
+/*
+ * The services fixture with a senders file listing both sources: the
+ * SendGrid one, named SendGrid by the file too, says "service SendGrid"
+ * once (no "[SendGrid]"); the relay gets the file's name; nothing is
+ * unauthenticated any more, so no sentence about 0 such messages.
+ */
+START_TEST(test_readiness_text_names_once_and_skips_zero_counts)
+{
+	char path[600], snd[600], cmd[2048], *out = NULL;
+	static const char list[] = "dkim sendgrid.net SendGrid\n"
+	    "ip 203.0.113.8 Office relay\n";
+
+	services_db(path, sizeof(path));
+	snprintf(snd, sizeof(snd), "%s/senders-svc.txt", tmp);
+	ck_assert_int_eq(tu_write(snd, list, sizeof(list) - 1), 0);
+	snprintf(cmd, sizeof(cmd), "'%s' readiness --db '%s' --no-dns "
+	    "--since 2024-03-01 --until 2024-03-30 --senders '%s'",
+	    TEST_REPORT_BIN, path, snd);
+	ck_assert_int_eq(tu_run(cmd, &out), 0);
+	ck_assert_ptr_nonnull(strstr(out, "198.51.100.7  (not looked up)  "
+	    "service SendGrid\n"));
+	ck_assert_ptr_null(strstr(out, "[SendGrid]"));
+	ck_assert_ptr_nonnull(strstr(out, "203.0.113.8  (not looked up)  "
+	    "[Office relay]\n"));
+	ck_assert_ptr_nonnull(strstr(out, "spoofing 0\n"));
+	ck_assert_ptr_null(strstr(out, "0 unauthenticated messages"));
+	free(out);
+}
+END_TEST
+
 START_TEST(test_readiness_cli_honours_services_file)
 {
 	char path[600], svc[600], cmd[2048], *out = NULL;
@@ -674,6 +704,8 @@ readiness_suite(void)
 	tcase_add_test(tc, test_readiness_render_formats_escape);
 	tcase_add_test(tc, test_readiness_render_shows_service);
 	tcase_add_test(tc, test_readiness_cli_honours_services_file);
+	tcase_add_test(tc,
+	    test_readiness_text_names_once_and_skips_zero_counts);
 	suite_add_tcase(s, tc);
 	return s;
 }
