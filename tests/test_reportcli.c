@@ -340,6 +340,60 @@ START_TEST(test_reportcli_json_readiness_shares_the_summary_header)
 }
 END_TEST
 
+/* one report of org for sorted.example: count messages, stored at day */
+static void
+write_report(const char *dir, const char *org, int day, int count)
+{
+	char path[800], xml[2048];
+	long long b = RF_D1 + day * RF_DAY;
+	int n;
+
+	snprintf(path, sizeof(path), "%s/%s.xml", dir, org);
+	n = snprintf(xml, sizeof(xml), "<?xml version=\"1.0\"?>\n<feedback>"
+	    "<report_metadata><org_name>%s</org_name><email>r@r.example"
+	    "</email><report_id>%s-%d</report_id><date_range><begin>%lld"
+	    "</begin><end>%lld</end></date_range></report_metadata>"
+	    "<policy_published><domain>sorted.example</domain><p>none</p>"
+	    "</policy_published><record><row><source_ip>192.0.2.1"
+	    "</source_ip><count>%d</count><policy_evaluated><disposition>"
+	    "none</disposition><dkim>pass</dkim><spf>pass</spf>"
+	    "</policy_evaluated></row><identifiers><header_from>"
+	    "sorted.example</header_from></identifiers><auth_results><spf>"
+	    "<domain>sorted.example</domain><result>pass</result></spf>"
+	    "</auth_results></record></feedback>\n", org, org, day, b,
+	    b + RF_DAY - 1, count);
+	ck_assert_int_eq(tu_write(path, xml, (size_t)n), 0);
+}
+
+/*
+ * Reporters by messages, then name, whatever order they were stored in:
+ * Zeta (5 messages) first, then Beta and Alpha (50 each) a day later
+ * each: listed Alpha 50, Beta 50, Zeta 5.
+ */
+START_TEST(test_reportcli_reporters_sorted_by_volume)
+{
+	char dir[700], cmd[4096], *out = NULL, *a, *b, *z;
+
+	snprintf(dir, sizeof(dir), "%s/sorted", rf_tmp);
+	ck_assert_int_eq(mkdir(dir, 0755), 0);
+	write_report(dir, "Zeta", 0, 5);
+	write_report(dir, "Beta", 1, 50);
+	write_report(dir, "Alpha", 2, 50);
+	/* stored one by one, in date order */
+	snprintf(cmd, sizeof(cmd), "for f in Zeta Beta Alpha; do '%s' --db "
+	    "'%s/sorted.db' \"%s/$f.xml\" >/dev/null 2>&1 || exit 1; done; "
+	    "NO_COLOR= '%s' --db '%s/sorted.db' --no-dns --since 2026-11-16 "
+	    "--until 2026-11-18", TEST_INGEST_BIN, rf_tmp, dir,
+	    TEST_REPORT_BIN, rf_tmp);
+	ck_assert_int_eq(tu_run(cmd, &out), 0);
+	ck_assert_ptr_nonnull(a = strstr(out, "Alpha "));
+	ck_assert_ptr_nonnull(b = strstr(out, "Beta "));
+	ck_assert_ptr_nonnull(z = strstr(out, "Zeta "));
+	ck_assert_msg(a < b && b < z, "%s", out);
+	free(out);
+}
+END_TEST
+
 START_TEST(test_reportcli_json_summary_has_the_documented_structure)
 {
 	static const char *const pt[][2] = {
@@ -494,6 +548,7 @@ reportcli_suite(void)
 	    test_reportcli_json_summary_has_the_documented_structure);
 	tcase_add_test(tc,
 	    test_reportcli_json_readiness_shares_the_summary_header);
+	tcase_add_test(tc, test_reportcli_reporters_sorted_by_volume);
 	tcase_add_test(tc, test_reportcli_json_sources_and_failures_structure);
 	tcase_add_test(tc, test_reportcli_policy_and_readiness_modes_dispatch);
 	tcase_add_test(tc,
