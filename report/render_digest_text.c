@@ -215,6 +215,7 @@ readiness_part(const struct out *o, const struct ddomain *dd)
 static void
 failing(const struct out *o, const struct ddomain *dd)
 {
+	const char *adv;
 	size_t i;
 	char c[32];
 
@@ -234,7 +235,12 @@ failing(const struct out *o, const struct ddomain *dd)
 		put(o, s->service ? s->service : "unknown service");
 		fprintf(o->f, ": %s failing, ", c);
 		pct(o->f, s->pass_pct);
-		fputs(" pass\n", o->f);
+		fputs(" pass", o->f);
+		if ((adv = digest_source_advice(dd, s)) != NULL) {
+			fputs("; ", o->f);
+			put(o, adv);
+		}
+		fputs("\n", o->f);
 	}
 }
 
