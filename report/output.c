@@ -5,9 +5,10 @@
  * owner) kept, fsync before rename so a crash cannot leave an empty file
  * under the final name.  A FIFO or a character device is opened and
  * written in place: renaming over /dev/null would turn it into a regular
- * file for every program on the machine.  A symbolic link is followed: a
- * link to a regular file replaces the target (the link stays), a link to
- * a FIFO or character device writes to it, anything else is refused.
+ * file for every program on the machine.  So is a name of a descriptor
+ * (/dev/stdout, /dev/fd/N), appended to.  A symbolic link is followed:
+ * a link to a regular file replaces the target (the link stays), a link
+ * to a FIFO or character device writes to it, anything else is refused.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -44,21 +45,38 @@ kind_name(mode_t m)
 	return "not a regular file";
 }
 
-/* a FIFO or character device: written in place, never replaced */
+/*
+ * /dev/stdout, /dev/stderr, /dev/fd/N and /proc/self/fd/N name a
+ * descriptor the caller opened (perhaps to a regular file, with >>):
+ * written in place at its end, never replaced.
+ */
+static int
+is_descriptor_name(const char *path)
+{
+	return strncmp(path, "/dev/fd/", 8) == 0 ||
+	    strcmp(path, "/dev/stdout") == 0 ||
+	    strcmp(path, "/dev/stderr") == 0 ||
+	    strncmp(path, "/proc/self/fd/", 14) == 0;
+}
+
+/* a FIFO, character device or descriptor: written in place */
 static int
 open_direct(struct output *o, const char *path, char *err, size_t errlen)
 {
 	struct stat st;
-	int fd;
+	int fd, flags = O_WRONLY | O_NOCTTY | O_CLOEXEC;
 
-	if ((fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC)) == -1) {
+	if (is_descriptor_name(path))
+		flags |= O_APPEND;
+	if ((fd = open(path, flags)) == -1) {
 		snprintf(err, errlen, "'%s': cannot open: %s", path,
 		    strerror(errno));
 		return -1;
 	}
 	/* it may have changed since the stat() */
 	if (fstat(fd, &st) == -1 || !(S_ISFIFO(st.st_mode) ||
-	    S_ISCHR(st.st_mode))) {
+	    S_ISCHR(st.st_mode) || S_ISSOCK(st.st_mode) ||
+	    (S_ISREG(st.st_mode) && is_descriptor_name(path)))) {
 		snprintf(err, errlen, "'%s': changed while being opened",
 		    path);
 		close(fd);
@@ -155,7 +173,8 @@ output_open(struct output *o, const char *path, char *err, size_t errlen)
 		    path, strerror(errno));
 		goto out;
 	}
-	if (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode))
+	if (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode) ||
+	    is_descriptor_name(path))
 		rc = open_direct(o, path, err, errlen);
 	else if (S_ISREG(st.st_mode) && S_ISLNK(lst.st_mode))
 		rc = open_link(o, path, &st, err, errlen);

@@ -6,8 +6,11 @@
  *    FILE), so a reader never sees half a report and a failed run leaves
  *    the old file as it was; an existing file keeps its mode (and its
  *    owner and group when the caller may set them);
- *  - a FIFO or a character device (/dev/null, /dev/stdout, a terminal):
- *    opened and written in place, never replaced;
+ *  - a FIFO or a character device (/dev/null, a terminal): opened and
+ *    written in place, never replaced;
+ *  - /dev/stdout, /dev/stderr, /dev/fd/N, /proc/self/fd/N: the
+ *    descriptor they name, whatever it is (a pipe, a socket, a file
+ *    opened with > or >>), written in place at its end;
  *  - a symbolic link: followed; a link to a regular file replaces the
  *    file it points to (the link stays a link), a link to a FIFO or a
  *    device writes to it, a dangling link is refused;

@@ -245,6 +245,29 @@ START_TEST(test_reportcli_output_leaves_a_device_a_device)
 }
 END_TEST
 
+/* /dev/stdout names the caller's descriptor: appended, not replaced */
+START_TEST(test_reportcli_output_dev_stdout_writes_the_descriptor)
+{
+	char cmd[4096];
+	struct stat before, st;
+	uint8_t *data;
+
+	ck_assert_int_eq(tu_write(tpath("log"), "old\n", 4), 0);
+	ck_assert_int_eq(stat(tpath("log"), &before), 0);
+	snprintf(cmd, sizeof(cmd), "NO_COLOR= DMARC_REPORT_NOW=" NOW " '%s' "
+	    "--db '%s' --no-dns -o /dev/stdout >>'%s'", TEST_REPORT_BIN,
+	    rf_db, tpath("log"));
+	ck_assert_int_eq(tu_run(cmd, NULL), 0);
+	ck_assert_int_eq(stat(tpath("log"), &st), 0);
+	ck_assert(st.st_ino == before.st_ino);
+	ck_assert_ptr_nonnull(data = tu_slurp(tpath("log"), NULL));
+	ck_assert(strncmp((char *)data, "old\ndmarc-report summary: ", 26) ==
+	    0);
+	free(data);
+	no_leftovers(rf_tmp);
+}
+END_TEST
+
 /* a directory and a socket are refused with the reason, and unchanged */
 START_TEST(test_reportcli_output_refuses_a_directory_or_socket)
 {
@@ -542,6 +565,8 @@ reportcli_suite(void)
 	tcase_add_test(tc, test_reportcli_output_writes_through_a_symlink);
 	tcase_add_test(tc, test_reportcli_output_writes_into_a_fifo);
 	tcase_add_test(tc, test_reportcli_output_leaves_a_device_a_device);
+	tcase_add_test(tc,
+	    test_reportcli_output_dev_stdout_writes_the_descriptor);
 	tcase_add_test(tc,
 	    test_reportcli_output_refuses_a_directory_or_socket);
 	tcase_add_test(tc,
