@@ -25,7 +25,7 @@
 		"text-align:right;vertical-align:top;white-space:nowrap;"
 /* a number column's heading may wrap */
 #define NUMH	"padding:6px 5px;border-bottom:1px solid #d0d7de;" \
-		"text-align:right;vertical-align:top;"
+		"text-align:right;vertical-align:top;overflow-wrap:normal;"
 /*
  * A second line in a cell: the policy under the domain, the trend, the
  * reverse name; a long record or PTR name breaks rather than widens.
@@ -142,7 +142,7 @@ banner(FILE *f, const struct digest *d, const char *label)
 	window_date(d->win.since, a, sizeof(a));
 	window_date(d->win.until - 1, b, sizeof(b));
 	fputs("<tr><td class=\"head\" style=\"padding:20px 24px;"
-	    "background:#0b3d62;"
+	    "overflow-wrap:anywhere;background:#0b3d62;"
 	    "color:#ffffff;border-radius:6px 6px 0 0\">\n<div style=\""
 	    "font-size:13px;letter-spacing:.04em\">DMARC WEEKLY DIGEST "
 	    "&middot; ", f);
@@ -222,7 +222,8 @@ overview(FILE *f, const struct digest *d)
 		count(f, dd->cur ? dd->cur->t.messages : 0);
 		fputs("</td><td style=\"" NUM "\">", f);
 		pct(f, ddomain_pass_pct(dd));
-		fputs("<span style=\"" SUB "white-space:normal\">", f);
+		fputs("<span style=\"" SUB "white-space:normal;"
+		    "word-break:normal\">", f);
 		trend(f, dd);
 		fputs("</span></td></tr>\n", f);
 	}
@@ -530,8 +531,9 @@ digest_render_html(FILE *f, const struct digest *d)
 	digest_label(d, label, sizeof(label));
 	page_head(f, d, label);
 	banner(f, d, label);
-	fputs("<tr><td class=\"inner\" style=\"padding:8px 24px 24px\">\n",
-	    f);
+	/* a long domain or name breaks anywhere rather than widen the page */
+	fputs("<tr><td class=\"inner\" style=\"padding:8px 24px 24px;"
+	    "overflow-wrap:anywhere\">\n", f);
 	overview(f, d);
 	for (i = 0; i < d->n_domains; i++)
 		domain_section(f, d, &d->domains[i], i);

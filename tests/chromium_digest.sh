@@ -7,7 +7,8 @@
 # log shows no URL other than file://).  Writes the screenshot to
 # docs/digest.png (the README shows it).  Then the phone and the mail
 # clients: the digest of the samples and of the hostile fixture
-# (tests/data/html) in a 390 px wide iframe (headless windows stay at
+# (tests/data/html) and of long names (tests/data/phone) in a 390 px
+# wide iframe (headless windows stay at
 # about 500 px) must not scroll sideways, and with every <svg> element
 # removed, as Gmail and Outlook do, the numbers of each chart must still
 # be on the page, the same as the text digest's; a forwarder among the
@@ -119,7 +120,11 @@ EOT
 "$ingest" --db "$tmp/h.db" "$src/tests/data/html" >/dev/null 2>&1 || true
 "$report" digest --db "$tmp/h.db" --now 1795417200 --no-dns --format html \
     -o "$tmp/hostile.html"
-for page in digest hostile; do
+# long names: a 63-byte label, an IPv6 source, long DKIM and SPF domains
+"$ingest" --db "$tmp/l.db" "$src/tests/data/phone" >/dev/null
+"$report" digest --db "$tmp/l.db" --now 1795417200 --no-dns --format html \
+    -o "$tmp/long.html"
+for page in digest hostile long; do
 	phone "$tmp/$page.html" "$tmp/phone-$page.html"
 	run 4 --dump-dom "file://$tmp/phone-$page.html" >"$tmp/phone.dom" \
 	    2>"$tmp/err4" || fail "chromium on the phone page failed: $(tail -5 "$tmp/err4")"
