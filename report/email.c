@@ -424,7 +424,12 @@ check_opts(const struct email_opts *o, struct addrs *ad, char *err,
 		    "config file");
 		return -1;
 	}
-	for (i = 0; i < o->n_to && i < MAX_EMAIL_TO; i++)
+	if (o->n_to > MAX_EMAIL_TO) {
+		snprintf(err, errlen, "--format email: %zu recipients; at most "
+		    "%d", o->n_to, MAX_EMAIL_TO);
+		return -1;
+	}
+	for (i = 0; i < o->n_to; i++)
 		if (email_parse_address(o->to[i], &ad->to[i], err,
 		    errlen) == -1)
 			return -1;

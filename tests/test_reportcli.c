@@ -298,6 +298,15 @@ START_TEST(test_reportcli_output_refuses_a_directory_or_socket)
 	e = err_text();
 	ck_assert_ptr_nonnull(strstr(e, "to a socket: "));
 	free(e);
+	/* a block device, where the file system lets us make one */
+	if (mknod(tpath("blk"), S_IFBLK | 0600, makedev(7, 0)) == 0) {
+		ck_assert_int_eq(report_to(tpath("blk")), 2);
+		ck_assert_int_eq(lstat(tpath("blk"), &st), 0);
+		ck_assert(S_ISBLK(st.st_mode));
+		e = err_text();
+		ck_assert_ptr_nonnull(strstr(e, "to a block device: "));
+		free(e);
+	}
 	no_leftovers(rf_tmp);
 }
 END_TEST
