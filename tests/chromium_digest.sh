@@ -97,7 +97,8 @@ phone() {
 	esc=$(sed -e 's/&/\&amp;/g' -e 's/"/\&quot;/g' "$1")
 	cat >"$2" <<EOT
 <!DOCTYPE html><html><head><meta charset="utf-8"></head>
-<body style="margin:0"><iframe id="f" style="width:390px;height:20000px;border:0" srcdoc="$esc"></iframe>
+<body style="margin:0"><iframe id="f"
+ style="width:390px;height:20000px;border:0" srcdoc="$esc"></iframe>
 <pre id="out">not measured</pre><script>
 window.onload = function () {
 	var d = document.getElementById("f").contentDocument;
@@ -107,9 +108,12 @@ window.onload = function () {
 			bad.push(e);
 	});
 	bad.forEach(function (e) {
-		if (r.length < 5 &&
-		    !bad.some(function (c) { return c !== e && e.contains(c); }))
-			r.push(e.tagName + ":" + (e.textContent || "").slice(0, 40));
+		var inner = !bad.some(function (c) {
+			return c !== e && e.contains(c);
+		});
+		if (r.length < 5 && inner)
+			r.push(e.tagName + ":" +
+			    (e.textContent || "").slice(0, 40));
 	});
 	document.getElementById("out").textContent = "width " +
 	    d.documentElement.scrollWidth + " of " + w + " " + r.join(" | ");
@@ -127,7 +131,8 @@ EOT
 for page in digest hostile long; do
 	phone "$tmp/$page.html" "$tmp/phone-$page.html"
 	run 4 --dump-dom "file://$tmp/phone-$page.html" >"$tmp/phone.dom" \
-	    2>"$tmp/err4" || fail "chromium on the phone page failed: $(tail -5 "$tmp/err4")"
+	    2>"$tmp/err4" ||
+	    fail "chromium on the phone page failed: $(tail -5 "$tmp/err4")"
 	m=$(sed -n 's/.*<pre id="out">\([^<]*\)<.*/\1/p' "$tmp/phone.dom")
 	case $m in
 	"width 390 of 390 ") ;;
@@ -141,8 +146,14 @@ perl -0pe 's/<svg\b.*?<\/svg>//gs' "$tmp/digest.html" >"$tmp/nosvg.html"
 run 5 --dump-dom "file://$tmp/nosvg.html" >"$tmp/nosvg.dom" 2>"$tmp/err5" ||
     fail "chromium without SVG failed: $(tail -5 "$tmp/err5")"
 # the rendered cells as one line of words
-words=$(sed -e 's/<[^>]*>/ /g' -e 's/&nbsp;/ /g' "$tmp/nosvg.dom" | tr -s ' \n\t' '   ')
-has() { case $words in *"$1"*) ;; *) fail "without SVG the page lacks '$1'" ;; esac; }
+words=$(sed -e 's/<[^>]*>/ /g' -e 's/&nbsp;/ /g' "$tmp/nosvg.dom" |
+    tr -s ' \n\t' '   ')
+has() {
+	case $words in
+	*"$1"*) ;;
+	*) fail "without SVG the page lacks '$1'" ;;
+	esac
+}
 "$report" digest --db "$tmp/t.db" --week 2026-W47 --now 1795417200 \
     --no-dns --format text >"$tmp/digest.txt"
 # every day and week of the text digest, with its numbers
@@ -164,7 +175,8 @@ done <"$tmp/digest.txt"
 has "209.85.220.41 1,287 100.0%"
 has "Top sources by volume Source Messages Pass"
 # 192.0.2.77 is a mailing list: its failures are nobody's to fix
-has "192.0.2.77 (not looked up) · unknown service forwarder or mailing list: nothing to fix"
+has "192.0.2.77 (not looked up) · unknown service forwarder or mailing \
+list: nothing to fix"
 
 mkdir -p "$src/docs"
 cp "$tmp/digest.png" "$src/docs/digest.png"
