@@ -114,7 +114,8 @@ open_atomic(struct output *o, const char *target, const struct stat *st,
 	}
 	if (st != NULL) {
 		/* an owner change needs privilege; without it, ours */
-		(void)fchown(fd, st->st_uid, st->st_gid);
+		if (fchown(fd, st->st_uid, st->st_gid) == -1)
+			errno = 0;
 		(void)fchmod(fd, st->st_mode & 07777);
 	} else {
 		mask = umask(0);
