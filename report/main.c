@@ -139,6 +139,8 @@ usage(FILE *f)
 	    "                       readiness criteria\n"
 	    "  digest: --format text|markdown|html|email,\n"
 	    "  --from ADDR, --to ADDR (repeatable), --subject TEXT\n"
+	    "                       (default From dmarc-report@HOST, To the "
+	    "user)\n"
 	    "                       (default window: --week last)\n"
 	    "  -h, --help           this text\n"
 	    "  -V, --version        the version\n");
