@@ -212,5 +212,15 @@ void	digest_subject(const struct digest *, char *out, size_t outlen);
  * is to" (NOT ENOUGH DATA)
  */
 const char *digest_publish_lead(const struct readiness_domain *);
+/*
+ * What the postmaster should do about a top failing source, from the
+ * readiness lists of dd (matched by address): a forwarder or mailing
+ * list "nothing to fix", a source that blocks the next step "fix it:
+ * see Fix first", an unauthenticated one "if it is not yours, it is
+ * spoofing: enforcement stops it"; NULL when readiness did not list it.
+ * A static string.
+ */
+const char *digest_source_advice(const struct ddomain *,
+	    const struct dsource *);
 /* "1 domain" / "NOT READY" ... : the verdict word of dd, or "no verdict" */
 const char *digest_verdict(const struct ddomain *);

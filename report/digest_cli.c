@@ -1,8 +1,9 @@
 /*
- * The digest mode of dmarc-report (digest_cli.h): merges flags and the
- * config file (a flag always wins, then the config file, then the
- * built-in default), loads the senders and services files, opens the
- * database and resolver, builds the digest and writes it.
+ * The digest mode of dmarc-report (digest_cli.h): takes from, to and
+ * subject from the flags, else the config file main.c read (a flag
+ * always wins, then the config file, then the built-in default), loads
+ * the senders and services files, opens the database and resolver,
+ * builds the digest and writes it.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,18 +47,18 @@ digest_cli_set(struct digest_cli *c, const char *name, const char *v,
 	return 0;
 }
 
-void
+int
 digest_cli_criterion(struct digest_cli *c, const char *name, const char *v)
 {
 	if (c->n_crit == MAX_DIGEST_CLI_CRIT)
-		return;
+		return -1;
 	c->crit_name[c->n_crit] = name;
 	c->crit_value[c->n_crit++] = v;
+	return 0;
 }
 
 /* everything a run holds, released in one place */
 struct run {
-	struct config	 cfg;
 	struct senders	 snd;
 	struct classify	 svc;
 	char		*db_path;
@@ -70,27 +71,13 @@ struct run {
 	struct digest	 dg;
 };
 
-static int
-load_config(struct run *r, const struct digest_cli *c, char *err,
-    size_t errlen)
-{
-	char *path = c->config ? xstrdup(c->config) : config_default_path();
-	int rc = 0;
-
-	if (path != NULL)
-		rc = config_load(&r->cfg, path, c->config != NULL, err, errlen);
-	free(path);
-	return rc;
-}
-
-/* --domain values, else the config file's, normalised */
+/* --domain values, else the config file's (main.c merged), normalised */
 static int
 domains(struct run *r, const struct digest_args *a, char *err,
     size_t errlen)
 {
-	const char *const *v = a->n_domains ? a->domains :
-	    (const char *const *)r->cfg.domains;
-	size_t i, n = a->n_domains ? a->n_domains : r->cfg.n_domains;
+	const char *const *v = a->domains;
+	size_t i, n = a->n_domains;
 
 	for (i = 0; i < n && i < MAX_CONFIG_VALUES; i++) {
 		r->domains[r->n_domains] = xstrdup(v[i]);
@@ -105,27 +92,9 @@ domains(struct run *r, const struct digest_args *a, char *err,
 }
 
 static int
-criteria(struct run *r, const struct digest_cli *c, char *err,
-    size_t errlen)
-{
-	size_t i;
-
-	readiness_opts_init(&r->opts.ro);
-	if (config_readiness(&r->cfg, &r->opts.ro, err, errlen) == -1)
-		return -1;
-	for (i = 0; i < c->n_crit; i++)
-		if (readiness_opts_set(&r->opts.ro, c->crit_name[i],
-		    c->crit_value[i], err, errlen) != 0)
-			return -1;
-	return 0;
-}
-
-static int
 files(struct run *r, const struct digest_args *a, char *err, size_t errlen)
 {
-	const char *snd = a->senders ? a->senders : r->cfg.senders;
-	const char *svc = a->cli->services ? a->cli->services :
-	    r->cfg.services;
+	const char *snd = a->senders, *svc = a->cli->services;
 
 	if (snd != NULL) {
 		if (senders_load(&r->snd, snd, err, errlen) == -1)
@@ -141,17 +110,18 @@ files(struct run *r, const struct digest_args *a, char *err, size_t errlen)
 }
 
 static void
-mail_opts(struct run *r, const struct digest_cli *c)
+mail_opts(struct run *r, const struct digest_cli *c,
+    const struct config *cfg)
 {
-	r->mail.from = c->from ? c->from : r->cfg.from;
+	r->mail.from = c->from ? c->from : cfg->from;
 	if (c->n_to > 0) {
 		r->mail.to = c->to;
 		r->mail.n_to = c->n_to;
 	} else {
-		r->mail.to = (const char *const *)r->cfg.to;
-		r->mail.n_to = r->cfg.n_to;
+		r->mail.to = (const char *const *)cfg->to;
+		r->mail.n_to = cfg->n_to;
 	}
-	r->mail.subject = c->subject ? c->subject : r->cfg.subject;
+	r->mail.subject = c->subject ? c->subject : cfg->subject;
 }
 
 static int
@@ -160,15 +130,7 @@ open_all(struct run *r, const struct digest_args *a, char *err,
 {
 	struct dns_opts o;
 
-	if (a->db != NULL)
-		r->db_path = xstrdup(a->db);
-	else if (r->cfg.db != NULL)
-		r->db_path = xstrdup(r->cfg.db);
-	else if ((r->db_path = db_default_path()) == NULL) {
-		snprintf(err, errlen, "no database path: set DMARC_DB or HOME, "
-		    "use --db or 'db =' in the config file");
-		return -1;
-	}
+	r->db_path = xstrdup(a->db);
 	if ((r->db = db_open(r->db_path, DB_READONLY, err, errlen)) == NULL)
 		return -1;
 	memset(&o, 0, sizeof(o));
@@ -227,13 +189,12 @@ run(struct run *r, const struct digest_args *a, char *err, size_t errlen)
 	    ws.week == NULL)
 		ws.week = "last";
 	if (check_format(a->format, err, errlen) == -1 ||
-	    load_config(r, a->cli, err, errlen) == -1 ||
 	    domains(r, a, err, errlen) == -1 ||
-	    criteria(r, a->cli, err, errlen) == -1 ||
 	    files(r, a, err, errlen) == -1 ||
 	    window_parse(&ws, &w, err, errlen) == -1)
 		return -1;
-	mail_opts(r, a->cli);
+	r->opts.ro = *a->ro;
+	mail_opts(r, a->cli, a->cfg);
 	r->opts.now = a->ws.now;
 	if (open_all(r, a, err, errlen) == -1 ||
 	    digest_build(r->db, r->dns, &w, &r->opts, &r->dg, err,
@@ -251,7 +212,6 @@ digest_cli_run(const struct digest_args *a)
 	int rc = 0;
 
 	memset(&r, 0, sizeof(r));
-	config_init(&r.cfg);
 	senders_init(&r.snd);
 	classify_init(&r.svc);
 	if (run(&r, a, err, sizeof(err)) == -1) {
@@ -266,6 +226,5 @@ digest_cli_run(const struct digest_args *a)
 	free(r.db_path);
 	classify_release(&r.svc);
 	senders_release(&r.snd);
-	config_release(&r.cfg);
 	return rc;
 }

@@ -2,17 +2,20 @@
  * The digest mode's command line (digest_cli.c): main.c collects the
  * options it shares with the other modes (--db, the window, --domain,
  * --format, -o, --no-dns, --resolver, --senders, readiness criteria) and
- * the digest's own (--config, --from, --to, --subject, --services) into
- * the structs below and calls digest_cli_run, which merges them with the
- * config file (config.h: flags win), builds the digest (digest.h) and
- * writes it as text, markdown, html or email.
+ * the digest's own (--from, --to, --subject) into the structs below,
+ * merges the config file every mode reads (config.h: flags win) and calls
+ * digest_cli_run, which takes from, to and subject from the file where
+ * no flag gave them, builds the digest (digest.h) and writes it as text,
+ * markdown, html or email.
  */
 #ifndef DMARC_DIGEST_CLI_H
 #define DMARC_DIGEST_CLI_H
 
 #include <stddef.h>
 
+#include "config.h"
 #include "email.h"
+#include "readiness.h"
 #include "window.h"
 
 /* readiness criteria given as flags, re-applied over the config file's */
@@ -37,15 +40,22 @@ struct digest_cli {
  */
 int	digest_cli_set(struct digest_cli *, const char *name,
 	    const char *value, char *err, size_t errlen);
-/* remembers a readiness criterion flag (checked by main.c already) */
-void	digest_cli_criterion(struct digest_cli *, const char *name,
+/*
+ * Remembers a readiness criterion flag (checked by main.c already), to
+ * apply over the config file's.  Returns 0, or -1 past
+ * MAX_DIGEST_CLI_CRIT.
+ */
+int	digest_cli_criterion(struct digest_cli *, const char *name,
 	    const char *value);
 
 /* what main.c parsed for every mode */
 struct digest_args {
-	const char	*db;		/* --db, or NULL */
+	const char	*db;		/* the database path, resolved */
+	const struct config *cfg;	/* the config file read (from, to,
+					   subject) */
+	const struct readiness_opts *ro; /* criteria: file, then flags */
 	struct window_spec ws;		/* no window given: --week last */
-	const char *const *domains;	/* --domain values, as given */
+	const char *const *domains;	/* --domain values, else the file's */
 	size_t		 n_domains;
 	const char	*format;	/* text, markdown, html, email; NULL:
 					   text */
@@ -53,7 +63,8 @@ struct digest_args {
 	int		 no_dns;
 	int		 refresh;	/* --refresh: no cached DNS answer */
 	const char	*resolver;
-	const char	*senders;	/* --senders FILE or NULL */
+	const char	*senders;	/* --senders FILE, else the file's, or
+					   NULL */
 	const struct digest_cli *cli;
 };
 

@@ -218,3 +218,37 @@ digest_subject(const struct digest *d, char *out, size_t outlen)
 		snprintf(out, outlen, "DMARC weekly %s: %s %.1f%% pass%s, %s",
 		    label, what, pct, verdict, news);
 }
+
+/* 1 if l lists the source at address ip */
+static int
+listed(const struct readiness_list *l, const char *ip)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (l->v[i].src->ip != NULL && strcmp(l->v[i].src->ip, ip) == 0)
+			return 1;
+	return 0;
+}
+
+const char *
+digest_source_advice(const struct ddomain *dd, const struct dsource *s)
+{
+	const struct readiness_domain *rd = dd->rd;
+	const char *ip = s->src->ip;
+
+	if (rd == NULL || ip == NULL)
+		return NULL;
+	if ((listed(&rd->own.forwarded, ip) ||
+	    listed(&rd->sub.forwarded, ip)))
+		return "forwarder or mailing list: nothing to fix (receivers' "
+		    "overrides and ARC decide)";
+	if ((listed(&rd->own.blocking, ip) ||
+	    listed(&rd->sub.blocking, ip)))
+		return "yours: fix it, see Fix first";
+	if ((listed(&rd->own.spoofing_src, ip) ||
+	    listed(&rd->sub.spoofing_src, ip)))
+		return "unauthenticated: if it is not yours, it is spoofing "
+		    "and enforcement stops it";
+	return NULL;
+}

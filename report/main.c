@@ -1,6 +1,7 @@
 /*
- * dmarc-report: the command line.  Parses the mode and options, builds
- * the window (window.h), opens the database read-only, runs the mode
+ * dmarc-report: the command line.  Parses the mode and options, reads
+ * the config file for every mode (config.h: flags win), builds the
+ * window (window.h), opens the database read-only, runs the mode
  * (summary.h, sources.h, policy.h, readiness) and renders the model in
  * the chosen format (render.h) to standard output or atomically to -o
  * FILE (output.h).  sources, failures and readiness name each source's
@@ -18,6 +19,7 @@
 #include <sqlite3.h>
 
 #include "classify.h"
+#include "config.h"
 #include "db.h"
 #include "digest_cli.h"
 #include "dns.h"
@@ -64,6 +66,7 @@ struct args {
 	int		 digest;	/* the digest mode */
 	const char	*format;	/* --format as given (digest) */
 	struct digest_cli dc;		/* digest options */
+	struct config	 cfg;		/* the config file, every mode */
 };
 
 enum {
@@ -120,7 +123,11 @@ usage(FILE *f)
 	    "  --week last|YYYY-Www an ISO week (UTC)\n"
 	    "  --domain D           only policy domain D (repeatable)\n"
 	    "  --format text|json|csv\n"
-	    "  -o, --output FILE    write FILE atomically\n"
+	    "  -o, --output FILE    write FILE (a regular file atomically, "
+	    "a FIFO or\n"
+	    "                       device in place; '-' standard output)\n"
+	    "  --config FILE        defaults for every mode (db, domain, "
+	    "criteria, ...)\n"
 	    "  --no-dns             no DNS queries: cached answers only\n"
 	    "  --resolver ADDR[:PORT]  DNS server to ask (no cached answer)\n"
 	    "  --refresh            ask DNS again: no cached answer\n"
@@ -133,8 +140,10 @@ usage(FILE *f)
 	    "  --min-messages N, --min-days N, --min-reporters N,\n"
 	    "  --max-legit-fail-pct P, --min-source-aligned-pct P\n"
 	    "                       readiness criteria\n"
-	    "  digest: --format text|markdown|html|email, --config FILE,\n"
+	    "  digest: --format text|markdown|html|email,\n"
 	    "  --from ADDR, --to ADDR (repeatable), --subject TEXT\n"
+	    "                       (default From dmarc-report@HOST, To the "
+	    "user)\n"
 	    "                       (default window: --week last)\n"
 	    "  -h, --help           this text\n"
 	    "  -V, --version        the version\n");
@@ -158,10 +167,12 @@ set_opt(struct args *a, int c, const char *v, const char *name)
 	switch (c) {
 	case OPT_SENDERS:	a->senders = v; break;
 	case OPT_CRITERION:
+		/* checked now, applied over the config file's later */
 		if (readiness_opts_set(&a->ro, name, v, err,
 		    sizeof(err)) != 0)
 			return usage_error(err, v);
-		digest_cli_criterion(&a->dc, name, v);
+		if (digest_cli_criterion(&a->dc, name, v) == -1)
+			return usage_error("too many readiness criteria", v);
 		break;
 	case OPT_DIGEST:
 		if (digest_cli_set(&a->dc, name, v, err, sizeof(err)) != 0)
@@ -260,6 +271,7 @@ parse_args(struct args *a, int argc, char **argv)
 	int c, idx;
 
 	memset(a, 0, sizeof(*a));
+	config_init(&a->cfg);
 	readiness_opts_init(&a->ro);
 	a->ws.now = (int64_t)time(NULL);
 	a->ws.default_days = WINDOW_DEFAULT_DAYS;
@@ -293,6 +305,46 @@ parse_args(struct args *a, int argc, char **argv)
 	if (a->mode == MODEL_READINESS)
 		a->ws.default_days = READINESS_DEFAULT_DAYS;
 	return 0;
+}
+
+/*
+ * The config file (config.h), read for every mode: --config FILE must be
+ * readable, the default path may be missing.  Its values fill in what no
+ * flag gave; the readiness criteria are the file's with the flags' over
+ * them.  Strings taken from it stay owned by a->cfg.
+ */
+static int
+apply_config(struct args *a, char *err, size_t errlen)
+{
+	const char *named = a->dc.config;
+	char *path = named ? xstrdup(named) : config_default_path();
+	size_t i;
+	int rc = -1;
+
+	if (path != NULL && config_load(&a->cfg, path, named != NULL, err,
+	    errlen) == -1)
+		goto out;
+	if (a->db == NULL)
+		a->db = a->cfg.db;
+	if (a->senders == NULL)
+		a->senders = a->cfg.senders;
+	if (a->dc.services == NULL)
+		a->dc.services = a->cfg.services;
+	if (a->n_domains == 0)
+		for (i = 0; i < a->cfg.n_domains &&
+		    i < MAX_REPORT_DOMAINS; i++)
+			a->domains[a->n_domains++] = a->cfg.domains[i];
+	readiness_opts_init(&a->ro);
+	if (config_readiness(&a->cfg, &a->ro, err, errlen) == -1)
+		goto out;
+	for (i = 0; i < a->dc.n_crit; i++)
+		if (readiness_opts_set(&a->ro, a->dc.crit_name[i],
+		    a->dc.crit_value[i], err, errlen) != 0)
+			goto out;
+	rc = 0;
+out:
+	free(path);
+	return rc;
 }
 
 static void
@@ -497,14 +549,15 @@ out:
 	return rc;
 }
 
-/* the digest mode resolves the database path itself (config file) */
 static int
-run_digest(const struct args *a)
+run_digest(const struct args *a, const char *db)
 {
 	struct digest_args da;
 
 	memset(&da, 0, sizeof(da));
-	da.db = a->db;
+	da.db = db;
+	da.cfg = &a->cfg;
+	da.ro = &a->ro;
 	da.ws = a->ws;
 	da.domains = a->domains;
 	da.n_domains = a->n_domains;
@@ -522,24 +575,32 @@ int
 main(int argc, char *argv[])
 {
 	struct args a;
-	char *path = NULL;
+	char err[ERRLEN], *path = NULL;
 	int rc = 2;
 
 	if (parse_args(&a, argc, argv) == -1)
-		return 2;
-	if (a.digest)
-		return run_digest(&a);
+		goto out;
+	if (apply_config(&a, err, sizeof(err)) == -1) {
+		/* "FILE[:LINE]: error: ..." */
+		fprintf(stderr, PROG ": %s\n", err);
+		goto out;
+	}
 	if (a.db != NULL)
 		path = xstrdup(a.db);
 	else if ((path = db_default_path()) == NULL) {
 		fprintf(stderr, PROG ": error: no database path: set "
-		    "DMARC_DB or HOME, or use --db\n");
-		return 2;
+		    "DMARC_DB or HOME, use --db or 'db =' in the config "
+		    "file\n");
+		goto out;
 	}
-	if (a.policy)
+	if (a.digest)
+		rc = run_digest(&a, path);
+	else if (a.policy)
 		rc = run_policy(&a, path);
 	else
 		rc = run_report(&a, path);
+out:
 	free(path);
+	config_release(&a.cfg);
 	return rc;
 }

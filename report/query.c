@@ -714,6 +714,16 @@ sort_source_values(struct model *m)
 	}
 }
 
+/* the domains' reporters by messages, then name, as the sources' lists */
+static void
+sort_domain_values(struct model *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->n_domains; i++)
+		model_values_sort(&m->domains[i].reporters);
+}
+
 /* ---- the rest ---- */
 
 static int
@@ -803,6 +813,7 @@ query_run(sqlite3 *db, const struct query_opts *o, struct model *m,
 	    read_records(&q, o->sources) == -1 ||
 	    read_domain_reasons(&q) == -1)
 		goto out;
+	sort_domain_values(m);
 	if (o->sources)
 		sort_source_values(m);
 	if (read_rejects(&q) == -1)

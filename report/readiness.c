@@ -889,7 +889,10 @@ reason_volumes(struct readiness_domain *rd)
 	long long spoof = (long long)model_round(rd->own.spoofing);
 	long long fwd = (long long)model_round(rd->own.forwarded_failing);
 
-	if (rd->current == RSTEP_REJECT)
+	/* no sentence about no messages */
+	if (spoof == 0)
+		;
+	else if (rd->current == RSTEP_REJECT)
 		readiness_reason(rd, xasprintf("%lld unauthenticated messages "
 		    "(likely spoofing) are being rejected", spoof));
 	else if (rd->next == RSTEP_QUARANTINE_TEST)

@@ -369,7 +369,10 @@ enum readiness_format {
  * ANSI colour to the verdict (text only; the caller decides: a TTY).
  *
  * JSON, one object and a newline:
- *   { "mode": "readiness", "window": { "since": S, "until": S },
+ *   { "format": "dmarc-report", "version": 1, "mode": "readiness",
+ *     "window": { "since": N, "until": N, "first_day": S,
+ *       "last_day": S, "days": N },     (as render_json(): epochs,
+ *                                        until exclusive)
  *     "senders_file": B,
  *     "criteria": { "min_messages": N, "min_days": N, "min_reporters": N,
  *       "max_legit_fail_pct": F, "min_source_aligned_pct": F },

@@ -8,6 +8,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "dmarcrec.h"
 #include "escape.h"
@@ -67,7 +68,9 @@ text_source(FILE *f, const struct readiness_source *rs)
 		fputs("  service ", f);
 		render_value(f, escape_term, rs->src->service);
 	}
-	if (rs->sender != NULL) {
+	/* the senders file's name, unless it says the same */
+	if (rs->sender != NULL && (rs->src->service == NULL ||
+	    strcasecmp(rs->sender->name, rs->src->service) != 0)) {
 		fputs("  [", f);
 		render_value(f, escape_term, rs->sender->name);
 		fputc(']', f);
@@ -361,16 +364,20 @@ json_domain(FILE *f, const struct readiness_domain *rd)
 static void
 render_json_all(FILE *f, const struct readiness_result *r)
 {
-	char since[16], until[16];
+	char first[16], last[16];
 	size_t i;
 
-	window_date(r->win.since, since, sizeof(since));
-	window_date(r->win.until - 1, until, sizeof(until));
-	fprintf(f, "{\"mode\":\"readiness\",\"window\":{\"since\":\"%s\","
-	    "\"until\":\"%s\"},\"senders_file\":%s,\"criteria\":{"
+	/* the header and window of render_json(): epochs, and the days */
+	window_date(r->win.since, first, sizeof(first));
+	window_date(r->win.until - 1, last, sizeof(last));
+	fprintf(f, "{\"format\":\"dmarc-report\",\"version\":1,"
+	    "\"mode\":\"readiness\",\"window\":{\"since\":%lld,"
+	    "\"until\":%lld,\"first_day\":\"%s\",\"last_day\":\"%s\","
+	    "\"days\":%d},\"senders_file\":%s,\"criteria\":{"
 	    "\"min_messages\":%.0f,\"min_days\":%d,\"min_reporters\":%d,"
 	    "\"max_legit_fail_pct\":%.2f,\"min_source_aligned_pct\":%.2f},"
-	    "\"domains\":[", since, until,
+	    "\"domains\":[", (long long)r->win.since, (long long)r->win.until,
+	    first, last, window_days(&r->win),
 	    r->senders_used ? "true" : "false", r->opts.min_messages,
 	    r->opts.min_days, r->opts.min_reporters,
 	    r->opts.max_legit_fail_pct, r->opts.min_source_aligned_pct);

@@ -2,13 +2,15 @@
  * The digest as plain text (a terminal, the text/plain part of the mail)
  * and as Markdown (a wiki page, a chat message): the same content as the
  * HTML, charts replaced by their numbers.  Text goes through escape_term;
- * Markdown through escape_term and then a backslash before every
- * Markdown punctuation character and entities for & < >, so a hostile
- * org_name cannot make a link, an image or raw HTML.
+ * Markdown through escape_term, then entities for & < > and a backslash
+ * before the characters Markdown would read as markup there (md_special),
+ * so a hostile org_name cannot make a link, an image or raw HTML while
+ * example.org stays example.org.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "buf.h"
 #include "digest.h"
@@ -20,11 +22,46 @@ struct out {
 	int	 md;		/* Markdown, else text */
 };
 
+/*
+ * Whether Markdown (CommonMark with the GFM extensions) could read *p,
+ * within the value starting at v, as markup: emphasis, code, links,
+ * tables and strikethrough anywhere; a heading, list or setext marker at
+ * the start of the value followed by a blank (a line may start there);
+ * the "://" and "www." that GFM turns into links (a user@host becomes a
+ * mailto: link whatever is escaped; harmless, it shows what it is).
+ * Every other character, a dot in a domain name among them, is left as
+ * it is.
+ */
+static int
+md_special(const char *v, const char *p)
+{
+	const char *q;
+	int end;
+
+	if (strchr("\\`*_[]|~", *p) != NULL)
+		return 1;
+	if (*p == ':' && strncmp(p + 1, "//", 2) == 0)
+		return 1;
+	if (*p == '.' && p - v >= 3 && strncasecmp(p - 3, "www", 3) == 0 &&
+	    (p - v == 3 || strchr(" (\t", p[-4]) != NULL))
+		return 1;
+	/* block markers need a blank (or a run: "---") after them */
+	end = p[1] == '\0' || p[1] == ' ' || p[1] == '\t';
+	if (p == v && strchr("#+-=", *p) != NULL && (end || p[1] == *p))
+		return 1;
+	if ((*p == '.' || *p == ')') && end && p > v && p - v <= 9) {
+		for (q = v; q < p && *q >= '0' && *q <= '9'; q++)
+			;
+		return q == p;
+	}
+	return 0;
+}
+
 static void
 put(const struct out *o, const char *s)
 {
 	struct buf b;
-	const char *p;
+	const char *p, *v;
 
 	buf_init(&b, MAX_LONG_TEXT * 6 + 16);
 	if (escape_term(&b, s ? s : "") == -1) {
@@ -32,7 +69,8 @@ put(const struct out *o, const char *s)
 		buf_release(&b);
 		return;
 	}
-	for (p = buf_cstr(&b); o->md && *p != '\0'; p++) {
+	v = buf_cstr(&b);
+	for (p = v; o->md && *p != '\0'; p++) {
 		if (*p == '&')
 			fputs("&amp;", o->f);
 		else if (*p == '<')
@@ -40,13 +78,13 @@ put(const struct out *o, const char *s)
 		else if (*p == '>')
 			fputs("&gt;", o->f);
 		else {
-			if (strchr("\\`*_{}[]()#+-.!|~", *p) != NULL)
+			if (md_special(v, p))
 				fputc('\\', o->f);
 			fputc(*p, o->f);
 		}
 	}
 	if (!o->md)
-		fputs(buf_cstr(&b), o->f);
+		fputs(v, o->f);
 	buf_release(&b);
 }
 
@@ -215,6 +253,7 @@ readiness_part(const struct out *o, const struct ddomain *dd)
 static void
 failing(const struct out *o, const struct ddomain *dd)
 {
+	const char *adv;
 	size_t i;
 	char c[32];
 
@@ -234,7 +273,12 @@ failing(const struct out *o, const struct ddomain *dd)
 		put(o, s->service ? s->service : "unknown service");
 		fprintf(o->f, ": %s failing, ", c);
 		pct(o->f, s->pass_pct);
-		fputs(" pass\n", o->f);
+		fputs(" pass", o->f);
+		if ((adv = digest_source_advice(dd, s)) != NULL) {
+			fputs("; ", o->f);
+			put(o, adv);
+		}
+		fputs("\n", o->f);
 	}
 }
 

@@ -3,7 +3,9 @@
  * CSS and inline SVG (svg.h), no script, no external resource, no URL at
  * all.  Laid out with tables and inline styles so that mail clients that
  * drop <style> or <svg> (Gmail, Outlook) still show every number: each
- * chart has a table or list beside it saying the same.  Every string from
+ * chart is followed by a table of its numbers.  No table has more than
+ * four columns and long words may break, so nothing is wider than a
+ * phone's 390 px.  Every string from
  * the database, DNS or a services file goes through escape_html.
  */
 #include <stdio.h>
@@ -17,10 +19,22 @@
 #include "svg.h"
 
 #define FONT	"font-family:Helvetica,Arial,sans-serif;"
-#define CELL	"padding:6px 8px;border-bottom:1px solid #d0d7de;" \
+#define CELL	"padding:6px 5px;border-bottom:1px solid #d0d7de;" \
 		"text-align:left;vertical-align:top;"
-#define NUM	"padding:6px 8px;border-bottom:1px solid #d0d7de;" \
+#define NUM	"padding:6px 5px;border-bottom:1px solid #d0d7de;" \
 		"text-align:right;vertical-align:top;white-space:nowrap;"
+/* a number column's heading may wrap */
+#define NUMH	"padding:6px 5px;border-bottom:1px solid #d0d7de;" \
+		"text-align:right;vertical-align:top;overflow-wrap:normal;"
+/*
+ * A second line in a cell: the policy under the domain, the trend, the
+ * reverse name; a long record or PTR name breaks rather than widens.
+ */
+#define SUB	"display:block;font-size:12px;color:#57606a;" \
+		"margin-top:2px;word-break:break-all;"
+/* the tables that give a chart's numbers */
+#define NTABLE	"<table width=\"100%\" style=\"border-collapse:collapse;" \
+		"font-size:12px;margin:4px 0 8px\">\n"
 #define H2	"font-size:19px;margin:28px 0 8px;color:#0b3d62;"
 #define H3	"font-size:15px;margin:20px 0 6px;color:#1f2328;"
 
@@ -106,7 +120,8 @@ page_head(FILE *f, const struct digest *d, const char *label)
 	fputs("</title>\n<style>\nbody{margin:0;padding:0;background:#f6f8fa}"
 	    "\ntable{border-collapse:collapse}\ncode,pre{font-family:Menlo,"
 	    "Consolas,monospace;font-size:13px}\n@media (max-width:600px){"
-	    ".wrap{padding:8px!important}.hide-s{display:none}}\n"
+	    ".wrap{padding:4px!important}.inner{padding:4px 10px 16px"
+	    "!important}.head{padding:14px 10px!important}}\n"
 	    "</style>\n</head>\n<body style=\"margin:0;padding:0;"
 	    "background:#f6f8fa;" FONT "color:#1f2328\">\n", f);
 	fputs("<table role=\"presentation\" width=\"100%\" cellpadding=\"0\" "
@@ -146,7 +161,8 @@ banner(FILE *f, const struct digest *d, const char *label)
 
 	window_date(d->win.since, a, sizeof(a));
 	window_date(d->win.until - 1, b, sizeof(b));
-	fputs("<tr><td style=\"padding:20px 24px;background:#0b3d62;"
+	fputs("<tr><td class=\"head\" style=\"padding:20px 24px;"
+	    "overflow-wrap:anywhere;background:#0b3d62;"
 	    "color:#ffffff;border-radius:6px 6px 0 0\">\n<div style=\""
 	    "font-size:13px;letter-spacing:.04em\">DMARC WEEKLY DIGEST "
 	    "&middot; ", f);
@@ -174,6 +190,36 @@ banner(FILE *f, const struct digest *d, const char *label)
 	    d->rejected, d->rejected == 1 ? "" : "s");
 }
 
+/* a domain that may break after each dot (a long name fits a phone) */
+static void
+h_domain(FILE *f, const char *s)
+{
+	const char *p, *dot;
+	char label[MAX_DOMAIN_LEN + 2];
+	size_t n;
+
+	for (p = s ? s : ""; *p != '\0'; p = dot) {
+		dot = strchr(p, '.');
+		dot = dot != NULL ? dot + 1 : p + strlen(p);
+		n = (size_t)(dot - p);
+		if (n >= sizeof(label)) {
+			/* not a DNS name: no break hints */
+			h(f, p);
+			return;
+		}
+		memcpy(label, p, n);
+		label[n] = '\0';
+		h(f, label);
+		if (*dot != '\0')
+			fputs("<wbr>", f);
+	}
+}
+
+/*
+ * Three columns, so that a phone (390 px) needs no sideways scrolling:
+ * the policy and the verdict go under the domain, the trend under the
+ * pass rate.
+ */
 static void
 overview(FILE *f, const struct digest *d)
 {
@@ -181,26 +227,27 @@ overview(FILE *f, const struct digest *d)
 
 	fputs("<h2 style=\"" H2 "\">Overview</h2>\n<table width=\"100%\" "
 	    "style=\"border-collapse:collapse;font-size:14px\">\n<tr>"
-	    "<th style=\"" CELL "\">Domain</th><th style=\"" NUM "\">"
-	    "Messages</th><th style=\"" NUM "\">DMARC pass</th><th style=\""
-	    CELL "\">vs last week</th><th style=\"" CELL "\">Policy</th>"
-	    "<th style=\"" CELL "\">Readiness</th></tr>\n", f);
+	    "<th style=\"" CELL "\">Domain, policy, readiness</th>"
+	    "<th style=\"" NUMH "\">Messages</th><th style=\"" NUMH "\">"
+	    "DMARC pass, vs last week</th></tr>\n", f);
 	for (i = 0; i < d->n_domains; i++) {
 		const struct ddomain *dd = &d->domains[i];
 
 		fputs("<tr><td style=\"" CELL "\"><b>", f);
-		h(f, dd->domain);
-		fputs("</b></td><td style=\"" NUM "\">", f);
+		h_domain(f, dd->domain);
+		fputs("</b><code style=\"" SUB "\">", f);
+		h(f, dd->live_policy ? dd->live_policy : "policy unknown");
+		fputs("</code><span style=\"display:block;margin-top:3px\">",
+		    f);
+		badge(f, dd);
+		fputs("</span></td><td style=\"" NUM "\">", f);
 		count(f, dd->cur ? dd->cur->t.messages : 0);
 		fputs("</td><td style=\"" NUM "\">", f);
 		pct(f, ddomain_pass_pct(dd));
-		fputs("</td><td style=\"" CELL "\">", f);
+		fputs("<span style=\"" SUB "white-space:normal;"
+		    "word-break:normal\">", f);
 		trend(f, dd);
-		fputs("</td><td style=\"" CELL "\"><code>", f);
-		h(f, dd->live_policy ? dd->live_policy : "unknown");
-		fputs("</code></td><td style=\"" CELL "\">", f);
-		badge(f, dd);
-		fputs("</td></tr>\n", f);
+		fputs("</span></td></tr>\n", f);
 	}
 	fputs("</table>\n", f);
 }
@@ -230,15 +277,36 @@ changes(FILE *f, const struct digest *d, const struct ddomain *dd)
 	free(s);
 }
 
+/* one row of a chart's numbers: a label and two right-aligned cells */
 static void
-charts(FILE *f, const struct digest *d, const struct ddomain *dd,
+num_row(FILE *f, const char *label, int code, double a, double b, int pc)
+{
+	fprintf(f, "<tr><td style=\"" CELL "\">%s", code ? "<code>" : "");
+	h(f, label);
+	fprintf(f, "%s</td><td style=\"" NUM "\">", code ? "</code>" : "");
+	count(f, a);
+	fputs("</td><td style=\"" NUM "\">", f);
+	if (pc)
+		pct(f, b);
+	else
+		count(f, b);
+	fputs("</td></tr>\n", f);
+}
+
+static void
+num_head(FILE *f, const char *a, const char *b, const char *c)
+{
+	fputs(NTABLE, f);
+	fprintf(f, "<tr><th style=\"" CELL "\">%s</th><th style=\""
+	    NUMH "\">%s</th><th style=\"" NUMH "\">%s</th></tr>\n", a, b, c);
+}
+
+static void
+chart_daily(FILE *f, const struct digest *d, const struct ddomain *dd,
     size_t k)
 {
-	struct svg_bar bars[MAX_DIGEST_DAYS > MAX_DIGEST_LIST ?
-	    MAX_DIGEST_DAYS : MAX_DIGEST_LIST];
-	char labels[DIGEST_HISTORY][16], days[MAX_DIGEST_DAYS][16], id[32];
-	const char *lp[DIGEST_HISTORY];
-	double p[DIGEST_HISTORY];
+	struct svg_bar bars[MAX_DIGEST_DAYS];
+	char days[MAX_DIGEST_DAYS][16], id[32];
 	int i;
 
 	for (i = 0; i < dd->n_days; i++) {
@@ -252,7 +320,23 @@ charts(FILE *f, const struct digest *d, const struct ddomain *dd,
 	snprintf(id, sizeof(id), "c%zu-day", k);
 	svg_daily(f, id, "Messages per day, passed and failed DMARC", bars,
 	    (size_t)dd->n_days);
-	for (i = 0; i < (int)dd->top.n; i++) {
+	/* the numbers again, for mail clients that drop SVG */
+	num_head(f, "Day (UTC)", "Passed", "Failed");
+	for (i = 0; i < dd->n_days; i++)
+		num_row(f, days[i], 0, dd->day_pass[i], dd->day_fail[i], 0);
+	fputs("</table>\n", f);
+}
+
+static void
+chart_sources(FILE *f, const struct ddomain *dd, size_t k)
+{
+	struct svg_bar bars[MAX_DIGEST_LIST];
+	char id[32];
+	size_t i;
+
+	if (dd->top.n == 0)
+		return;
+	for (i = 0; i < dd->top.n; i++) {
 		const struct dsource *s = &dd->top.v[i];
 
 		bars[i].label = s->src->ip ? s->src->ip : "(invalid address)";
@@ -260,12 +344,26 @@ charts(FILE *f, const struct digest *d, const struct ddomain *dd,
 		bars[i].pass = s->src->t.dmarc_pass;
 		bars[i].fail = s->src->t.messages - s->src->t.dmarc_pass;
 	}
-	if (dd->top.n > 0) {
-		fputs("<h3 style=\"" H3 "\">Top sources by volume</h3>\n", f);
-		snprintf(id, sizeof(id), "c%zu-src", k);
-		svg_sources(f, id, "Top sources by messages, with the share "
-		    "that passed DMARC", bars, dd->top.n);
-	}
+	fputs("<h3 style=\"" H3 "\">Top sources by volume</h3>\n", f);
+	snprintf(id, sizeof(id), "c%zu-src", k);
+	svg_sources(f, id, "Top sources by messages, with the share that "
+	    "passed DMARC", bars, dd->top.n);
+	num_head(f, "Source", "Messages", "Pass");
+	for (i = 0; i < dd->top.n; i++)
+		num_row(f, bars[i].label, 1, dd->top.v[i].src->t.messages,
+		    model_pct(bars[i].pass, dd->top.v[i].src->t.messages), 1);
+	fputs("</table>\n", f);
+}
+
+static void
+chart_trend(FILE *f, const struct digest *d, const struct ddomain *dd,
+    size_t k)
+{
+	char labels[DIGEST_HISTORY][16], id[32];
+	const char *lp[DIGEST_HISTORY];
+	double p[DIGEST_HISTORY];
+	int i;
+
 	for (i = 0; i < DIGEST_HISTORY; i++) {
 		window_date(d->hist_win[i].since, labels[i], 16);
 		lp[i] = labels[i] + 5;
@@ -276,13 +374,31 @@ charts(FILE *f, const struct digest *d, const struct ddomain *dd,
 	snprintf(id, sizeof(id), "c%zu-trend", k);
 	svg_trend(f, id, "DMARC pass rate per week, oldest first", lp, p,
 	    DIGEST_HISTORY);
+	num_head(f, "Week of", "Messages", "Pass");
+	for (i = 0; i < DIGEST_HISTORY; i++)
+		num_row(f, labels[i], 0, dd->hist_messages[i], p[i], 1);
+	fputs("</table>\n", f);
 }
 
+static void
+charts(FILE *f, const struct digest *d, const struct ddomain *dd,
+    size_t k)
+{
+	chart_daily(f, d, dd, k);
+	chart_sources(f, dd, k);
+	chart_trend(f, d, dd, k);
+}
+
+/*
+ * Three columns: address, reverse name, service and what to do stacked
+ * in the first, so that the table fits a phone.
+ */
 static void
 failing(FILE *f, const struct ddomain *dd)
 {
 	size_t i, n = dd->failing.n < DIGEST_TOP_FAILING ? dd->failing.n :
 	    DIGEST_TOP_FAILING;
+	const char *adv;
 
 	fputs("<h3 style=\"" H3 "\">Top failing sources</h3>\n", f);
 	if (n == 0) {
@@ -291,20 +407,26 @@ failing(FILE *f, const struct ddomain *dd)
 		return;
 	}
 	fputs("<table width=\"100%\" style=\"border-collapse:collapse;"
-	    "font-size:13px\">\n<tr><th style=\"" CELL "\">Source</th>"
-	    "<th style=\"" CELL "\">Reverse DNS</th><th style=\"" CELL "\">"
-	    "Service</th><th style=\"" NUM "\">Failing</th><th style=\"" NUM
-	    "\">Pass</th></tr>\n", f);
+	    "font-size:13px\">\n<tr><th style=\"" CELL "\">Source, reverse "
+	    "DNS, service</th><th style=\"" NUMH "\">Failing</th><th style=\""
+	    NUMH "\">Pass</th></tr>\n", f);
 	for (i = 0; i < n; i++) {
 		const struct dsource *s = &dd->failing.v[i];
 
-		fputs("<tr><td style=\"" CELL "\"><code>", f);
+		fputs("<tr><td style=\"" CELL "\"><code style=\"word-break:"
+		    "break-all\">", f);
 		h(f, s->src->ip ? s->src->ip : "(invalid address)");
-		fputs("</code></td><td style=\"" CELL "word-break:break-all\">",
-		    f);
+		fputs("</code><span style=\"" SUB "\">", f);
 		h(f, s->src->ptr_label ? s->src->ptr_label : "(not looked up)");
-		fputs("</td><td style=\"" CELL "\">", f);
-		h(f, s->service ? s->service : "unknown");
+		fputs(" &middot; ", f);
+		h(f, s->service ? s->service : "unknown service");
+		fputs("</span>", f);
+		if ((adv = digest_source_advice(dd, s)) != NULL) {
+			fputs("<span style=\"display:block;font-size:12px;"
+			    "margin-top:2px\">", f);
+			h(f, adv);
+			fputs("</span>", f);
+		}
 		fputs("</td><td style=\"" NUM "\">", f);
 		count(f, s->key);
 		fputs("</td><td style=\"" NUM "\">", f);
@@ -473,7 +595,9 @@ digest_render_html(FILE *f, const struct digest *d)
 	digest_label(d, label, sizeof(label));
 	page_head(f, d, label);
 	banner(f, d, label);
-	fputs("<tr><td style=\"padding:8px 24px 24px\">\n", f);
+	/* a long domain or name breaks anywhere rather than widen the page */
+	fputs("<tr><td class=\"inner\" style=\"padding:8px 24px 24px;"
+	    "overflow-wrap:anywhere\">\n", f);
 	overview(f, d);
 	for (i = 0; i < d->n_domains; i++)
 		domain_section(f, d, &d->domains[i], i);

@@ -5,13 +5,24 @@
 # no URL in the file but mailto:, the key numbers in the rendered DOM, no
 # console error, no network request (every host unresolvable, and the net
 # log shows no URL other than file://).  Writes the screenshot to
-# docs/digest.png (the README shows it).  Skips (exit 77) only when
-# chromium is not installed.
+# docs/digest.png (the README shows it).  Then the phone and the mail
+# clients: the digest of the samples and of the hostile fixture
+# (tests/data/html) and of long names (tests/data/phone) in a 390 px
+# wide iframe (headless windows stay at
+# about 500 px) must not scroll sideways, and with every <svg> element
+# removed, as Gmail and Outlook do, the numbers of each chart must still
+# be on the page, the same as the text digest's; a forwarder among the
+# top failing sources says "nothing to fix".  Skips (exit 77) only when
+# chromium is not installed, and with CI=true fails instead.
 # usage: chromium_digest.sh DMARC-REPORT DMARC-INGEST SOURCE-DIR
 set -eu
 report=$1 ingest=$2 src=$3
 browser=$(command -v chromium || command -v chromium-browser || true)
 if [ -z "$browser" ]; then
+	if [ "${CI:-}" = true ]; then
+		echo "chromium_digest: FAIL: chromium is not installed and CI=true (Debian: apt-get install chromium)" >&2
+		exit 1
+	fi
 	echo "chromium_digest: SKIP: chromium is not installed (Debian: apt-get install chromium)"
 	exit 77
 fi
@@ -81,6 +92,95 @@ printf '<p>canary<img alt="" src="http://canary.invalid/x.png">' \
 run 3 --dump-dom "file://$tmp/canary.html" >/dev/null 2>&1 || true
 [ -n "$(page_requests "$tmp/net3.json")" ] ||
     fail "the request check does not see a canary image request"
+# --- at phone width ---------------------------------------------------
+# phone HTML OUT: a page holding HTML in a 390 px iframe (srcdoc, so the
+# script may read its document), which writes the iframe document's
+# scrollWidth and the innermost elements past its right edge
+phone() {
+	esc=$(sed -e 's/&/\&amp;/g' -e 's/"/\&quot;/g' "$1")
+	cat >"$2" <<EOT
+<!DOCTYPE html><html><head><meta charset="utf-8"></head>
+<body style="margin:0"><iframe id="f"
+ style="width:390px;height:20000px;border:0" srcdoc="$esc"></iframe>
+<pre id="out">not measured</pre><script>
+window.onload = function () {
+	var d = document.getElementById("f").contentDocument;
+	var w = d.documentElement.clientWidth, bad = [], r = [];
+	d.querySelectorAll("body *").forEach(function (e) {
+		if (e.getBoundingClientRect().right > w + 0.5)
+			bad.push(e);
+	});
+	bad.forEach(function (e) {
+		var inner = !bad.some(function (c) {
+			return c !== e && e.contains(c);
+		});
+		if (r.length < 5 && inner)
+			r.push(e.tagName + ":" +
+			    (e.textContent || "").slice(0, 40));
+	});
+	document.getElementById("out").textContent = "width " +
+	    d.documentElement.scrollWidth + " of " + w + " " + r.join(" | ");
+};
+</script></body></html>
+EOT
+}
+"$ingest" --db "$tmp/h.db" "$src/tests/data/html" >/dev/null 2>&1 || true
+"$report" digest --db "$tmp/h.db" --now 1795417200 --no-dns --format html \
+    -o "$tmp/hostile.html"
+# long names: a 63-byte label, an IPv6 source, long DKIM and SPF domains
+"$ingest" --db "$tmp/l.db" "$src/tests/data/phone" >/dev/null
+"$report" digest --db "$tmp/l.db" --now 1795417200 --no-dns --format html \
+    -o "$tmp/long.html"
+for page in digest hostile long; do
+	phone "$tmp/$page.html" "$tmp/phone-$page.html"
+	run 4 --dump-dom "file://$tmp/phone-$page.html" >"$tmp/phone.dom" \
+	    2>"$tmp/err4" ||
+	    fail "chromium on the phone page failed: $(tail -5 "$tmp/err4")"
+	m=$(sed -n 's/.*<pre id="out">\([^<]*\)<.*/\1/p' "$tmp/phone.dom")
+	case $m in
+	"width 390 of 390 ") ;;
+	*) fail "$page.html at 390 px: $m" ;;
+	esac
+done
+
+# --- without SVG, as Gmail and Outlook show it ------------------------------
+perl -0pe 's/<svg\b.*?<\/svg>//gs' "$tmp/digest.html" >"$tmp/nosvg.html"
+! grep -q '<svg' "$tmp/nosvg.html" || fail "an <svg> element survived"
+run 5 --dump-dom "file://$tmp/nosvg.html" >"$tmp/nosvg.dom" 2>"$tmp/err5" ||
+    fail "chromium without SVG failed: $(tail -5 "$tmp/err5")"
+# the rendered cells as one line of words
+words=$(sed -e 's/<[^>]*>/ /g' -e 's/&nbsp;/ /g' "$tmp/nosvg.dom" |
+    tr -s ' \n\t' '   ')
+has() {
+	case $words in
+	*"$1"*) ;;
+	*) fail "without SVG the page lacks '$1'" ;;
+	esac
+}
+"$report" digest --db "$tmp/t.db" --week 2026-W47 --now 1795417200 \
+    --no-dns --format text >"$tmp/digest.txt"
+# every day and week of the text digest, with its numbers
+n=0
+while IFS= read -r line; do
+	case $line in
+	"- 2026-"*": "*" / "*)
+		has "$(echo "$line" |
+		    sed 's/^- \([0-9-]*\): \([0-9,]*\) \/ \([0-9,]*\)$/\1 \2 \3/')"
+		n=$((n + 1)) ;;
+	"- week of "*"% ("*)
+		has "$(echo "$line" |
+		    sed 's/^- week of \([0-9-]*\): \([^ ]*\) (\([0-9,]*\) messages)$/\1 \3 \2/')"
+		n=$((n + 1)) ;;
+	esac
+done <"$tmp/digest.txt"
+[ "$n" -ge 8 ] || fail "only $n chart lines checked"
+# the largest source of 2026-W47: 1,287 messages, all passing
+has "209.85.220.41 1,287 100.0%"
+has "Top sources by volume Source Messages Pass"
+# 192.0.2.77 is a mailing list: its failures are nobody's to fix
+has "192.0.2.77 (not looked up) · unknown service forwarder or mailing \
+list: nothing to fix"
+
 mkdir -p "$src/docs"
 cp "$tmp/digest.png" "$src/docs/digest.png"
 echo "chromium_digest: ok: $src/docs/digest.png"

@@ -161,6 +161,66 @@ START_TEST(test_config_flags_win_over_the_file)
 }
 END_TEST
 
+/*
+ * Every mode reads the file: plain summary finds the database by 'db =',
+ * readiness applies the file's criteria and agrees with the digest's
+ * verdict on the same data (470 messages over 3 days from 1 reporter:
+ * with min-messages 100, min-days 3, min-reporters 1 the 11.70% failing
+ * legitimate mail makes it NOT READY, not NOT ENOUGH DATA); a flag beats
+ * the file's criterion; a named file that cannot be read exits 2.
+ */
+START_TEST(test_config_every_mode_reads_the_file)
+{
+	char *tmp = tu_tmpdir(), cfg[600], cmd[4096], text[1400], *out = NULL;
+
+	snprintf(cmd, sizeof(cmd), "'%s' --db '%s/t.db' '%s/digest' "
+	    ">/dev/null 2>&1", TEST_INGEST_BIN, tmp, TEST_DATA);
+	ck_assert_int_eq(tu_run(cmd, NULL), 0);
+	snprintf(cfg, sizeof(cfg), "%s/config", tmp);
+	snprintf(text, sizeof(text), "db = %s/t.db\nmin-messages = 100\n"
+	    "min-days = 3\nmin-reporters = 1\n", tmp);
+	ck_assert_int_eq(tu_write(cfg, text, strlen(text)), 0);
+	snprintf(cmd, sizeof(cmd), "HOME=/nonexistent DMARC_DB= '%s' "
+	    "--config '%s' --week 2026-W47 --no-dns", TEST_REPORT_BIN, cfg);
+	ck_assert_int_eq(tu_run(cmd, &out), 0);
+	ck_assert_ptr_nonnull(strstr(out, "d.example\n"));
+	free(out);
+	snprintf(cmd, sizeof(cmd), "HOME=/nonexistent '%s' readiness "
+	    "--config '%s' --now 1795417200 --no-dns", TEST_REPORT_BIN, cfg);
+	ck_assert_int_eq(tu_run(cmd, &out), 0);
+	ck_assert_ptr_nonnull(strstr(out, "at least 100 messages, 3 days, "
+	    "1 reporters"));
+	ck_assert_ptr_nonnull(strstr(out, "d.example: NOT READY for "));
+	free(out);
+	snprintf(cmd, sizeof(cmd), "HOME=/nonexistent '%s' digest --config "
+	    "'%s' --week 2026-W47 --now 1795417200 --no-dns",
+	    TEST_REPORT_BIN, cfg);
+	ck_assert_int_eq(tu_run(cmd, &out), 0);
+	ck_assert_ptr_nonnull(strstr(out, "policy p=none, NOT READY\n"));
+	free(out);
+	snprintf(cmd, sizeof(cmd), "HOME=/nonexistent '%s' readiness "
+	    "--config '%s' --now 1795417200 --no-dns --min-days 14",
+	    TEST_REPORT_BIN, cfg);
+	ck_assert_int_eq(tu_run(cmd, &out), 0);
+	ck_assert_ptr_nonnull(strstr(out, "at least 100 messages, 14 days"));
+	free(out);
+	snprintf(cmd, sizeof(cmd), "'%s' --config '%s/none' --db '%s/t.db' "
+	    "2>'%s/err'", TEST_REPORT_BIN, tmp, tmp, tmp);
+	ck_assert_int_eq(tu_run(cmd, NULL), 2);
+	snprintf(cfg, sizeof(cfg), "%s/err", tmp);
+	ck_assert_ptr_nonnull(out = (char *)tu_slurp(cfg, NULL));
+	ck_assert_ptr_nonnull(strstr(out, "dmarc-report: "));
+	ck_assert_ptr_nonnull(strstr(out, "/none: error: cannot read"));
+	free(out);
+	/* the default path missing is fine */
+	snprintf(cmd, sizeof(cmd), "HOME=/nonexistent XDG_CONFIG_HOME= '%s' "
+	    "--db '%s/t.db' --no-dns >/dev/null", TEST_REPORT_BIN, tmp);
+	ck_assert_int_eq(tu_run(cmd, NULL), 0);
+	tu_rmtree(tmp);
+	free(tmp);
+}
+END_TEST
+
 Suite *
 config_suite(void)
 {
@@ -174,6 +234,7 @@ config_suite(void)
 	tcase_add_test(tc, test_config_default_path_follows_xdg);
 	tcase_add_test(tc, test_config_missing_file_only_an_error_when_named);
 	tcase_add_test(tc, test_config_flags_win_over_the_file);
+	tcase_add_test(tc, test_config_every_mode_reads_the_file);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -2,12 +2,15 @@
  * report/email.c: the --format email message parsed back with GMime 3:
  * headers, the multipart/alternative structure, charsets, the HTML part
  * byte for byte the --format html output, RFC 2047 for a non-ASCII
- * Subject, body lines within 78 characters, and the sender and recipient
- * required and checked.  Runs on the bundled samples/.
+ * Subject and display names, body lines within 78 characters, the
+ * default sender and recipient, and addresses checked against header
+ * injection.  Runs on the bundled samples/.
  */
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <check.h>
 #include <gmime/gmime.h>
@@ -171,26 +174,117 @@ START_TEST(test_email_lines_short_and_non_ascii_subject_encoded)
 }
 END_TEST
 
-START_TEST(test_email_needs_sender_and_recipient_without_injection)
+/* the text of the last run's standard error, caller frees */
+static char *
+err_text(void)
 {
-	char *out = NULL, *err;
-	size_t n;
 	char path[700];
 
-	ck_assert_int_eq(digest("--format email --from a@example.org", &out),
-	    2);
-	ck_assert_str_eq(out, "");
-	free(out);
 	snprintf(path, sizeof(path), "%s/err", tmp);
-	err = (char *)tu_slurp(path, &n);
-	ck_assert_ptr_nonnull(strstr(err, "no recipient: give --to"));
-	free(err);
+	return (char *)tu_slurp(path, NULL);
+}
+
+/*
+ * Without --from or --to (the README's cron line): From is
+ * dmarc-report@ the host name (its fully qualified form when the
+ * resolver knows one, so it starts with gethostname()'s), To the login
+ * name of the user running it.
+ */
+START_TEST(test_email_defaults_sender_and_recipient)
+{
+	char *mail = NULL, *addr, host[256], want[300];
+	struct passwd *pw = getpwuid(getuid());
+	GMimeMessage *m;
+
+	ck_assert_int_eq(digest("--format email", &mail), 0);
+	ck_assert_int_eq(gethostname(host, sizeof(host)), 0);
+	snprintf(want, sizeof(want), "\nFrom: dmarc-report@%s", host);
+	ck_assert_msg(strncmp(mail, want + 1, strlen(want) - 1) == 0,
+	    "%.80s", mail);
+	ck_assert_ptr_nonnull(pw);
+	snprintf(want, sizeof(want), "\nTo: %s\n", pw->pw_name);
+	ck_assert_ptr_nonnull(strstr(mail, want));
+	m = parse(mail);
+	addr = internet_address_list_to_string(g_mime_message_get_from(m),
+	    NULL, FALSE);
+	ck_assert_ptr_nonnull(strstr(addr, "dmarc-report@"));
+	g_free(addr);
+	g_object_unref(m);
+	free(mail);
+}
+END_TEST
+
+/* UTF-8 display names become RFC 2047 words; specials are quoted */
+START_TEST(test_email_non_ascii_display_names_encoded)
+{
+	char *mail = NULL, *p, *nl;
+	InternetAddressList *to;
+	InternetAddress *a;
+	GMimeMessage *m;
+
+	ck_assert_int_eq(digest("--format email --from 'Jörg Müller – "
+	    "DMARC-Überwachung für die Firma <dmarc@example.org>' --to "
+	    "'Smith, John \"JJ\" <j@example.org>' --to '\"Ünal\" "
+	    "<u@example.org>'", &mail), 0);
+	ck_assert_ptr_nonnull(strstr(mail, "From: =?UTF-8?B?"));
+	ck_assert_ptr_nonnull(strstr(mail, "To: \"Smith, John \\\"JJ\\\"\" "
+	    "<j@example.org>,\n =?UTF-8?B?w5xuYWw=?= <u@example.org>\n"));
+	for (p = mail; *p != '\0'; p = nl + 1) {
+		if ((nl = strchr(p, '\n')) == NULL)
+			break;
+		ck_assert_msg(nl - p <= 78, "line too long: %.90s", p);
+	}
+	m = parse(mail);
+	a = internet_address_list_get_address(g_mime_message_get_from(m), 0);
+	ck_assert_str_eq(internet_address_get_name(a), "Jörg Müller – "
+	    "DMARC-Überwachung für die Firma");
+	ck_assert_str_eq(internet_address_mailbox_get_addr(
+	    INTERNET_ADDRESS_MAILBOX(a)), "dmarc@example.org");
+	to = g_mime_message_get_to(m);
+	ck_assert_int_eq(internet_address_list_length(to), 2);
+	a = internet_address_list_get_address(to, 0);
+	ck_assert_str_eq(internet_address_get_name(a), "Smith, John \"JJ\"");
+	a = internet_address_list_get_address(to, 1);
+	ck_assert_str_eq(internet_address_get_name(a), "Ünal");
+	ck_assert_str_eq(internet_address_mailbox_get_addr(
+	    INTERNET_ADDRESS_MAILBOX(a)), "u@example.org");
+	g_object_unref(m);
+	free(mail);
+}
+END_TEST
+
+/* CR/LF, a non-ASCII addr-spec or no user@host: refused, nothing sent */
+START_TEST(test_email_refuses_header_injection)
+{
+	char *out = NULL, *err;
+
 	ck_assert_int_eq(digest("--format email --from a@example.org --to "
 	    "\"$(printf 'b@example.org\\r\\nBcc: c@evil.example')\"", &out), 2);
 	ck_assert_str_eq(out, "");
 	free(out);
-	err = (char *)tu_slurp(path, &n);
-	ck_assert_ptr_nonnull(strstr(err, "control or non-ASCII character"));
+	err = err_text();
+	ck_assert_ptr_nonnull(strstr(err, "control character (CR, LF...: "
+	    "header injection) at byte 14"));
+	ck_assert_ptr_null(strstr(err, "Bcc"));
+	free(err);
+	ck_assert_int_eq(digest("--format email --from "
+	    "\"$(printf 'Name\\n <a@example.org>')\"", &out), 2);
+	ck_assert_str_eq(out, "");
+	free(out);
+	ck_assert_int_eq(digest("--format email --to 'b@exämple.org'", &out),
+	    2);
+	free(out);
+	err = err_text();
+	ck_assert_ptr_nonnull(strstr(err, "non-ASCII character outside the "
+	    "display name"));
+	free(err);
+	ck_assert_int_eq(digest("--format email --to 'Name <b@x.org> c@y.org'",
+	    &out), 2);
+	free(out);
+	ck_assert_int_eq(digest("--format email --to 'a <b>'", &out), 2);
+	free(out);
+	err = err_text();
+	ck_assert_ptr_nonnull(strstr(err, "without 'user@host'"));
 	free(err);
 }
 END_TEST
@@ -223,7 +317,9 @@ email_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_email_parses_back_with_both_parts);
 	tcase_add_test(tc, test_email_lines_short_and_non_ascii_subject_encoded);
-	tcase_add_test(tc, test_email_needs_sender_and_recipient_without_injection);
+	tcase_add_test(tc, test_email_defaults_sender_and_recipient);
+	tcase_add_test(tc, test_email_non_ascii_display_names_encoded);
+	tcase_add_test(tc, test_email_refuses_header_injection);
 	tcase_add_test(tc, test_email_encoders);
 	suite_add_tcase(s, tc);
 	return s;

@@ -655,8 +655,11 @@ START_TEST(test_readiness_render_formats_escape)
 	ck_assert_int_eq(readiness_render(f, READINESS_JSON, &run.r, 0), 0);
 	fclose(f);
 	out = (char *)tu_slurp(path, &len);
-	ck_assert_ptr_nonnull(strstr(out, "{\"mode\":\"readiness\",\"window\":"
-	    "{\"since\":\"2024-03-01\",\"until\":\"2024-03-30\"}"));
+	/* 2024-03-01 is 1709251200; 30 days later, exclusive, 1711843200 */
+	ck_assert_ptr_nonnull(strstr(out, "{\"format\":\"dmarc-report\","
+	    "\"version\":1,\"mode\":\"readiness\",\"window\":{\"since\":"
+	    "1709251200,\"until\":1711843200,\"first_day\":\"2024-03-01\","
+	    "\"last_day\":\"2024-03-30\",\"days\":30}"));
 	ck_assert_ptr_nonnull(strstr(out, "\"domain\":\"not-ready.example\","
 	    "\"verdict\":\"not-ready\",\"current_step\":\"none\","
 	    "\"next_step\":\"quarantine-test\""));
@@ -800,6 +803,36 @@ START_TEST(test_readiness_render_shows_service)
 	model_release(&m);
 	classify_release(&cl);
 	sqlite3_close(db);
+}
+END_TEST
+
+/*
+ * The services fixture with a senders file listing both sources: the
+ * SendGrid one, named SendGrid by the file too, says "service SendGrid"
+ * once (no "[SendGrid]"); the relay gets the file's name; nothing is
+ * unauthenticated any more, so no sentence about 0 such messages.
+ */
+START_TEST(test_readiness_text_names_once_and_skips_zero_counts)
+{
+	char path[600], snd[600], cmd[2048], *out = NULL;
+	static const char list[] = "dkim sendgrid.net SendGrid\n"
+	    "ip 203.0.113.8 Office relay\n";
+
+	services_db(path, sizeof(path));
+	snprintf(snd, sizeof(snd), "%s/senders-svc.txt", tmp);
+	ck_assert_int_eq(tu_write(snd, list, sizeof(list) - 1), 0);
+	snprintf(cmd, sizeof(cmd), "'%s' readiness --db '%s' --no-dns "
+	    "--since 2024-03-01 --until 2024-03-30 --senders '%s'",
+	    TEST_REPORT_BIN, path, snd);
+	ck_assert_int_eq(tu_run(cmd, &out), 0);
+	ck_assert_ptr_nonnull(strstr(out, "198.51.100.7  (not looked up)  "
+	    "service SendGrid\n"));
+	ck_assert_ptr_null(strstr(out, "[SendGrid]"));
+	ck_assert_ptr_nonnull(strstr(out, "203.0.113.8  (not looked up)  "
+	    "[Office relay]\n"));
+	ck_assert_ptr_nonnull(strstr(out, "spoofing 0\n"));
+	ck_assert_ptr_null(strstr(out, "0 unauthenticated messages"));
+	free(out);
 }
 END_TEST
 
@@ -1176,6 +1209,8 @@ readiness_suite(void)
 	tcase_add_test(tc, test_readiness_record_without_dns);
 	tcase_add_test(tc, test_readiness_at_reject_still_closes_subdomains);
 	tcase_add_test(tc, test_readiness_cli_prints_record);
+	tcase_add_test(tc,
+	    test_readiness_text_names_once_and_skips_zero_counts);
 	suite_add_tcase(s, tc);
 	return s;
 }

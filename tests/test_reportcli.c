@@ -5,7 +5,14 @@
  * dmarc-report(1) checked by parsing with SQLite's JSON functions, and
  * the policy and readiness modes dispatched.
  */
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/un.h>
+
 #include <dirent.h>
+#include <unistd.h>
 
 #include "reportfix.h"
 
@@ -111,6 +118,199 @@ START_TEST(test_reportcli_output_file_written_whole_without_leftovers)
 }
 END_TEST
 
+/* the file below rf_tmp; static buffer */
+static const char *
+tpath(const char *name)
+{
+	static char p[700];
+
+	snprintf(p, sizeof(p), "%s/%s", rf_tmp, name);
+	return p;
+}
+
+/* dmarc-report summary -o path; the exit status */
+static int
+report_to(const char *path)
+{
+	char args[1024];
+
+	snprintf(args, sizeof(args), "-o '%s'", path);
+	return report(args, NULL);
+}
+
+/* no "NAME.tmp." file left in dir */
+static void
+no_leftovers(const char *dir)
+{
+	struct dirent *de;
+	DIR *d;
+
+	ck_assert_ptr_nonnull(d = opendir(dir));
+	while ((de = readdir(d)) != NULL)
+		ck_assert_msg(strstr(de->d_name, ".tmp.") == NULL, "%s/%s left",
+		    dir, de->d_name);
+	closedir(d);
+}
+
+/* an existing 0600 file is replaced with its mode kept */
+START_TEST(test_reportcli_output_keeps_the_mode_of_a_file)
+{
+	struct stat st;
+	uint8_t *data;
+
+	ck_assert_int_eq(tu_write(tpath("keep"), "old\n", 4), 0);
+	ck_assert_int_eq(chmod(tpath("keep"), 0600), 0);
+	ck_assert_int_eq(report_to(tpath("keep")), 0);
+	ck_assert_int_eq(lstat(tpath("keep"), &st), 0);
+	ck_assert(S_ISREG(st.st_mode));
+	ck_assert_uint_eq(st.st_mode & 07777, 0600);
+	ck_assert_ptr_nonnull(data = tu_slurp(tpath("keep"), NULL));
+	ck_assert_ptr_nonnull(strstr((char *)data, "summary: "));
+	free(data);
+	no_leftovers(rf_tmp);
+}
+END_TEST
+
+/* a symbolic link stays a link; the regular file it names is replaced */
+START_TEST(test_reportcli_output_writes_through_a_symlink)
+{
+	struct stat st;
+	uint8_t *data;
+
+	ck_assert_int_eq(tu_write(tpath("target"), "old\n", 4), 0);
+	ck_assert_int_eq(chmod(tpath("target"), 0640), 0);
+	ck_assert_int_eq(symlink("target", tpath("link")), 0);
+	ck_assert_int_eq(report_to(tpath("link")), 0);
+	ck_assert_int_eq(lstat(tpath("link"), &st), 0);
+	ck_assert(S_ISLNK(st.st_mode));
+	ck_assert_int_eq(stat(tpath("target"), &st), 0);
+	ck_assert_uint_eq(st.st_mode & 07777, 0640);
+	ck_assert_ptr_nonnull(data = tu_slurp(tpath("target"), NULL));
+	ck_assert_ptr_nonnull(strstr((char *)data, "summary: "));
+	free(data);
+	/* a dangling link is refused, and not created through */
+	ck_assert_int_eq(symlink("nowhere", tpath("dangling")), 0);
+	ck_assert_int_eq(report_to(tpath("dangling")), 2);
+	ck_assert_int_eq(access(tpath("nowhere"), F_OK), -1);
+	no_leftovers(rf_tmp);
+}
+END_TEST
+
+/* a FIFO is written in place: the reader gets the report */
+START_TEST(test_reportcli_output_writes_into_a_fifo)
+{
+	char cmd[4096];
+	struct stat st;
+	uint8_t *data;
+
+	ck_assert_int_eq(mkfifo(tpath("fifo"), 0600), 0);
+	snprintf(cmd, sizeof(cmd), "cat '%s/fifo' >'%s/fifo.out' & "
+	    "NO_COLOR= DMARC_REPORT_NOW=" NOW " '%s' --db '%s' --no-dns "
+	    "-o '%s/fifo'; rc=$?; wait; exit $rc", rf_tmp, rf_tmp,
+	    TEST_REPORT_BIN, rf_db, rf_tmp);
+	ck_assert_int_eq(tu_run(cmd, NULL), 0);
+	ck_assert_int_eq(lstat(tpath("fifo"), &st), 0);
+	ck_assert(S_ISFIFO(st.st_mode));
+	ck_assert_ptr_nonnull(data = tu_slurp(tpath("fifo.out"), NULL));
+	ck_assert_ptr_nonnull(strstr((char *)data, "summary: 2026-11-11"));
+	free(data);
+	no_leftovers(rf_tmp);
+}
+END_TEST
+
+/*
+ * A character device is written, never replaced: a null device made here
+ * if the file system allows it, else /dev/null itself (checked to stay a
+ * character device with the same numbers).
+ */
+START_TEST(test_reportcli_output_leaves_a_device_a_device)
+{
+	const char *dev = tpath("null");
+	struct stat before, st;
+
+	if (mknod(dev, S_IFCHR | 0666, makedev(1, 3)) == -1 ||
+	    report_to(dev) != 0)
+		dev = "/dev/null";
+	else
+		no_leftovers(rf_tmp);
+	ck_assert_int_eq(stat(dev, &before), 0);
+	ck_assert(S_ISCHR(before.st_mode));
+	ck_assert_int_eq(report_to(dev), 0);
+	ck_assert_int_eq(lstat(dev, &st), 0);
+	ck_assert(S_ISCHR(st.st_mode));
+	ck_assert(st.st_rdev == before.st_rdev);
+	ck_assert_uint_eq(st.st_mode & 07777, before.st_mode & 07777);
+	if (strcmp(dev, "/dev/null") == 0)
+		no_leftovers("/dev");
+}
+END_TEST
+
+/* /dev/stdout names the caller's descriptor: appended, not replaced */
+START_TEST(test_reportcli_output_dev_stdout_writes_the_descriptor)
+{
+	char cmd[4096];
+	struct stat before, st;
+	uint8_t *data;
+
+	ck_assert_int_eq(tu_write(tpath("log"), "old\n", 4), 0);
+	ck_assert_int_eq(stat(tpath("log"), &before), 0);
+	snprintf(cmd, sizeof(cmd), "NO_COLOR= DMARC_REPORT_NOW=" NOW " '%s' "
+	    "--db '%s' --no-dns -o /dev/stdout >>'%s'", TEST_REPORT_BIN,
+	    rf_db, tpath("log"));
+	ck_assert_int_eq(tu_run(cmd, NULL), 0);
+	ck_assert_int_eq(stat(tpath("log"), &st), 0);
+	ck_assert(st.st_ino == before.st_ino);
+	ck_assert_ptr_nonnull(data = tu_slurp(tpath("log"), NULL));
+	ck_assert(strncmp((char *)data, "old\ndmarc-report summary: ", 26) ==
+	    0);
+	free(data);
+	no_leftovers(rf_tmp);
+}
+END_TEST
+
+/* a directory and a socket are refused with the reason, and unchanged */
+START_TEST(test_reportcli_output_refuses_a_directory_or_socket)
+{
+	struct sockaddr_un sun;
+	struct stat st;
+	char *e;
+	int s;
+
+	ck_assert_int_eq(mkdir(tpath("dir"), 0755), 0);
+	ck_assert_int_eq(report_to(tpath("dir")), 2);
+	ck_assert_int_eq(lstat(tpath("dir"), &st), 0);
+	ck_assert(S_ISDIR(st.st_mode));
+	e = err_text();
+	ck_assert_ptr_nonnull(strstr(e, "/dir': cannot write a report to a "
+	    "directory: give a regular file, a FIFO, a character device or "
+	    "'-'"));
+	free(e);
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	ck_assert_uint_lt(strlen(tpath("sock")), sizeof(sun.sun_path));
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", tpath("sock"));
+	ck_assert_int_ne(s = socket(AF_UNIX, SOCK_STREAM, 0), -1);
+	ck_assert_int_eq(bind(s, (struct sockaddr *)&sun, sizeof(sun)), 0);
+	ck_assert_int_eq(report_to(tpath("sock")), 2);
+	close(s);
+	ck_assert_int_eq(lstat(tpath("sock"), &st), 0);
+	ck_assert(S_ISSOCK(st.st_mode));
+	e = err_text();
+	ck_assert_ptr_nonnull(strstr(e, "to a socket: "));
+	free(e);
+	/* a block device, where the file system lets us make one */
+	if (mknod(tpath("blk"), S_IFBLK | 0600, makedev(7, 0)) == 0) {
+		ck_assert_int_eq(report_to(tpath("blk")), 2);
+		ck_assert_int_eq(lstat(tpath("blk"), &st), 0);
+		ck_assert(S_ISBLK(st.st_mode));
+		e = err_text();
+		ck_assert_ptr_nonnull(strstr(e, "to a block device: "));
+		free(e);
+	}
+	no_leftovers(rf_tmp);
+}
+END_TEST
+
 /* json_type of each path in the document must equal the expected type */
 static void
 check_types(const char *json, const char *const (*pt)[2], size_t n)
@@ -136,6 +336,95 @@ check_types(const char *json, const char *const (*pt)[2], size_t n)
 	sqlite3_finalize(st);
 	sqlite3_close(mem);
 }
+
+/*
+ * readiness JSON opens as summary's: format, version, mode and the
+ * window in epochs (2026-11-11 00:00 UTC is 1794355200, the exclusive
+ * end after 2026-11-17 is 1794960000).
+ */
+START_TEST(test_reportcli_json_readiness_shares_the_summary_header)
+{
+	static const char *const pt[][2] = {
+		{ "$.format", "text" }, { "$.version", "integer" },
+		{ "$.mode", "text" }, { "$.window.since", "integer" },
+		{ "$.window.until", "integer" }, { "$.window.days", "integer" },
+		{ "$.window.first_day", "text" },
+		{ "$.window.last_day", "text" },
+		{ "$.criteria.min_days", "integer" },
+		{ "$.domains[0].verdict", "text" },
+	};
+	static const char head[] = "\"window\":{\"since\":1794355200,"
+	    "\"until\":1794960000,\"first_day\":\"2026-11-11\",\"last_day\":"
+	    "\"2026-11-17\",\"days\":7}";
+	char *out = NULL;
+
+	ck_assert_int_eq(report("readiness --since 2026-11-11 --until "
+	    "2026-11-17 --format json", &out), 0);
+	check_types(out, pt, sizeof(pt) / sizeof(pt[0]));
+	ck_assert_ptr_nonnull(strstr(out, "{\"format\":\"dmarc-report\","
+	    "\"version\":1,\"mode\":\"readiness\","));
+	ck_assert_ptr_nonnull(strstr(out, head));
+	free(out);
+	ck_assert_int_eq(report("--since 2026-11-11 --until 2026-11-17 "
+	    "--format json", &out), 0);
+	ck_assert_ptr_nonnull(strstr(out, head));
+	free(out);
+}
+END_TEST
+
+/* one report of org for sorted.example: count messages, stored at day */
+static void
+write_report(const char *dir, const char *org, int day, int count)
+{
+	char path[800], xml[2048];
+	long long b = RF_D1 + day * RF_DAY;
+	int n;
+
+	snprintf(path, sizeof(path), "%s/%s.xml", dir, org);
+	n = snprintf(xml, sizeof(xml), "<?xml version=\"1.0\"?>\n<feedback>"
+	    "<report_metadata><org_name>%s</org_name><email>r@r.example"
+	    "</email><report_id>%s-%d</report_id><date_range><begin>%lld"
+	    "</begin><end>%lld</end></date_range></report_metadata>"
+	    "<policy_published><domain>sorted.example</domain><p>none</p>"
+	    "</policy_published><record><row><source_ip>192.0.2.1"
+	    "</source_ip><count>%d</count><policy_evaluated><disposition>"
+	    "none</disposition><dkim>pass</dkim><spf>pass</spf>"
+	    "</policy_evaluated></row><identifiers><header_from>"
+	    "sorted.example</header_from></identifiers><auth_results><spf>"
+	    "<domain>sorted.example</domain><result>pass</result></spf>"
+	    "</auth_results></record></feedback>\n", org, org, day, b,
+	    b + RF_DAY - 1, count);
+	ck_assert_int_eq(tu_write(path, xml, (size_t)n), 0);
+}
+
+/*
+ * Reporters by messages, then name, whatever order they were stored in:
+ * Zeta (5 messages) first, then Beta and Alpha (50 each) a day later
+ * each: listed Alpha 50, Beta 50, Zeta 5.
+ */
+START_TEST(test_reportcli_reporters_sorted_by_volume)
+{
+	char dir[700], cmd[4096], *out = NULL, *a, *b, *z;
+
+	snprintf(dir, sizeof(dir), "%s/sorted", rf_tmp);
+	ck_assert_int_eq(mkdir(dir, 0755), 0);
+	write_report(dir, "Zeta", 0, 5);
+	write_report(dir, "Beta", 1, 50);
+	write_report(dir, "Alpha", 2, 50);
+	/* stored one by one, in date order */
+	snprintf(cmd, sizeof(cmd), "for f in Zeta Beta Alpha; do '%s' --db "
+	    "'%s/sorted.db' \"%s/$f.xml\" >/dev/null 2>&1 || exit 1; done; "
+	    "NO_COLOR= '%s' --db '%s/sorted.db' --no-dns --since 2026-11-16 "
+	    "--until 2026-11-18", TEST_INGEST_BIN, rf_tmp, dir,
+	    TEST_REPORT_BIN, rf_tmp);
+	ck_assert_int_eq(tu_run(cmd, &out), 0);
+	ck_assert_ptr_nonnull(a = strstr(out, "Alpha "));
+	ck_assert_ptr_nonnull(b = strstr(out, "Beta "));
+	ck_assert_ptr_nonnull(z = strstr(out, "Zeta "));
+	ck_assert_msg(a < b && b < z, "%s", out);
+	free(out);
+}
+END_TEST
 
 START_TEST(test_reportcli_json_summary_has_the_documented_structure)
 {
@@ -288,8 +577,19 @@ reportcli_suite(void)
 	tcase_add_test(tc, test_reportcli_missing_database_exits_2);
 	tcase_add_test(tc,
 	    test_reportcli_output_file_written_whole_without_leftovers);
+	tcase_add_test(tc, test_reportcli_output_keeps_the_mode_of_a_file);
+	tcase_add_test(tc, test_reportcli_output_writes_through_a_symlink);
+	tcase_add_test(tc, test_reportcli_output_writes_into_a_fifo);
+	tcase_add_test(tc, test_reportcli_output_leaves_a_device_a_device);
+	tcase_add_test(tc,
+	    test_reportcli_output_dev_stdout_writes_the_descriptor);
+	tcase_add_test(tc,
+	    test_reportcli_output_refuses_a_directory_or_socket);
 	tcase_add_test(tc,
 	    test_reportcli_json_summary_has_the_documented_structure);
+	tcase_add_test(tc,
+	    test_reportcli_json_readiness_shares_the_summary_header);
+	tcase_add_test(tc, test_reportcli_reporters_sorted_by_volume);
 	tcase_add_test(tc, test_reportcli_json_sources_and_failures_structure);
 	tcase_add_test(tc, test_reportcli_policy_and_readiness_modes_dispatch);
 	tcase_add_test(tc,
