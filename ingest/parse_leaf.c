@@ -216,7 +216,7 @@ set_pct(struct parser *p, char *s)
 	p->rep->policy.pct = -1;
 	if (s == NULL)
 		diag_warn(p->d, DIAG_EMPTY_FIELD);
-	else if (p->truncated || num_i64(s, 0, 100, &v) == -1)
+	else if (p->truncated || num_xsd(s, 0, 100, &v) == -1)
 		diag_warn(p->d, DIAG_ENUM_UNKNOWN);
 	else
 		p->rep->policy.pct = v;
@@ -230,7 +230,7 @@ set_count(struct parser *p, char *s)
 	int rc = -1;
 
 	if (s == NULL || p->truncated ||
-	    num_i64(s, 0, MAX_RECORD_COUNT, &p->rec.count) == -1) {
+	    num_xsd(s, 0, MAX_RECORD_COUNT, &p->rec.count) == -1) {
 		parser_fail(p, "record %zu: count '%s' is not a number of messages: "
 		    "line %d", p->rep->n_records + 1, parser_excerpt(s, ex), parser_line(p));
 		goto out;

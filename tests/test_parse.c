@@ -514,6 +514,25 @@ START_TEST(test_parse_fractional_timestamps)
 }
 END_TEST
 
+/* "+5" is XML Schema integer form; so is "-0" (issue 12 point 8) */
+START_TEST(test_parse_schema_sign_accepted)
+{
+	struct run r;
+
+	run_file(&r, "valid/schema_sign/report.xml", 0);
+	ok(&r);
+	warns(&r, W(0));
+	ck_assert(r.rep.begin == 1700000000 && r.rep.end == 1700086399);
+	ck_assert_int_eq(r.rep.policy.pct, 100);
+	ck_assert_uint_eq(r.rep.n_records, 3);
+	ck_assert_int_eq(r.got.recs[0].count, 5);
+	ck_assert_int_eq(r.got.recs[1].count, 0);
+	ck_assert_int_eq(r.got.recs[2].count, 7);
+	ck_assert(r.rep.messages == 12);
+	run_free(&r);
+}
+END_TEST
+
 START_TEST(test_parse_zero_and_long_ranges)
 {
 	struct run r;
@@ -802,6 +821,7 @@ static const struct bad invalid_cases[] = {
 	{ "count_negative", "record 3: count '-5' is not a number" },
 	{ "count_exponent", "count '1e9' is not a number" },
 	{ "count_hex", "count '0x10' is not a number" },
+	{ "count_double_sign", "count '+-5' is not a number" },
 	{ "count_empty", "count '' is not a number" },
 	{ "count_huge", "is not a number of messages" },
 	{ "missing_report_id", "lacks 'report_id'" },
@@ -1139,6 +1159,7 @@ parse_suite(void)
 	tcase_add_test(tc, test_parse_misnamed_containers);
 	tcase_add_test(tc, test_parse_fractional_timestamps);
 	tcase_add_test(tc, test_parse_zero_and_long_ranges);
+	tcase_add_test(tc, test_parse_schema_sign_accepted);
 	tcase_add_test(tc, test_parse_empty_optional_elements);
 	tcase_add_test(tc, test_parse_blank_only_leaves_are_empty_not_missing);
 	tcase_add_test(tc, test_parse_cdata_and_comments_in_values);
