@@ -854,6 +854,61 @@ START_TEST(test_unpack_zip_data_descriptor_entries)
 }
 END_TEST
 
+/*
+ * Zips whose local headers differ from the central directory the way
+ * Info-ZIP writing to a pipe and macOS Archive Utility make them (data
+ * descriptors with some local sizes set, extra fields that differ) are
+ * read: libzip 1.7.3's ZIP_CHECKCONS refused both (issue 20 point 1).
+ * Also from memory, inside a gzip.
+ */
+static void
+layout_read(const char *dir, unsigned long skipped)
+{
+	char rel[128], *path, *want;
+	size_t n, zn, gn;
+	uint8_t *z, *gz;
+	struct got g = { 0 }, h = { 0 };
+	struct diag d;
+
+	snprintf(rel, sizeof(rel), "valid/%s/report.xml", dir);
+	path = tu_data(rel);
+	want = (char *)tu_slurp(path, &n);
+	ck_assert_ptr_nonnull(want);
+	free(path);
+	snprintf(rel, sizeof(rel), "valid/%s/report.zip", dir);
+	path = tu_data(rel);
+	ck_assert_int_eq(run_path(path, &g, &d), 1);
+	ck_assert_msg(d.failed == 0, "%s: %s", dir, d.error);
+	assert_doc(&g, 0, "report.xml", want);
+	ck_assert_uint_eq(d.count[DIAG_ZIP_ENTRY_SKIPPED], skipped);
+	z = tu_slurp(path, &zn);
+	ck_assert_ptr_nonnull(z);
+	gz = tu_gzip(z, zn, &gn);
+	ck_assert_int_eq(run(gz, gn, &h, &d), 1);
+	ck_assert_msg(d.failed == 0, "%s in gzip: %s", dir, d.error);
+	assert_doc(&h, 0, "report.xml", want);
+	got_free(&g);
+	got_free(&h);
+	free(gz);
+	free(z);
+	free(path);
+	free(want);
+}
+
+START_TEST(test_unpack_zip_infozip_pipe_layout_read)
+{
+	/* zip -X - report.xml | cat: local CRC and compressed size 0 */
+	layout_read("zip_infozip_pipe", 0);
+}
+END_TEST
+
+START_TEST(test_unpack_zip_macos_layout_read)
+{
+	/* the AppleDouble __MACOSX/._report.xml is skipped, the dir silent */
+	layout_read("zip_macos", 1);
+}
+END_TEST
+
 START_TEST(test_unpack_zip_in_zip_and_gzip_in_zip)
 {
 	size_t n1, n2, n3, n4;
@@ -1070,6 +1125,8 @@ unpack_suite(void)
 	tcase_add_test(tc, test_unpack_zip_bomb_xml_entry_fails_read);
 	tcase_add_test(tc, test_unpack_xml_limit_is_the_callers);
 	tcase_add_test(tc, test_unpack_zip_data_descriptor_entries);
+	tcase_add_test(tc, test_unpack_zip_infozip_pipe_layout_read);
+	tcase_add_test(tc, test_unpack_zip_macos_layout_read);
 	tcase_add_test(tc, test_unpack_zip_in_zip_and_gzip_in_zip);
 	tcase_add_test(tc, test_unpack_zip_nesting_deeper_than_limit_rejected);
 	tcase_add_test(tc, test_unpack_nested_zip_too_big_rejected);
