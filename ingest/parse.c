@@ -321,8 +321,8 @@ report_ready(struct parser *p, int at_record)
 		return parser_fail(p, "report lacks 'report_metadata': line %d",
 		    p->root_line);
 	if (!(seen & BIT(F_POLICY)))
-		return parser_fail(p, "report lacks 'policy_published': line %d",
-		    p->root_line);
+		return parser_fail(p, "report lacks 'policy_published': "
+		    "line %d", p->root_line);
 	for (size_t i = 0; i < sizeof(need) / sizeof(need[0]); i++)
 		if (!(seen & BIT(need[i].f)))
 			return parser_fail(p, "%s: line %d", need[i].what,
@@ -376,8 +376,8 @@ record_open(struct parser *p)
 	if (!p->begun && report_begin(p, 1) == -1)
 		return -1;
 	if (p->rep->n_records >= MAX_RECORDS)
-		return parser_fail(p, "too many records: more than %lu: line %d",
-		    MAX_RECORDS, parser_line(p));
+		return parser_fail(p, "too many records: more than %lu: "
+		    "line %d", MAX_RECORDS, parser_line(p));
 	record_release(&p->rec);
 	p->seen_rec = 0;
 	return 0;

@@ -81,7 +81,7 @@ struct parser {
 	int			 xml_line;
 	char			 xml_msg[DIAG_ERROR_LEN / 2];
 	int			 eof;		/* the read callback said end */
-	int			 cut;		/* the input ended inside the root */
+	int			 cut;		/* input ended inside the root */
 	char			 cut_in[EXCERPT_LEN + 4]; /* innermost open */
 
 	int			 root_line;	/* where <feedback> opened */

@@ -279,8 +279,8 @@ add_error(struct parser *p, char *s)
 	}
 	if (rep->n_errors >= MAX_REPORT_ERRORS) {
 		free(s);
-		return parser_fail(p, "too many 'error' elements: more than %d: "
-		    "line %d", MAX_REPORT_ERRORS, parser_line(p));
+		return parser_fail(p, "too many 'error' elements: more than "
+		    "%d: line %d", MAX_REPORT_ERRORS, parser_line(p));
 	}
 	rep->errors = xreallocarray(rep->errors, rep->n_errors + 1,
 	    sizeof(*rep->errors));

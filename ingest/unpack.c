@@ -581,6 +581,19 @@ walk_stream(struct walk *w, struct stream *s, const char *where, int depth,
 		else
 			rc = zip_walk_stream(w, s, where, depth + 1);
 		break;
+	case CONTAINER_TNEF:
+		/*
+		 * Outlook's winmail.dat may hold a report, but it is not
+		 * read (see the README): refused with a reason of its own,
+		 * so that the input and its bytes are kept for --reprocess.
+		 */
+		if (!in_entry) {
+			diag_error(w->d, "TNEF attachment not read "
+			    "(winmail.dat, application/ms-tnef): a report in "
+			    "it is not seen");
+			break;
+		}
+		/* FALLTHROUGH */
 	default:
 		if (in_entry) {
 			diag_warn(w->d, DIAG_ZIP_ENTRY_SKIPPED);

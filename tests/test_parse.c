@@ -943,7 +943,8 @@ START_TEST(test_parse_every_cut_is_truncated)
 	to = (size_t)(last - p) + strlen("</feedback");
 	for (size_t cut = from; cut <= to; cut++) {
 		run_mem(&r, p, cut, cut % 2 == 0 ? 0 : 5);
-		ck_assert_msg(r.rc == -1, "%s cut at %zu parsed", files[_i], cut);
+		ck_assert_msg(r.rc == -1, "%s cut at %zu parsed", files[_i],
+		    cut);
 		ck_assert_msg(strncmp(r.d.error, want, strlen(want)) == 0,
 		    "%s cut at %zu: \"%s\"", files[_i], cut, r.d.error);
 		run_free(&r);

@@ -493,6 +493,9 @@ START_TEST(test_unpack_rejects_non_reports_by_content)
 		{ " \r\n\t ", 5, "not a report: empty input" },
 		{ "%PDF-1.7\n", 9, "not a report: PDF document" },
 		{ "\0\0\0\0\1\2", 6, "not a report: binary data" },
+		{ "\x78\x9f\x3e\x22\x01\x02", 6, "TNEF attachment not read "
+		    "(winmail.dat, application/ms-tnef): a report in it is "
+		    "not seen" },
 	};
 	struct got g = { 0 };
 	struct diag d;
