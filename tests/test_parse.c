@@ -953,6 +953,40 @@ START_TEST(test_parse_every_cut_is_truncated)
 }
 END_TEST
 
+/*
+ * Past line 65535 libxml2 no longer keeps a node's line: the message
+ * gives the parser's line, which is at or a little past the element.
+ */
+START_TEST(test_parse_error_line_past_65535)
+{
+	static const char head[] = "<?xml version=\"1.0\"?>\n<feedback>\n"
+	    "<report_metadata>\n<org_name>a</org_name>\n";
+	struct buf b;
+	struct run r;
+	const char *at;
+	long line;
+
+	buf_init(&b, (size_t)1 << 20);
+	buf_adds(&b, head);
+	for (int i = 0; i < 70000; i++)
+		buf_adds(&b, "\n");
+	/* the duplicate is on line 4 + 70000 + 1 */
+	buf_adds(&b, "<org_name>b</org_name>\n</report_metadata>\n");
+	for (int i = 0; i < 2000; i++)
+		buf_adds(&b, "<!-- padding after the error -->\n");
+	buf_adds(&b, "</feedback>\n");
+	run_mem(&r, b.data, b.len, 0);
+	ck_assert_int_eq(r.rc, -1);
+	at = strstr(r.d.error, "duplicate element 'org_name': line ");
+	ck_assert_msg(at != NULL, "%s", r.d.error);
+	line = strtol(at + strlen("duplicate element 'org_name': line "),
+	    NULL, 10);
+	ck_assert_msg(line >= 70005 && line < 70005 + 200, "line %ld", line);
+	run_free(&r);
+	buf_release(&b);
+}
+END_TEST
+
 START_TEST(test_parse_xxe_secret_not_read)
 {
 	static const char secret[] = "S3CRET-CANARY-4242";
@@ -1274,6 +1308,7 @@ parse_suite(void)
 	tcase_add_loop_test(bad, test_parse_error_names_element_line, 0,
 	    (int)(sizeof(line_cases) / sizeof(line_cases[0])));
 	tcase_add_loop_test(bad, test_parse_every_cut_is_truncated, 0, 3);
+	tcase_add_test(bad, test_parse_error_line_past_65535);
 	tcase_add_test(bad, test_parse_xxe_secret_not_read);
 	tcase_add_test(bad, test_parse_deep_nesting_rejected);
 	tcase_add_test(bad, test_parse_oversized_text_rejected);
