@@ -155,10 +155,11 @@ parser_excerpt(const char *s, char out[EXCERPT_LEN + 4])
 /* ---- input: the read adapter and the libxml2 error capture ---- */
 
 /*
- * Looks at the prolog only (before the root start tag) for "<!" that does
- * not open a comment: that is a DOCTYPE (or worse), and it is refused
- * before libxml2 sees the internal subset at all.  Other encodings than
- * ASCII-compatible ones are caught by the node-type check instead.
+ * Looks at the prolog only (up to the end of the root's start tag) for
+ * "<!" that does not open a comment: that is a DOCTYPE (or worse), and it
+ * is refused before libxml2 sees the internal subset at all.  Other
+ * encodings than ASCII-compatible ones are caught by the node-type check
+ * instead.
  */
 static void
 prolog_scan(struct parser *p, const char *b, size_t n)
@@ -177,7 +178,7 @@ prolog_scan(struct parser *p, const char *b, size_t n)
 			else if (c == '!')
 				p->prolog = PRO_BANG;
 			else
-				p->prolog = PRO_DONE;
+				p->prolog = PRO_ROOT;
 			p->prolog_run = 0;
 			break;
 		case PRO_BANG:
@@ -196,6 +197,16 @@ prolog_scan(struct parser *p, const char *b, size_t n)
 			if (c == '>' && p->prolog_run)
 				p->prolog = PRO_TEXT;
 			p->prolog_run = c == '?';
+			break;
+		case PRO_ROOT:
+			/* a '>' inside an attribute value ends nothing */
+			if (p->prolog_quote != '\0')
+				p->prolog_quote = c == p->prolog_quote ?
+				    '\0' : p->prolog_quote;
+			else if (c == '"' || c == '\'')
+				p->prolog_quote = c;
+			else if (c == '>')
+				p->prolog = PRO_DONE;
 			break;
 		case PRO_DONE:
 			break;
@@ -225,32 +236,56 @@ xml_read(void *ctx, char *buf, int len)
 	return p->doctype ? -1 : n;
 }
 
+/* Whether no '>' follows the point of libxml2's error c. */
+static int
+xml_no_tag_after(const xmlParserCtxt *c)
+{
+	for (const xmlChar *q = c->input->cur; q < c->input->end; q++)
+		if (*q == '>')
+			return 0;
+	return 1;
+}
+
 /*
- * Decides whether libxml2's error e means the input ended inside the root
- * element: the read callback has said end, libxml2 still has an element
- * open, and no '>' follows the point of the error (a syntax error within
- * the document has more markup after it; a cut one has at most a piece
- * of a tag).  libxml2 words this "Extra content at the end of the
- * document" or "Couldn't find end of Start Tag", which says the opposite.
+ * Decides whether libxml2's error e means the input ended before the
+ * root element closed: the read callback has said end, and libxml2 has
+ * an element open or is before or inside the root's start tag, with no
+ * '>' after the point of the error (a syntax error within the document
+ * has more markup after it; a cut one has at most a piece of a tag).
+ * "Extra content at the end of the document" before the epilog is only
+ * ever raised at the end.  libxml2's wording ("Extra content ...",
+ * "Couldn't find end of Start Tag") says the opposite of what happened.
+ * The context's fields are public in libxml2 2.9 to 2.13.
  */
 static void
 xml_cut(struct parser *p, const xmlError *e)
 {
 	const xmlParserCtxt *c = e->ctxt;
-	const xmlChar *q;
+	int end = e->code == XML_ERR_DOCUMENT_END;
 
 	if (!p->eof || c == NULL ||
 	    (e->domain != XML_FROM_PARSER && e->domain != XML_FROM_NAMESPACE) ||
-	    c->nameNr < 1 || c->name == NULL || c->input == NULL ||
-	    c->input->cur == NULL || c->input->end == NULL)
+	    c->input == NULL || c->input->cur == NULL ||
+	    c->input->end == NULL)
 		return;
-	/* raised only when the input ended (else no element would be open) */
-	if (e->code != XML_ERR_DOCUMENT_END)
-		for (q = c->input->cur; q < c->input->end; q++)
-			if (*q == '>')
-				return;
+	if (c->nameNr >= 1 && c->name != NULL) {
+		if (!end && !xml_no_tag_after(c))
+			return;
+		parser_excerpt((const char *)c->name, p->cut_in);
+	} else if (c->nameNr == 0 && p->prolog != PRO_DONE) {
+		/*
+		 * The input ended in the prolog or inside the root's start
+		 * tag (the scanner never saw it end; once it has, no open
+		 * element means the root closed).  Text that is no markup
+		 * at all ("Document is empty") is not a cut.
+		 */
+		if (e->code == XML_ERR_DOCUMENT_EMPTY ||
+		    (!end && !xml_no_tag_after(c)))
+			return;
+		p->cut_in[0] = '\0';
+	} else
+		return;
 	p->cut = 1;
-	parser_excerpt((const char *)c->name, p->cut_in);
 }
 
 /* Keeps libxml2's first error (not its warnings), with the line. */
@@ -729,6 +764,9 @@ xml_fail(struct parser *p)
 		parser_fail(p, "cannot read the report: the input failed");
 	else if (!p->nonblank)
 		parser_fail(p, "not a DMARC aggregate report: empty document");
+	else if (p->cut && p->cut_in[0] == '\0')
+		parser_fail(p, "truncated: the document ends before its root "
+		    "element opens: line %d", p->xml_line);
 	else if (p->cut)
 		parser_fail(p, "truncated: the document ends inside <%s>: "
 		    "line %d", p->cut_in, p->xml_line);

@@ -51,14 +51,18 @@ struct elem {
 	unsigned	 flags;		/* E_* */
 };
 
-/* where the prolog scanner is; it only looks for a DOCTYPE */
+/*
+ * Where the prolog scanner is: it looks for a DOCTYPE, and for where the
+ * root's start tag ends (to tell a document cut before its root opened).
+ */
 enum prolog {
 	PRO_TEXT,	/* between markup */
 	PRO_LT,		/* after '<' */
 	PRO_BANG,	/* after "<!" */
 	PRO_COMMENT,	/* inside "<!-" ... "-->" */
 	PRO_PI,		/* inside "<?" ... "?>" */
-	PRO_DONE	/* the root element started */
+	PRO_ROOT,	/* inside the root's start tag */
+	PRO_DONE	/* the root's start tag ended */
 };
 
 struct parser {
@@ -75,6 +79,7 @@ struct parser {
 	int			 doctype;	/* DOCTYPE seen in the prolog */
 	enum prolog		 prolog;
 	int			 prolog_run;	/* '-' or '?' just seen */
+	char			 prolog_quote;	/* open attribute quote */
 	int			 nonblank;	/* input had a non-space byte */
 
 	int			 xml_error;	/* libxml2 reported an error */
