@@ -3,7 +3,9 @@
  * documents.  Archives are built here at test time (a small zip writer
  * that sets the exact flags a hostile sender could: data descriptors,
  * encryption bits, odd methods, symlinks), bombs are deflated in chunks
- * to a temporary file, so the repository holds no binary fixtures.
+ * to a temporary file.  The only binary fixtures are the zip layouts of
+ * Info-ZIP writing to a pipe and of macOS Archive Utility
+ * (tests/data/valid/zip_*, with how each was made).
  */
 #include <sys/stat.h>
 
@@ -898,6 +900,40 @@ layout_read(const char *dir, unsigned long skipped)
 	free(want);
 }
 
+/*
+ * Without libzip's consistency check nothing is taken from a local
+ * header but where its data starts: a local name, CRC and sizes that
+ * lie change nothing, and the central directory's CRC is still checked
+ * while inflating.
+ */
+START_TEST(test_unpack_zip_local_header_not_trusted)
+{
+	struct got g = { 0 }, h = { 0 };
+	struct diag d;
+	size_t n;
+	uint8_t *z = zip1("report.xml", xml, strlen(xml), &n);
+	uint8_t *cd = NULL;
+
+	/* local header: CRC, sizes and name (offsets 14, 18, 22, 30) */
+	memset(z + 14, 0xee, 12);
+	memcpy(z + 30, "../../x.sh", 10);
+	ck_assert_int_eq(run(z, n, &g, &d), 1);
+	ck_assert_msg(d.failed == 0, "%s", d.error);
+	assert_doc(&g, 0, "report.xml", xml);
+	/* the central entry's CRC (offset 16) is wrong: the read fails */
+	for (size_t i = 0; i + 4 <= n && cd == NULL; i++)
+		if (memcmp(z + i, "PK\1\2", 4) == 0)
+			cd = z + i;
+	ck_assert_ptr_nonnull(cd);
+	cd[16] ^= 0x55;
+	ck_assert_int_eq(run(z, n, &h, &d), 1);
+	ck_assert_msg(strstr(h.err[0], "CRC") != NULL, "got '%s'", h.err[0]);
+	got_free(&g);
+	got_free(&h);
+	free(z);
+}
+END_TEST
+
 START_TEST(test_unpack_zip_infozip_pipe_layout_read)
 {
 	/* zip -X - report.xml | cat: local CRC and compressed size 0 */
@@ -1128,6 +1164,7 @@ unpack_suite(void)
 	tcase_add_test(tc, test_unpack_zip_bomb_xml_entry_fails_read);
 	tcase_add_test(tc, test_unpack_xml_limit_is_the_callers);
 	tcase_add_test(tc, test_unpack_zip_data_descriptor_entries);
+	tcase_add_test(tc, test_unpack_zip_local_header_not_trusted);
 	tcase_add_test(tc, test_unpack_zip_infozip_pipe_layout_read);
 	tcase_add_test(tc, test_unpack_zip_macos_layout_read);
 	tcase_add_test(tc, test_unpack_zip_in_zip_and_gzip_in_zip);
