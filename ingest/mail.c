@@ -7,6 +7,8 @@
  * first 4 KiB to decide, then streamed to the temporary file.  Which part
  * is a report is decided by content; the declared type and name are hints
  * (TLS-RPT is recognised by its type, XML must have a <feedback> root).
+ * A message without a report is named by what its parts say it is, the
+ * ARF part's Feedback-Type first (RFC 5965, RFC 6591).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -255,7 +257,8 @@ note_report_type(struct walker *w, const char *rt)
 	snprintf(detail, sizeof(detail), "multipart/report; report-type=%.64s",
 	    rt);
 	if (strcasecmp(rt, "feedback-report") == 0)
-		note(w, 3, "DMARC failure report", detail);
+		note(w, 3, "feedback report without its "
+		    "message/feedback-report part", detail);
 	else if (strcasecmp(rt, "delivery-status") == 0)
 		note(w, 3, "delivery status notification (bounce)", detail);
 	else if (strcasecmp(rt, "disposition-notification") == 0)
@@ -409,6 +412,8 @@ is_candidate(const char *p, size_t n, const char *type, const char *name)
 	case CONTAINER_ZIP:
 		return !ends_with(name, ".json.gz") && !ends_with(name,
 		    ".json.zip");
+	case CONTAINER_TNEF:
+		return 1;	/* may hold one: kept, refused with a reason */
 	case CONTAINER_XML:
 		return root_is_feedback(p, n) || ends_with(type, "/xml") ||
 		    ends_with(name, ".xml");
@@ -473,6 +478,76 @@ offer(struct walker *w, GMimeStream *dec, const char *peek, size_t n,
 	close(mp->fd);
 }
 
+/*
+ * The Feedback-Type field of the n bytes of a message/feedback-report
+ * body (RFC 5965 section 3.1) into out, lower case: "" when there is
+ * none or its value is not a token.
+ */
+static void
+arf_type(const char *p, size_t n, char *out, size_t len)
+{
+	static const char key[] = "feedback-type:";
+	const char *end = p + n, *eol;
+	size_t k;
+
+	out[0] = '\0';
+	for (; p < end; p = eol + 1) {
+		if ((eol = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			eol = end;
+		if ((size_t)(eol - p) < sizeof(key) - 1 ||
+		    g_ascii_strncasecmp(p, key, sizeof(key) - 1) != 0)
+			continue;
+		p += sizeof(key) - 1;
+		while (p < eol && (*p == ' ' || *p == '\t'))
+			p++;
+		for (k = 0; p < eol && k + 1 < len &&
+		    (g_ascii_isalnum(*p) || *p == '-'); p++)
+			out[k++] = g_ascii_tolower(*p);
+		out[k] = '\0';
+		while (p < eol && strchr(" \t\r", *p) != NULL)
+			p++;
+		if (p != eol)
+			out[0] = '\0';	/* "abuse; x" or junk: not a token */
+		return;
+	}
+}
+
+/*
+ * Names the message by its message/feedback-report part (ARF, RFC 5965):
+ * the Feedback-Type says what it is, whatever the Subject or the
+ * container claim.  auth-failure (RFC 6591) is a DMARC failure report;
+ * abuse, fraud, virus and other are abuse reports.
+ */
+static void
+arf_note(struct walker *w, GMimePart *part)
+{
+	static const char *const abuse[] = { "abuse", "fraud", "virus",
+		"other", NULL };
+	char *peek = xmalloc(PEEK_BYTES), ft[33], detail[96];
+	const char *what = "feedback report (ARF)";
+	GMimeStream *dec;
+	ssize_t n = 0;
+
+	if ((dec = decoded_stream(part)) != NULL)
+		n = read_some(dec, peek, PEEK_BYTES);
+	arf_type(peek, n > 0 ? (size_t)n : 0, ft, sizeof(ft));
+	if (strcmp(ft, "auth-failure") == 0)
+		what = "DMARC failure report";
+	for (size_t i = 0; abuse[i] != NULL; i++)
+		if (strcmp(ft, abuse[i]) == 0)
+			what = "abuse report";
+	if (ft[0] != '\0')
+		snprintf(detail, sizeof(detail), "message/feedback-report, "
+		    "Feedback-Type: %s", ft);
+	else
+		snprintf(detail, sizeof(detail), "message/feedback-report "
+		    "without a Feedback-Type");
+	note(w, 4, what, detail);
+	if (dec != NULL)
+		g_object_unref(dec);
+	free(peek);
+}
+
 static void
 walk_leaf(struct walker *w, GMimePart *part, const char *num)
 {
@@ -486,6 +561,12 @@ walk_leaf(struct walker *w, GMimePart *part, const char *num)
 	if ((name = g_mime_part_get_filename(part)) == NULL)
 		name = hint;
 	list_type(w, type);
+	if (strcmp(type, "message/feedback-report") == 0) {
+		arf_note(w, part);
+		g_free(type);
+		g_free(hint);
+		return;
+	}
 	if (strncmp(type, "application/tlsrpt", 18) == 0) {
 		note(w, 3, "SMTP TLS report", type);
 		g_free(type);
@@ -516,6 +597,20 @@ walk_leaf(struct walker *w, GMimePart *part, const char *num)
 
 static void walk(struct walker *, GMimeObject *, const char *, int);
 
+/* a direct child of a multipart/report: only its ARF part is read */
+static void
+report_child(struct walker *w, GMimeObject *obj)
+{
+	GMimeContentType *ct;
+
+	if (obj == NULL || !GMIME_IS_PART(obj) ||
+	    ++w->res->n_parts > MAX_MIME_PARTS)
+		return;
+	ct = g_mime_object_get_content_type(obj);
+	if (g_mime_content_type_is_type(ct, "message", "feedback-report"))
+		arf_note(w, GMIME_PART(obj));
+}
+
 static void
 walk_multipart(struct walker *w, GMimeMultipart *mp, const char *num,
     int depth)
@@ -529,8 +624,14 @@ walk_multipart(struct walker *w, GMimeMultipart *mp, const char *num,
 	if (g_mime_content_type_is_type(ct, "multipart", "report") &&
 	    (rt = g_mime_content_type_get_parameter(ct, "report-type")) !=
 	    NULL) {
-		/* another kind of report: its parts are not ours */
+		/*
+		 * Another kind of report: its parts are not ours, except
+		 * that its own message/feedback-report part says what it is
+		 * (the original message beside it is a stranger's mail).
+		 */
 		note_report_type(w, rt);
+		for (int i = 0; i < n; i++)
+			report_child(w, g_mime_multipart_get_part(mp, i));
 		return;
 	}
 	for (int i = 0; i < n && !w->failed; i++) {
@@ -565,6 +666,27 @@ walk(struct walker *w, GMimeObject *obj, const char *num, int depth)
 		walk_leaf(w, GMIME_PART(obj), num);
 }
 
+/*
+ * Whether a Subject names a DMARC failure report the way senders without
+ * ARF write it (Exim: "DMARC Forensic Report for example.org from IP
+ * ..."): a hint only, weaker than any part.
+ */
+static int
+subject_failure(const char *s)
+{
+	static const char *const pre[] = { "DMARC Forensic Report",
+		"DMARC Failure Report", NULL };
+
+	if (s == NULL)
+		return 0;
+	while (*s == ' ' || *s == '\t')
+		s++;
+	for (size_t i = 0; pre[i] != NULL; i++)
+		if (g_ascii_strncasecmp(s, pre[i], strlen(pre[i])) == 0)
+			return 1;
+	return 0;
+}
+
 int
 mail_walk(struct mail *m, mail_part_fn fn, void *arg,
     struct mail_result *res, char *err, size_t errlen)
@@ -580,6 +702,9 @@ mail_walk(struct mail *m, mail_part_fn fn, void *arg,
 	w.errlen = errlen;
 	err[0] = '\0';
 	walk(&w, g_mime_message_get_mime_part(m->msg), "", 0);
+	if (res->n_candidates == 0 && subject_failure(m->subject))
+		note(&w, 1, "DMARC failure report?", "no "
+		    "message/feedback-report part; its Subject says so");
 	if (res->n_candidates == 0 && w.note_rank == 0)
 		snprintf(res->what, sizeof(res->what), "no aggregate report "
 		    "in it (%s)", w.n_types > 0 ? w.types : "no body");

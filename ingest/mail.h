@@ -6,9 +6,13 @@
  * body), decodes each leaf part (base64, quoted-printable, binary) and
  * decides by its first decoded bytes whether it may be an aggregate report
  * (gzip, zip, or XML whose root is <feedback>), using the MIME type and
- * file name only as hints.  A message without such a part is classified
- * ("DMARC failure report", "SMTP TLS report", "delivery status
- * notification", ...).  Nothing here touches the database.
+ * file name only as hints; a TNEF part (winmail.dat) is passed on too, to
+ * be kept and refused with its reason.  A message without such a part is
+ * classified: by its message/feedback-report part's Feedback-Type
+ * ("DMARC failure report", "abuse report"), else by its report type or
+ * part types ("SMTP TLS report", "delivery status notification", ...),
+ * else by its Subject ("DMARC failure report?").  Nothing here touches
+ * the database.
  */
 #ifndef DMARC_MAIL_H
 #define DMARC_MAIL_H

@@ -30,6 +30,9 @@
 #define NS_DMARC01	"http://dmarc.org/dmarc-xml/0.1"
 #define NS_DMARC02	"http://dmarc.org/dmarc-xml/0.2"
 
+/* libxml2 stores a node's line in 16 bits and stops counting here */
+#define NODE_LINE_MAX		65535
+
 /* a date range longer than this (a day and an hour) is flagged */
 #define RANGE_LONG_SECONDS	90000
 
@@ -107,8 +110,18 @@ parser_fail(struct parser *p, const char *fmt, ...)
 int
 parser_line(const struct parser *p)
 {
-	return p->reader != NULL ?
-	    xmlTextReaderGetParserLineNumber(p->reader) : 0;
+	xmlNodePtr n;
+
+	if (p->reader == NULL)
+		return 0;
+	/*
+	 * The parser runs ahead of the reader (by a chunk or more), so its
+	 * line is not the node's: the node keeps the line it started on.
+	 */
+	n = xmlTextReaderCurrentNode(p->reader);
+	if (n != NULL && n->line > 0 && n->line < NODE_LINE_MAX)
+		return n->line;
+	return xmlTextReaderGetParserLineNumber(p->reader);
 }
 
 /*
@@ -142,10 +155,11 @@ parser_excerpt(const char *s, char out[EXCERPT_LEN + 4])
 /* ---- input: the read adapter and the libxml2 error capture ---- */
 
 /*
- * Looks at the prolog only (before the root start tag) for "<!" that does
- * not open a comment: that is a DOCTYPE (or worse), and it is refused
- * before libxml2 sees the internal subset at all.  Other encodings than
- * ASCII-compatible ones are caught by the node-type check instead.
+ * Looks at the prolog only (up to the end of the root's start tag) for
+ * "<!" that does not open a comment: that is a DOCTYPE (or worse), and it
+ * is refused before libxml2 sees the internal subset at all.  Other
+ * encodings than ASCII-compatible ones are caught by the node-type check
+ * instead.
  */
 static void
 prolog_scan(struct parser *p, const char *b, size_t n)
@@ -164,7 +178,7 @@ prolog_scan(struct parser *p, const char *b, size_t n)
 			else if (c == '!')
 				p->prolog = PRO_BANG;
 			else
-				p->prolog = PRO_DONE;
+				p->prolog = PRO_ROOT;
 			p->prolog_run = 0;
 			break;
 		case PRO_BANG:
@@ -183,6 +197,16 @@ prolog_scan(struct parser *p, const char *b, size_t n)
 			if (c == '>' && p->prolog_run)
 				p->prolog = PRO_TEXT;
 			p->prolog_run = c == '?';
+			break;
+		case PRO_ROOT:
+			/* a '>' inside an attribute value ends nothing */
+			if (p->prolog_quote != '\0')
+				p->prolog_quote = c == p->prolog_quote ?
+				    '\0' : p->prolog_quote;
+			else if (c == '"' || c == '\'')
+				p->prolog_quote = c;
+			else if (c == '>')
+				p->prolog = PRO_DONE;
 			break;
 		case PRO_DONE:
 			break;
@@ -203,11 +227,65 @@ xml_read(void *ctx, char *buf, int len)
 		p->read_error = 1;
 		return -1;
 	}
+	if (n == 0)
+		p->eof = 1;
 	for (int i = 0; i < n && !p->nonblank; i++)
 		if (!xml_blank(buf[i]))
 			p->nonblank = 1;
 	prolog_scan(p, buf, (size_t)n);
 	return p->doctype ? -1 : n;
+}
+
+/* Whether no '>' follows the point of libxml2's error c. */
+static int
+xml_no_tag_after(const xmlParserCtxt *c)
+{
+	for (const xmlChar *q = c->input->cur; q < c->input->end; q++)
+		if (*q == '>')
+			return 0;
+	return 1;
+}
+
+/*
+ * Decides whether libxml2's error e means the input ended before the
+ * root element closed: the read callback has said end, and libxml2 has
+ * an element open or is before or inside the root's start tag, with no
+ * '>' after the point of the error (a syntax error within the document
+ * has more markup after it; a cut one has at most a piece of a tag).
+ * "Extra content at the end of the document" before the epilog is only
+ * ever raised at the end.  libxml2's wording ("Extra content ...",
+ * "Couldn't find end of Start Tag") says the opposite of what happened.
+ * The context's fields are public in libxml2 2.9 to 2.13.
+ */
+static void
+xml_cut(struct parser *p, const xmlError *e)
+{
+	const xmlParserCtxt *c = e->ctxt;
+	int end = e->code == XML_ERR_DOCUMENT_END;
+
+	if (!p->eof || c == NULL ||
+	    (e->domain != XML_FROM_PARSER && e->domain != XML_FROM_NAMESPACE) ||
+	    c->input == NULL || c->input->cur == NULL ||
+	    c->input->end == NULL)
+		return;
+	if (c->nameNr >= 1 && c->name != NULL) {
+		if (!end && !xml_no_tag_after(c))
+			return;
+		parser_excerpt((const char *)c->name, p->cut_in);
+	} else if (c->nameNr == 0 && p->prolog != PRO_DONE) {
+		/*
+		 * The input ended in the prolog or inside the root's start
+		 * tag (the scanner never saw it end; once it has, no open
+		 * element means the root closed).  Text that is no markup
+		 * at all ("Document is empty") is not a cut.
+		 */
+		if (e->code == XML_ERR_DOCUMENT_EMPTY ||
+		    (!end && !xml_no_tag_after(c)))
+			return;
+		p->cut_in[0] = '\0';
+	} else
+		return;
+	p->cut = 1;
 }
 
 /* Keeps libxml2's first error (not its warnings), with the line. */
@@ -222,6 +300,7 @@ xml_error(void *arg, xmlErrorPtr e)
 		return;
 	p->xml_error = 1;
 	p->xml_line = e->line;
+	xml_cut(p, e);
 	if (e->message == NULL)
 		return;
 	for (const char *s = e->message; *s != '\0' &&
@@ -254,12 +333,13 @@ report_ready(struct parser *p, int at_record)
 	static const struct {
 		enum field	 f;
 		const char	*what;
+		int		 meta;	/* in report_metadata, else policy */
 	} need[] = {
-		{ F_ORG_NAME, "report_metadata lacks 'org_name'" },
-		{ F_EMAIL, "report_metadata lacks 'email'" },
-		{ F_REPORT_ID, "report_metadata lacks 'report_id'" },
-		{ F_RANGE, "report_metadata lacks 'date_range'" },
-		{ F_P_DOMAIN, "policy_published lacks 'domain'" },
+		{ F_ORG_NAME, "report_metadata lacks 'org_name'", 1 },
+		{ F_EMAIL, "report_metadata lacks 'email'", 1 },
+		{ F_REPORT_ID, "report_metadata lacks 'report_id'", 1 },
+		{ F_RANGE, "report_metadata lacks 'date_range'", 1 },
+		{ F_P_DOMAIN, "policy_published lacks 'domain'", 0 },
 	};
 	static const enum field req7489[] = { F_VERSION, F_SP, F_PCT, F_FO };
 	uint64_t seen = p->seen_rep;
@@ -273,12 +353,15 @@ report_ready(struct parser *p, int at_record)
 		    "record: RFC 7489 appendix C and RFC 9990 require it "
 		    "before the records: line %d", parser_line(p));
 	if (!(seen & BIT(F_META)))
-		return parser_fail(p, "report lacks 'report_metadata'");
+		return parser_fail(p, "report lacks 'report_metadata': line %d",
+		    p->root_line);
 	if (!(seen & BIT(F_POLICY)))
-		return parser_fail(p, "report lacks 'policy_published'");
+		return parser_fail(p, "report lacks 'policy_published': "
+		    "line %d", p->root_line);
 	for (size_t i = 0; i < sizeof(need) / sizeof(need[0]); i++)
 		if (!(seen & BIT(need[i].f)))
-			return parser_fail(p, "%s", need[i].what);
+			return parser_fail(p, "%s: line %d", need[i].what,
+			    need[i].meta ? p->meta_line : p->policy_line);
 	if (!(seen & BIT(F_P)))
 		diag_warn(p->d, DIAG_MISSING_FIELD);
 	if (p->rep->format != FORMAT_RFC7489)
@@ -313,7 +396,8 @@ range_end(struct parser *p)
 		return parser_fail(p, "date_range lacks 'end': line %d", parser_line(p));
 	if (rep->end < rep->begin)
 		return parser_fail(p, "date range ends before it begins: begin %lld, "
-		    "end %lld", (long long)rep->begin, (long long)rep->end);
+		    "end %lld: line %d", (long long)rep->begin,
+		    (long long)rep->end, parser_line(p));
 	if (rep->end == rep->begin)
 		diag_warn(p->d, DIAG_ZERO_RANGE);
 	else if (rep->end - rep->begin > RANGE_LONG_SECONDS)
@@ -327,7 +411,8 @@ record_open(struct parser *p)
 	if (!p->begun && report_begin(p, 1) == -1)
 		return -1;
 	if (p->rep->n_records >= MAX_RECORDS)
-		return parser_fail(p, "too many records: more than %lu", MAX_RECORDS);
+		return parser_fail(p, "too many records: more than %lu: "
+		    "line %d", MAX_RECORDS, parser_line(p));
 	record_release(&p->rec);
 	p->seen_rec = 0;
 	return 0;
@@ -381,21 +466,24 @@ entry_open(struct parser *p, const struct elem *e)
 	if (e->field == F_REASON) {
 		if (r->n_reasons >= MAX_REASONS)
 			return parser_fail(p, "record %zu: too many 'reason' "
-			    "elements: more than %d", n, MAX_REASONS);
+			    "elements: more than %d: line %d", n, MAX_REASONS,
+			    parser_line(p));
 		r->reasons = xreallocarray(r->reasons, r->n_reasons + 1,
 		    sizeof(*r->reasons));
 		memset(&r->reasons[r->n_reasons++], 0, sizeof(*r->reasons));
 	} else if (e->field == F_DKIM) {
 		if (r->n_dkim >= MAX_DKIM_RESULTS)
 			return parser_fail(p, "record %zu: too many 'dkim' results: "
-			    "more than %d", n, MAX_DKIM_RESULTS);
+			    "more than %d: line %d", n, MAX_DKIM_RESULTS,
+			    parser_line(p));
 		r->dkim = xreallocarray(r->dkim, r->n_dkim + 1,
 		    sizeof(*r->dkim));
 		memset(&r->dkim[r->n_dkim++], 0, sizeof(*r->dkim));
 	} else {
 		if (r->n_spf >= MAX_SPF_RESULTS)
 			return parser_fail(p, "record %zu: too many 'spf' results: "
-			    "more than %d", n, MAX_SPF_RESULTS);
+			    "more than %d: line %d", n, MAX_SPF_RESULTS,
+			    parser_line(p));
 		r->spf = xreallocarray(r->spf, r->n_spf + 1, sizeof(*r->spf));
 		memset(&r->spf[r->n_spf++], 0, sizeof(*r->spf));
 	}
@@ -434,6 +522,10 @@ container_open(struct parser *p, const struct elem *e)
 			return parser_fail(p, "'%s' after the first record: RFC 7489 "
 			    "appendix C and RFC 9990 require it before the "
 			    "records: line %d", e->name, parser_line(p));
+		if (e->field == F_META)
+			p->meta_line = parser_line(p);
+		else
+			p->policy_line = parser_line(p);
 		return 0;
 	case F_RECORD:
 		return record_open(p);
@@ -533,7 +625,7 @@ root_open(struct parser *p, const char *name, const char *ns)
 
 	if (strcmp(name, "feedback") != 0)
 		return parser_fail(p, "not a DMARC aggregate report: root element is "
-		    "'%s'", parser_excerpt(name, ex));
+		    "'%s': line %d", parser_excerpt(name, ex), parser_line(p));
 	if (ns != NULL && *ns != '\0') {
 		n = strlen(ns);
 		if (n > MAX_SHORT_TEXT || !utf8_valid(ns, n))
@@ -544,6 +636,7 @@ root_open(struct parser *p, const char *name, const char *ns)
 			p->rep->format = FORMAT_RFC9990;
 	}
 	p->seen_rep |= BIT(F_FEEDBACK);
+	p->root_line = parser_line(p);
 	return 0;
 }
 
@@ -671,6 +764,12 @@ xml_fail(struct parser *p)
 		parser_fail(p, "cannot read the report: the input failed");
 	else if (!p->nonblank)
 		parser_fail(p, "not a DMARC aggregate report: empty document");
+	else if (p->cut && p->cut_in[0] == '\0')
+		parser_fail(p, "truncated: the document ends before its root "
+		    "element opens: line %d", p->xml_line);
+	else if (p->cut)
+		parser_fail(p, "truncated: the document ends inside <%s>: "
+		    "line %d", p->cut_in, p->xml_line);
 	else if (p->xml_error)
 		parser_fail(p, "not well-formed XML: line %d: %s", p->xml_line,
 		    p->xml_msg);

@@ -34,8 +34,11 @@ struct parse_handler {
  * *rep holds the whole report (caller releases it with report_release).
  * Returns -1 when the document is rejected: not well-formed, a DOCTYPE or
  * entity, wrong root, a required key field missing, a limit passed, or a
- * handler stopped; d->error says why, with the line number when libxml2
- * knows it.  Tolerated quirks are counted in d as warnings.
+ * handler stopped; d->error says why and names the line of the element
+ * it is about (exact up to line 65534, libxml2's limit for node lines),
+ * or where the document ends when it ends before its root element
+ * closes ("truncated: the document ends inside <x>").  Tolerated quirks
+ * are counted in d as warnings.
  */
 int	parse_report(parse_read_fn read, void *ctx,
 	    const struct parse_handler *h, void *arg,

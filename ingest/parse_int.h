@@ -51,14 +51,18 @@ struct elem {
 	unsigned	 flags;		/* E_* */
 };
 
-/* where the prolog scanner is; it only looks for a DOCTYPE */
+/*
+ * Where the prolog scanner is: it looks for a DOCTYPE, and for where the
+ * root's start tag ends (to tell a document cut before its root opened).
+ */
 enum prolog {
 	PRO_TEXT,	/* between markup */
 	PRO_LT,		/* after '<' */
 	PRO_BANG,	/* after "<!" */
 	PRO_COMMENT,	/* inside "<!-" ... "-->" */
 	PRO_PI,		/* inside "<?" ... "?>" */
-	PRO_DONE	/* the root element started */
+	PRO_ROOT,	/* inside the root's start tag */
+	PRO_DONE	/* the root's start tag ended */
 };
 
 struct parser {
@@ -75,11 +79,19 @@ struct parser {
 	int			 doctype;	/* DOCTYPE seen in the prolog */
 	enum prolog		 prolog;
 	int			 prolog_run;	/* '-' or '?' just seen */
+	char			 prolog_quote;	/* open attribute quote */
 	int			 nonblank;	/* input had a non-space byte */
 
 	int			 xml_error;	/* libxml2 reported an error */
 	int			 xml_line;
 	char			 xml_msg[DIAG_ERROR_LEN / 2];
+	int			 eof;		/* the read callback said end */
+	int			 cut;		/* input ended inside the root */
+	char			 cut_in[EXCERPT_LEN + 4]; /* innermost open */
+
+	int			 root_line;	/* where <feedback> opened */
+	int			 meta_line;	/* ... <report_metadata> */
+	int			 policy_line;	/* ... <policy_published> */
 
 	const struct elem	*stack[STACK_MAX]; /* open known elements */
 	size_t			 depth;
@@ -98,7 +110,12 @@ struct parser {
 /* records the report's error in p->d and stops the parse; returns -1 */
 int	 parser_fail(struct parser *, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
-/* the line libxml2 is at, for messages; 0 before the reader exists */
+/*
+ * The line of the node the reader is on, for messages: an element's own
+ * line (its start tag's, also at its end tag).  libxml2 keeps node lines
+ * below 65535 only; from there on it is the line the parser has reached,
+ * which may lie a little past the node.  0 before the reader exists.
+ */
 int	 parser_line(const struct parser *);
 /*
  * A short printable copy of untrusted text for an error message: control

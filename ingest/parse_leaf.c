@@ -216,7 +216,7 @@ set_pct(struct parser *p, char *s)
 	p->rep->policy.pct = -1;
 	if (s == NULL)
 		diag_warn(p->d, DIAG_EMPTY_FIELD);
-	else if (p->truncated || num_i64(s, 0, 100, &v) == -1)
+	else if (p->truncated || num_xsd(s, 0, 100, &v) == -1)
 		diag_warn(p->d, DIAG_ENUM_UNKNOWN);
 	else
 		p->rep->policy.pct = v;
@@ -230,7 +230,7 @@ set_count(struct parser *p, char *s)
 	int rc = -1;
 
 	if (s == NULL || p->truncated ||
-	    num_i64(s, 0, MAX_RECORD_COUNT, &p->rec.count) == -1) {
+	    num_xsd(s, 0, MAX_RECORD_COUNT, &p->rec.count) == -1) {
 		parser_fail(p, "record %zu: count '%s' is not a number of messages: "
 		    "line %d", p->rep->n_records + 1, parser_excerpt(s, ex), parser_line(p));
 		goto out;
@@ -279,8 +279,8 @@ add_error(struct parser *p, char *s)
 	}
 	if (rep->n_errors >= MAX_REPORT_ERRORS) {
 		free(s);
-		return parser_fail(p, "too many 'error' elements: more than %d",
-		    MAX_REPORT_ERRORS);
+		return parser_fail(p, "too many 'error' elements: more than "
+		    "%d: line %d", MAX_REPORT_ERRORS, parser_line(p));
 	}
 	rep->errors = xreallocarray(rep->errors, rep->n_errors + 1,
 	    sizeof(*rep->errors));

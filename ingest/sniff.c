@@ -157,6 +157,11 @@ sniff(const void *v, size_t n, const char **what)
 		*what = "zip";
 		return CONTAINER_ZIP;
 	}
+	/* TNEF's signature 0x223e9f78, little-endian (MS-OXTNEF 2.1.3.1) */
+	if (has_prefix(p, n, "\x78\x9f\x3e\x22", 4)) {
+		*what = "TNEF";
+		return CONTAINER_TNEF;
+	}
 	if (has_prefix(p, n, "\x89PNG\r\n\x1a\n", 8)) {
 		*what = "PNG image";
 		return CONTAINER_OTHER;

@@ -442,8 +442,17 @@ zip_open_walk(struct walk *w, zip_source_t *src, const struct image *im,
 		zip_source_free(src);
 		goto out;
 	}
-	if ((za = zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS,
-	    &ze)) == NULL) {
+	/*
+	 * No ZIP_CHECKCONS: libzip 1.7.3 to 1.10.0 then compare each local
+	 * header with its central entry and refuse the data-descriptor
+	 * layouts Info-ZIP (writing to a pipe) and macOS Archive Utility
+	 * write, which unzip and every mail client read (fixed in libzip
+	 * 1.10.1).  A local header only says where its data starts: the
+	 * entry is read by its central entry (sizes, method), its output is
+	 * bounded and ratio-checked in entry_read, and libzip checks the
+	 * CRC of everything it inflates; the entry count is vetted above.
+	 */
+	if ((za = zip_open_from_source(src, ZIP_RDONLY, &ze)) == NULL) {
 		diag_error(w->d, "zip: %s", zip_error_strerror(&ze));
 		zip_source_free(src);
 		goto out;
@@ -572,6 +581,19 @@ walk_stream(struct walk *w, struct stream *s, const char *where, int depth,
 		else
 			rc = zip_walk_stream(w, s, where, depth + 1);
 		break;
+	case CONTAINER_TNEF:
+		/*
+		 * Outlook's winmail.dat may hold a report, but it is not
+		 * read (see the README): refused with a reason of its own,
+		 * so that the input and its bytes are kept for --reprocess.
+		 */
+		if (!in_entry) {
+			diag_error(w->d, "TNEF attachment not read "
+			    "(winmail.dat, application/ms-tnef): a report in "
+			    "it is not seen");
+			break;
+		}
+		/* FALLTHROUGH */
 	default:
 		if (in_entry) {
 			diag_warn(w->d, DIAG_ZIP_ENTRY_SKIPPED);

@@ -51,6 +51,41 @@ num_i64(const char *s, int64_t lo, int64_t hi, int64_t *out)
 	return num_digits(s, n, lo, hi, out);
 }
 
+/* The sign of XML Schema's integer form: -1, +1, or 0 for none. */
+static int
+num_sign(const char **s)
+{
+	if (**s == '+') {
+		(*s)++;
+		return 1;
+	}
+	if (**s == '-') {
+		(*s)++;
+		return -1;
+	}
+	return 0;
+}
+
+int
+num_xsd(const char *s, int64_t lo, int64_t hi, int64_t *out)
+{
+	int64_t v;
+	int sign;
+
+	if (s == NULL)
+		return -1;
+	sign = num_sign(&s);
+	/* the magnitude first; INT64_MIN itself is never a report value */
+	if (num_i64(s, 0, INT64_MAX, &v) == -1)
+		return -1;
+	if (sign == -1)
+		v = -v;
+	if (v < lo || v > hi)
+		return -1;
+	*out = v;
+	return 0;
+}
+
 int
 num_size(const char *s, int64_t lo, int64_t hi, int64_t *out)
 {
@@ -88,6 +123,9 @@ num_epoch(const char *s, int64_t lo, int64_t hi, int64_t *out,
 
 	if (s == NULL)
 		return -1;
+	/* "-0" would be 0 too, but a negative timestamp never is in range */
+	if (*s == '+')
+		s++;
 	while (s[n] >= '0' && s[n] <= '9')
 		n++;
 	if (s[n] == '.') {

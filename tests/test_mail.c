@@ -97,7 +97,20 @@ static const struct {
 	{ "m11_tlsrpt_json_only.eml", OUTCOME_NOT_REPORT, 0,
 	    "application/tlsrpt+json" },
 	{ "m11_failure_report.eml", OUTCOME_NOT_REPORT, 0,
-	    "DMARC failure report" },
+	    "DMARC failure report (message/feedback-report, Feedback-Type: "
+	    "auth-failure)" },
+	/* issue 20 point 4: the ARF part says what the message is */
+	{ "m11_failure_netease_mixed.eml", OUTCOME_NOT_REPORT, 0,
+	    "DMARC failure report (message/feedback-report, Feedback-Type: "
+	    "auth-failure)" },
+	{ "m11_failure_exim_plain.eml", OUTCOME_NOT_REPORT, 0,
+	    "DMARC failure report? (no message/feedback-report part; its "
+	    "Subject says so)" },
+	{ "m11_abuse_labelled_failure.eml", OUTCOME_NOT_REPORT, 0,
+	    "abuse report (message/feedback-report, Feedback-Type: abuse)" },
+	{ "m11_report_without_arf.eml", OUTCOME_NOT_REPORT, 0,
+	    "feedback report without its message/feedback-report part "
+	    "(multipart/report; report-type=feedback-report)" },
 	{ "m11_bounce.eml", OUTCOME_NOT_REPORT, 0, "bounce" },
 	{ "m11_spam.eml", OUTCOME_NOT_REPORT, 0, "text/plain, text/html" },
 };
@@ -127,6 +140,93 @@ START_TEST(test_mail_quirk_fixture_settles_as_expected)
 		    "%s: reason '%s'", cases[_i].file, reason);
 		free(reason);
 	}
+	free(path);
+	fx_close(&f);
+}
+END_TEST
+
+/*
+ * Every Feedback-Type of RFC 5965 (and RFC 6591's auth-failure) names
+ * the message, inside multipart/report or any other multipart; a value
+ * that is not a token names nothing.
+ */
+START_TEST(test_mail_feedback_type_names_the_message)
+{
+	static const struct {
+		const char	*container;
+		const char	*field;
+		const char	*want;
+	} t[] = {
+		{ "report; report-type=feedback-report", "auth-failure",
+		    "DMARC failure report (message/feedback-report, "
+		    "Feedback-Type: auth-failure)" },
+		{ "mixed", "AUTH-Failure", "DMARC failure report (" },
+		{ "report; report-type=feedback-report", "fraud",
+		    "abuse report (message/feedback-report, Feedback-Type: "
+		    "fraud)" },
+		{ "mixed", "virus", "abuse report (" },
+		{ "related", "other", "abuse report (" },
+		{ "report; report-type=feedback-report", "not-spam",
+		    "feedback report (ARF) (message/feedback-report, "
+		    "Feedback-Type: not-spam)" },
+		{ "mixed", "abuse; junk", "feedback report (ARF) "
+		    "(message/feedback-report without a Feedback-Type)" },
+		{ "mixed", "\033[31mabuse", "feedback report (ARF) "
+		    "(message/feedback-report without a Feedback-Type)" },
+	};
+	struct fx f;
+	enum outcome oc;
+	char *msg, *reason;
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		fx_open(&f);
+		msg = g_strdup_printf("From: a@example.net\nSubject: DMARC "
+		    "failure report %zu\nContent-Type: multipart/%s; "
+		    "boundary=\"b\"\n\n--b\nContent-Type: text/plain\n\n"
+		    "report\n--b\nContent-Type: message/feedback-report\n\n"
+		    "Version: 1\nFeedback-Type: %s\nUser-Agent: x/1\n\n"
+		    "--b--\n", i, t[i].container, t[i].field);
+		ck_assert_int_eq(ingest_bytes(&f, msg, strlen(msg), &oc), 0);
+		ck_assert_int_eq(oc, OUTCOME_NOT_REPORT);
+		reason = tu_query_text(f.db, "SELECT reason FROM v_messages");
+		ck_assert_ptr_nonnull(reason);
+		ck_assert_msg(strncmp(reason, t[i].want, strlen(t[i].want)) ==
+		    0, "%zu: reason '%s', want '%s'", i, reason, t[i].want);
+		free(reason);
+		g_free(msg);
+		fx_close(&f);
+	}
+}
+END_TEST
+
+/*
+ * A report in Outlook's TNEF (winmail.dat) is not read, but never lost:
+ * the part is kept as a rejected input with its bytes (for --reprocess)
+ * and a reason that says so, and the message is rejected, not
+ * not_report (issue 12 point 4).
+ */
+START_TEST(test_mail_tnef_part_kept_and_refused_with_reason)
+{
+	struct fx f;
+	enum outcome oc;
+	char *path = tu_data("invalid/tnef_winmail/message.eml"), *reason;
+
+	fx_open(&f);
+	ck_assert_int_eq(ingest_path(&f, path, &oc), 0);
+	ck_assert_int_eq(oc, OUTCOME_REJECTED);
+	ck_assert_int_eq(tu_query_int(f.db, "SELECT count(*) FROM v_reports"),
+	    0);
+	reason = tu_query_text(f.db, "SELECT reason FROM v_ingest");
+	ck_assert_ptr_nonnull(reason);
+	ck_assert_msg(strstr(reason, "TNEF attachment not read") != NULL,
+	    "reason '%s'", reason);
+	ck_assert_int_eq(tu_query_int(f.db, "SELECT count(*) FROM v_ingest "
+	    "WHERE outcome = 'rejected' AND source LIKE '%winmail.dat%'"), 1);
+	ck_assert_int_eq(tu_query_int(f.db, "SELECT rejected_inputs FROM "
+	    "v_messages"), 1);
+	ck_assert_int_ge(tu_query_int(f.db, "SELECT count(*) FROM "
+	    "input_chunk"), 1);
+	free(reason);
 	free(path);
 	fx_close(&f);
 }
@@ -519,6 +619,8 @@ mail_suite(void)
 	tcase_add_test(tc, test_mail_truncated_base64_report_rejected_not_lost);
 	tcase_add_test(tc, test_mail_sniff_routes_messages_only);
 	tcase_add_test(tc, test_mail_contenttype_name_not_interned);
+	tcase_add_test(tc, test_mail_feedback_type_names_the_message);
+	tcase_add_test(tc, test_mail_tnef_part_kept_and_refused_with_reason);
 	suite_add_tcase(s, tc);
 	return s;
 }

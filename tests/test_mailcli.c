@@ -101,8 +101,8 @@ START_TEST(test_mailcli_message_detected_on_stdin_and_in_paths)
 	cmd = g_strdup_printf("'%s' --db '%s' --json '%s' 2>/dev/null",
 	    TEST_INGEST_BIN, db, mail);
 	ck_assert_int_eq(tu_run(cmd, &out), 0);
-	ck_assert_msg(strstr(out, "\"mail_messages\":17") != NULL, "%s", out);
-	ck_assert(strstr(out, "\"not_report\":5") != NULL);
+	ck_assert_msg(strstr(out, "\"mail_messages\":21") != NULL, "%s", out);
+	ck_assert(strstr(out, "\"not_report\":9") != NULL);
 	ck_assert(strstr(out, "\"mail_duplicates\":7") != NULL);
 	free(out);
 	ck_assert_int_eq(tu_query_int(db, "SELECT count(*) FROM v_ingest "

@@ -88,7 +88,8 @@ START_TEST(test_num_epoch_rejects_bad_fraction)
 {
 	static const char *const bad[] = {
 		"1.", ".5", "1..2", "1.2.3", "1.5e3", "1.-5", "1. 5", "-1.5",
-		"+1.5", "1.5 ", "", ".", "1.a", "2025-01-01T00:00:00Z",
+		"1.5 ", "", ".", "1.a", "2025-01-01T00:00:00Z", "+", "++1",
+		"+-1", "-+1", "+.5", "+ 1", "-1", "-0",
 	};
 	int64_t v = 77;
 	int frac = 9;
@@ -104,6 +105,48 @@ START_TEST(test_num_epoch_rejects_bad_fraction)
 	    &frac), -1);
 	ck_assert_int_eq(num_epoch("99999999999999999999.5", 0, INT64_MAX,
 	    &v, &frac), -1);
+}
+END_TEST
+
+/* XML Schema integer form: one optional sign (issue 12 point 8) */
+START_TEST(test_num_xsd_takes_schema_sign)
+{
+	static const char *const bad[] = {
+		"", "+", "-", "++5", "+-5", "-+5", "+ 5", " +5", "+5 ", "+0x10",
+		"+1e9", "+1.5", "5+", "-5", "-1", "+101",
+	};
+	int64_t v = -1;
+	int frac = 0;
+
+	ck_assert_int_eq(num_xsd("+5", 0, 100, &v), 0);
+	ck_assert_int_eq(v, 5);
+	ck_assert_int_eq(num_xsd("+007", 0, 100, &v), 0);
+	ck_assert_int_eq(v, 7);
+	ck_assert_int_eq(num_xsd("-0", 0, 100, &v), 0);
+	ck_assert_int_eq(v, 0);
+	ck_assert_int_eq(num_xsd("42", 0, 100, &v), 0);
+	ck_assert_int_eq(v, 42);
+	ck_assert_int_eq(num_xsd("-42", -100, 100, &v), 0);
+	ck_assert_int_eq(v, -42);
+	ck_assert_int_eq(num_xsd("+9223372036854775807", 0, INT64_MAX, &v),
+	    0);
+	ck_assert(v == INT64_MAX);
+	v = 1234;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		ck_assert_msg(num_xsd(bad[i], 0, 100, &v) == -1,
+		    "accepted \"%s\"", bad[i]);
+		ck_assert_int_eq(v, 1234);
+	}
+	ck_assert_int_eq(num_xsd(NULL, 0, 1, &v), -1);
+	/* timestamps: a leading '+' too, with or without a fraction */
+	ck_assert_int_eq(num_epoch("+1700000000", 0, MAX_TIMESTAMP, &v,
+	    &frac), 0);
+	ck_assert_int_eq(v, 1700000000);
+	ck_assert_int_eq(frac, 0);
+	ck_assert_int_eq(num_epoch("+1700000000.25", 0, MAX_TIMESTAMP, &v,
+	    &frac), 0);
+	ck_assert_int_eq(v, 1700000000);
+	ck_assert_int_eq(frac, 1);
 }
 END_TEST
 
@@ -152,6 +195,7 @@ num_suite(void)
 	tcase_add_test(tc, test_num_checks_range_and_overflow);
 	tcase_add_test(tc, test_num_epoch_truncates_fraction);
 	tcase_add_test(tc, test_num_epoch_rejects_bad_fraction);
+	tcase_add_test(tc, test_num_xsd_takes_schema_sign);
 	tcase_add_test(tc, test_num_size_takes_binary_suffixes);
 	tcase_add_test(tc, test_num_size_rejects_junk_range_and_overflow);
 	suite_add_tcase(s, tc);

@@ -514,6 +514,25 @@ START_TEST(test_parse_fractional_timestamps)
 }
 END_TEST
 
+/* "+5" is XML Schema integer form; so is "-0" (issue 12 point 8) */
+START_TEST(test_parse_schema_sign_accepted)
+{
+	struct run r;
+
+	run_file(&r, "valid/schema_sign/report.xml", 0);
+	ok(&r);
+	warns(&r, W(0));
+	ck_assert(r.rep.begin == 1700000000 && r.rep.end == 1700086399);
+	ck_assert_int_eq(r.rep.policy.pct, 100);
+	ck_assert_uint_eq(r.rep.n_records, 3);
+	ck_assert_int_eq(r.got.recs[0].count, 5);
+	ck_assert_int_eq(r.got.recs[1].count, 0);
+	ck_assert_int_eq(r.got.recs[2].count, 7);
+	ck_assert(r.rep.messages == 12);
+	run_free(&r);
+}
+END_TEST
+
 START_TEST(test_parse_zero_and_long_ranges)
 {
 	struct run r;
@@ -797,11 +816,16 @@ static const struct bad invalid_cases[] = {
 	{ "broken_end_tag", "tag mismatch" },
 	{ "unclosed_schema", "root element is 'schema'" },
 	{ "second_root", "Extra content at the end of the document" },
-	{ "truncated", "not well-formed XML" },
+	{ "truncated", "truncated: the document ends inside <dkim>: line 3" },
+	{ "truncated_after_tag",
+	    "truncated: the document ends inside <record>: line 2" },
+	{ "truncated_prolog", "truncated: the document ends before its root "
+	    "element opens: line 3" },
 	{ "undeclared_prefix", "Namespace prefix x" },
 	{ "count_negative", "record 3: count '-5' is not a number" },
 	{ "count_exponent", "count '1e9' is not a number" },
 	{ "count_hex", "count '0x10' is not a number" },
+	{ "count_double_sign", "count '+-5' is not a number" },
 	{ "count_empty", "count '' is not a number" },
 	{ "count_huge", "is not a number of messages" },
 	{ "missing_report_id", "lacks 'report_id'" },
@@ -839,6 +863,133 @@ START_TEST(test_parse_invalid_fixtures_rejected)
 	bad_run(&r, p, n, 3, b->name, b->phrase);
 	run_free(&r);
 	free(p);
+}
+END_TEST
+
+/*
+ * Every error names the line of the element it is about, not the line
+ * libxml2's parser has read ahead to (issue 20 point 3); the fixtures
+ * are long enough for the parser to be far ahead.
+ */
+static const struct bad line_cases[] = {
+	{ "line_duplicate", "duplicate element 'org_name': line 7" },
+	{ "line_duplicate_short", "duplicate element 'email': line 7" },
+	{ "line_count",
+	    "record 1: count 'x1' is not a number of messages: line 19" },
+	{ "line_begin", "date_range: begin 'soon' is not a timestamp: line 8" },
+	{ "line_end_before_begin", "date range ends before it begins: "
+	    "begin 1700000000, end 1600000000: line 7" },
+	{ "line_range_lacks_begin", "date_range lacks 'begin': line 7" },
+	{ "line_record_lacks_count", "record 1 lacks 'count': line 16" },
+	{ "line_empty_report_id",
+	    "report_metadata: 'report_id' is empty: line 6" },
+	{ "line_empty_domain", "policy_published: 'domain' is empty: line 13" },
+	{ "line_meta_lacks_org", "report_metadata lacks 'org_name': line 3" },
+	{ "line_policy_missing", "'policy_published' missing before the "
+	    "first record: RFC 7489 appendix C and RFC 9990 require it "
+	    "before the records: line 12" },
+	{ "line_policy_after_record",
+	    "duplicate element 'policy_published': line 25" },
+	{ "line_wrong_root",
+	    "not a DMARC aggregate report: root element is 'feed': line 4" },
+	{ "line_raw_lt", "not well-formed XML: line 5: " },
+};
+
+START_TEST(test_parse_error_names_element_line)
+{
+	const struct bad *b = &line_cases[_i];
+	static const size_t chunks[] = { 0, 3, 700 };
+	char path[128], *p;
+	size_t n, len = strlen(b->phrase);
+	struct run r;
+
+	snprintf(path, sizeof(path), "invalid/%s/report.xml", b->name);
+	p = fixture(path, &n);
+	for (size_t c = 0; c < sizeof(chunks) / sizeof(chunks[0]); c++) {
+		bad_run(&r, p, n, chunks[c], b->name, b->phrase);
+		/* the whole message, or its start for libxml2's wording */
+		ck_assert_msg(b->phrase[len - 1] == ' ' ?
+		    strncmp(r.d.error, b->phrase, len) == 0 :
+		    strcmp(r.d.error, b->phrase) == 0,
+		    "%s: \"%s\", want \"%s\"", b->name, r.d.error, b->phrase);
+		run_free(&r);
+	}
+	free(p);
+}
+END_TEST
+
+/*
+ * A valid report cut anywhere before the end of its root's end tag says
+ * it was truncated, never libxml2's "Extra content at the end of the
+ * document" (issue 12 point 5): inside the innermost open element once
+ * the root's start tag is complete, before the root opens until then.
+ */
+START_TEST(test_parse_every_cut_is_truncated)
+{
+	static const char *const files[] = {
+		"valid/rfc7489_full/report.xml",
+		"valid/rfc9990_ns/report.xml",
+		"valid/cdata_comments/report.xml",
+	};
+	const char *inside = "truncated: the document ends inside <";
+	const char *before = "truncated: the document ends before its root "
+	    "element opens: line ";
+	const char *want;
+	char *p, *root, *last;
+	size_t n, from, to;
+	struct run r;
+
+	p = fixture(files[_i], &n);
+	root = strstr(p, "<feedback");
+	ck_assert_ptr_nonnull(root);
+	from = (size_t)(strchr(root, '>') - p) + 1;
+	last = strstr(p, "</feedback>");
+	ck_assert_ptr_nonnull(last);
+	to = (size_t)(last - p) + strlen("</feedback");
+	for (size_t cut = 1; cut <= to; cut++) {
+		want = cut < from ? before : inside;
+		run_mem(&r, p, cut, cut % 2 == 0 ? 0 : 5);
+		ck_assert_msg(r.rc == -1, "%s cut at %zu parsed", files[_i],
+		    cut);
+		ck_assert_msg(strncmp(r.d.error, want, strlen(want)) == 0,
+		    "%s cut at %zu: \"%s\"", files[_i], cut, r.d.error);
+		run_free(&r);
+	}
+	free(p);
+}
+END_TEST
+
+/*
+ * Past line 65535 libxml2 no longer keeps a node's line: the message
+ * gives the parser's line, which is at or a little past the element.
+ */
+START_TEST(test_parse_error_line_past_65535)
+{
+	static const char head[] = "<?xml version=\"1.0\"?>\n<feedback>\n"
+	    "<report_metadata>\n<org_name>a</org_name>\n";
+	struct buf b;
+	struct run r;
+	const char *at;
+	long line;
+
+	buf_init(&b, (size_t)1 << 20);
+	buf_adds(&b, head);
+	for (int i = 0; i < 70000; i++)
+		buf_adds(&b, "\n");
+	/* the duplicate is on line 4 + 70000 + 1 */
+	buf_adds(&b, "<org_name>b</org_name>\n</report_metadata>\n");
+	for (int i = 0; i < 2000; i++)
+		buf_adds(&b, "<!-- padding after the error -->\n");
+	buf_adds(&b, "</feedback>\n");
+	run_mem(&r, b.data, b.len, 0);
+	ck_assert_int_eq(r.rc, -1);
+	at = strstr(r.d.error, "duplicate element 'org_name': line ");
+	ck_assert_msg(at != NULL, "%s", r.d.error);
+	line = strtol(at + strlen("duplicate element 'org_name': line "),
+	    NULL, 10);
+	ck_assert_msg(line >= 70005 && line < 70005 + 200, "line %ld", line);
+	run_free(&r);
+	buf_release(&b);
 }
 END_TEST
 
@@ -1139,6 +1290,7 @@ parse_suite(void)
 	tcase_add_test(tc, test_parse_misnamed_containers);
 	tcase_add_test(tc, test_parse_fractional_timestamps);
 	tcase_add_test(tc, test_parse_zero_and_long_ranges);
+	tcase_add_test(tc, test_parse_schema_sign_accepted);
 	tcase_add_test(tc, test_parse_empty_optional_elements);
 	tcase_add_test(tc, test_parse_blank_only_leaves_are_empty_not_missing);
 	tcase_add_test(tc, test_parse_cdata_and_comments_in_values);
@@ -1159,6 +1311,10 @@ parse_suite(void)
 
 	tcase_add_loop_test(bad, test_parse_invalid_fixtures_rejected, 0,
 	    (int)(sizeof(invalid_cases) / sizeof(invalid_cases[0])));
+	tcase_add_loop_test(bad, test_parse_error_names_element_line, 0,
+	    (int)(sizeof(line_cases) / sizeof(line_cases[0])));
+	tcase_add_loop_test(bad, test_parse_every_cut_is_truncated, 0, 3);
+	tcase_add_test(bad, test_parse_error_line_past_65535);
 	tcase_add_test(bad, test_parse_xxe_secret_not_read);
 	tcase_add_test(bad, test_parse_deep_nesting_rejected);
 	tcase_add_test(bad, test_parse_oversized_text_rejected);

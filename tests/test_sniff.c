@@ -82,6 +82,9 @@ START_TEST(test_sniff_names_what_is_not_a_report)
 	ck_assert_int_eq(SNIFF("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", &what),
 	    CONTAINER_OTHER);
 	ck_assert_str_eq(what, "PNG image");
+	ck_assert_int_eq(SNIFF("\x78\x9f\x3e\x22\x01\x02", &what),
+	    CONTAINER_TNEF);
+	ck_assert_str_eq(what, "TNEF");
 	ck_assert_int_eq(SNIFF("%PDF-1.4\n", &what), CONTAINER_OTHER);
 	ck_assert_str_eq(what, "PDF document");
 	ck_assert_int_eq(SNIFF("{\"organization-name\":", &what),

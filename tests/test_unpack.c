@@ -3,7 +3,9 @@
  * documents.  Archives are built here at test time (a small zip writer
  * that sets the exact flags a hostile sender could: data descriptors,
  * encryption bits, odd methods, symlinks), bombs are deflated in chunks
- * to a temporary file, so the repository holds no binary fixtures.
+ * to a temporary file.  The only binary fixtures are the zip layouts of
+ * Info-ZIP writing to a pipe and of macOS Archive Utility
+ * (tests/data/valid/zip_*, with how each was made).
  */
 #include <sys/stat.h>
 
@@ -493,6 +495,9 @@ START_TEST(test_unpack_rejects_non_reports_by_content)
 		{ " \r\n\t ", 5, "not a report: empty input" },
 		{ "%PDF-1.7\n", 9, "not a report: PDF document" },
 		{ "\0\0\0\0\1\2", 6, "not a report: binary data" },
+		{ "\x78\x9f\x3e\x22\x01\x02", 6, "TNEF attachment not read "
+		    "(winmail.dat, application/ms-tnef): a report in it is "
+		    "not seen" },
 	};
 	struct got g = { 0 };
 	struct diag d;
@@ -854,6 +859,95 @@ START_TEST(test_unpack_zip_data_descriptor_entries)
 }
 END_TEST
 
+/*
+ * Zips whose local headers differ from the central directory the way
+ * Info-ZIP writing to a pipe and macOS Archive Utility make them (data
+ * descriptors with some local sizes set, extra fields that differ) are
+ * read: libzip 1.7.3's ZIP_CHECKCONS refused both (issue 20 point 1).
+ * Also from memory, inside a gzip.
+ */
+static void
+layout_read(const char *dir, unsigned long skipped)
+{
+	char rel[128], *path, *want;
+	size_t n, zn, gn;
+	uint8_t *z, *gz;
+	struct got g = { 0 }, h = { 0 };
+	struct diag d;
+
+	snprintf(rel, sizeof(rel), "valid/%s/report.xml", dir);
+	path = tu_data(rel);
+	want = (char *)tu_slurp(path, &n);
+	ck_assert_ptr_nonnull(want);
+	free(path);
+	snprintf(rel, sizeof(rel), "valid/%s/report.zip", dir);
+	path = tu_data(rel);
+	ck_assert_int_eq(run_path(path, &g, &d), 1);
+	ck_assert_msg(d.failed == 0, "%s: %s", dir, d.error);
+	assert_doc(&g, 0, "report.xml", want);
+	ck_assert_uint_eq(d.count[DIAG_ZIP_ENTRY_SKIPPED], skipped);
+	z = tu_slurp(path, &zn);
+	ck_assert_ptr_nonnull(z);
+	gz = tu_gzip(z, zn, &gn);
+	ck_assert_int_eq(run(gz, gn, &h, &d), 1);
+	ck_assert_msg(d.failed == 0, "%s in gzip: %s", dir, d.error);
+	assert_doc(&h, 0, "report.xml", want);
+	got_free(&g);
+	got_free(&h);
+	free(gz);
+	free(z);
+	free(path);
+	free(want);
+}
+
+/*
+ * Without libzip's consistency check nothing is taken from a local
+ * header but where its data starts: a local name, CRC and sizes that
+ * lie change nothing, and the central directory's CRC is still checked
+ * while inflating.
+ */
+START_TEST(test_unpack_zip_local_header_not_trusted)
+{
+	struct got g = { 0 }, h = { 0 };
+	struct diag d;
+	size_t n;
+	uint8_t *z = zip1("report.xml", xml, strlen(xml), &n);
+	uint8_t *cd = NULL;
+
+	/* local header: CRC, sizes and name (offsets 14, 18, 22, 30) */
+	memset(z + 14, 0xee, 12);
+	memcpy(z + 30, "../../x.sh", 10);
+	ck_assert_int_eq(run(z, n, &g, &d), 1);
+	ck_assert_msg(d.failed == 0, "%s", d.error);
+	assert_doc(&g, 0, "report.xml", xml);
+	/* the central entry's CRC (offset 16) is wrong: the read fails */
+	for (size_t i = 0; i + 4 <= n && cd == NULL; i++)
+		if (memcmp(z + i, "PK\1\2", 4) == 0)
+			cd = z + i;
+	ck_assert_ptr_nonnull(cd);
+	cd[16] ^= 0x55;
+	ck_assert_int_eq(run(z, n, &h, &d), 1);
+	ck_assert_msg(strstr(h.err[0], "CRC") != NULL, "got '%s'", h.err[0]);
+	got_free(&g);
+	got_free(&h);
+	free(z);
+}
+END_TEST
+
+START_TEST(test_unpack_zip_infozip_pipe_layout_read)
+{
+	/* zip -X - report.xml | cat: local CRC and compressed size 0 */
+	layout_read("zip_infozip_pipe", 0);
+}
+END_TEST
+
+START_TEST(test_unpack_zip_macos_layout_read)
+{
+	/* the AppleDouble __MACOSX/._report.xml is skipped, the dir silent */
+	layout_read("zip_macos", 1);
+}
+END_TEST
+
 START_TEST(test_unpack_zip_in_zip_and_gzip_in_zip)
 {
 	size_t n1, n2, n3, n4;
@@ -1070,6 +1164,9 @@ unpack_suite(void)
 	tcase_add_test(tc, test_unpack_zip_bomb_xml_entry_fails_read);
 	tcase_add_test(tc, test_unpack_xml_limit_is_the_callers);
 	tcase_add_test(tc, test_unpack_zip_data_descriptor_entries);
+	tcase_add_test(tc, test_unpack_zip_local_header_not_trusted);
+	tcase_add_test(tc, test_unpack_zip_infozip_pipe_layout_read);
+	tcase_add_test(tc, test_unpack_zip_macos_layout_read);
 	tcase_add_test(tc, test_unpack_zip_in_zip_and_gzip_in_zip);
 	tcase_add_test(tc, test_unpack_zip_nesting_deeper_than_limit_rejected);
 	tcase_add_test(tc, test_unpack_nested_zip_too_big_rejected);
