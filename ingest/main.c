@@ -30,7 +30,7 @@
 #define EXIT_REJECTED	1	/* some input was rejected */
 #define EXIT_TROUBLE	2	/* usage or system error */
 /* --mail: the MTA's sysexits.h convention */
-#define EXIT_DATAERR	65	/* message too large: the MTA bounces it */
+#define EXIT_DATAERR	65	/* message not read, not kept: bounce it */
 #define EXIT_TEMPFAIL	75	/* database unavailable: the MTA retries */
 
 static const char *progname = "dmarc-ingest";
@@ -62,7 +62,6 @@ struct cli {
 	struct timespec	 last;		/* last progress update */
 	int		 progress_shown;
 	int		 tempfail;	/* --mail: the message is not settled */
-	int		 too_big;	/* --mail: the message is too large */
 	int		 imap_failed;	/* --imap stopped: server or database */
 };
 
@@ -466,23 +465,27 @@ static void
 run_mail(struct cli *c, struct ingest *ing)
 {
 	const char *arg = c->opt.mail;
+	uint8_t sha[HASH_LEN];
+	uint64_t size;
 	enum outcome oc;
 	int fd;
 
 	if (strcmp(arg, "-") == 0)
-		fd = source_spool(STDIN_FILENO, MAX_MESSAGE_BYTES);
+		fd = source_spool_hashed(STDIN_FILENO, MAX_MESSAGE_BYTES, sha,
+		    &size);
 	else
 		fd = open(arg, O_RDONLY | O_CLOEXEC);
+	if (fd == -1 && errno == EFBIG) {
+		/* recorded in the ledger; the MTA bounces it */
+		if (ingest_message_oversized(ing, sha, size, arg) == -1)
+			c->tempfail = 1;
+		return;
+	}
 	if (fd == -1) {
 		ing->stats.mails++;
 		ing->stats.mail_failed++;
-		if (errno == EFBIG)
-			c->too_big = 1;
-		else
-			c->tempfail = 1;
-		on_source_error(c, arg, errno == EFBIG ? "message is larger "
-		    "than the 384 MiB limit (MAX_MESSAGE_BYTES)" :
-		    strerror(errno));
+		c->tempfail = 1;
+		on_source_error(c, arg, strerror(errno));
 		return;
 	}
 	if (ingest_message(ing, fd, arg, &oc) == -1)
@@ -550,8 +553,13 @@ run_mailboxes(struct cli *c, struct ingest *ing)
 static int
 exit_status(const struct cli *c, const struct ingest_stats *s)
 {
+	/*
+	 * --mail: 0 only when every report is stored or the bytes are in
+	 * the database for --reprocess; a message neither read nor kept
+	 * (too large) is for the MTA to bounce or keep.
+	 */
 	if (c->opt.mail != NULL)
-		return c->tempfail ? EXIT_TEMPFAIL : c->too_big ?
+		return c->tempfail ? EXIT_TEMPFAIL : s->mail_unread > 0 ?
 		    EXIT_DATAERR : EXIT_SUCCESS;
 	if (c->imap_failed)
 		return EXIT_TEMPFAIL;
