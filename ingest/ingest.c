@@ -85,6 +85,7 @@ ingest_init(struct ingest *ing, struct store *st)
 	memset(ing, 0, sizeof(*ing));
 	ing->store = st;
 	ing->max_xml_bytes = MAX_XML_BYTES;
+	ing->max_mail_reports = MAX_MAIL_REPORTS;
 	diag_init(&ing->stats.warnings);
 	ing->committed = ing->stats;
 	store_batch(st, 1);
@@ -836,8 +837,8 @@ message_outcome(const struct message_run *mr, const struct mail_result *r,
 	*reason = NULL;
 	*unread = 1;
 	if (r->n_skipped > 0) {
-		*reason = "more report parts than MAX_MAIL_REPORTS (16); "
-		    "the rest were not read";
+		*reason = "more report parts than MAX_MAIL_REPORTS; the "
+		    "rest were not read";
 		return OUTCOME_REJECTED;
 	}
 	if (r->too_deep || r->too_many) {
@@ -918,7 +919,8 @@ message_process(struct message_run *mr, struct mail *m, enum outcome *oc)
 	char err[512];
 	int unread;
 
-	if (mail_walk(m, on_part, mr, &res, err, sizeof(err)) == -1)
+	if (mail_walk(m, ing->max_mail_reports, on_part, mr, &res, err,
+	    sizeof(err)) == -1)
 		return message_fail(ing, mr->source, mr->system_error ?
 		    "a report part could not be stored; the message is left "
 		    "for the next run" : err);

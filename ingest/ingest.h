@@ -54,6 +54,8 @@ struct ingest {
 	void			*report_arg;
 	uint64_t		 max_xml_bytes;	/* MAX_XML_BYTES, or
 						   --max-xml-bytes */
+	size_t			 max_mail_reports; /* MAX_MAIL_REPORTS
+						   (tests lower it) */
 	/* the batch: inputs settled but not yet committed */
 	struct ingest_stats	 committed;	/* stats at the last commit */
 	int64_t			 batch_ms;	/* its first input, monotonic

@@ -41,6 +41,7 @@ struct mail {
 struct walker {
 	mail_part_fn		 fn;
 	void			*arg;
+	size_t			 max_reports;	/* candidates offered */
 	struct mail_result	*res;
 	int			 note_rank;	/* strength of res->what */
 	char			 types[200];	/* leaf types seen, listed */
@@ -398,7 +399,7 @@ static void
 offer(struct walker *w, GMimeStream *dec, const char *peek, size_t n,
     struct mail_part *mp)
 {
-	if (w->res->n_candidates >= MAX_MAIL_REPORTS) {
+	if (w->res->n_candidates >= w->max_reports) {
 		w->res->n_skipped++;
 		return;
 	}
@@ -512,13 +513,14 @@ walk(struct walker *w, GMimeObject *obj, const char *num, int depth)
 }
 
 int
-mail_walk(struct mail *m, mail_part_fn fn, void *arg,
+mail_walk(struct mail *m, size_t max_reports, mail_part_fn fn, void *arg,
     struct mail_result *res, char *err, size_t errlen)
 {
 	struct walker w;
 
 	memset(res, 0, sizeof(*res));
 	memset(&w, 0, sizeof(w));
+	w.max_reports = max_reports;
 	w.fn = fn;
 	w.arg = arg;
 	w.res = res;

@@ -49,7 +49,7 @@ typedef int (*mail_part_fn)(void *arg, const struct mail_part *);
 struct mail_result {
 	size_t		 n_parts;	/* leaf parts looked at */
 	size_t		 n_candidates;	/* parts passed to the callback */
-	size_t		 n_skipped;	/* candidates past MAX_MAIL_REPORTS */
+	size_t		 n_skipped;	/* candidates past max_reports */
 	int		 too_deep;	/* nesting beyond MAX_MIME_DEPTH cut */
 	int		 too_many;	/* parts beyond MAX_MIME_PARTS cut */
 	/* without candidates: what the message is, for the ledger */
@@ -69,14 +69,15 @@ struct mail *mail_open(int fd, off_t lead, char *err, size_t errlen);
 /* the message's headers for the ledger */
 const struct mail_meta *mail_meta(const struct mail *);
 /*
- * Walks the message's parts, calling fn for every candidate report part
- * with its decoded bytes in an unlinked temporary file (at most
- * MAX_INPUT_BYTES + 1 bytes are decoded: the pipeline rejects larger
- * ones).  Returns 0, or -1 when fn returned -1 or a temporary file could
- * not be written (err says why).
+ * Walks the message's parts, calling fn for each of the first max_reports
+ * (MAX_MAIL_REPORTS) candidate report parts with its decoded bytes in an
+ * unlinked temporary file (at most MAX_INPUT_BYTES + 1 bytes are decoded:
+ * the pipeline rejects larger ones); later candidates are counted in
+ * n_skipped.  Returns 0, or -1 when fn returned -1 or a temporary file
+ * could not be written (err says why).
  */
-int	mail_walk(struct mail *, mail_part_fn fn, void *arg,
-	    struct mail_result *, char *err, size_t errlen);
+int	mail_walk(struct mail *, size_t max_reports, mail_part_fn fn,
+	    void *arg, struct mail_result *, char *err, size_t errlen);
 /* frees the parsed message; NULL is fine */
 void	mail_free(struct mail *);
 

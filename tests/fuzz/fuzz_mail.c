@@ -38,7 +38,7 @@ walk(int fd, off_t lead)
 	if ((m = mail_open(fd, lead, err, sizeof(err))) == NULL)
 		return;
 	(void)mail_meta(m);
-	(void)mail_walk(m, drain, &n, &res, err, sizeof(err));
+	(void)mail_walk(m, MAX_MAIL_REPORTS, drain, &n, &res, err, sizeof(err));
 	mail_free(m);
 }
 
