@@ -9,9 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <check.h>
@@ -155,49 +153,6 @@ START_TEST(test_mailcli_usage_errors)
 }
 END_TEST
 
-/*
- * Runs dmarc-ingest with args (args[0] is its name, NULL-ended) and
- * standard input from in (NULL: /dev/null) in a fresh process whose only
- * child it is, so that RUSAGE_CHILDREN there is its own peak RSS
- * (*rss_kb).  Returns the exit status, -1 when it did not exit.
- */
-static int
-run_rss(const char *const *args, const char *in, long *rss_kb)
-{
-	long res[2] = { -1, -1 };
-	int pfd[2], st;
-	pid_t a, b;
-	struct rusage ru;
-
-	ck_assert_int_eq(pipe(pfd), 0);
-	if ((a = fork()) == 0) {
-		close(pfd[0]);
-		if ((b = fork()) == 0) {
-			int i = open(in != NULL ? in : "/dev/null", O_RDONLY);
-			int o = open("/dev/null", O_WRONLY);
-
-			if (i == -1 || o == -1 || dup2(i, 0) == -1 ||
-			    dup2(o, 1) == -1 || dup2(o, 2) == -1)
-				_exit(126);
-			execv(TEST_INGEST_BIN, (char *const *)(uintptr_t)args);
-			_exit(127);
-		}
-		if (b == -1 || waitpid(b, &st, 0) != b ||
-		    getrusage(RUSAGE_CHILDREN, &ru) == -1)
-			_exit(1);
-		res[0] = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-		res[1] = ru.ru_maxrss;
-		_exit(write(pfd[1], res, sizeof(res)) == sizeof(res) ? 0 : 1);
-	}
-	ck_assert_int_ne(a, -1);
-	close(pfd[1]);
-	ck_assert_int_eq(read(pfd[0], res, sizeof(res)), sizeof(res));
-	close(pfd[0]);
-	ck_assert_int_eq(waitpid(a, &st, 0), a);
-	*rss_kb = res[1];
-	return (int)res[0];
-}
-
 /* the three bombs of issue 11: boundary-only parts, fields, addresses */
 static char *
 bomb(int kind, size_t *len)
@@ -262,7 +217,7 @@ START_TEST(test_mailcli_mime_bombs_bounded_through_mail_mbox_maildir)
 		/* --mail -: settled with the reason, bytes kept: exit 0 */
 		args[0] = "dmarc-ingest", args[1] = "--db", args[2] = db;
 		args[3] = "--mail", args[4] = "-", args[5] = NULL;
-		ck_assert_int_eq(run_rss(args, p, &rss), 0);
+		ck_assert_int_eq(tu_run_rss(args, p, &rss), 0);
 		ck_assert_msg(rss < BOMB_RSS_KB, "bomb %d: %ld KiB", k, rss);
 		assert_bomb_settled(db, k, len[k]);
 		g_string_append(all, "From x@y Mon Nov 17 10:00:00 2026\n");
@@ -278,7 +233,7 @@ START_TEST(test_mailcli_mime_bombs_bounded_through_mail_mbox_maildir)
 	g_free(db);
 	db = g_strdup_printf("%s/mbox.db", dir);
 	args[2] = db, args[3] = "--mbox", args[4] = mbox;
-	ck_assert_int_eq(run_rss(args, NULL, &rss), 1);	/* rejected */
+	ck_assert_int_eq(tu_run_rss(args, NULL, &rss), 1);	/* rejected */
 	ck_assert_msg(rss < BOMB_RSS_KB, "mbox: %ld KiB", rss);
 	for (int k = 0; k < 3; k++)
 		assert_bomb_settled(db, k, len[k]);
@@ -298,7 +253,7 @@ START_TEST(test_mailcli_mime_bombs_bounded_through_mail_mbox_maildir)
 	g_free(db);
 	db = g_strdup_printf("%s/md.db", dir);
 	args[2] = db, args[3] = "--maildir", args[4] = md;
-	ck_assert_int_eq(run_rss(args, NULL, &rss), 1);
+	ck_assert_int_eq(tu_run_rss(args, NULL, &rss), 1);
 	ck_assert_msg(rss < BOMB_RSS_KB, "maildir: %ld KiB", rss);
 	for (int k = 0; k < 3; k++)
 		assert_bomb_settled(db, k, len[k]);
@@ -306,7 +261,7 @@ START_TEST(test_mailcli_mime_bombs_bounded_through_mail_mbox_maildir)
 	    1);
 	/* every message marked: nothing blocks the next run */
 	ck_assert_uint_eq(mt_maildir_count(md, 1), 4);
-	ck_assert_int_eq(run_rss(args, NULL, &rss), 0);
+	ck_assert_int_eq(tu_run_rss(args, NULL, &rss), 0);
 	ck_assert_uint_eq(mt_maildir_count(md, 1), 4);
 	g_free(m);
 	g_free(md);

@@ -3,13 +3,18 @@
  * querying result databases.  Test code may abort on setup failure; the
  * checks themselves use Check's assertions.
  */
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
+#include <check.h>
 #include <zlib.h>
 
 #include "buf.h"
@@ -186,4 +191,41 @@ tu_query_text(const char *db, const char *sql)
 	sqlite3_finalize(st);
 	sqlite3_close(h);
 	return v;
+}
+
+int
+tu_run_rss(const char *const *args, const char *in, long *rss_kb)
+{
+	long res[2] = { -1, -1 };
+	int pfd[2], st;
+	pid_t a, b;
+	struct rusage ru;
+
+	ck_assert_int_eq(pipe(pfd), 0);
+	if ((a = fork()) == 0) {
+		close(pfd[0]);
+		if ((b = fork()) == 0) {
+			int i = open(in != NULL ? in : "/dev/null", O_RDONLY);
+			int o = open("/dev/null", O_WRONLY);
+
+			if (i == -1 || o == -1 || dup2(i, 0) == -1 ||
+			    dup2(o, 1) == -1 || dup2(o, 2) == -1)
+				_exit(126);
+			execv(TEST_INGEST_BIN, (char *const *)(uintptr_t)args);
+			_exit(127);
+		}
+		if (b == -1 || waitpid(b, &st, 0) != b ||
+		    getrusage(RUSAGE_CHILDREN, &ru) == -1)
+			_exit(1);
+		res[0] = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+		res[1] = ru.ru_maxrss;
+		_exit(write(pfd[1], res, sizeof(res)) == sizeof(res) ? 0 : 1);
+	}
+	ck_assert_int_ne(a, -1);
+	close(pfd[1]);
+	ck_assert_int_eq(read(pfd[0], res, sizeof(res)), sizeof(res));
+	close(pfd[0]);
+	ck_assert_int_eq(waitpid(a, &st, 0), a);
+	*rss_kb = res[1];
+	return (int)res[0];
 }

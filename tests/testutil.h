@@ -36,4 +36,13 @@ int64_t	 tu_query_int(const char *db, const char *sql);
 /* one text value from a query, caller frees; NULL on failure */
 char	*tu_query_text(const char *db, const char *sql);
 
+/*
+ * Runs dmarc-ingest with args (args[0] is its name, NULL-ended) and
+ * standard input from in (NULL: /dev/null; output to /dev/null) in a
+ * fresh process whose only child it is, so that RUSAGE_CHILDREN there is
+ * its own peak RSS, returned in *rss_kb (KiB).  Returns the exit status,
+ * -1 when it did not exit.
+ */
+int	 tu_run_rss(const char *const *args, const char *in, long *rss_kb);
+
 #endif
