@@ -471,6 +471,91 @@ START_TEST(test_mail_truncated_base64_report_rejected_not_lost)
 }
 END_TEST
 
+/*
+ * A limit that left a report unread keeps the whole message; once the
+ * limit allows, --reprocess reads the message again and stores the rest.
+ */
+START_TEST(test_mail_unread_report_kept_then_reprocess_stores_it)
+{
+	struct fx f;
+	enum outcome oc;
+	char *path = tu_data("mail/m12_two_reports.eml");
+	size_t n;
+	uint8_t *m = tu_slurp(path, &n);
+	char *q;
+
+	fx_open(&f);
+	f.ing.max_mail_reports = 1;
+	ck_assert_int_eq(ingest_bytes(&f, m, n, &oc), 0);
+	ck_assert_int_eq(oc, OUTCOME_REJECTED);
+	ck_assert_int_eq(tu_query_int(f.db, "SELECT count(*) FROM v_reports"),
+	    1);
+	q = g_strdup_printf("SELECT count(*) FROM v_ingest WHERE outcome = "
+	    "'rejected' AND reason LIKE 'more report parts than "
+	    "MAX_MAIL_REPORTS%%' AND size = %zu", n);
+	ck_assert_int_eq(tu_query_int(f.db, q), 1);
+	g_free(q);
+	ck_assert_int_eq(tu_query_int(f.db, "SELECT rejected_inputs FROM "
+	    "v_messages"), 1);
+	/* the same message again is known: nothing more is read */
+	ck_assert_int_eq(ingest_bytes(&f, m, n, &oc), 0);
+	ck_assert_int_eq(tu_query_int(f.db, "SELECT count(*) FROM v_reports"),
+	    1);
+	f.ing.max_mail_reports = MAX_MAIL_REPORTS;
+	ck_assert_int_eq(ingest_reprocess(&f.ing, 0), 0);
+	ck_assert_int_eq(ingest_commit(&f.ing), 0);
+	ck_assert_int_eq(tu_query_int(f.db, "SELECT count(*) FROM v_reports"),
+	    2);
+	ck_assert_int_eq(tu_query_int(f.db, "SELECT count(*) FROM v_messages "
+	    "WHERE outcome = 'stored' AND rejected_inputs = 0 AND reason IS "
+	    "NULL"), 1);
+	ck_assert_int_eq(tu_query_int(f.db, "SELECT count(*) FROM v_ingest "
+	    "WHERE outcome = 'rejected'"), 0);
+	/* and again: nothing twice */
+	ck_assert_int_eq(ingest_reprocess(&f.ing, 1), 0);
+	ck_assert_int_eq(ingest_commit(&f.ing), 0);
+	ck_assert_int_eq(tu_query_int(f.db, "SELECT count(*) FROM v_reports"),
+	    2);
+	free(m);
+	free(path);
+	fx_close(&f);
+}
+END_TEST
+
+START_TEST(test_mail_whitespace_lines_before_header_tolerated)
+{
+	static const char *const leads[] = { "\n", "\r\n\r\n", " \t \n",
+	    "  \r\n\n" };
+	struct fx f;
+	enum outcome oc;
+	char *path = tu_data("mail/m01_zip_body.eml"), *msg;
+	size_t n;
+	uint8_t *m = tu_slurp(path, &n);
+	GString *b;
+
+	fx_open(&f);
+	for (size_t i = 0; i < sizeof(leads) / sizeof(leads[0]); i++) {
+		b = g_string_new(leads[i]);
+		g_string_append_len(b, (char *)m, (gssize)n);
+		ck_assert(mail_sniff(b->str, b->len));
+		ck_assert_int_eq(ingest_bytes(&f, b->str, b->len, &oc), 0);
+		ck_assert_msg(oc == (i == 0 ? OUTCOME_STORED :
+		    OUTCOME_DUPLICATE), "lead %zu: %s", i, outcome_name(oc));
+		g_string_free(b, TRUE);
+	}
+	ck_assert_int_eq(tu_query_int(f.db, "SELECT count(*) FROM v_messages "
+	    "WHERE from_addr IS NOT NULL"), 4);
+	/* past MAX_MAIL_LEADING_SPACE it is not read as a message */
+	msg = g_strnfill(MAX_MAIL_LEADING_SPACE + 1, '\n');
+	ck_assert(!mail_sniff(msg, strlen(msg)));
+	g_free(msg);
+	ck_assert(!mail_sniff("   From: x\n", 11));	/* not a blank line */
+	free(m);
+	free(path);
+	fx_close(&f);
+}
+END_TEST
+
 START_TEST(test_mail_sniff_routes_messages_only)
 {
 	ck_assert(mail_sniff("Received: from x\n", 17));
@@ -541,6 +626,9 @@ mail_suite(void)
 	tcase_add_test(tc, test_mail_missing_boundaries_and_bad_base64_settle);
 	tcase_add_test(tc, test_mail_truncated_base64_report_rejected_not_lost);
 	tcase_add_test(tc, test_mail_sniff_routes_messages_only);
+	tcase_add_test(tc,
+	    test_mail_unread_report_kept_then_reprocess_stores_it);
+	tcase_add_test(tc, test_mail_whitespace_lines_before_header_tolerated);
 	tcase_add_test(tc, test_mail_contenttype_name_not_interned);
 	suite_add_tcase(s, tc);
 	return s;
