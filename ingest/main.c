@@ -628,21 +628,31 @@ main(int argc, char *argv[])
 		options_release(&c.opt);
 		return c.opt.mail != NULL ? EXIT_TEMPFAIL : EXIT_TROUBLE;
 	}
-	if ((st = store_open(dbpath, err, sizeof(err))) == NULL) {
+	/*
+	 * The lock first, then the database: a run waiting for another
+	 * never creates or migrates the database under it.  The lock file
+	 * lives beside the database, so its directory is made first.
+	 */
+	if (db_create_dir(dbpath, err, sizeof(err)) == -1) {
 		fprintf(stderr, "%s: %s: error: %s\n", progname, dbpath, err);
 		free(dbpath);
 		options_release(&c.opt);
 		return c.opt.mail != NULL ? EXIT_TEMPFAIL : EXIT_TROUBLE;
 	}
-	/* after store_open, which creates the database's directory */
 	if ((ls = lock_acquire(&lock, dbpath, c.opt.lock_timeout, err,
 	    sizeof(err))) != LOCK_OK) {
 		fprintf(stderr, "%s: %s\n", progname, err);
-		store_close(st);
 		free(dbpath);
 		options_release(&c.opt);
 		return ls == LOCK_BUSY || c.opt.mail != NULL ? EXIT_TEMPFAIL :
 		    EXIT_TROUBLE;
+	}
+	if ((st = store_open(dbpath, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "%s: %s: error: %s\n", progname, dbpath, err);
+		lock_release(&lock);
+		free(dbpath);
+		options_release(&c.opt);
+		return c.opt.mail != NULL ? EXIT_TEMPFAIL : EXIT_TROUBLE;
 	}
 	ingest_init(&ing, st);
 	if (c.opt.max_xml_bytes != 0)
