@@ -50,6 +50,8 @@
 
 /* directory walk: depth and files per run (symlink loops, huge trees) */
 #define MAX_WALK_DEPTH		32
+/* names tried to mark a Maildir message whose marked name is taken */
+#define MAX_MAILDIR_NAME_TRIES	100
 
 /* one e-mail message: the largest input base64-encoded, plus headers */
 #define MAX_MESSAGE_BYTES	(384UL * 1024 * 1024)
