@@ -77,7 +77,7 @@ usage(FILE *f)
 "or directories of them; '-' reads standard input) in an SQLite database.\n"
 "\n"
 "  --mail FILE|-      one e-mail message (from an MTA pipe); exit status\n"
-"                     75 asks the MTA to retry, 0 means it is settled\n"
+"                     0 means it is settled, 65 bounce it, 75 retry\n"
 "  --mbox FILE        every message of an mbox file (mboxo or mboxrd)\n"
 "  --maildir DIR      every message in DIR/new and DIR/cur; each is marked\n"
 "                     seen (flag S) once its reports are committed\n"
@@ -111,7 +111,8 @@ usage(FILE *f)
 "others were still processed), 2 usage or system error, 75 try again\n"
 "later (database locked by another run, IMAP server unreachable).\n"
 "With --mail: 0 the message is settled (stored, known, not a report, or\n"
-"rejected and kept), 65 it is too large, 75 try again later.\n"
+"what was not stored is kept for --reprocess), 65 it is over 384 MiB (not\n"
+"read, not kept), 75 try again later.\n"
 "See dmarc-ingest(1).\n", progname, progname, progname, progname);
 }
 
