@@ -19,9 +19,6 @@
 #include "mailtest.h"
 #include "testutil.h"
 
-/* peak RSS a run may reach on a hostile message, in KiB */
-#define BOMB_RSS_KB	(64 * 1024)
-
 Suite *mailcli_suite(void);
 
 /* runs dmarc-ingest with args, stdin from a fixture; exit status */
@@ -218,7 +215,7 @@ START_TEST(test_mailcli_mime_bombs_bounded_through_mail_mbox_maildir)
 		args[0] = "dmarc-ingest", args[1] = "--db", args[2] = db;
 		args[3] = "--mail", args[4] = "-", args[5] = NULL;
 		ck_assert_int_eq(tu_run_rss(args, p, &rss), 0);
-		ck_assert_msg(rss < BOMB_RSS_KB, "bomb %d: %ld KiB", k, rss);
+		ck_assert_msg(rss < TU_RSS_LIMIT_KB, "bomb %d: %ld KiB", k, rss);
 		assert_bomb_settled(db, k, len[k]);
 		g_string_append(all, "From x@y Mon Nov 17 10:00:00 2026\n");
 		g_string_append_len(all, m, (gssize)len[k]);
@@ -234,7 +231,7 @@ START_TEST(test_mailcli_mime_bombs_bounded_through_mail_mbox_maildir)
 	db = g_strdup_printf("%s/mbox.db", dir);
 	args[2] = db, args[3] = "--mbox", args[4] = mbox;
 	ck_assert_int_eq(tu_run_rss(args, NULL, &rss), 1);	/* rejected */
-	ck_assert_msg(rss < BOMB_RSS_KB, "mbox: %ld KiB", rss);
+	ck_assert_msg(rss < TU_RSS_LIMIT_KB, "mbox: %ld KiB", rss);
 	for (int k = 0; k < 3; k++)
 		assert_bomb_settled(db, k, len[k]);
 	ck_assert_int_eq(tu_query_int(db, "SELECT count(*) FROM v_reports"),
@@ -254,7 +251,7 @@ START_TEST(test_mailcli_mime_bombs_bounded_through_mail_mbox_maildir)
 	db = g_strdup_printf("%s/md.db", dir);
 	args[2] = db, args[3] = "--maildir", args[4] = md;
 	ck_assert_int_eq(tu_run_rss(args, NULL, &rss), 1);
-	ck_assert_msg(rss < BOMB_RSS_KB, "maildir: %ld KiB", rss);
+	ck_assert_msg(rss < TU_RSS_LIMIT_KB, "maildir: %ld KiB", rss);
 	for (int k = 0; k < 3; k++)
 		assert_bomb_settled(db, k, len[k]);
 	ck_assert_int_eq(tu_query_int(db, "SELECT count(*) FROM v_reports"),

@@ -115,7 +115,7 @@ START_TEST(test_mbox_unquoted_from_in_body_bounded)
 	snprintf(db, sizeof(db), "%s/t.db", dir);
 	args[4] = path;
 	ck_assert_int_eq(tu_run_rss(args, NULL, &rss), 1);
-	ck_assert_msg(rss < 64 * 1024, "peak RSS %ld KiB", rss);
+	ck_assert_msg(rss < TU_RSS_LIMIT_KB, "peak RSS %ld KiB", rss);
 	/* 5,000 "Subject: N", one empty message 5,000 times, the bomb */
 	ck_assert_int_eq(tu_query_int(db, "SELECT count(*) FROM v_messages"),
 	    5002);
