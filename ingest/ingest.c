@@ -886,6 +886,9 @@ message_keep(struct message_run *mr, const char *why)
 	    NULL) == -1 || store_message_link(st, mr->id, id,
 	    "whole message") == -1)
 		return -1;
+	/* an input in the ledger like any other: the summary counts it */
+	mr->ing->stats.inputs++;
+	mr->ing->stats.rejected++;
 	mr->kept = 1;
 	return 0;
 }
