@@ -18,6 +18,7 @@
 #include "buf.h"
 #include "ingest.h"
 #include "mail.h"
+#include "mailscan.h"
 #include "testutil.h"
 #include "xalloc.h"
 
@@ -556,6 +557,92 @@ START_TEST(test_mail_whitespace_lines_before_header_tolerated)
 }
 END_TEST
 
+/* scans bytes written to a file in the fixture's directory */
+static void
+scan_bytes(struct fx *f, const char *p, struct mail_scan *sc)
+{
+	char path[600];
+	uint8_t sha[HASH_LEN];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/scan.eml", f->dir);
+	ck_assert_int_eq(tu_write(path, p, strlen(p)), 0);
+	fd = open(path, O_RDONLY);
+	ck_assert_int_ne(fd, -1);
+	ck_assert_int_eq(mail_scan(fd, sha, sc), 0);
+	close(fd);
+}
+
+/*
+ * The pre-scan follows the structure GMime builds: only declared
+ * boundaries delimit, a message/rfc822 part opens a header block (not
+ * when base64), a multipart/digest part without a type is a message,
+ * prologue and epilogue are counted; counts computed by hand.
+ */
+START_TEST(test_mail_scan_follows_gmime_structure)
+{
+	static const char a[] =
+	    "From x@y Mon Nov 17 10:00:00 2026\n"
+	    "\n"
+	    "From: a@x\n"
+	    "To: b@x, c@x\n"
+	    "Content-Type: multipart/mixed; boundary=\"o\"\n"
+	    "\n"
+	    "prologue text\n"
+	    "--o\n"
+	    "Content-Type: text/plain\n"
+	    "\n"
+	    "--x not a boundary\n"
+	    "--o\n"
+	    "Content-Type: message/rfc822\n"
+	    "\n"
+	    "From: inner@x\n"
+	    "Subject: s\n"
+	    "\n"
+	    "body\n"
+	    "--o--\n"
+	    "epilogue\n";
+	static const char b[] =
+	    "From: a@x\n"
+	    "Content-Type: multipart/digest; boundary=d\n"
+	    "\n"
+	    "--d\n"
+	    "\n"
+	    "From: e1@x\n"
+	    "\n"
+	    "--d\n"
+	    "Content-Type: message/rfc822\n"
+	    "Content-Transfer-Encoding: base64\n"
+	    "\n"
+	    "RnJvbTogYUB4Cg==\n"
+	    "--d--\n";
+	struct fx f;
+	struct mail_scan sc;
+	char why[256];
+
+	fx_open(&f);
+	scan_bytes(&f, a, &sc);
+	ck_assert_int_eq(sc.lead, 35);		/* the From line, a blank */
+	ck_assert_uint_eq(sc.blocks, 4);	/* message, 2 parts, inner */
+	ck_assert_uint_eq(sc.delimiters, 3);
+	ck_assert_uint_eq(sc.fields, 7);
+	ck_assert_uint_eq(sc.header_bytes, 146);
+	ck_assert_uint_eq(sc.addresses, 4);	/* a, b, c, inner */
+	ck_assert_uint_eq(sc.params, 1);	/* boundary */
+	ck_assert_uint_eq(sc.face_bytes, 14 + 9);
+	ck_assert_ptr_null(mail_scan_refusal(&sc, why, sizeof(why)));
+	scan_bytes(&f, b, &sc);
+	ck_assert_int_eq(sc.lead, 0);
+	ck_assert_uint_eq(sc.blocks, 4);	/* message, 2 parts, e1 */
+	ck_assert_uint_eq(sc.delimiters, 3);
+	ck_assert_uint_eq(sc.fields, 5);
+	ck_assert_uint_eq(sc.header_bytes, 127);
+	ck_assert_uint_eq(sc.addresses, 2);
+	ck_assert_uint_eq(sc.face_bytes, 0);
+	fx_close(&f);
+}
+END_TEST
+
 START_TEST(test_mail_sniff_routes_messages_only)
 {
 	ck_assert(mail_sniff("Received: from x\n", 17));
@@ -626,6 +713,7 @@ mail_suite(void)
 	tcase_add_test(tc, test_mail_missing_boundaries_and_bad_base64_settle);
 	tcase_add_test(tc, test_mail_truncated_base64_report_rejected_not_lost);
 	tcase_add_test(tc, test_mail_sniff_routes_messages_only);
+	tcase_add_test(tc, test_mail_scan_follows_gmime_structure);
 	tcase_add_test(tc,
 	    test_mail_unread_report_kept_then_reprocess_stores_it);
 	tcase_add_test(tc, test_mail_whitespace_lines_before_header_tolerated);
