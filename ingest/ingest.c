@@ -22,6 +22,7 @@
 #include "ingest.h"
 #include "limits.h"
 #include "mail.h"
+#include "mailscan.h"
 #include "parse.h"
 #include "storeq.h"
 #include "unpack.h"
@@ -84,6 +85,7 @@ ingest_init(struct ingest *ing, struct store *st)
 	memset(ing, 0, sizeof(*ing));
 	ing->store = st;
 	ing->max_xml_bytes = MAX_XML_BYTES;
+	ing->max_mail_reports = MAX_MAIL_REPORTS;
 	diag_init(&ing->stats.warnings);
 	ing->committed = ing->stats;
 	store_batch(st, 1);
@@ -635,7 +637,7 @@ int
 ingest_fd(struct ingest *ing, int fd, const char *source)
 {
 	struct input_done done;
-	uint8_t head[64];
+	uint8_t head[MAIL_PEEK_BYTES];
 	ssize_t n;
 
 	/* an e-mail message takes the mail path */
@@ -663,22 +665,32 @@ ingest_file(struct ingest *ing, const char *path)
 	return rc;
 }
 
+static int message_ingest(struct ingest *, int, const char *, int,
+    enum outcome *, int *);
+
 static int
 reprocess_input(struct ingest *ing, int64_t input_id, const char *source,
     int fd)
 {
-	uint8_t head[64];
+	uint8_t head[MAIL_PEEK_BYTES];
 	enum outcome oc;
 	ssize_t n;
+	int kept = 0;
 
 	ing->stats.inputs++;
-	/* a message kept by a version that could not read mail */
+	/*
+	 * A message kept whole because something in it was not read (or
+	 * by a version that could not read mail): read it again, even if
+	 * the mail ledger has settled it.  Kept again, it stays rejected.
+	 */
 	if ((n = pread(fd, head, sizeof(head), 0)) > 0 &&
 	    mail_sniff(head, (size_t)n)) {
 		if (store_input_clear(ing->store, input_id) == -1)
 			return fail(ing, source, store_errmsg(ing->store));
-		if (ingest_message(ing, fd, source, &oc) == -1)
+		if (message_ingest(ing, fd, source, 1, &oc, &kept) == -1)
 			return -1;
+		if (kept)
+			return 0;
 		return store_input_finish(ing->store, input_id,
 		    OUTCOME_NOT_REPORT, "an e-mail message: ingested as "
 		    "a message (see v_messages)", 0, 0, NULL) == -1 ?
@@ -723,9 +735,14 @@ ingest_reprocess(struct ingest *ing, int all)
 /* what the parts of one message came to */
 struct message_run {
 	struct ingest	*ing;
-	int64_t		 id;		/* message row */
+	int64_t		 id;		/* message row; 0: not yet added */
 	const char	*source;
+	int		 fd;		/* the message's bytes */
+	const uint8_t	*sha;		/* their SHA-256 */
 	size_t		 stored, duplicates, rejected;
+	int		 unread;	/* a report part was not read whole */
+	int		 kept;		/* the whole message is kept as an
+					   input for --reprocess */
 	char		 reason[DIAG_ERROR_LEN + 256]; /* first rejection */
 	int		 system_error;
 };
@@ -752,6 +769,7 @@ on_part(void *arg, const struct mail_part *p)
 	if (ingest_input(ing, p->fd, source, &done) == -1)
 		goto fail;
 	if (done.id == 0) {
+		mr->unread = 1;
 		message_reject(mr, p->where, "larger than MAX_INPUT_BYTES");
 		return 0;
 	}
@@ -807,17 +825,30 @@ message_fail(struct ingest *ing, const char *source, const char *why)
 	return -1;
 }
 
-/* the outcome of a walked message, with its reason */
+/*
+ * The outcome of a walked message, with its reason; *unread when some
+ * part of it was not read (a limit), so that the whole message must be
+ * kept for --reprocess.
+ */
 static enum outcome
 message_outcome(const struct message_run *mr, const struct mail_result *r,
-    const char **reason)
+    const char **reason, int *unread)
 {
 	*reason = NULL;
+	*unread = 1;
 	if (r->n_skipped > 0) {
-		*reason = "more report parts than MAX_MAIL_REPORTS (16); "
-		    "the rest were not read";
+		*reason = "more report parts than MAX_MAIL_REPORTS; the "
+		    "rest were not read";
 		return OUTCOME_REJECTED;
 	}
+	if (r->too_deep || r->too_many) {
+		*reason = r->too_deep ? "MIME nesting deeper than "
+		    "MAX_MIME_DEPTH (32); the deeper parts were not read" :
+		    "more MIME parts than MAX_MIME_PARTS (256); the rest "
+		    "were not read";
+		return OUTCOME_REJECTED;
+	}
+	*unread = mr->unread;
 	if (mr->rejected > 0) {
 		*reason = mr->reason;
 		return OUTCOME_REJECTED;
@@ -826,12 +857,62 @@ message_outcome(const struct message_run *mr, const struct mail_result *r,
 		return OUTCOME_STORED;
 	if (r->n_candidates > 0)
 		return OUTCOME_DUPLICATE;
-	*reason = r->too_deep ? "MIME nesting deeper than MAX_MIME_DEPTH "
-	    "(32); the deeper parts were not read" : r->what;
-	return r->too_deep ? OUTCOME_REJECTED : OUTCOME_NOT_REPORT;
+	*reason = r->what;
+	return OUTCOME_NOT_REPORT;
 }
 
-/* parses and walks a message whose ledger row is mr->id */
+/*
+ * Keeps the whole message as an input of its own (rejected, with why),
+ * linked to the message, so that --reprocess reads it again once the
+ * limit that stopped it allows.  0, or -1 on a database error.
+ */
+static int
+message_keep(struct message_run *mr, const char *why)
+{
+	struct store *st = mr->ing->store;
+	struct input_info info;
+	int64_t id;
+	int known;
+
+	if (store_input_begin(st) == -1)
+		return -1;
+	if ((known = store_input_lookup(st, mr->sha, &info)) == -1 ||
+	    (id = known ? info.id : store_input_add(st, mr->sha, mr->source,
+	    mr->fd)) == -1) {
+		store_input_abort(st);
+		return -1;
+	}
+	if (store_input_finish(st, id, OUTCOME_REJECTED, why, 0, 0,
+	    NULL) == -1 || store_message_link(st, mr->id, id,
+	    "whole message") == -1)
+		return -1;
+	/* an input in the ledger like any other: the summary counts it */
+	mr->ing->stats.inputs++;
+	mr->ing->stats.rejected++;
+	mr->kept = 1;
+	return 0;
+}
+
+/* settles the message as rejected for why, its bytes kept */
+static int
+message_settle_kept(struct message_run *mr, const char *why,
+    size_t n_reports, enum outcome *oc)
+{
+	struct ingest *ing = mr->ing;
+	char said[DIAG_ERROR_LEN + 512];
+
+	if (message_keep(mr, why) == -1 || store_message_finish(ing->store,
+	    mr->id, OUTCOME_REJECTED, why, n_reports) == -1)
+		return message_fail(ing, mr->source,
+		    store_errmsg(ing->store));
+	*oc = OUTCOME_REJECTED;
+	snprintf(said, sizeof(said), "%s; the message is kept for "
+	    "--reprocess", why);
+	message_said(ing, mr->source, *oc, said, 1);
+	return 0;
+}
+
+/* walks a parsed message whose ledger row is mr->id */
 static int
 message_process(struct message_run *mr, struct mail *m, enum outcome *oc)
 {
@@ -839,30 +920,48 @@ message_process(struct message_run *mr, struct mail *m, enum outcome *oc)
 	struct mail_result res;
 	const char *reason;
 	char err[512];
+	int unread;
 
-	if (mail_walk(m, on_part, mr, &res, err, sizeof(err)) == -1)
+	if (mail_walk(m, ing->max_mail_reports, on_part, mr, &res, err,
+	    sizeof(err)) == -1)
 		return message_fail(ing, mr->source, mr->system_error ?
 		    "a report part could not be stored; the message is left "
 		    "for the next run" : err);
-	*oc = message_outcome(mr, &res, &reason);
+	*oc = message_outcome(mr, &res, &reason, &unread);
+	if (unread)
+		return message_settle_kept(mr, reason, res.n_candidates, oc);
 	if (store_message_finish(ing->store, mr->id, *oc, reason,
 	    res.n_candidates) == -1)
 		return message_fail(ing, mr->source,
 		    store_errmsg(ing->store));
-	message_said(ing, mr->source, *oc, reason, (*oc == OUTCOME_REJECTED &&
-	    mr->rejected == 0) ? 1 : 0);
+	message_said(ing, mr->source, *oc, reason, 0);
 	return 0;
 }
 
-/* a message refused before parsing: settled as rejected, bytes not kept */
+/*
+ * A message too large to be read (over MAX_MESSAGE_BYTES): recorded in
+ * the mail ledger as rejected, its bytes neither read nor kept.
+ */
 static int
-message_refuse(struct ingest *ing, const uint8_t sha[HASH_LEN],
-    const char *source, int64_t size, const char *why, enum outcome *oc)
+message_oversized(struct ingest *ing, const uint8_t sha[HASH_LEN],
+    uint64_t size, const char *source, enum outcome *oc)
 {
-	int64_t id = store_message_add(ing->store, sha, source, size, NULL);
+	static const char why[] = "message is larger than the 384 MiB "
+	    "limit (MAX_MESSAGE_BYTES); not read";
+	struct message_info info;
+	int64_t id;
+	int known;
 
-	if (id == -1 || store_message_finish(ing->store, id,
-	    OUTCOME_REJECTED, why, 0) == -1)
+	ing->stats.mail_unread++;
+	if ((known = store_message_lookup(ing->store, sha, &info)) == -1)
+		return message_fail(ing, source, store_errmsg(ing->store));
+	if (known) {
+		if (store_message_seen(ing->store, info.id) == -1)
+			return message_fail(ing, source,
+			    store_errmsg(ing->store));
+	} else if ((id = store_message_add(ing->store, sha, source,
+	    (int64_t)size, NULL)) == -1 || store_message_finish(ing->store,
+	    id, OUTCOME_REJECTED, why, 0) == -1)
 		return message_fail(ing, source, store_errmsg(ing->store));
 	*oc = OUTCOME_REJECTED;
 	message_said(ing, source, *oc, why, 1);
@@ -883,19 +982,42 @@ message_again(struct ingest *ing, const struct message_info *info,
 	return 0;
 }
 
+/* adds the message's ledger row with its headers */
 static int
-message_offer(struct ingest *ing, int fd, const char *source,
-    enum outcome *oc)
+message_add(struct message_run *mr, struct mail *m, int64_t size)
+{
+	const struct mail_meta *meta = m != NULL ? mail_meta(m) : NULL;
+	struct message_head head;
+
+	if (meta != NULL) {
+		head.message_id = meta->message_id;
+		head.from = meta->from;
+		head.subject = meta->subject;
+		head.date = meta->date;
+		head.has_date = meta->has_date;
+	}
+	mr->id = store_message_add(mr->ing->store, mr->sha, mr->source, size,
+	    meta != NULL ? &head : NULL);
+	return mr->id == -1 ? -1 : 0;
+}
+
+/*
+ * One message: scanned, then refused whole (kept) or parsed and walked.
+ * redo reads a message the mail ledger has settled again (--reprocess);
+ * *kept says whether the whole message was kept as an input.
+ */
+static int
+message_offer(struct ingest *ing, int fd, const char *source, int redo,
+    enum outcome *oc, int *kept)
 {
 	struct message_run mr;
 	struct message_info info;
-	struct message_head head;
-	const struct mail_meta *meta;
+	struct mail_scan scan;
 	struct stat sb;
 	struct mail *m = NULL;
 	uint8_t sha[HASH_LEN];
-	size_t n_types;
-	char err[256];
+	const char *why;
+	char err[512];
 	int known, rc = -1;
 
 	*oc = OUTCOME_PENDING;
@@ -903,61 +1025,44 @@ message_offer(struct ingest *ing, int fd, const char *source,
 	mail_init();
 	if (fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode))
 		return message_fail(ing, source, "not a regular file");
-	if ((uintmax_t)sb.st_size > MAX_MESSAGE_BYTES) {
-		*oc = OUTCOME_REJECTED;
-		message_said(ing, source, *oc, "message is larger than the "
-		    "384 MiB limit (MAX_MESSAGE_BYTES); not read", 1);
-		return 0;
-	}
-	if (mail_digest(fd, sha, &n_types) == -1)
+	if ((uintmax_t)sb.st_size > MAX_MESSAGE_BYTES)
+		return hash_fd(fd, sha) == -1 ? message_fail(ing, source,
+		    strerror(errno)) : message_oversized(ing, sha,
+		    (uint64_t)sb.st_size, source, oc);
+	if (mail_scan(fd, sha, &scan) == -1)
 		return message_fail(ing, source, strerror(errno));
 	if ((known = store_message_lookup(ing->store, sha, &info)) == -1)
 		return message_fail(ing, source, store_errmsg(ing->store));
-	if (known && info.outcome != OUTCOME_PENDING)
+	if (known && info.outcome != OUTCOME_PENDING && !redo)
 		return message_again(ing, &info, source, oc);
-	if (!known && n_types > MAX_MIME_PARTS)
-		return message_refuse(ing, sha, source, sb.st_size, "more "
-		    "MIME parts than MAX_MIME_PARTS (256); not parsed", oc);
-	if ((m = mail_open(fd, err, sizeof(err))) == NULL) {
-		if (!known)
-			return message_refuse(ing, sha, source, sb.st_size,
-			    err, oc);
-		info.id = 0;
-	}
 	memset(&mr, 0, sizeof(mr));
 	mr.ing = ing;
 	mr.source = source;
-	if (known)
-		mr.id = info.id;	/* killed on it before: redo */
-	else {
-		meta = mail_meta(m);
-		head.message_id = meta->message_id;
-		head.from = meta->from;
-		head.subject = meta->subject;
-		head.date = meta->date;
-		head.has_date = meta->has_date;
-		if ((mr.id = store_message_add(ing->store, sha, source,
-		    sb.st_size, &head)) == -1) {
-			message_fail(ing, source, store_errmsg(ing->store));
-			goto out;
-		}
-	}
-	if (m == NULL) {
-		rc = store_message_finish(ing->store, mr.id, OUTCOME_REJECTED,
-		    err, 0) == -1 ? message_fail(ing, source,
-		    store_errmsg(ing->store)) : 0;
-		*oc = OUTCOME_REJECTED;
+	mr.fd = fd;
+	mr.sha = sha;
+	mr.id = known ? info.id : 0;	/* known: killed on it, or redo */
+	why = mail_scan_refusal(&scan, err, sizeof(err));
+	if (why == NULL && (m = mail_open(fd, scan.lead, err,
+	    sizeof(err))) == NULL)
+		why = err;
+	if (mr.id == 0 && message_add(&mr, m, sb.st_size) == -1) {
+		message_fail(ing, source, store_errmsg(ing->store));
 		goto out;
 	}
-	rc = message_process(&mr, m, oc);
+	if (why != NULL)
+		rc = message_settle_kept(&mr, why, 0, oc);
+	else
+		rc = message_process(&mr, m, oc);
+	*kept = mr.kept;
 out:
 	mail_free(m);
 	return rc;
 }
 
-int
-ingest_message(struct ingest *ing, int fd, const char *source,
-    enum outcome *oc)
+/* ingest_message, with message_offer's redo and kept */
+static int
+message_ingest(struct ingest *ing, int fd, const char *source, int redo,
+    enum outcome *oc, int *kept)
 {
 	int rc;
 
@@ -967,12 +1072,36 @@ ingest_message(struct ingest *ing, int fd, const char *source,
 	 * keeps a failure here from taking earlier inputs along; if that
 	 * commit fails, batch_lost() has said so and the message goes on.
 	 */
+	*kept = 0;
 	(void)ingest_commit(ing);
 	batch_join(ing, source);
-	rc = message_offer(ing, fd, source, oc);
+	rc = message_offer(ing, fd, source, redo, oc, kept);
 	if (ingest_commit(ing) == -1) {
 		*oc = OUTCOME_PENDING;
 		return -1;
 	}
 	return rc;
+}
+
+int
+ingest_message(struct ingest *ing, int fd, const char *source,
+    enum outcome *oc)
+{
+	int kept;
+
+	return message_ingest(ing, fd, source, 0, oc, &kept);
+}
+
+int
+ingest_message_oversized(struct ingest *ing, const uint8_t sha[HASH_LEN],
+    uint64_t size, const char *source)
+{
+	enum outcome oc;
+	int rc;
+
+	ing->stats.mails++;
+	(void)ingest_commit(ing);
+	batch_join(ing, source);
+	rc = message_oversized(ing, sha, size, source, &oc);
+	return ingest_commit(ing) == -1 ? -1 : rc;
 }

@@ -33,6 +33,8 @@ struct ingest_stats {
 	size_t		 mail_rejected;	/* ... with a report rejected */
 	size_t		 mail_not_report; /* ... holding no aggregate report */
 	size_t		 mail_failed;	/* ... not settled: system error */
+	size_t		 mail_unread;	/* ... settled with bytes neither read
+					   nor kept (over MAX_MESSAGE_BYTES) */
 	struct diag	 warnings;	/* quirks tolerated, by name */
 };
 
@@ -52,6 +54,8 @@ struct ingest {
 	void			*report_arg;
 	uint64_t		 max_xml_bytes;	/* MAX_XML_BYTES, or
 						   --max-xml-bytes */
+	size_t			 max_mail_reports; /* MAX_MAIL_REPORTS
+						   (tests lower it) */
 	/* the batch: inputs settled but not yet committed */
 	struct ingest_stats	 committed;	/* stats at the last commit */
 	int64_t			 batch_ms;	/* its first input, monotonic
@@ -93,11 +97,23 @@ int	ingest_file(struct ingest *, const char *path);
  * reports are committed: the caller may mark it processed),
  * OUTCOME_REJECTED (some report rejected; its bytes are kept for
  * --reprocess), OUTCOME_NOT_REPORT (no aggregate report: what it was is
- * the ledger's reason).  Returns -1 on a system error (database): the
- * caller must not mark the message.
+ * the ledger's reason).  A message that mail_scan_refusal() refuses, that
+ * GMime cannot read, or in which a limit left something unread
+ * (MAX_MAIL_REPORTS, MAX_MIME_DEPTH, MAX_INPUT_BYTES) is rejected and its
+ * whole bytes are kept as an input, so --reprocess reads it again.  Only a
+ * message over MAX_MESSAGE_BYTES is neither read nor kept: it is recorded
+ * rejected and counted in stats.mail_unread.  Returns -1 on a system error
+ * (database): the caller must not mark the message.
  */
 int	ingest_message(struct ingest *, int fd, const char *source,
 	    enum outcome *outcome);
+/*
+ * Records a message of size bytes whose SHA-256 is sha, too large to be
+ * read (standard input past MAX_MESSAGE_BYTES), as rejected in the mail
+ * ledger; counts it in stats.mail_unread.  0, or -1 on a database error.
+ */
+int	ingest_message_oversized(struct ingest *, const uint8_t sha[HASH_LEN],
+	    uint64_t size, const char *source);
 /*
  * Re-parses the kept bytes of every rejected input (all == 0) or every
  * input (all != 0) after its earlier reports are removed.  Returns 0, or

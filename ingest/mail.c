@@ -23,6 +23,7 @@
 #include "fdio.h"
 #include "limits.h"
 #include "mail.h"
+#include "mailscan.h"
 #include "sniff.h"
 #include "xalloc.h"
 
@@ -42,6 +43,7 @@ struct mail {
 struct walker {
 	mail_part_fn		 fn;
 	void			*arg;
+	size_t			 max_reports;	/* candidates offered */
 	struct mail_result	*res;
 	int			 note_rank;	/* strength of res->what */
 	char			 types[200];	/* leaf types seen, listed */
@@ -63,51 +65,24 @@ mail_init(void)
 }
 
 int
-mail_sniff(const void *p, size_t n)
+mail_sniff(const void *v, size_t n)
 {
-	const char *what = NULL;
+	const char *p = v, *what = NULL;
+	size_t skip = 0;
 
+	/* white space before the header, as mail clients tolerate it */
+	while (skip < n && skip < MAX_MAIL_LEADING_SPACE &&
+	    strchr(" \t\r\n", p[skip]) != NULL && p[skip] != '\0')
+		skip++;
+	if (skip > 0 && (skip == n || p[skip - 1] != '\n'))
+		return 0;	/* not whole blank lines */
+	p += skip;
+	n -= skip;
+	if (n > MAIL_SNIFF_BYTES)
+		n = MAIL_SNIFF_BYTES;
 	/* sniff names this class; the text is part of its contract */
 	return sniff(p, n, &what) == CONTAINER_OTHER && what != NULL &&
 	    strcmp(what, "e-mail message") == 0;
-}
-
-int
-mail_digest(int fd, uint8_t sha[HASH_LEN], size_t *n_types)
-{
-	static const char key[] = "content-type";
-	uint8_t chunk[65536];
-	struct hash h;
-	ssize_t got;
-	size_t m = 0;		/* key bytes matched at a line start */
-	int matching = 1;
-
-	*n_types = 0;
-	hash_init(&h);
-	if (lseek(fd, 0, SEEK_SET) == -1)
-		return -1;
-	while ((got = read(fd, chunk, sizeof(chunk))) != 0) {
-		if (got == -1 && errno == EINTR)
-			continue;
-		if (got == -1)
-			return -1;
-		hash_add(&h, chunk, (size_t)got);
-		for (ssize_t i = 0; i < got; i++) {
-			if (chunk[i] == '\n') {
-				matching = 1;
-				m = 0;
-			} else if (matching && (chunk[i] | 0x20) ==
-			    (uint8_t)key[m]) {
-				if (++m == sizeof(key) - 1) {
-					(*n_types)++;
-					matching = 0;
-				}
-			} else
-				matching = 0;
-		}
-	}
-	hash_final(&h, sha);
-	return 0;
 }
 
 /* a copy of a header value: valid UTF-8, at most MAX_MAIL_HEADER bytes */
@@ -155,51 +130,21 @@ meta_fill(struct mail *m)
 	m->meta.subject = m->subject;
 }
 
-/* length of a leading mbox "From " line, 0 when there is none */
-static off_t
-from_line(int fd)
-{
-	char buf[1024];
-	ssize_t n = pread(fd, buf, sizeof(buf), 0);
-	char *nl;
-
-	if (n < 5 || memcmp(buf, "From ", 5) != 0)
-		return 0;
-	if ((nl = memchr(buf, '\n', (size_t)n)) == NULL)
-		return 0;
-	return nl - buf + 1;
-}
-
-static GMimeParserOptions *
-parser_options(void)
-{
-	GMimeParserOptions *o = g_mime_parser_options_new();
-
-	g_mime_parser_options_set_address_compliance_mode(o,
-	    GMIME_RFC_COMPLIANCE_LOOSE);
-	g_mime_parser_options_set_parameter_compliance_mode(o,
-	    GMIME_RFC_COMPLIANCE_LOOSE);
-	g_mime_parser_options_set_rfc2047_compliance_mode(o,
-	    GMIME_RFC_COMPLIANCE_LOOSE);
-	return o;
-}
-
 struct mail *
-mail_open(int fd, char *err, size_t errlen)
+mail_open(int fd, off_t lead, char *err, size_t errlen)
 {
 	struct mail *m = xcalloc(1, sizeof(*m));
 	GMimeStream *fs;
 	GMimeParser *parser;
 	GMimeParserOptions *o;
-	off_t skip = from_line(fd);
 
-	fs = g_mime_stream_fs_new_with_bounds(fd, skip, -1);
+	fs = g_mime_stream_fs_new_with_bounds(fd, lead, -1);
 	g_mime_stream_fs_set_owner(GMIME_STREAM_FS(fs), FALSE);
 	m->stream = fs;
 	parser = g_mime_parser_new_with_stream(fs);
 	g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
 	g_mime_parser_set_persist_stream(parser, TRUE);
-	o = parser_options();
+	o = mail_parser_options();
 	m->msg = g_mime_parser_construct_message(parser, o);
 	g_mime_parser_options_free(o);
 	g_object_unref(parser);
@@ -459,7 +404,7 @@ static void
 offer(struct walker *w, GMimeStream *dec, const char *peek, size_t n,
     struct mail_part *mp)
 {
-	if (w->res->n_candidates >= MAX_MAIL_REPORTS) {
+	if (w->res->n_candidates >= w->max_reports) {
 		w->res->n_skipped++;
 		return;
 	}
@@ -652,8 +597,10 @@ walk(struct walker *w, GMimeObject *obj, const char *num, int depth)
 		w->res->too_deep = 1;
 		return;
 	}
-	if (++w->res->n_parts > MAX_MIME_PARTS)
+	if (++w->res->n_parts > MAX_MIME_PARTS) {
+		w->res->too_many = 1;
 		return;
+	}
 	if (GMIME_IS_MESSAGE_PART(obj)) {
 		inner = g_mime_message_part_get_message(
 		    GMIME_MESSAGE_PART(obj));
@@ -688,13 +635,14 @@ subject_failure(const char *s)
 }
 
 int
-mail_walk(struct mail *m, mail_part_fn fn, void *arg,
+mail_walk(struct mail *m, size_t max_reports, mail_part_fn fn, void *arg,
     struct mail_result *res, char *err, size_t errlen)
 {
 	struct walker w;
 
 	memset(res, 0, sizeof(*res));
 	memset(&w, 0, sizeof(w));
+	w.max_reports = max_reports;
 	w.fn = fn;
 	w.arg = arg;
 	w.res = res;

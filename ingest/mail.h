@@ -19,6 +19,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "hash.h"
 #include "limits.h"
@@ -52,45 +53,48 @@ typedef int (*mail_part_fn)(void *arg, const struct mail_part *);
 struct mail_result {
 	size_t		 n_parts;	/* leaf parts looked at */
 	size_t		 n_candidates;	/* parts passed to the callback */
-	size_t		 n_skipped;	/* candidates past MAX_MAIL_REPORTS */
+	size_t		 n_skipped;	/* candidates past max_reports */
 	int		 too_deep;	/* nesting beyond MAX_MIME_DEPTH cut */
+	int		 too_many;	/* parts beyond MAX_MIME_PARTS cut */
 	/* without candidates: what the message is, for the ledger */
 	char		 what[256];
 };
 
 /*
- * Digests the message readable from fd (from offset 0): its SHA-256 and
- * the number of header lines that name a Content-Type, a bound on its
- * MIME parts checked against MAX_MIME_PARTS before GMime builds a tree.
- * Returns 0, or -1 on a read error (errno set).
+ * Parses the message readable from fd from offset lead on (the struct
+ * mail_scan's lead: a leading mbox "From " line and blank lines are not
+ * part of it); the fd stays the caller's and must stay open until
+ * mail_free.  Call it only for a message that mail_scan_refusal() let
+ * through: that bounds what GMime builds.  Returns NULL with a reason in
+ * err when GMime finds no message at all.  g_mime_init() must have been
+ * called (mail_init).
  */
-int	mail_digest(int fd, uint8_t sha[HASH_LEN], size_t *n_types);
-
-/*
- * Parses the message readable from fd (from offset 0; the fd stays the
- * caller's and must stay open until mail_free).  A leading mbox "From "
- * line is skipped.  Returns NULL with a reason in err when GMime finds no
- * message at all.  g_mime_init() must have been called (mail_init).
- */
-struct mail *mail_open(int fd, char *err, size_t errlen);
+struct mail *mail_open(int fd, off_t lead, char *err, size_t errlen);
 /* the message's headers for the ledger */
 const struct mail_meta *mail_meta(const struct mail *);
 /*
- * Walks the message's parts, calling fn for every candidate report part
- * with its decoded bytes in an unlinked temporary file (at most
- * MAX_INPUT_BYTES + 1 bytes are decoded: the pipeline rejects larger
- * ones).  Returns 0, or -1 when fn returned -1 or a temporary file could
- * not be written (err says why).
+ * Walks the message's parts, calling fn for each of the first max_reports
+ * (MAX_MAIL_REPORTS) candidate report parts with its decoded bytes in an
+ * unlinked temporary file (at most MAX_INPUT_BYTES + 1 bytes are decoded:
+ * the pipeline rejects larger ones); later candidates are counted in
+ * n_skipped.  Returns 0, or -1 when fn returned -1 or a temporary file
+ * could not be written (err says why).
  */
-int	mail_walk(struct mail *, mail_part_fn fn, void *arg,
-	    struct mail_result *, char *err, size_t errlen);
+int	mail_walk(struct mail *, size_t max_reports, mail_part_fn fn,
+	    void *arg, struct mail_result *, char *err, size_t errlen);
 /* frees the parsed message; NULL is fine */
 void	mail_free(struct mail *);
 
+/* bytes sniffed after any leading blank lines */
+#define MAIL_SNIFF_BYTES	64
+/* bytes to give mail_sniff: the blank lines tolerated and the sniff */
+#define MAIL_PEEK_BYTES		(MAX_MAIL_LEADING_SPACE + MAIL_SNIFF_BYTES)
+
 /*
- * Whether the first n bytes of a file look like an e-mail message (a
- * header field or an mbox "From " line first): such inputs take the mail
- * path instead of the report path.
+ * Whether the first n bytes of a file (up to MAIL_PEEK_BYTES) look like
+ * an e-mail message: a header field or an mbox "From " line first, after
+ * at most MAX_MAIL_LEADING_SPACE bytes of blank or white-space lines.
+ * Such inputs take the mail path instead of the report path.
  */
 int	mail_sniff(const void *p, size_t n);
 

@@ -3,7 +3,8 @@
  * ingest_message settled it, which commits its reports first: a run
  * killed before the rename leaves it unmarked, and the next run finds it
  * in the mail ledger and only renames it.  Renames never replace an
- * existing file (RENAME_NOREPLACE where the file system has it).
+ * existing file (RENAME_NOREPLACE where the file system has it); a taken
+ * name is made unique instead, so no message is stuck unmarked.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -15,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "limits.h"
 #include "maildir.h"
 #include "xalloc.h"
 
@@ -74,15 +76,19 @@ join3(const char *a, const char *b, const char *c)
 	return p;
 }
 
-char *
-maildir_marked_name(const char *name, const char *add)
+/* the marked name, the unique part suffixed ".N" when n > 0 */
+static char *
+marked_name(const char *name, const char *add, unsigned n)
 {
 	const char *colon = strchr(name, ':');
 	size_t base = colon != NULL ? (size_t)(colon - name) : strlen(name);
-	char have[128] = { 0 }, flags[129], *out;
-	size_t n = 0, len;
+	char have[128] = { 0 }, flags[129], suffix[16] = "", *out;
+	size_t k = 0, len;
 
-	/* only "2," info carries flags; other info is dropped */
+	/*
+	 * Only "2," info carries flags (the Maildir spec); "1," info is
+	 * experimental and is dropped, the name made unique by the caller.
+	 */
 	if (colon != NULL && strncmp(colon, ":2,", 3) == 0)
 		for (const char *p = colon + 3; *p != '\0'; p++)
 			if ((unsigned char)*p < 128)
@@ -91,12 +97,20 @@ maildir_marked_name(const char *name, const char *add)
 		have[(unsigned char)*p & 127] = 1;
 	for (int c = 33; c < 127; c++)
 		if (have[c] && c != '/' && c != ':')
-			flags[n++] = (char)c;
-	flags[n] = '\0';
-	len = base + 3 + n + 1;
+			flags[k++] = (char)c;
+	flags[k] = '\0';
+	if (n > 0)
+		snprintf(suffix, sizeof(suffix), ".%u", n);
+	len = base + strlen(suffix) + 3 + k + 1;
 	out = xmalloc(len);
-	snprintf(out, len, "%.*s:2,%s", (int)base, name, flags);
+	snprintf(out, len, "%.*s%s:2,%s", (int)base, name, suffix, flags);
 	return out;
+}
+
+char *
+maildir_marked_name(const char *name, const char *add)
+{
+	return marked_name(name, add, 0);
 }
 
 /* renames without replacing a file that is there */
@@ -133,6 +147,33 @@ maildir_make(const char *dir)
 	return rc;
 }
 
+/*
+ * Renames from to the marked name in dir/cur, never over another file:
+ * when the name is taken (two messages whose names differ only in their
+ * info, "a:1,x" and "a:1,y"), the unique part gets ".1", ".2", ...
+ */
+static int
+move_marked(const char *from, const char *dir, const char *name,
+    const char *add)
+{
+	char *to_name, *to;
+	int rc = -1;
+
+	for (unsigned n = 0; n <= MAX_MAILDIR_NAME_TRIES; n++) {
+		to_name = marked_name(name, add, n);
+		to = join3(dir, "cur", to_name);
+		free(to_name);
+		if (strcmp(from, to) == 0)
+			rc = 0;		/* already marked */
+		else
+			rc = move(from, to);
+		free(to);
+		if (rc == 0 || errno != EEXIST)
+			break;
+	}
+	return rc;
+}
+
 /* marks the settled message sub/name of dir according to its outcome */
 static int
 mark(const char *dir, const char *sub, const char *name, enum outcome oc,
@@ -140,18 +181,14 @@ mark(const char *dir, const char *sub, const char *name, enum outcome oc,
 {
 	int rejected = oc == OUTCOME_REJECTED;
 	const char *target = rejected ? o->failed_to : o->move_to;
-	char *from = join3(dir, sub, name), *to_name, *to;
+	char *from = join3(dir, sub, name);
 	int rc = 0;
 
-	to_name = maildir_marked_name(name, rejected && target == NULL ?
-	    "FS" : "S");
-	to = join3(target != NULL ? target : dir, "cur", to_name);
-	if (strcmp(from, to) != 0 && move(from, to) == -1) {
+	if (move_marked(from, target != NULL ? target : dir, name,
+	    rejected && target == NULL ? "FS" : "S") == -1) {
 		err(arg, from, strerror(errno));
 		rc = -1;
 	}
-	free(to_name);
-	free(to);
 	free(from);
 	return rc;
 }

@@ -25,9 +25,12 @@ struct maildir_opts {
 typedef void (*maildir_err_fn)(void *arg, const char *path, const char *why);
 
 /*
- * The name a message gets once marked: base (the unique part, before
- * ":2,") with ":2," and the old flags plus add (e.g. "S" or "FS"), flags
- * in ASCII order without repeats.  Caller frees.
+ * The name a message gets once marked: base (the unique part, before the
+ * first ':') with ":2," and the old flags plus add (e.g. "S" or "FS"),
+ * flags in ASCII order without repeats: "a:2,x" becomes "a:2,Sx".  Info
+ * other than "2," ("a:1,x", experimental in the Maildir spec) carries no
+ * flags and is dropped.  When that name is taken in cur/, marking uses
+ * "BASE.N:2,FLAGS" (N from 1 to MAX_MAILDIR_NAME_TRIES).  Caller frees.
  */
 char	*maildir_marked_name(const char *name, const char *add);
 

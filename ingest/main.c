@@ -30,7 +30,7 @@
 #define EXIT_REJECTED	1	/* some input was rejected */
 #define EXIT_TROUBLE	2	/* usage or system error */
 /* --mail: the MTA's sysexits.h convention */
-#define EXIT_DATAERR	65	/* message too large: the MTA bounces it */
+#define EXIT_DATAERR	65	/* message not read, not kept: bounce it */
 #define EXIT_TEMPFAIL	75	/* database unavailable: the MTA retries */
 
 static const char *progname = "dmarc-ingest";
@@ -62,7 +62,6 @@ struct cli {
 	struct timespec	 last;		/* last progress update */
 	int		 progress_shown;
 	int		 tempfail;	/* --mail: the message is not settled */
-	int		 too_big;	/* --mail: the message is too large */
 	int		 imap_failed;	/* --imap stopped: server or database */
 };
 
@@ -78,7 +77,7 @@ usage(FILE *f)
 "or directories of them; '-' reads standard input) in an SQLite database.\n"
 "\n"
 "  --mail FILE|-      one e-mail message (from an MTA pipe); exit status\n"
-"                     75 asks the MTA to retry, 0 means it is settled\n"
+"                     0 means it is settled, 65 bounce it, 75 retry\n"
 "  --mbox FILE        every message of an mbox file (mboxo or mboxrd)\n"
 "  --maildir DIR      every message in DIR/new and DIR/cur; each is marked\n"
 "                     seen (flag S) once its reports are committed\n"
@@ -112,7 +111,8 @@ usage(FILE *f)
 "others were still processed), 2 usage or system error, 75 try again\n"
 "later (database locked by another run, IMAP server unreachable).\n"
 "With --mail: 0 the message is settled (stored, known, not a report, or\n"
-"rejected and kept), 65 it is too large, 75 try again later.\n"
+"what was not stored is kept for --reprocess), 65 it is over 384 MiB (not\n"
+"read, not kept), 75 try again later.\n"
 "See dmarc-ingest(1).\n", progname, progname, progname, progname);
 }
 
@@ -466,23 +466,27 @@ static void
 run_mail(struct cli *c, struct ingest *ing)
 {
 	const char *arg = c->opt.mail;
+	uint8_t sha[HASH_LEN];
+	uint64_t size;
 	enum outcome oc;
 	int fd;
 
 	if (strcmp(arg, "-") == 0)
-		fd = source_spool(STDIN_FILENO, MAX_MESSAGE_BYTES);
+		fd = source_spool_hashed(STDIN_FILENO, MAX_MESSAGE_BYTES, sha,
+		    &size);
 	else
 		fd = open(arg, O_RDONLY | O_CLOEXEC);
+	if (fd == -1 && errno == EFBIG) {
+		/* recorded in the ledger; the MTA bounces it */
+		if (ingest_message_oversized(ing, sha, size, arg) == -1)
+			c->tempfail = 1;
+		return;
+	}
 	if (fd == -1) {
 		ing->stats.mails++;
 		ing->stats.mail_failed++;
-		if (errno == EFBIG)
-			c->too_big = 1;
-		else
-			c->tempfail = 1;
-		on_source_error(c, arg, errno == EFBIG ? "message is larger "
-		    "than the 384 MiB limit (MAX_MESSAGE_BYTES)" :
-		    strerror(errno));
+		c->tempfail = 1;
+		on_source_error(c, arg, strerror(errno));
 		return;
 	}
 	if (ingest_message(ing, fd, arg, &oc) == -1)
@@ -550,8 +554,13 @@ run_mailboxes(struct cli *c, struct ingest *ing)
 static int
 exit_status(const struct cli *c, const struct ingest_stats *s)
 {
+	/*
+	 * --mail: 0 only when every report is stored or the bytes are in
+	 * the database for --reprocess; a message neither read nor kept
+	 * (too large) is for the MTA to bounce or keep.
+	 */
 	if (c->opt.mail != NULL)
-		return c->tempfail ? EXIT_TEMPFAIL : c->too_big ?
+		return c->tempfail ? EXIT_TEMPFAIL : s->mail_unread > 0 ?
 		    EXIT_DATAERR : EXIT_SUCCESS;
 	if (c->imap_failed)
 		return EXIT_TEMPFAIL;
@@ -620,21 +629,31 @@ main(int argc, char *argv[])
 		options_release(&c.opt);
 		return c.opt.mail != NULL ? EXIT_TEMPFAIL : EXIT_TROUBLE;
 	}
-	if ((st = store_open(dbpath, err, sizeof(err))) == NULL) {
+	/*
+	 * The lock first, then the database: a run waiting for another
+	 * never creates or migrates the database under it.  The lock file
+	 * lives beside the database, so its directory is made first.
+	 */
+	if (db_create_dir(dbpath, err, sizeof(err)) == -1) {
 		fprintf(stderr, "%s: %s: error: %s\n", progname, dbpath, err);
 		free(dbpath);
 		options_release(&c.opt);
 		return c.opt.mail != NULL ? EXIT_TEMPFAIL : EXIT_TROUBLE;
 	}
-	/* after store_open, which creates the database's directory */
 	if ((ls = lock_acquire(&lock, dbpath, c.opt.lock_timeout, err,
 	    sizeof(err))) != LOCK_OK) {
 		fprintf(stderr, "%s: %s\n", progname, err);
-		store_close(st);
 		free(dbpath);
 		options_release(&c.opt);
 		return ls == LOCK_BUSY || c.opt.mail != NULL ? EXIT_TEMPFAIL :
 		    EXIT_TROUBLE;
+	}
+	if ((st = store_open(dbpath, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "%s: %s: error: %s\n", progname, dbpath, err);
+		lock_release(&lock);
+		free(dbpath);
+		options_release(&c.opt);
+		return c.opt.mail != NULL ? EXIT_TEMPFAIL : EXIT_TROUBLE;
 	}
 	ingest_init(&ing, st);
 	if (c.opt.max_xml_bytes != 0)

@@ -1,10 +1,13 @@
 /*
- * mbox reading.  GMime (GMIME_FORMAT_MBOX, persistent stream) says where
- * each "From " marker line starts; the bytes between one marker line and
- * the next marker are the message.  They are copied with pread, never
- * held whole, and a line ">From " (any number of '>') loses one '>': the
- * mboxrd rule, which also undoes mboxo's quoting.  An unquoted "From "
- * line inside a body ends the message there, as in every mboxo reader.
+ * mbox reading.  One pass over the file finds each "From " marker line
+ * (a line that starts with "From ", as GMime's mbox mode and every mboxo
+ * reader split); the bytes between one marker line and the next marker
+ * are the message.  Nothing is parsed here: a message's structure is for
+ * the pipeline's pre-scan and GMime, one message at a time, so a hostile
+ * message costs no more here than through --mail.  Messages are copied
+ * with pread, never held whole, and a line ">From " (any number of '>')
+ * loses one '>': the mboxrd rule, which also undoes mboxo's quoting.  An
+ * unquoted "From " line inside a body ends the message there.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -13,8 +16,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <gmime/gmime.h>
 
 #include "fdio.h"
 #include "limits.h"
@@ -159,18 +160,56 @@ emit(int in, off_t off, off_t end, long n, const char *path, mbox_fn fn,
 	return rc;
 }
 
+/* where the marker lines are: fed the file in order */
+struct markers {
+	off_t	 off;		/* offset of the next byte fed */
+	off_t	 line;		/* where the current line starts */
+	size_t	 matched;	/* bytes of "From " matched at its start */
+	int	 at_start;	/* still matching */
+};
+
+/* the offset of a marker line completed in p[0..n), or -1; *used bytes */
+static off_t
+markers_feed(struct markers *mk, const char *p, size_t n, size_t *used)
+{
+	for (size_t i = 0; i < n; i++) {
+		char c = p[i];
+
+		mk->off++;
+		if (c == '\n') {
+			mk->line = mk->off;
+			mk->matched = 0;
+			mk->at_start = 1;
+			continue;
+		}
+		if (!mk->at_start)
+			continue;
+		if (c != "From "[mk->matched]) {
+			mk->at_start = 0;
+			continue;
+		}
+		if (++mk->matched == 5) {
+			mk->at_start = 0;
+			*used = i + 1;
+			return mk->line;
+		}
+	}
+	*used = n;
+	return -1;
+}
+
 long
 mbox_read(const char *path, mbox_fn fn, void *arg, char *err, size_t errlen)
 {
-	GMimeParser *parser = NULL;
-	GMimeStream *fs;
-	GMimeMessage *msg;
+	struct markers mk = { 0, 0, 0, 1 };
+	char *chunk = NULL;
 	struct stat sb;
-	gint64 off, prev = -1;
+	off_t prev = -1, at;
+	ssize_t got;
+	size_t used, done;
 	long n = 0, rc = -1;
 	int fd;
 
-	mail_init();
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1 ||
 	    fstat(fd, &sb) == -1) {
 		snprintf(err, errlen, "%s", strerror(errno));
@@ -178,33 +217,36 @@ mbox_read(const char *path, mbox_fn fn, void *arg, char *err, size_t errlen)
 			close(fd);
 		return -1;
 	}
-	fs = g_mime_stream_fs_new(dup(fd));	/* the parser's own copy */
-	parser = g_mime_parser_new_with_stream(fs);
-	g_object_unref(fs);
-	g_mime_parser_set_format(parser, GMIME_FORMAT_MBOX);
-	g_mime_parser_set_persist_stream(parser, TRUE);
-	while (!g_mime_parser_eos(parser)) {
-		if ((msg = g_mime_parser_construct_message(parser, NULL)) ==
-		    NULL)
-			break;
-		off = g_mime_parser_get_mbox_marker_offset(parser);
-		g_object_unref(msg);
-		if (prev >= 0 && emit(fd, prev, off, ++n, path, fn, arg, err,
-		    errlen) == -1)
+	chunk = xmalloc(MBOX_CHUNK);
+	while ((got = read(fd, chunk, MBOX_CHUNK)) != 0) {
+		if (got == -1 && errno == EINTR)
+			continue;
+		if (got == -1) {
+			snprintf(err, errlen, "%s", strerror(errno));
 			goto out;
-		prev = off;
+		}
+		for (done = 0; done < (size_t)got; done += used) {
+			at = markers_feed(&mk, chunk + done, (size_t)got - done,
+			    &used);
+			if (at == -1)
+				continue;
+			if (prev >= 0 && emit(fd, prev, at, ++n, path, fn, arg,
+			    err, errlen) == -1)
+				goto out;
+			prev = at;
+		}
 	}
-	if (prev < 0 && sb.st_size > 0) {
+	if (prev < 0 && mk.off > 0) {
 		snprintf(err, errlen, "not an mbox: no 'From ' line at the "
 		    "start");
 		goto out;
 	}
-	if (prev >= 0 && emit(fd, prev, sb.st_size, ++n, path, fn, arg, err,
+	if (prev >= 0 && emit(fd, prev, mk.off, ++n, path, fn, arg, err,
 	    errlen) == -1)
 		goto out;
 	rc = n;
 out:
-	g_object_unref(parser);
+	free(chunk);
 	close(fd);
 	return rc;
 }

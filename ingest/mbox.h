@@ -1,9 +1,10 @@
 /*
  * mbox files (mboxo and mboxrd) as a source of e-mail messages, streamed:
- * GMime's parser in mbox mode finds where each message starts, one
- * message at a time, and each message is copied (">From " lines
- * unquoted) into an unlinked temporary file for the pipeline.  Memory
- * does not grow with the size of the mbox or of a message.
+ * a scan for "From " marker lines finds where each message starts, and
+ * each message is copied (">From " lines unquoted) into an unlinked
+ * temporary file for the pipeline, one at a time.  Memory does not grow
+ * with the size of the mbox or of a message, and nothing of a message is
+ * parsed before the pipeline's pre-scan bounds it.
  */
 #ifndef DMARC_MBOX_H
 #define DMARC_MBOX_H

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "fdio.h"
+#include "hash.h"
 #include "limits.h"
 #include "source.h"
 #include "xalloc.h"
@@ -145,6 +146,65 @@ source_collect(const char *path, struct pathlist *l, source_err_fn err,
 	}
 	pathlist_add(l, xstrdup(path));
 	return 0;
+}
+
+/* reads the rest of in_fd only to hash and count it; 0 or -1 */
+static int
+drain(int in_fd, struct hash *h, uint64_t *total)
+{
+	char chunk[65536];
+	ssize_t got;
+
+	while ((got = read(in_fd, chunk, sizeof(chunk))) != 0) {
+		if (got == -1 && errno == EINTR)
+			continue;
+		if (got == -1)
+			return -1;
+		hash_add(h, chunk, (size_t)got);
+		*total += (uint64_t)got;
+	}
+	return 0;
+}
+
+int
+source_spool_hashed(int in_fd, size_t max, uint8_t sha[HASH_LEN],
+    uint64_t *size)
+{
+	char chunk[65536];
+	struct hash h;
+	ssize_t got;
+	int fd, saved;
+
+	*size = 0;
+	hash_init(&h);
+	if ((fd = fd_temp("dmarc-ingest")) == -1)
+		return -1;
+	while ((got = read(in_fd, chunk, sizeof(chunk))) != 0) {
+		if (got == -1 && errno == EINTR)
+			continue;
+		if (got == -1)
+			goto fail;
+		hash_add(&h, chunk, (size_t)got);
+		*size += (uint64_t)got;
+		if (*size > max) {
+			if (drain(in_fd, &h, size) == -1)
+				goto fail;
+			hash_final(&h, sha);
+			errno = EFBIG;
+			goto fail;
+		}
+		if (fd_write_all(fd, chunk, (size_t)got) == -1)
+			goto fail;
+	}
+	hash_final(&h, sha);
+	if (lseek(fd, 0, SEEK_SET) == -1)
+		goto fail;
+	return fd;
+fail:
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return -1;
 }
 
 int

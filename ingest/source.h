@@ -8,6 +8,9 @@
 #define DMARC_SOURCE_H
 
 #include <stddef.h>
+#include <stdint.h>
+
+#include "hash.h"
 
 struct pathlist {
 	char	**v;		/* owned paths */
@@ -39,5 +42,13 @@ int	source_collect(const char *path, struct pathlist *,
  * bytes arrive.
  */
 int	source_spool(int in_fd, size_t max);
+/*
+ * As source_spool, and *size and sha get the length and SHA-256 of all
+ * of in_fd's bytes: past max the rest is still read to its end, only to
+ * be counted and hashed (for the ledger of a message too large to read),
+ * and -1 with errno EFBIG is returned.
+ */
+int	source_spool_hashed(int in_fd, size_t max, uint8_t sha[HASH_LEN],
+	    uint64_t *size);
 
 #endif

@@ -141,7 +141,8 @@ int	 store_input_clear(struct store *, int64_t input_id);
 /*
  * The mail ledger: one row per distinct message (by the SHA-256 of its
  * bytes), its headers, outcome and the inputs (report parts) found in it.
- * The message's own bytes are not kept; its report parts are, as inputs.
+ * Its report parts are kept as inputs; the message's own bytes only when
+ * something in it was not read (ingest_message keeps them as an input).
  */
 
 /* what the mail ledger knows about a message */

@@ -50,13 +50,29 @@
 
 /* directory walk: depth and files per run (symlink loops, huge trees) */
 #define MAX_WALK_DEPTH		32
+/* names tried to mark a Maildir message whose marked name is taken */
+#define MAX_MAILDIR_NAME_TRIES	100
 
 /* one e-mail message: the largest input base64-encoded, plus headers */
 #define MAX_MESSAGE_BYTES	(384UL * 1024 * 1024)
 /* MIME nesting followed (multipart, message/rfc822); real reports use 3 */
 #define MAX_MIME_DEPTH		32
-/* MIME parts per message (Content-Type lines); bounds GMime's recursion */
+/* MIME parts (header blocks) per message, counted before GMime builds one */
 #define MAX_MIME_PARTS		256
+/* header fields in all header blocks of a message: ~500 bytes of GMime each */
+#define MAX_MAIL_HEADER_FIELDS	10000
+/* bytes of all header blocks of a message; real report mail has ~20 KiB */
+#define MAX_MAIL_HEADER_BYTES	(1UL * 1024 * 1024)
+/* addresses in From/To/Cc/Bcc/Reply-To/Sender: GMime builds each one */
+#define MAX_MAIL_ADDRESSES	1000
+/* multipart prologue and epilogue text of a message: GMime holds it */
+#define MAX_MIME_FACE_BYTES	(64UL * 1024)
+/* Content-Type/-Disposition parameters of a message: GMime builds each */
+#define MAX_MIME_PARAMS		2000
+/* one Content-Type or Content-Disposition header (boundary, type, name) */
+#define MAX_MIME_TYPE_HEADER	8192
+/* blank or white-space lines before a message's header, tolerated */
+#define MAX_MAIL_LEADING_SPACE	4096
 /* report parts taken from one message; RFCs allow several, reality 1-2 */
 #define MAX_MAIL_REPORTS	16
 /* bytes kept of one header (Subject, From, Message-ID) in the mail ledger */

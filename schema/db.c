@@ -1,6 +1,8 @@
 /*
  * Opening the database for both tools: the directory (created 0700 for
- * dmarc-ingest), the connection flags and pragmas that make a hostile or
+ * dmarc-ingest), a new database file created 0600 whatever the umask
+ * (SQLite gives its -wal and -shm files the database file's mode), a
+ * symbolic link at the path refused, the connection flags and pragmas that make a hostile or
  * damaged schema harmless (defensive mode, untrusted schema, foreign
  * keys), WAL for concurrent readers, and the versioned migrations
  * embedded from schema/NNN_*.sql.  Only constant SQL goes through
@@ -10,6 +12,7 @@
 
 #include <assert.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -190,6 +193,46 @@ configure(sqlite3 *db, enum db_mode mode, char *err, size_t errlen)
 	    "cannot configure database", err, errlen);
 }
 
+int
+db_create_dir(const char *path, char *err, size_t errlen)
+{
+	if (mkparents(path) == 0)
+		return 0;
+	snprintf(err, errlen, "cannot create directory for '%s': %s", path,
+	    strerror(errno));
+	return -1;
+}
+
+/*
+ * Creates the database file 0600 if it is missing, so that SQLite does
+ * not create it (and its -wal and -shm after it) with the umask's mode;
+ * refuses a symbolic link at the path, as the lock file does.
+ */
+static int
+create_private(const char *path, char *err, size_t errlen)
+{
+	struct stat sb;
+	int fd = -1;
+
+	if (lstat(path, &sb) == 0) {
+		if (!S_ISLNK(sb.st_mode))
+			return 0;
+		snprintf(err, errlen, "cannot open database '%s': it is a "
+		    "symbolic link (refused, as for the lock file)", path);
+		return -1;
+	}
+	if (errno != ENOENT ||
+	    ((fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW |
+	    O_CLOEXEC, 0600)) == -1 && errno != EEXIST)) {
+		snprintf(err, errlen, "cannot create database '%s': %s", path,
+		    strerror(errno));
+		return -1;
+	}
+	if (fd != -1)
+		close(fd);
+	return 0;
+}
+
 sqlite3 *
 db_open(const char *path, enum db_mode mode, char *err, size_t errlen)
 {
@@ -197,14 +240,13 @@ db_open(const char *path, enum db_mode mode, char *err, size_t errlen)
 	int flags;
 
 	assert(schema_n_migrations == DB_SCHEMA_VERSION);
-	if (mode == DB_READWRITE && mkparents(path) == -1) {
-		snprintf(err, errlen, "cannot create directory for '%s': %s",
-		    path, strerror(errno));
+	if (mode == DB_READWRITE && (db_create_dir(path, err, errlen) == -1 ||
+	    create_private(path, err, errlen) == -1))
 		return NULL;
-	}
 	/* a connection is used by one thread at a time: no mutexes */
 	flags = SQLITE_OPEN_NOMUTEX | (mode == DB_READONLY ?
-	    SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+	    SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+	    SQLITE_OPEN_NOFOLLOW);
 	if (sqlite3_open_v2(path, &db, flags, NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "cannot open database '%s': %s", path,
 		    db != NULL ? sqlite3_errmsg(db) : "out of memory");

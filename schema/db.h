@@ -21,12 +21,21 @@ enum db_mode {
 
 /*
  * Opens path with WAL, foreign_keys=ON, trusted_schema=OFF,
- * SQLITE_DBCONFIG_DEFENSIVE and a busy timeout; creates missing parent
- * directories in DB_READWRITE mode and applies pending migrations, each in
- * its own transaction.  Returns the handle (caller closes it with
+ * SQLITE_DBCONFIG_DEFENSIVE and a busy timeout.  In DB_READWRITE mode it
+ * creates missing parent directories (0700) and a missing database file
+ * (0600 whatever the umask; SQLite creates -wal and -shm with the same
+ * mode), refuses a symbolic link at path, and applies pending migrations,
+ * each in its own transaction.  Returns the handle (caller closes it with
  * sqlite3_close) or NULL with a message in err.
  */
 sqlite3	*db_open(const char *path, enum db_mode, char *err, size_t errlen);
+
+/*
+ * Creates every missing directory above path (mode 0700), so that the
+ * run lock beside the database can be taken before the database is
+ * created.  Returns 0, or -1 with a message in err.
+ */
+int	 db_create_dir(const char *path, char *err, size_t errlen);
 
 /*
  * The default database path: $DMARC_DB, else

@@ -3,13 +3,17 @@
  * both modes, the defensive settings, the views of the schema contract
  * and the default path.
  */
+#include <sys/file.h>
 #include <sys/stat.h>
 
+#include <fcntl.h>
 #include <stdio.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <check.h>
+#include <glib.h>
 
 #include "db.h"
 #include "testutil.h"
@@ -266,6 +270,86 @@ START_TEST(test_db_default_path)
 }
 END_TEST
 
+/* mode bits of path, or -1 */
+static int
+mode_of(const char *path)
+{
+	struct stat sb;
+
+	return lstat(path, &sb) == 0 ? (int)(sb.st_mode & 07777) : -1;
+}
+
+START_TEST(test_db_new_files_private_whatever_the_umask)
+{
+	char *dir = tu_tmpdir(), *p = path_in(dir, "sub/d.db");
+	char *wal = path_in(dir, "sub/d.db-wal"), *shm = path_in(dir,
+	    "sub/d.db-shm"), err[512];
+	mode_t old = umask(022);
+	sqlite3 *db = db_open(p, DB_READWRITE, err, sizeof(err));
+
+	ck_assert_msg(db != NULL, "%s", err);
+	ck_assert_int_eq(sqlite3_exec(db, "CREATE TABLE t (x); INSERT INTO t "
+	    "VALUES (1)", NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(mode_of(p), 0600);
+	ck_assert_int_eq(mode_of(wal), 0600);
+	ck_assert_int_eq(mode_of(shm), 0600);
+	sqlite3_close(db);
+	umask(old);
+	free(shm);
+	free(wal);
+	free(p);
+	tu_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+START_TEST(test_db_symlink_at_path_refused)
+{
+	char *dir = tu_tmpdir(), *p = path_in(dir, "d.db");
+	char *target = path_in(dir, "elsewhere.db"), *cmd, *out, err[512];
+
+	ck_assert_int_eq(symlink(target, p), 0);
+	ck_assert_ptr_null(db_open(p, DB_READWRITE, err, sizeof(err)));
+	ck_assert_msg(strstr(err, "symbolic link") != NULL, "%s", err);
+	ck_assert_int_eq(mode_of(target), -1);	/* nothing created there */
+	/* the same through dmarc-ingest: exit 2, a clear line */
+	cmd = g_strdup_printf("'%s' --db '%s' /dev/null 2>&1", TEST_INGEST_BIN,
+	    p);
+	ck_assert_int_eq(tu_run(cmd, &out), 2);
+	ck_assert_msg(strstr(out, "is a symbolic link") != NULL, "%s", out);
+	ck_assert_int_eq(mode_of(target), -1);
+	free(out);
+	g_free(cmd);
+	free(target);
+	free(p);
+	tu_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+START_TEST(test_db_not_created_while_another_run_holds_the_lock)
+{
+	char *dir = tu_tmpdir(), *p = path_in(dir, "new/d.db");
+	char *lk = path_in(dir, "new/d.db.lock"), *cmd, err[512];
+	int fd;
+
+	ck_assert_int_eq(db_create_dir(p, err, sizeof(err)), 0);
+	fd = open(lk, O_RDWR | O_CREAT, 0600);
+	ck_assert_int_ne(fd, -1);
+	ck_assert_int_eq(flock(fd, LOCK_EX), 0);
+	cmd = g_strdup_printf("'%s' --db '%s' --lock-timeout 0 /dev/null "
+	    "2>/dev/null", TEST_INGEST_BIN, p);
+	ck_assert_int_eq(tu_run(cmd, NULL), 75);
+	ck_assert_int_eq(mode_of(p), -1);	/* the lock came first */
+	close(fd);
+	g_free(cmd);
+	free(lk);
+	free(p);
+	tu_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
 Suite *
 db_suite(void)
 {
@@ -280,6 +364,10 @@ db_suite(void)
 	tcase_add_test(tc, test_db_readonly_missing_or_old);
 	tcase_add_test(tc, test_db_not_a_database);
 	tcase_add_test(tc, test_db_default_path);
+	tcase_add_test(tc, test_db_new_files_private_whatever_the_umask);
+	tcase_add_test(tc, test_db_symlink_at_path_refused);
+	tcase_add_test(tc,
+	    test_db_not_created_while_another_run_holds_the_lock);
 	suite_add_tcase(s, tc);
 	return s;
 }

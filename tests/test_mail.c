@@ -18,6 +18,7 @@
 #include "buf.h"
 #include "ingest.h"
 #include "mail.h"
+#include "mailscan.h"
 #include "testutil.h"
 #include "xalloc.h"
 
@@ -469,30 +470,53 @@ START_TEST(test_mail_thousands_of_parts_refused)
 }
 END_TEST
 
+/* a message with n Received lines, a Subject of subject_len and a report */
+static char *
+long_headers(int n, int subject_len)
+{
+	GString *b = g_string_new(NULL);
+	char *rep = report_part();
+
+	for (int i = 0; i < n; i++)
+		g_string_append_printf(b, "Received: from relay%d.example."
+		    "net\n", i);
+	g_string_append_printf(b, "Subject: ");
+	for (int i = 0; i < subject_len; i++)
+		g_string_append_c(b, 'S');
+	g_string_append_printf(b, "\nNoColonHeaderLine\n%s\n", rep);
+	free(rep);
+	return g_string_free(b, FALSE);
+}
+
 START_TEST(test_mail_huge_headers_bounded)
 {
 	struct fx f;
 	enum outcome oc;
-	GString *b = g_string_new(NULL);
-	char *rep = report_part(), *msg;
+	char *msg, *q;
 	double t0 = now();
 
 	fx_open(&f);
-	for (int i = 0; i < 100000; i++)
-		g_string_append_printf(b, "Received: from relay%d.example."
-		    "net\n", i);
-	g_string_append_printf(b, "Subject: ");
-	for (int i = 0; i < 1 << 20; i++)
-		g_string_append_c(b, 'S');
-	g_string_append_printf(b, "\nNoColonHeaderLine\n%s\n", rep);
-	msg = g_string_free(b, FALSE);
+	/* within the limits: read, the Subject kept to MAX_MAIL_HEADER */
+	msg = long_headers(5000, 256 * 1024);
 	ck_assert_int_eq(ingest_bytes(&f, msg, strlen(msg), &oc), 0);
 	ck_assert_int_eq(oc, OUTCOME_STORED);
 	ck_assert_int_eq(tu_query_int(f.db, "SELECT length(subject) FROM "
 	    "v_messages"), MAX_MAIL_HEADER);
+	g_free(msg);
+	/* 100,000 fields: refused before GMime, kept whole */
+	msg = long_headers(100000, 1 << 20);
+	ck_assert_int_eq(ingest_bytes(&f, msg, strlen(msg), &oc), 0);
+	ck_assert_int_eq(oc, OUTCOME_REJECTED);
+	ck_assert_int_eq(tu_query_int(f.db, "SELECT count(*) FROM v_messages "
+	    "WHERE reason LIKE 'more than 10000 header fields "
+	    "(MAX_MAIL_HEADER_FIELDS)%'"), 1);
+	q = g_strdup_printf("SELECT count(*) FROM v_ingest WHERE outcome = "
+	    "'rejected' AND reason LIKE '%%MAX_MAIL_HEADER_FIELDS%%' AND "
+	    "size = %zu", strlen(msg));
+	ck_assert_int_eq(tu_query_int(f.db, q), 1);	/* the bytes kept */
+	g_free(q);
 	ck_assert_msg(now() - t0 < 20, "took %.1f s", now() - t0);
 	g_free(msg);
-	free(rep);
 	fx_close(&f);
 }
 END_TEST
@@ -544,6 +568,177 @@ START_TEST(test_mail_truncated_base64_report_rejected_not_lost)
 	    "WHERE outcome = 'rejected' AND reason LIKE '%gzip%'"), 1);
 	g_free(msg);
 	free(rep);
+	fx_close(&f);
+}
+END_TEST
+
+/*
+ * A limit that left a report unread keeps the whole message; once the
+ * limit allows, --reprocess reads the message again and stores the rest.
+ */
+START_TEST(test_mail_unread_report_kept_then_reprocess_stores_it)
+{
+	struct fx f;
+	enum outcome oc;
+	char *path = tu_data("mail/m12_two_reports.eml");
+	size_t n;
+	uint8_t *m = tu_slurp(path, &n);
+	char *q;
+
+	fx_open(&f);
+	f.ing.max_mail_reports = 1;
+	ck_assert_int_eq(ingest_bytes(&f, m, n, &oc), 0);
+	ck_assert_int_eq(oc, OUTCOME_REJECTED);
+	ck_assert_int_eq(tu_query_int(f.db, "SELECT count(*) FROM v_reports"),
+	    1);
+	q = g_strdup_printf("SELECT count(*) FROM v_ingest WHERE outcome = "
+	    "'rejected' AND reason LIKE 'more report parts than "
+	    "MAX_MAIL_REPORTS%%' AND size = %zu", n);
+	ck_assert_int_eq(tu_query_int(f.db, q), 1);
+	g_free(q);
+	ck_assert_int_eq(tu_query_int(f.db, "SELECT rejected_inputs FROM "
+	    "v_messages"), 1);
+	/* the same message again is known: nothing more is read */
+	ck_assert_int_eq(ingest_bytes(&f, m, n, &oc), 0);
+	ck_assert_int_eq(tu_query_int(f.db, "SELECT count(*) FROM v_reports"),
+	    1);
+	f.ing.max_mail_reports = MAX_MAIL_REPORTS;
+	ck_assert_int_eq(ingest_reprocess(&f.ing, 0), 0);
+	ck_assert_int_eq(ingest_commit(&f.ing), 0);
+	ck_assert_int_eq(tu_query_int(f.db, "SELECT count(*) FROM v_reports"),
+	    2);
+	ck_assert_int_eq(tu_query_int(f.db, "SELECT count(*) FROM v_messages "
+	    "WHERE outcome = 'stored' AND rejected_inputs = 0 AND reason IS "
+	    "NULL"), 1);
+	ck_assert_int_eq(tu_query_int(f.db, "SELECT count(*) FROM v_ingest "
+	    "WHERE outcome = 'rejected'"), 0);
+	/* and again: nothing twice */
+	ck_assert_int_eq(ingest_reprocess(&f.ing, 1), 0);
+	ck_assert_int_eq(ingest_commit(&f.ing), 0);
+	ck_assert_int_eq(tu_query_int(f.db, "SELECT count(*) FROM v_reports"),
+	    2);
+	free(m);
+	free(path);
+	fx_close(&f);
+}
+END_TEST
+
+START_TEST(test_mail_whitespace_lines_before_header_tolerated)
+{
+	static const char *const leads[] = { "\n", "\r\n\r\n", " \t \n",
+	    "  \r\n\n" };
+	struct fx f;
+	enum outcome oc;
+	char *path = tu_data("mail/m01_zip_body.eml"), *msg;
+	size_t n;
+	uint8_t *m = tu_slurp(path, &n);
+	GString *b;
+
+	fx_open(&f);
+	for (size_t i = 0; i < sizeof(leads) / sizeof(leads[0]); i++) {
+		b = g_string_new(leads[i]);
+		g_string_append_len(b, (char *)m, (gssize)n);
+		ck_assert(mail_sniff(b->str, b->len));
+		ck_assert_int_eq(ingest_bytes(&f, b->str, b->len, &oc), 0);
+		ck_assert_msg(oc == (i == 0 ? OUTCOME_STORED :
+		    OUTCOME_DUPLICATE), "lead %zu: %s", i, outcome_name(oc));
+		g_string_free(b, TRUE);
+	}
+	ck_assert_int_eq(tu_query_int(f.db, "SELECT count(*) FROM v_messages "
+	    "WHERE from_addr IS NOT NULL"), 4);
+	/* past MAX_MAIL_LEADING_SPACE it is not read as a message */
+	msg = g_strnfill(MAX_MAIL_LEADING_SPACE + 1, '\n');
+	ck_assert(!mail_sniff(msg, strlen(msg)));
+	g_free(msg);
+	ck_assert(!mail_sniff("   From: x\n", 11));	/* not a blank line */
+	free(m);
+	free(path);
+	fx_close(&f);
+}
+END_TEST
+
+/* scans bytes written to a file in the fixture's directory */
+static void
+scan_bytes(struct fx *f, const char *p, struct mail_scan *sc)
+{
+	char path[600];
+	uint8_t sha[HASH_LEN];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/scan.eml", f->dir);
+	ck_assert_int_eq(tu_write(path, p, strlen(p)), 0);
+	fd = open(path, O_RDONLY);
+	ck_assert_int_ne(fd, -1);
+	ck_assert_int_eq(mail_scan(fd, sha, sc), 0);
+	close(fd);
+}
+
+/*
+ * The pre-scan follows the structure GMime builds: only declared
+ * boundaries delimit, a message/rfc822 part opens a header block (not
+ * when base64), a multipart/digest part without a type is a message,
+ * prologue and epilogue are counted; counts computed by hand.
+ */
+START_TEST(test_mail_scan_follows_gmime_structure)
+{
+	static const char a[] =
+	    "From x@y Mon Nov 17 10:00:00 2026\n"
+	    "\n"
+	    "From: a@x\n"
+	    "To: b@x, c@x\n"
+	    "Content-Type: multipart/mixed; boundary=\"o\"\n"
+	    "\n"
+	    "prologue text\n"
+	    "--o\n"
+	    "Content-Type: text/plain\n"
+	    "\n"
+	    "--x not a boundary\n"
+	    "--o\n"
+	    "Content-Type: message/rfc822\n"
+	    "\n"
+	    "From: inner@x\n"
+	    "Subject: s\n"
+	    "\n"
+	    "body\n"
+	    "--o--\n"
+	    "epilogue\n";
+	static const char b[] =
+	    "From: a@x\n"
+	    "Content-Type: multipart/digest; boundary=d\n"
+	    "\n"
+	    "--d\n"
+	    "\n"
+	    "From: e1@x\n"
+	    "\n"
+	    "--d\n"
+	    "Content-Type: message/rfc822\n"
+	    "Content-Transfer-Encoding: base64\n"
+	    "\n"
+	    "RnJvbTogYUB4Cg==\n"
+	    "--d--\n";
+	struct fx f;
+	struct mail_scan sc;
+	char why[256];
+
+	fx_open(&f);
+	scan_bytes(&f, a, &sc);
+	ck_assert_int_eq(sc.lead, 35);		/* the From line, a blank */
+	ck_assert_uint_eq(sc.blocks, 4);	/* message, 2 parts, inner */
+	ck_assert_uint_eq(sc.delimiters, 3);
+	ck_assert_uint_eq(sc.fields, 7);
+	ck_assert_uint_eq(sc.header_bytes, 146);
+	ck_assert_uint_eq(sc.addresses, 4);	/* a, b, c, inner */
+	ck_assert_uint_eq(sc.params, 1);	/* boundary */
+	ck_assert_uint_eq(sc.face_bytes, 14 + 9);
+	ck_assert_ptr_null(mail_scan_refusal(&sc, why, sizeof(why)));
+	scan_bytes(&f, b, &sc);
+	ck_assert_int_eq(sc.lead, 0);
+	ck_assert_uint_eq(sc.blocks, 4);	/* message, 2 parts, e1 */
+	ck_assert_uint_eq(sc.delimiters, 3);
+	ck_assert_uint_eq(sc.fields, 5);
+	ck_assert_uint_eq(sc.header_bytes, 127);
+	ck_assert_uint_eq(sc.addresses, 2);
+	ck_assert_uint_eq(sc.face_bytes, 0);
 	fx_close(&f);
 }
 END_TEST
@@ -618,6 +813,10 @@ mail_suite(void)
 	tcase_add_test(tc, test_mail_missing_boundaries_and_bad_base64_settle);
 	tcase_add_test(tc, test_mail_truncated_base64_report_rejected_not_lost);
 	tcase_add_test(tc, test_mail_sniff_routes_messages_only);
+	tcase_add_test(tc, test_mail_scan_follows_gmime_structure);
+	tcase_add_test(tc,
+	    test_mail_unread_report_kept_then_reprocess_stores_it);
+	tcase_add_test(tc, test_mail_whitespace_lines_before_header_tolerated);
 	tcase_add_test(tc, test_mail_contenttype_name_not_interned);
 	tcase_add_test(tc, test_mail_feedback_type_names_the_message);
 	tcase_add_test(tc, test_mail_tnef_part_kept_and_refused_with_reason);

@@ -17,6 +17,7 @@
 #include "ingest.h"
 #include "mail.h"
 #include "maildir.h"
+#include "mailtest.h"
 #include "testutil.h"
 #include "xalloc.h"
 
@@ -33,6 +34,8 @@ START_TEST(test_maildir_marked_name_adds_flags_sorted)
 		{ "123.host:2,S", "S", "123.host:2,S" },
 		{ "123.host:2,Sa", "FS", "123.host:2,FSa" },
 		{ "123.host:1,experimental", "S", "123.host:2,S" },
+		{ "a:2,x", "S", "a:2,Sx" },
+		{ "a:2,xS", "FS", "a:2,FSx" },
 	};
 	char *got;
 
@@ -274,6 +277,39 @@ START_TEST(test_maildir_kill9_then_rerun_stores_each_once)
 }
 END_TEST
 
+START_TEST(test_maildir_flags_kept_and_names_never_collide)
+{
+	char *dir = tu_tmpdir(), *md = make_maildir(dir), *p;
+	struct maildir_opts o = { NULL, NULL };
+	struct ingest_stats s;
+
+	/* the same unique part, two infos: two different messages */
+	put(md, "cur/9.z.host:2,x", "m04_alternative_top.eml");
+	put(md, "cur/8.y.host:1,x", "m02_nested_related.eml");
+	put(md, "cur/8.y.host:1,y", "m07_rfc2047_subject.eml");
+	run(dir, md, &o, &s);
+	ck_assert_int_eq(s.mails, 7);
+	ck_assert(exists(md, "cur/9.z.host:2,Sx"));
+	ck_assert(exists(md, "cur/8.y.host:2,S"));
+	ck_assert(exists(md, "cur/8.y.host.1:2,S"));
+	ck_assert(!exists(md, "cur/8.y.host:1,x"));
+	ck_assert(!exists(md, "cur/8.y.host:1,y"));
+	/* later runs: every message known, no rename fails (noerr) */
+	run(dir, md, &o, &s);
+	ck_assert_int_eq(s.mail_duplicates, 7);
+	run(dir, md, &o, &s);
+	ck_assert(exists(md, "cur/8.y.host.1:2,S"));
+	ck_assert_int_eq(mt_maildir_count(md, 1), 7);
+	p = g_strdup_printf("%s/t.db", dir);
+	ck_assert_int_eq(tu_query_int(p, "SELECT count(*) FROM v_messages"),
+	    7);
+	g_free(p);
+	g_free(md);
+	tu_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
 Suite *
 maildir_suite(void)
 {
@@ -284,6 +320,7 @@ maildir_suite(void)
 	tcase_add_test(tc, test_maildir_marked_name_adds_flags_sorted);
 	tcase_add_test(tc, test_maildir_marks_after_commit_and_skips_decoys);
 	tcase_add_test(tc, test_maildir_move_to_and_failed_to);
+	tcase_add_test(tc, test_maildir_flags_kept_and_names_never_collide);
 	tcase_add_test(tc, test_maildir_killed_before_rename_finished_next_run);
 	tcase_add_test(tc, test_maildir_kill9_then_rerun_stores_each_once);
 	suite_add_tcase(s, tc);

@@ -92,17 +92,37 @@ END_TEST
 
 START_TEST(test_mbox_unquoted_from_in_body_bounded)
 {
-	char *dir = tu_tmpdir(), *path, err[256];
+	char *dir = tu_tmpdir(), *path, err[256], db[600];
 	struct seen s = { g_string_new(NULL), 0, "" };
 	GString *t = g_string_new(NULL);
+	const char *args[] = { "dmarc-ingest", "--db", db, "--mbox", NULL,
+	    NULL };
+	long rss;
 
-	/* 20,000 bare "From " lines: each starts a message, nothing more */
-	for (int i = 0; i < 20000; i++)
+	/* 5,000 bare "From " lines: each starts a message, nothing more */
+	for (int i = 0; i < 5000; i++)
 		g_string_append_printf(t, "From x%d@x Mon Nov 17 2026\n"
 		    "Subject: %d\n\nFrom the body\n", i, i);
+	/* and one message of 1,400,000 boundary-only parts */
+	g_string_append(t, "From bomb@x Mon Nov 17 2026\nContent-Type: "
+	    "multipart/mixed; boundary=b\n\n");
+	for (int i = 0; i < 1400000; i++)
+		g_string_append(t, "--b\n\nx\n");
 	path = write_mbox(dir, t->str);
-	ck_assert_int_ge(mbox_read(path, collect, &s, err, sizeof(err)),
-	    20000);
+	ck_assert_int_eq(mbox_read(path, collect, &s, err, sizeof(err)),
+	    10001);
+	/* through dmarc-ingest: every message settled in bounded memory */
+	snprintf(db, sizeof(db), "%s/t.db", dir);
+	args[4] = path;
+	ck_assert_int_eq(tu_run_rss(args, NULL, &rss), 1);
+	ck_assert_msg(rss < TU_RSS_LIMIT_KB, "peak RSS %ld KiB", rss);
+	/* 5,000 "Subject: N", one empty message 5,000 times, the bomb */
+	ck_assert_int_eq(tu_query_int(db, "SELECT count(*) FROM v_messages"),
+	    5002);
+	ck_assert_int_eq(tu_query_int(db, "SELECT sum(seen_count) FROM "
+	    "v_messages"), 10001);
+	ck_assert_int_eq(tu_query_int(db, "SELECT count(*) FROM v_messages "
+	    "WHERE reason LIKE '%MAX_MIME_PARTS%'"), 1);
 	g_string_free(t, TRUE);
 	g_string_free(s.all, TRUE);
 	g_free(path);

@@ -3,13 +3,19 @@
  * querying result databases.  Test code may abort on setup failure; the
  * checks themselves use Check's assertions.
  */
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
+#include <check.h>
 #include <zlib.h>
 
 #include "buf.h"
@@ -186,4 +192,86 @@ tu_query_text(const char *db, const char *sql)
 	sqlite3_finalize(st);
 	sqlite3_close(h);
 	return v;
+}
+
+int
+tu_rss_main(int argc, char *argv[])
+{
+	struct rusage ru;
+	pid_t b;
+	int st, i, o;
+
+	if (argc < 4)
+		return 2;
+	if ((b = fork()) == 0) {
+		i = open(argv[2], O_RDONLY);
+		o = open("/dev/null", O_WRONLY);
+		if (i == -1 || o == -1 || dup2(i, 0) == -1 || dup2(o, 1) == -1 ||
+		    dup2(o, 2) == -1)
+			_exit(126);
+		execv(argv[3], argv + 3);
+		_exit(127);
+	}
+	if (b == -1 || waitpid(b, &st, 0) != b ||
+	    getrusage(RUSAGE_CHILDREN, &ru) == -1)
+		return 2;
+	printf("%d %ld\n", WIFEXITED(st) ? WEXITSTATUS(st) : -1,
+	    ru.ru_maxrss);
+	return 0;
+}
+
+/* "STATUS RSS\n" from the runner: 0, or -1 */
+static int
+rss_parse(const char *s, int *status, long *rss)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || end == s || *end != ' ')
+		return -1;
+	*status = (int)v;
+	s = end + 1;
+	*rss = strtol(s, &end, 10);
+	return errno != 0 || end == s || *end != '\n' ? -1 : 0;
+}
+
+int
+tu_run_rss(const char *const *args, const char *in, long *rss_kb)
+{
+	const char *argv[64];
+	char out[64];
+	size_t n = 0;
+	ssize_t got;
+	int pfd[2], st, status = -1;
+	pid_t a;
+
+	/* a fresh, small runner: a fork of this process would carry its RSS */
+	argv[n++] = "dmarc-tests";
+	argv[n++] = "--rss-run";
+	argv[n++] = in != NULL ? in : "/dev/null";
+	argv[n++] = TEST_INGEST_BIN;
+	for (size_t i = 1; args[i] != NULL && n < 63; i++)
+		argv[n++] = args[i];
+	argv[n] = NULL;
+	ck_assert_int_eq(pipe(pfd), 0);
+	if ((a = fork()) == 0) {
+		if (dup2(pfd[1], 1) == -1)
+			_exit(126);
+		close(pfd[0]);
+		execv("/proc/self/exe", (char *const *)(uintptr_t)argv);
+		_exit(127);
+	}
+	ck_assert_int_ne(a, -1);
+	close(pfd[1]);
+	got = read(pfd[0], out, sizeof(out) - 1);
+	close(pfd[0]);
+	ck_assert_int_eq(waitpid(a, &st, 0), a);
+	ck_assert_msg(got > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	    "the RSS runner failed");
+	out[got] = '\0';
+	*rss_kb = -1;
+	ck_assert_int_eq(rss_parse(out, &status, rss_kb), 0);
+	return status;
 }

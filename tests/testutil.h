@@ -36,4 +36,26 @@ int64_t	 tu_query_int(const char *db, const char *sql);
 /* one text value from a query, caller frees; NULL on failure */
 char	*tu_query_text(const char *db, const char *sql);
 
+/*
+ * Runs dmarc-ingest with args (args[0] is its name, NULL-ended) and
+ * standard input from in (NULL: /dev/null; output to /dev/null) as the
+ * only child of a fresh runner (this binary exec'd again: a fork of the
+ * test process would count its pages), so that RUSAGE_CHILDREN there,
+ * after waitpid, is dmarc-ingest's own peak RSS, returned in *rss_kb
+ * (KiB).  Returns the exit status, -1 when it did not exit.
+ */
+int	 tu_run_rss(const char *const *args, const char *in, long *rss_kb);
+/*
+ * The peak RSS a dmarc-ingest run may reach on hostile mail, in KiB: 64 MB
+ * (the ingest's usual ~25 MB and room), times 4 in a sanitizer build,
+ * whose shadow memory and quarantine inflate it; a regression to
+ * gigabytes fails either way.
+ */
+#define TU_RSS_LIMIT_KB	(64L * 1024 * TEST_RSS_FACTOR)
+/*
+ * The runner's side: "dmarc-tests --rss-run IN PROG ARGS..." runs PROG
+ * with standard input from IN and prints "STATUS RSS_KB".  For main().
+ */
+int	 tu_rss_main(int argc, char *argv[]);
+
 #endif

@@ -1,6 +1,6 @@
 /*
  * Fuzz target: the MIME message walker (mail.c) on arbitrary bytes, as
- * the pipeline drives it: digest and MIME-part bound first, then parse,
+ * the pipeline drives it: the pre-scan and its limits first, then parse,
  * headers for the ledger, and a walk whose candidate parts are read to
  * their end.
  */
@@ -13,6 +13,7 @@
 #include "hash.h"
 #include "limits.h"
 #include "mail.h"
+#include "mailscan.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
@@ -27,17 +28,17 @@ drain(void *arg, const struct mail_part *part)
 }
 
 static void
-walk(int fd)
+walk(int fd, off_t lead)
 {
 	struct mail_result res;
 	struct mail *m;
 	char err[256];
 	size_t n = 0;
 
-	if ((m = mail_open(fd, err, sizeof(err))) == NULL)
+	if ((m = mail_open(fd, lead, err, sizeof(err))) == NULL)
 		return;
 	(void)mail_meta(m);
-	(void)mail_walk(m, drain, &n, &res, err, sizeof(err));
+	(void)mail_walk(m, MAX_MAIL_REPORTS, drain, &n, &res, err, sizeof(err));
 	mail_free(m);
 }
 
@@ -45,7 +46,8 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	uint8_t sha[HASH_LEN];
-	size_t n_types;
+	struct mail_scan scan;
+	char why[256];
 	int fd;
 
 	mail_init();
@@ -54,9 +56,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	if (write(fd, data, size) == (ssize_t)size &&
 	    lseek(fd, 0, SEEK_SET) == 0 &&
-	    mail_digest(fd, sha, &n_types) == 0 &&
-	    n_types <= MAX_MIME_PARTS && lseek(fd, 0, SEEK_SET) == 0)
-		walk(fd);
+	    mail_scan(fd, sha, &scan) == 0 &&
+	    mail_scan_refusal(&scan, why, sizeof(why)) == NULL)
+		walk(fd, scan.lead);
 	close(fd);
 	return 0;
 }
