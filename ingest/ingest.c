@@ -956,6 +956,41 @@ out:
 }
 
 int
+ingest_message_unread(struct ingest *ing, const char *source, int64_t size,
+    const char *why, enum outcome *oc)
+{
+	struct message_info info;
+	struct hash h;
+	uint8_t sha[HASH_LEN];
+	int known, rc;
+
+	hash_init(&h);
+	hash_add(&h, source, strlen(source));
+	hash_final(&h, sha);
+	(void)ingest_commit(ing);
+	batch_join(ing, source);
+	ing->stats.mails++;
+	if ((known = store_message_lookup(ing->store, sha, &info)) == -1)
+		rc = message_fail(ing, source, store_errmsg(ing->store));
+	else if (known)
+		rc = message_again(ing, &info, source, oc);
+	else
+		rc = message_refuse(ing, sha, source, size < 0 ? 0 : size,
+		    why, oc);
+	if (ingest_commit(ing) == -1) {
+		*oc = OUTCOME_PENDING;
+		return -1;
+	}
+	return rc;
+}
+
+int
+ingest_temporary(const struct ingest *ing)
+{
+	return store_temporary(ing->store);
+}
+
+int
 ingest_message(struct ingest *ing, int fd, const char *source,
     enum outcome *oc)
 {
