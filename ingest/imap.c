@@ -77,6 +77,9 @@ struct imap {
 	int		 too_large;	/* over MAX_MESSAGE_BYTES: discarded */
 	uint64_t	 size;		/* WANT_SIZE: RFC822.SIZE */
 	size_t		 listed;	/* LIST lines of the last command */
+	uint32_t	 marks[IMAP_MARK_BATCH]; /* committed, not yet marked */
+	size_t		 n_marks;
+	int		 failed;	/* err holds the first error */
 };
 
 /* writes "URL: what" into the caller's err, with the error's class */
@@ -86,6 +89,9 @@ failf(struct imap *im, enum imap_status status, const char *fmt, ...)
 	va_list ap;
 	int n;
 
+	if (im->failed)
+		return -1;	/* the first error is the one to tell */
+	im->failed = 1;
 	n = snprintf(im->err, im->errlen, "%s: ", im->url != NULL ? im->url :
 	    im->opt->url);
 	va_start(ap, fmt);
@@ -722,7 +728,7 @@ on_untagged(struct imap *im, const char *p)
 static int
 command(struct imap *im, enum imap_status refused, const char *fmt, ...)
 {
-	char cmd[4 * MAX_SHORT_TEXT + 128], tag[16];
+	char cmd[4 * MAX_SHORT_TEXT + 16 * IMAP_MARK_BATCH + 128], tag[16];
 	const char *p;
 	size_t tl;
 	va_list ap;
@@ -844,23 +850,62 @@ fetch(struct imap *im, uint32_t uid)
 	return im->too_large ? FETCH_TOO_LARGE : FETCH_OK;
 }
 
-/* sets \Seen on a committed message, then moves it when asked */
-static int
-mark(struct imap *im, uint32_t uid)
+/* the UID set of uids[0..n) (ascending), runs as ranges: "3:7,9" */
+static void
+uid_set(char *p, size_t len, const uint32_t *uids, size_t n)
 {
-	if (command(im, IMAP_FAILED, "UID STORE %u +FLAGS.SILENT (\\Seen)",
-	    uid) == -1)
+	size_t off = 0, j;
+
+	p[0] = '\0';
+	for (size_t i = 0; i < n && off < len; i = j + 1) {
+		for (j = i; j + 1 < n && uids[j + 1] == uids[j] + 1; j++)
+			;
+		if (j == i)
+			off += (size_t)snprintf(p + off, len - off, "%s%u",
+			    i == 0 ? "" : ",", uids[i]);
+		else
+			off += (size_t)snprintf(p + off, len - off, "%s%u:%u",
+			    i == 0 ? "" : ",", uids[i], uids[j]);
+	}
+}
+
+/*
+ * Marks the committed messages waiting in im->marks: \Seen, then moved
+ * when asked.  Batched because the server syncs its mailbox on every
+ * command that changes it (about 15 ms for Dovecot on Maildir).
+ */
+static int
+flush_marks(struct imap *im, struct imap_stats *st)
+{
+	char set[16 * IMAP_MARK_BATCH];
+	size_t n = im->n_marks;
+
+	if (n == 0)
+		return 0;
+	uid_set(set, sizeof(set), im->marks, n);
+	im->n_marks = 0;
+	if (command(im, IMAP_FAILED, "UID STORE %s +FLAGS.SILENT (\\Seen)",
+	    set) == -1)
 		return -1;
+	st->marked += n;
 	if (im->folder == NULL)
 		return 0;
 	if (im->has_move)
-		return command(im, IMAP_FAILED, "UID MOVE %u %s", uid,
+		return command(im, IMAP_FAILED, "UID MOVE %s %s", set,
 		    im->folder);
-	if (command(im, IMAP_FAILED, "UID COPY %u %s", uid,
-	    im->folder) == -1 || command(im, IMAP_FAILED, "UID STORE %u "
-	    "+FLAGS.SILENT (\\Deleted)", uid) == -1)
+	if (command(im, IMAP_FAILED, "UID COPY %s %s", set,
+	    im->folder) == -1 || command(im, IMAP_FAILED, "UID STORE %s "
+	    "+FLAGS.SILENT (\\Deleted)", set) == -1)
 		return -1;
-	return command(im, IMAP_FAILED, "UID EXPUNGE %u", uid);
+	return command(im, IMAP_FAILED, "UID EXPUNGE %s", set);
+}
+
+/* queues a committed message for marking */
+static int
+mark(struct imap *im, uint32_t uid, struct imap_stats *st)
+{
+	im->marks[im->n_marks++] = uid;
+	return im->n_marks == IMAP_MARK_BATCH ? flush_marks(im, st) : 0;
 }
 
 /*
@@ -920,10 +965,7 @@ one_message(struct imap *im, struct ingest *ing, uint32_t uid, int big,
 		    IMAP_FAILED, ";UIDVALIDITY=%u/;UID=%u: not processed "
 		    "(database error): left unseen on the server",
 		    im->uidvalidity, uid);
-	if (mark(im, uid) == -1)
-		return -1;
-	st->marked++;
-	return 0;
+	return mark(im, uid, st);
 }
 
 /*
@@ -955,6 +997,9 @@ window(struct imap *im, struct ingest *ing, uint32_t lo, uint32_t hi,
 		if (one_message(im, ing, uids[i], is_big(big, n_big, uids[i]),
 		    st) == -1)
 			return -1;
+	/* before the next window: its sequence numbers follow the moves */
+	if (flush_marks(im, st) == -1)
+		return -1;
 	return (long)n;
 }
 
@@ -1066,9 +1111,12 @@ imap_run(const struct imap_options *o, struct ingest *ing,
 		return IMAP_FAILED;
 	}
 	if (session_open(&im) == -1 || session_start(&im, st) == -1 ||
-	    walk(&im, ing, st) == -1)
+	    walk(&im, ing, st) == -1) {
+		/* what was committed before the error is still marked */
+		if (im.status != IMAP_TEMPORARY)
+			(void)flush_marks(&im, st);
 		rc = im.status;
-	else
+	} else
 		rc = IMAP_OK;
 	session_close(&im);
 	curl_global_cleanup();

@@ -22,6 +22,8 @@
 /* seconds to connect; seconds below 1 byte/s before a stalled transfer ends */
 #define IMAP_CONNECT_TIMEOUT	30L
 #define IMAP_STALL_TIMEOUT	120L
+/* committed messages marked with one command (the server syncs per command) */
+#define IMAP_MARK_BATCH		100
 
 struct imap_options {
 	const char	*url;		/* imap[s]://user@host[:port]/MAILBOX */

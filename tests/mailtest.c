@@ -141,9 +141,10 @@ mt_maildir_make(const char *dir)
 	return 0;
 }
 
-int
-mt_maildir_put(const char *dir, const char *p, size_t n, uid_t uid,
-    gid_t gid)
+/* as mt_maildir_put, with suffix after the unique name (",S=123") */
+static int
+maildir_put_named(const char *dir, const char *p, size_t n, uid_t uid,
+    gid_t gid, const char *suffix)
 {
 	static unsigned long seq;
 	char tmp[1024], fin[1024];
@@ -151,15 +152,24 @@ mt_maildir_put(const char *dir, const char *p, size_t n, uid_t uid,
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	seq++;
-	snprintf(tmp, sizeof(tmp), "%s/tmp/%lld.M%ldP%dQ%lu.test", dir,
-	    (long long)ts.tv_sec, ts.tv_nsec / 1000, (int)getpid(), seq);
-	snprintf(fin, sizeof(fin), "%s/new/%lld.M%ldP%dQ%lu.test", dir,
-	    (long long)ts.tv_sec, ts.tv_nsec / 1000, (int)getpid(), seq);
+	snprintf(tmp, sizeof(tmp), "%s/tmp/%lld.M%ldP%dQ%lu.test%s", dir,
+	    (long long)ts.tv_sec, ts.tv_nsec / 1000, (int)getpid(), seq,
+	    suffix);
+	snprintf(fin, sizeof(fin), "%s/new/%lld.M%ldP%dQ%lu.test%s", dir,
+	    (long long)ts.tv_sec, ts.tv_nsec / 1000, (int)getpid(), seq,
+	    suffix);
 	if (tu_write(tmp, p, n) == -1)
 		return -1;
 	if (uid != (uid_t)-1 && chown(tmp, uid, gid) == -1)
 		return -1;
 	return rename(tmp, fin);
+}
+
+int
+mt_maildir_put(const char *dir, const char *p, size_t n, uid_t uid,
+    gid_t gid)
+{
+	return maildir_put_named(dir, p, n, uid, gid, "");
 }
 
 void
@@ -485,6 +495,43 @@ mt_dovecot_put(struct mt_dovecot *d, const char *p, size_t n)
 {
 	return mt_maildir_put(d->maildir, p, n, geteuid() == 0 ? d->uid :
 	    (uid_t)-1, d->gid);
+}
+
+void
+mt_dovecot_fill(struct mt_dovecot *d, size_t lo, size_t hi)
+{
+	char *m;
+	size_t n;
+
+	for (size_t i = lo; i < hi; i++) {
+		m = mt_message(i, &n);
+		ck_assert_int_eq(mt_dovecot_put(d, m, n), 0);
+		free(m);
+	}
+}
+
+int
+mt_dovecot_put_claiming(struct mt_dovecot *d, const char *p, size_t n,
+    unsigned long long size)
+{
+	char suffix[64];
+
+	snprintf(suffix, sizeof(suffix), ",S=%llu,W=%llu", size, size);
+	return maildir_put_named(d->maildir, p, n, geteuid() == 0 ? d->uid :
+	    (uid_t)-1, d->gid, suffix);
+}
+
+int
+mt_dovecot_next_uid(struct mt_dovecot *d, unsigned long uid)
+{
+	char path[1024], head[128];
+
+	snprintf(path, sizeof(path), "%s/dovecot-uidlist", d->maildir);
+	snprintf(head, sizeof(head), "3 V%lld N%lu\n", (long long)time(NULL),
+	    uid);
+	if (tu_write(path, head, strlen(head)) == -1)
+		return -1;
+	return geteuid() == 0 && chown(path, d->uid, d->gid) == -1 ? -1 : 0;
 }
 
 void

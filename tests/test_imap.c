@@ -422,6 +422,76 @@ START_TEST(test_imap_url_checks)
 }
 END_TEST
 
+/* the lowest and highest UID of the mail ledger's IMAP sources */
+static int64_t
+ledger_uid(const char *agg)
+{
+	char sql[256];
+
+	snprintf(sql, sizeof(sql), "SELECT %s(CAST(substr(source, "
+	    "instr(source, ';UID=') + 5) AS INTEGER)) FROM message", agg);
+	return tu_query_int(db, sql);
+}
+
+/* one run takes a whole backlog of n unseen messages: each stored once */
+static void
+check_backlog(size_t n)
+{
+	struct imap_options o;
+	struct imap_stats st;
+	char err[1024];
+
+	opts(&o);
+	ck_assert_msg(run(&o, &st, err, sizeof(err)) == IMAP_OK, "%s", err);
+	ck_assert_uint_eq(st.listed, n);
+	ck_assert_uint_eq(st.fetched, n);
+	ck_assert_uint_eq(st.marked, n);
+	ck_assert_int_eq(reports(), (int64_t)n);
+	ck_assert_int_eq(report_rows(), (int64_t)n);
+	ck_assert_uint_eq(mt_maildir_count(dv.maildir, 0), 0);
+	ck_assert_uint_eq(mt_maildir_count(dv.maildir, 1), n);
+}
+
+/*
+ * 5,000 unseen messages answer UID SEARCH with 24 KB of UIDs, past
+ * libcurl's 8 KB line: every one is listed, stored and marked; --all
+ * then lists and fetches every one again, storing nothing twice.
+ */
+START_TEST(test_imap_backlog_5000)
+{
+	struct imap_options o;
+	struct imap_stats st;
+	char err[1024];
+
+	NEED_DOVECOT();
+	mt_dovecot_fill(&dv, 0, 5000);
+	check_backlog(5000);
+	ck_assert_int_eq(ledger_uid("min"), 1);
+	ck_assert_int_eq(ledger_uid("max"), 5000);
+	opts(&o);
+	o.all = 1;
+	ck_assert_msg(run(&o, &st, err, sizeof(err)) == IMAP_OK, "%s", err);
+	ck_assert_uint_eq(st.listed, 5000);
+	ck_assert_uint_eq(st.fetched, 5000);
+	ck_assert_uint_eq(st.marked, 5000);
+	ck_assert_int_eq(report_rows(), 5000);
+	ck_assert_int_eq(tu_query_int(db, "SELECT sum(seen_count) FROM "
+	    "message"), 10000);
+}
+END_TEST
+
+/* UIDs from 4,000,001: 8 digits each, the same backlog listed whole */
+START_TEST(test_imap_backlog_high_uids)
+{
+	NEED_DOVECOT();
+	ck_assert_int_eq(mt_dovecot_next_uid(&dv, 4000001), 0);
+	mt_dovecot_fill(&dv, 0, 5000);
+	check_backlog(5000);
+	ck_assert_int_eq(ledger_uid("min"), 4000001);
+	ck_assert_int_eq(ledger_uid("max"), 4005000);
+}
+END_TEST
+
 /* the binary, once main.c knows --imap */
 START_TEST(test_imap_binary)
 {
@@ -475,6 +545,8 @@ imap_suite(void)
 	tcase_add_test(tc, test_imap_login_failure_names_server);
 	tcase_add_test(tc, test_imap_netrc_password);
 	tcase_add_test(tc, test_imap_binary);
+	tcase_add_test(tc, test_imap_backlog_5000);
+	tcase_add_test(tc, test_imap_backlog_high_uids);
 	suite_add_tcase(s, tc);
 	tcase_add_checked_fixture(tu, setup_local, teardown);
 	tcase_add_test(tu, test_imap_url_checks);
