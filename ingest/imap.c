@@ -64,6 +64,7 @@ struct imap {
 	size_t		 in_pos, in_len;
 	struct buf	 line;		/* the response line at hand */
 	int		 line_cut;	/* longer than MAX_IMAP_LINE: cut */
+	char		 last;		/* its last byte before CRLF */
 	uint32_t	 uidvalidity;
 	uint32_t	 exists;	/* messages in the mailbox */
 	uint32_t	 next;		/* first sequence number not searched */
@@ -461,6 +462,7 @@ read_line_part(struct imap *im)
 	const char *p, *nl;
 	size_t take;
 
+	im->last = '\0';
 	for (;;) {
 		if (im->in_pos == im->in_len && net_recv(im) == -1)
 			return -1;
@@ -470,6 +472,11 @@ read_line_part(struct imap *im)
 		    im->in_len - im->in_pos;
 		if (!im->line_cut && buf_add(&im->line, p, take) == -1)
 			im->line_cut = 1;
+		for (const char *q = p + take; q > p; )
+			if (*--q != '\r' && *q != '\n') {
+				im->last = *q;
+				break;
+			}
 		im->in_pos += take;
 		if (nl != NULL)
 			break;
@@ -577,6 +584,11 @@ read_response(struct imap *im)
 	for (;;) {
 		if (read_line_part(im) == -1)
 			return -1;
+		/* a literal we cannot size would be read as responses */
+		if (im->line_cut && im->last == '}')
+			return failf(im, IMAP_FAILED, "response line longer "
+			    "than %lu bytes (MAX_IMAP_LINE) before a literal",
+			    MAX_IMAP_LINE);
 		if (literal_size(im, &n) == -1)
 			break;
 		if (read_literal(im, n, is_body_literal(im)) == -1)

@@ -141,11 +141,15 @@ mt_maildir_make(const char *dir)
 	return 0;
 }
 
-/* as mt_maildir_put, with suffix after the unique name (",S=123") */
+/*
+ * As mt_maildir_put, with suffix after the unique name (",S=123"); into
+ * cur/ when suffix holds Maildir flags (":2,S")
+ */
 static int
 maildir_put_named(const char *dir, const char *p, size_t n, uid_t uid,
     gid_t gid, const char *suffix)
 {
+	const char *sub = strstr(suffix, ":2,") != NULL ? "cur" : "new";
 	static unsigned long seq;
 	char tmp[1024], fin[1024];
 	struct timespec ts;
@@ -155,8 +159,8 @@ maildir_put_named(const char *dir, const char *p, size_t n, uid_t uid,
 	snprintf(tmp, sizeof(tmp), "%s/tmp/%lld.M%ldP%dQ%lu.test%s", dir,
 	    (long long)ts.tv_sec, ts.tv_nsec / 1000, (int)getpid(), seq,
 	    suffix);
-	snprintf(fin, sizeof(fin), "%s/new/%lld.M%ldP%dQ%lu.test%s", dir,
-	    (long long)ts.tv_sec, ts.tv_nsec / 1000, (int)getpid(), seq,
+	snprintf(fin, sizeof(fin), "%s/%s/%lld.M%ldP%dQ%lu.test%s", dir,
+	    sub, (long long)ts.tv_sec, ts.tv_nsec / 1000, (int)getpid(), seq,
 	    suffix);
 	if (tu_write(tmp, p, n) == -1)
 		return -1;
@@ -498,14 +502,16 @@ mt_dovecot_put(struct mt_dovecot *d, const char *p, size_t n)
 }
 
 void
-mt_dovecot_fill(struct mt_dovecot *d, size_t lo, size_t hi)
+mt_dovecot_fill(struct mt_dovecot *d, size_t lo, size_t hi, int seen)
 {
 	char *m;
 	size_t n;
 
 	for (size_t i = lo; i < hi; i++) {
 		m = mt_message(i, &n);
-		ck_assert_int_eq(mt_dovecot_put(d, m, n), 0);
+		ck_assert_int_eq(maildir_put_named(d->maildir, m, n,
+		    geteuid() == 0 ? d->uid : (uid_t)-1, d->gid,
+		    seen ? ":2,S" : ""), 0);
 		free(m);
 	}
 }

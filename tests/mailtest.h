@@ -63,8 +63,8 @@ int	 mt_dovecot_start(struct mt_dovecot *, char *why, size_t whylen);
 void	 mt_dovecot_stop(struct mt_dovecot *);
 /* adds message bytes to the INBOX as an unseen message; 0 or -1 */
 int	 mt_dovecot_put(struct mt_dovecot *, const char *p, size_t n);
-/* adds messages [lo, hi) (mt_message) to the INBOX, unseen; asserts */
-void	 mt_dovecot_fill(struct mt_dovecot *, size_t lo, size_t hi);
+/* adds messages [lo, hi) (mt_message) to the INBOX, seen or not; asserts */
+void	 mt_dovecot_fill(struct mt_dovecot *, size_t lo, size_t hi, int seen);
 /*
  * Adds message bytes whose Maildir name claims size bytes (S= and W=),
  * which Dovecot believes for RFC822.SIZE and SEARCH LARGER; 0 or -1.

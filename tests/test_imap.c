@@ -6,9 +6,15 @@
  * netrc.  Without Dovecot each server test says "skipped: ..." and passes.
  * The URL and option checks need no server.
  */
+#include <dirent.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <check.h>
 #include <sqlite3.h>
@@ -453,42 +459,120 @@ check_backlog(size_t n)
 }
 
 /*
- * 5,000 unseen messages answer UID SEARCH with 24 KB of UIDs, past
- * libcurl's 8 KB line: every one is listed, stored and marked; --all
- * then lists and fetches every one again, storing nothing twice.
+ * 5,000 unseen messages would answer one UID SEARCH with 24 KB of UIDs,
+ * past libcurl's 8 KB line: every one is listed, stored and marked.
  */
 START_TEST(test_imap_backlog_5000)
+{
+	NEED_DOVECOT();
+	mt_dovecot_fill(&dv, 0, 5000, 0);
+	check_backlog(5000);
+	ck_assert_int_eq(ledger_uid("min"), 1);
+	ck_assert_int_eq(ledger_uid("max"), 5000);
+}
+END_TEST
+
+/* UIDs from 4,000,001 (8 digits each): the same backlog listed whole */
+START_TEST(test_imap_backlog_high_uids)
+{
+	NEED_DOVECOT();
+	ck_assert_int_eq(mt_dovecot_next_uid(&dv, 4000001), 0);
+	mt_dovecot_fill(&dv, 0, 5000, 0);
+	check_backlog(5000);
+	ck_assert_int_eq(ledger_uid("min"), 4000001);
+	ck_assert_int_eq(ledger_uid("max"), 4005000);
+}
+END_TEST
+
+/* --all on 5,000 messages, half of them seen already: all taken */
+START_TEST(test_imap_backlog_all)
 {
 	struct imap_options o;
 	struct imap_stats st;
 	char err[1024];
 
 	NEED_DOVECOT();
-	mt_dovecot_fill(&dv, 0, 5000);
-	check_backlog(5000);
-	ck_assert_int_eq(ledger_uid("min"), 1);
-	ck_assert_int_eq(ledger_uid("max"), 5000);
+	mt_dovecot_fill(&dv, 0, 2500, 1);
+	mt_dovecot_fill(&dv, 2500, 5000, 0);
+	ck_assert_uint_eq(mt_maildir_count(dv.maildir, 0), 2500);
 	opts(&o);
 	o.all = 1;
 	ck_assert_msg(run(&o, &st, err, sizeof(err)) == IMAP_OK, "%s", err);
 	ck_assert_uint_eq(st.listed, 5000);
 	ck_assert_uint_eq(st.fetched, 5000);
 	ck_assert_uint_eq(st.marked, 5000);
+	ck_assert_int_eq(reports(), 5000);
 	ck_assert_int_eq(report_rows(), 5000);
-	ck_assert_int_eq(tu_query_int(db, "SELECT sum(seen_count) FROM "
-	    "message"), 10000);
+	ck_assert_uint_eq(mt_maildir_count(dv.maildir, 0), 0);
+	ck_assert_uint_eq(mt_maildir_count(dv.maildir, 1), 5000);
 }
 END_TEST
 
-/* UIDs from 4,000,001: 8 digits each, the same backlog listed whole */
-START_TEST(test_imap_backlog_high_uids)
+/* messages of the INBOX with the F flag (\\Flagged) */
+static size_t
+flagged(void)
 {
+	char p[1024];
+	struct dirent *e;
+	const char *f;
+	size_t n = 0;
+	DIR *d;
+
+	snprintf(p, sizeof(p), "%s/cur", dv.maildir);
+	ck_assert_ptr_nonnull(d = opendir(p));
+	while ((e = readdir(d)) != NULL)
+		if ((f = strstr(e->d_name, ":2,")) != NULL &&
+		    strchr(f + 3, 'F') != NULL)
+			n++;
+	closedir(d);
+	return n;
+}
+
+/*
+ * A message over MAX_MESSAGE_BYTES by the server's size (Dovecot believes
+ * the S= and W= of its Maildir name): recorded as rejected under its
+ * UIDVALIDITY and UID, flagged, never downloaded, and with
+ * --max-messages 1 it holds nothing up.
+ */
+START_TEST(test_imap_too_large_recorded_flagged)
+{
+	struct imap_options o;
+	struct imap_stats st;
+	char err[1024], *m;
+	size_t n;
+
 	NEED_DOVECOT();
-	ck_assert_int_eq(mt_dovecot_next_uid(&dv, 4000001), 0);
-	mt_dovecot_fill(&dv, 0, 5000);
-	check_backlog(5000);
-	ck_assert_int_eq(ledger_uid("min"), 4000001);
-	ck_assert_int_eq(ledger_uid("max"), 4005000);
+	m = mt_message(0, &n);
+	ck_assert_int_eq(mt_dovecot_put_claiming(&dv, m, n,
+	    MAX_MESSAGE_BYTES + 1), 0);
+	free(m);
+	put_reports(1, 2);
+	opts(&o);
+	o.max_messages = 1;
+	ck_assert_msg(run(&o, &st, err, sizeof(err)) == IMAP_OK, "%s", err);
+	ck_assert_uint_eq(st.too_large, 1);
+	ck_assert_uint_eq(st.fetched, 0);
+	ck_assert_int_eq(reports(), 0);
+	ck_assert_int_eq(tu_query_int(db, "SELECT count(*) FROM message "
+	    "WHERE outcome = 'rejected' AND source LIKE '%;UIDVALIDITY=%/"
+	    ";UID=1' AND reason LIKE '%MAX_MESSAGE_BYTES%' AND size = 402653185"),
+	    1);
+	/* \Seen and \Flagged: Dovecot's Maildir name gets "FS" */
+	ck_assert_uint_eq(flagged(), 1);
+	ck_assert_uint_eq(mt_maildir_count(dv.maildir, 1), 1);
+	ck_assert_msg(run(&o, &st, err, sizeof(err)) == IMAP_OK, "%s", err);
+	ck_assert_msg(run(&o, &st, err, sizeof(err)) == IMAP_OK, "%s", err);
+	ck_assert_int_eq(reports(), 2);
+	ck_assert_uint_eq(mt_maildir_count(dv.maildir, 0), 0);
+	/* --all lists it again: known, not downloaded, not stored twice */
+	o.all = 1;
+	o.max_messages = 0;
+	ck_assert_msg(run(&o, &st, err, sizeof(err)) == IMAP_OK, "%s", err);
+	ck_assert_uint_eq(st.too_large, 1);
+	ck_assert_uint_eq(st.fetched, 2);
+	ck_assert_int_eq(tu_query_int(db, "SELECT seen_count FROM message "
+	    "WHERE outcome = 'rejected'"), 2);
+	ck_assert_int_eq(tu_query_int(db, "SELECT count(*) FROM message"), 3);
 }
 END_TEST
 
@@ -547,6 +631,8 @@ imap_suite(void)
 	tcase_add_test(tc, test_imap_binary);
 	tcase_add_test(tc, test_imap_backlog_5000);
 	tcase_add_test(tc, test_imap_backlog_high_uids);
+	tcase_add_test(tc, test_imap_backlog_all);
+	tcase_add_test(tc, test_imap_too_large_recorded_flagged);
 	suite_add_tcase(s, tc);
 	tcase_add_checked_fixture(tu, setup_local, teardown);
 	tcase_add_test(tu, test_imap_url_checks);
