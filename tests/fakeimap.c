@@ -9,7 +9,7 @@
  *	dmarc-fakeimap SCENARIO PORTFILE LOG MESSAGE
  *
  * Scenarios: plain (MOVE and UIDPLUS offered, answers correct), nomove
- * (neither offered), uidplus (UIDPLUS without MOVE), longsearch (a 70 KB
+ * (neither offered), uidplus (UIDPLUS without MOVE), longsearch (a 109 KB
  * SEARCH line), badsearch ("7x"), bigsearch (a UID past 2^32), manysearch
  * (more UIDs than messages asked for), longfetch (a 70 KB FETCH line
  * before the literal), fetchnouid (a body without its UID), fetchshort
@@ -52,7 +52,7 @@ search(FILE *f, const char *cmd)
 	}
 	if (is("longsearch")) {
 		out(f, "* SEARCH");
-		for (long i = 1; i < 12000; i++)
+		for (long i = 1; i < 20000; i++)
 			fprintf(f, " %ld", i);
 		out(f, "\r\n");
 	} else if (is("badsearch"))

@@ -576,6 +576,220 @@ START_TEST(test_imap_too_large_recorded_flagged)
 }
 END_TEST
 
+/* the scripted server (tests/fakeimap.c) of the "fake" test case */
+static pid_t fake_pid;
+static char fake_log[600];
+
+/* starts dmarc-fakeimap with scenario; sets url */
+static void
+fake_start(const char *scenario)
+{
+	char portfile[600], msg[600], *m, *p = NULL;
+	size_t n;
+
+	snprintf(portfile, sizeof(portfile), "%s/port", tmp);
+	snprintf(fake_log, sizeof(fake_log), "%s/log", tmp);
+	snprintf(msg, sizeof(msg), "%s/msg.eml", tmp);
+	unlink(portfile);
+	unlink(fake_log);
+	m = mt_message(1, &n);
+	ck_assert_int_eq(tu_write(msg, m, n), 0);
+	free(m);
+	if ((fake_pid = fork()) == 0) {
+		execl(TEST_FAKEIMAP_BIN, "dmarc-fakeimap", scenario, portfile,
+		    fake_log, msg, (char *)NULL);
+		_exit(127);
+	}
+	ck_assert_int_gt(fake_pid, 0);
+	for (int i = 0; i < 100 && (p == NULL || strchr(p, '\n') == NULL);
+	    i++) {
+		struct timespec ts = { 0, 20000000L };
+
+		free(p);
+		nanosleep(&ts, NULL);
+		p = (char *)tu_slurp(portfile, &n);
+	}
+	ck_assert_msg(p != NULL && strchr(p, '\n') != NULL, "no fake server");
+	snprintf(url, sizeof(url), "imap://rua@127.0.0.1:%ld/INBOX",
+	    strtol(p, NULL, 10));
+	free(p);
+}
+
+static void
+fake_stop(void)
+{
+	int st;
+
+	if (fake_pid > 0) {
+		kill(fake_pid, SIGTERM);
+		waitpid(fake_pid, &st, 0);
+	}
+	fake_pid = 0;
+}
+
+/* whether a command line the fake server received holds s */
+static int
+fake_saw(const char *s)
+{
+	size_t n;
+	char *log = (char *)tu_slurp(fake_log, &n);
+	int yes = log != NULL && strstr(log, s) != NULL;
+
+	free(log);
+	return yes;
+}
+
+/* whether it received a plain EXPUNGE (the tag, then EXPUNGE) */
+static int
+fake_saw_plain_expunge(void)
+{
+	size_t n;
+	char *log = (char *)tu_slurp(fake_log, &n), *l, *next;
+	int yes = 0;
+
+	for (l = log; l != NULL && *l != '\0'; l = next) {
+		if ((next = strchr(l, '\n')) != NULL)
+			*next++ = '\0';
+		l += strcspn(l, " ");
+		yes |= strncmp(l, " EXPUNGE", 8) == 0;
+	}
+	free(log);
+	return yes;
+}
+
+static void
+teardown_fake(void)
+{
+	fake_stop();
+	teardown();
+}
+
+/* what o->warn said */
+static char warned[1024];
+
+static void
+on_warn(void *arg, const char *msg)
+{
+	(void)arg;
+	snprintf(warned, sizeof(warned), "%s", msg);
+}
+
+/* the scripted server answering as it should: stored, marked, moved */
+START_TEST(test_imap_fake_server_works)
+{
+	struct imap_options o;
+	struct imap_stats st;
+	char err[1024];
+
+	setenv(IMAP_PASSWORD_ENV, MT_PASSWORD, 1);
+	fake_start("plain");
+	opts(&o);
+	o.move_to = "Done";
+	ck_assert_msg(run(&o, &st, err, sizeof(err)) == IMAP_OK, "%s", err);
+	ck_assert_int_eq(reports(), 1);
+	ck_assert_uint_eq(st.marked, 1);
+	ck_assert(fake_saw("UID FETCH 7 BODY.PEEK[]"));
+	ck_assert(fake_saw("UID STORE 7 +FLAGS.SILENT (\\Seen)"));
+	ck_assert(fake_saw("UID MOVE 7 \"Done\""));
+	ck_assert(!fake_saw("EXAMINE"));
+	ck_assert(!fake_saw_plain_expunge());
+}
+END_TEST
+
+/*
+ * Answers that cannot be read whole: an error naming what broke, nothing
+ * stored, nothing marked.
+ */
+START_TEST(test_imap_fake_bad_answers)
+{
+	static const struct {
+		const char *scenario, *err;
+		enum imap_status status;
+	} t[] = {
+		{ "longsearch", "UID SEARCH: response longer than 65536 "
+		    "bytes (MAX_IMAP_LINE)", IMAP_FAILED },
+		{ "badsearch", "UID SEARCH: malformed response", IMAP_FAILED },
+		{ "bigsearch", "UID SEARCH: malformed response", IMAP_FAILED },
+		{ "manysearch", "UID SEARCH: more UIDs than messages asked "
+		    "for", IMAP_FAILED },
+		{ "longfetch", "longer than 65536 bytes (MAX_IMAP_LINE) "
+		    "before a literal", IMAP_FAILED },
+		{ "fetchnouid", "UID FETCH 7: malformed response (no UID)",
+		    IMAP_FAILED },
+		{ "fetchshort", "the server closed the connection",
+		    IMAP_TEMPORARY },
+	};
+	struct imap_options o;
+	struct imap_stats st;
+	char err[1024];
+
+	setenv(IMAP_PASSWORD_ENV, MT_PASSWORD, 1);
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		fake_start(t[i].scenario);
+		opts(&o);
+		err[0] = '\0';
+		ck_assert_msg(run(&o, &st, err, sizeof(err)) ==
+		    (int)t[i].status &&
+		    strstr(err, t[i].err) != NULL && strstr(err, url) != NULL,
+		    "%s: %s", t[i].scenario, err);
+		ck_assert_msg(!fake_saw("STORE"), "%s", t[i].scenario);
+		ck_assert_uint_eq(st.marked, 0);
+		ck_assert_int_eq(reports(), 0);
+		fake_stop();
+	}
+}
+END_TEST
+
+/* no MOVE, no UIDPLUS: the move is refused, messages still marked */
+START_TEST(test_imap_move_refused_without_move_or_uidplus)
+{
+	struct imap_options o;
+	struct imap_stats st;
+	char err[1024], cmd[2048];
+
+	setenv(IMAP_PASSWORD_ENV, MT_PASSWORD, 1);
+	fake_start("nomove");
+	opts(&o);
+	o.move_to = "Done";
+	o.warn = on_warn;
+	warned[0] = '\0';
+	ck_assert_msg(run(&o, &st, err, sizeof(err)) == IMAP_OK, "%s", err);
+	ck_assert_int_eq(st.move_refused, 1);
+	ck_assert_msg(strstr(warned, "neither MOVE (RFC 6851) nor UIDPLUS "
+	    "(RFC 4315): --imap-move-to refused") != NULL, "%s", warned);
+	ck_assert_int_eq(reports(), 1);
+	ck_assert(fake_saw("UID STORE 7 +FLAGS.SILENT (\\Seen)"));
+	ck_assert(!fake_saw("COPY"));
+	ck_assert(!fake_saw("Deleted"));
+	ck_assert(!fake_saw("EXPUNGE"));
+	fake_stop();
+	/* the binary does the work and says the setup is wrong: 78 */
+	fake_start("nomove");
+	snprintf(cmd, sizeof(cmd), "'%s' --db '%s' --imap '%s' "
+	    "--imap-move-to Done 2>/dev/null", TEST_INGEST_BIN, db, url);
+	ck_assert_int_eq(tu_run(cmd, NULL), 78);
+}
+END_TEST
+
+/* UIDPLUS without MOVE: COPY, \Deleted, UID EXPUNGE of those UIDs only */
+START_TEST(test_imap_move_with_uid_expunge)
+{
+	struct imap_options o;
+	struct imap_stats st;
+	char err[1024];
+
+	setenv(IMAP_PASSWORD_ENV, MT_PASSWORD, 1);
+	fake_start("uidplus");
+	opts(&o);
+	o.move_to = "Done";
+	ck_assert_msg(run(&o, &st, err, sizeof(err)) == IMAP_OK, "%s", err);
+	ck_assert(fake_saw("UID COPY 7 \"Done\""));
+	ck_assert(fake_saw("UID STORE 7 +FLAGS.SILENT (\\Deleted)"));
+	ck_assert(fake_saw("UID EXPUNGE 7"));
+	ck_assert(!fake_saw_plain_expunge());
+}
+END_TEST
+
 /* the binary, once main.c knows --imap */
 START_TEST(test_imap_binary)
 {
@@ -615,6 +829,7 @@ imap_suite(void)
 	Suite *s = suite_create("imap");
 	TCase *tc = tcase_create("dovecot");
 	TCase *tu = tcase_create("options");
+	TCase *tf = tcase_create("fake");
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 120);
@@ -638,5 +853,11 @@ imap_suite(void)
 	tcase_add_test(tu, test_imap_url_checks);
 	tcase_add_test(tu, test_imap_no_password_is_error);
 	suite_add_tcase(s, tu);
+	tcase_add_checked_fixture(tf, setup_local, teardown_fake);
+	tcase_add_test(tf, test_imap_fake_server_works);
+	tcase_add_test(tf, test_imap_fake_bad_answers);
+	tcase_add_test(tf, test_imap_move_refused_without_move_or_uidplus);
+	tcase_add_test(tf, test_imap_move_with_uid_expunge);
+	suite_add_tcase(s, tf);
 	return s;
 }
