@@ -93,6 +93,7 @@ usage(FILE *f)
 "                     $DMARC_IMAP_PASSWORD or a netrc file, never the URL\n"
 "  --all              with --imap: every message, not only unseen ones\n"
 "  --imap-move-to F   with --imap: move processed messages to folder F\n"
+"                     (MOVE or UIDPLUS needed, else refused: exit 78)\n"
 "  --max-messages N   with --imap: at most N messages this run\n"
 "  --netrc-file FILE  with --imap: the password file (default ~/.netrc)\n"
 "  --cacert FILE      with --imap: trust the CA certificates in FILE\n"
@@ -112,7 +113,9 @@ usage(FILE *f)
 "\n"
 "Exit status: 0 all inputs stored or known, 1 some input rejected (the\n"
 "others were still processed), 2 usage or system error, 75 try again\n"
-"later (database locked by another run, IMAP server unreachable).\n"
+"later (database locked by another run, IMAP server unreachable, database\n"
+"busy or full), 78 fix the setup (IMAP login refused, no password,\n"
+"untrusted certificate, bad URL, --imap-move-to impossible).\n"
 "With --mail: 0 the message is settled (stored, known, not a report, or\n"
 "rejected and kept), 65 it is too large, 75 try again later.\n"
 "See dmarc-ingest(1).\n", progname, progname, progname, progname);

@@ -790,6 +790,101 @@ START_TEST(test_imap_move_with_uid_expunge)
 }
 END_TEST
 
+/* runs the binary with args; its exit status, its stderr in *out */
+static int
+run_bin(const char *args, char **out)
+{
+	char cmd[4096];
+
+	snprintf(cmd, sizeof(cmd), "'%s' --db '%s' %s 2>&1", TEST_INGEST_BIN,
+	    db, args);
+	return tu_run(cmd, out);
+}
+
+/* the number of lines of s */
+static size_t
+lines(const char *s)
+{
+	size_t n = 0;
+
+	for (; s != NULL && *s != '\0'; s++)
+		n += *s == '\n';
+	return n;
+}
+
+/*
+ * Setup errors need the operator, not a retry: a wrong password, no
+ * password and an untrusted certificate exit 78 (EX_CONFIG) with one line;
+ * a server that is down exits 75.
+ */
+START_TEST(test_imap_exit_codes)
+{
+	char args[2048], *out = NULL;
+
+	NEED_DOVECOT();
+	put_reports(0, 1);
+	snprintf(args, sizeof(args), "--imap '%s'", url);
+	setenv(IMAP_PASSWORD_ENV, "wrong", 1);
+	ck_assert_int_eq(run_bin(args, &out), 78);
+	ck_assert_msg(strstr(out, "Login denied") != NULL && lines(out) == 1,
+	    "%s", out);
+	free(out);
+	unsetenv(IMAP_PASSWORD_ENV);
+	setenv("HOME", tmp, 1);
+	ck_assert_int_eq(run_bin(args, &out), 78);
+	ck_assert_msg(strstr(out, "no password") != NULL && lines(out) == 1,
+	    "%s", out);
+	free(out);
+	setenv(IMAP_PASSWORD_ENV, MT_PASSWORD, 1);
+	mt_dovecot_url(&dv, 1, url, sizeof(url));
+	snprintf(args, sizeof(args), "--imap '%s'", url);
+	ck_assert_int_eq(run_bin(args, &out), 78);
+	ck_assert_msg(strstr(out, "certificate") != NULL && lines(out) == 1,
+	    "%s", out);
+	free(out);
+	ck_assert_uint_eq(mt_maildir_count(dv.maildir, 0), 1);
+	snprintf(args, sizeof(args), "--imap 'imaps://rua@localhost/%%0A'");
+	ck_assert_int_eq(run_bin(args, &out), 78);
+	ck_assert_msg(lines(out) == 1, "%s", out);
+	free(out);
+	snprintf(args, sizeof(args), "--cacert '%s' --imap '%s'", dv.cacert,
+	    url);
+	ck_assert_int_eq(run_bin(args, NULL), 0);
+	ck_assert_int_eq(reports(), 1);
+	mt_dovecot_stop(&dv);
+	ck_assert_int_eq(run_bin(args, NULL), 75);
+}
+END_TEST
+
+/* a netrc file others can read: a warning naming it, the run goes on */
+START_TEST(test_imap_netrc_mode_warning)
+{
+	char netrc[600], line[256], args[2048], *out = NULL;
+
+	NEED_DOVECOT();
+	put_reports(0, 1);
+	unsetenv(IMAP_PASSWORD_ENV);
+	snprintf(netrc, sizeof(netrc), "%s/netrc", tmp);
+	snprintf(line, sizeof(line), "machine 127.0.0.1 login %s password "
+	    "%s\n", MT_USER, MT_PASSWORD);
+	ck_assert_int_eq(tu_write(netrc, line, strlen(line)), 0);
+	ck_assert_int_eq(chmod(netrc, 0644), 0);
+	snprintf(args, sizeof(args), "--netrc-file '%s' --imap '%s'", netrc,
+	    url);
+	ck_assert_int_eq(run_bin(args, &out), 0);
+	ck_assert_msg(strstr(out, "netrc: warning: the netrc file is "
+	    "readable by group or others (mode 644): chmod 600 it") != NULL,
+	    "%s", out);
+	free(out);
+	ck_assert_int_eq(reports(), 1);
+	ck_assert_int_eq(chmod(netrc, 0600), 0);
+	put_reports(1, 1);
+	ck_assert_int_eq(run_bin(args, &out), 0);
+	ck_assert_msg(strstr(out, "warning") == NULL, "%s", out);
+	free(out);
+}
+END_TEST
+
 /* the binary, once main.c knows --imap */
 START_TEST(test_imap_binary)
 {
@@ -848,6 +943,8 @@ imap_suite(void)
 	tcase_add_test(tc, test_imap_backlog_high_uids);
 	tcase_add_test(tc, test_imap_backlog_all);
 	tcase_add_test(tc, test_imap_too_large_recorded_flagged);
+	tcase_add_test(tc, test_imap_exit_codes);
+	tcase_add_test(tc, test_imap_netrc_mode_warning);
 	suite_add_tcase(s, tc);
 	tcase_add_checked_fixture(tu, setup_local, teardown);
 	tcase_add_test(tu, test_imap_url_checks);
