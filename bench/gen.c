@@ -571,9 +571,13 @@ b64_write(FILE *f, const unsigned char *p, size_t n)
 	}
 }
 
-/* message i of the mbox: a small report and a filler attachment */
+/*
+ * Message i of the mbox: a small report and a filler attachment of
+ * n_filler bytes (none when 0); from_line: begins with the mbox From_ line
+ */
 static int
-mbox_message(FILE *f, long long i, struct rng *r, unsigned char *filler)
+mbox_message(FILE *f, long long i, struct rng *r, unsigned char *filler,
+    size_t n_filler, int from_line)
 {
 	const struct reporter *rep = &reporters[rng_below(r, N_REPORTERS)];
 	const char *domain = rng_pick(r, domains, N_DOMAINS);
@@ -588,21 +592,23 @@ mbox_message(FILE *f, long long i, struct rng *r, unsigned char *filler)
 		record_write(&o, r, rep, domain);
 	out_printf(&o, "</feedback>\n");
 	out_close(&o);
-	for (size_t k = 0; k < MBOX_FILLER; k += 8) {
+	for (size_t k = 0; k < n_filler; k += 8) {
 		uint64_t v = rng_next(r);
 
 		memcpy(filler + k, &v, 8);
 	}
-	fprintf(f, "From dmarc@%s Mon Nov 16 00:00:00 2026\n"
-	    "From: %s <%s>\nTo: rua@%s\nSubject: Report Domain: %s "
+	if (from_line)
+		fprintf(f, "From dmarc@%s Mon Nov 16 00:00:00 2026\n",
+		    rep->receiver);
+	fprintf(f, "From: %s <%s>\nTo: rua@%s\nSubject: Report Domain: %s "
 	    "Submitter: %s Report-ID: <%s>\nMessage-ID: <%s>\n"
 	    "Date: Mon, 16 Nov 2026 00:00:00 +0000\nMIME-Version: 1.0\n"
 	    "Content-Type: multipart/mixed; boundary=\"b%lld\"\n\n"
 	    "--b%lld\nContent-Type: application/octet-stream; "
 	    "name=\"logo.bin\"\nContent-Transfer-Encoding: base64\n\n",
-	    rep->receiver, rep->org, rep->email, domain, domain,
+	    rep->org, rep->email, domain, domain,
 	    rep->receiver, id, id, i, i);
-	b64_write(f, filler, MBOX_FILLER);
+	b64_write(f, filler, n_filler);
 	fprintf(f, "\n--b%lld\nContent-Type: text/xml; name=\"%s!%s.xml\"\n"
 	    "Content-Transfer-Encoding: base64\n\n", i, rep->receiver,
 	    domain);
@@ -628,7 +634,7 @@ gen_mbox(const char *path, long long mb)
 		return -1;
 	}
 	for (long long i = 0; ftello(f) < mb * 1024 * 1024; i++)
-		if (mbox_message(f, i, &r, filler) == -1)
+		if (mbox_message(f, i, &r, filler, MBOX_FILLER, 1) == -1)
 			break;
 	if (!ferror(f) && fclose(f) == 0)
 		rc = 0;
@@ -638,20 +644,56 @@ gen_mbox(const char *path, long long mb)
 	return rc;
 }
 
+/*
+ * A Maildir DIR of total report messages: the first total - n seen in
+ * cur/ (old mail), the last n unseen in new/ (what an IMAP run takes).
+ */
+static int
+gen_maildir(const char *dir, long long n, long long total)
+{
+	struct rng r = { 0x2545f4914f6cdd1dULL };
+	char path[4096];
+	FILE *f;
+
+	for (long long i = 0; i < total; i++) {
+		snprintf(path, sizeof(path), i < total - n ?
+		    "%s/cur/%lld.bench:2,S" : "%s/new/%lld.bench", dir, i);
+		if ((f = fopen(path, "wb")) == NULL) {
+			fprintf(stderr, "dmarc-bench-gen: %s: %s\n", path,
+			    strerror(errno));
+			return -1;
+		}
+		if (mbox_message(f, i, &r, NULL, 0, 0) == -1 ||
+		    fclose(f) != 0) {
+			fprintf(stderr, "dmarc-bench-gen: %s: write failed\n",
+			    path);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static void
 usage(void)
 {
 	fprintf(stderr, "usage: dmarc-bench-gen small DIR N\n"
 	    "       dmarc-bench-gen big FILE N\n"
-	    "       dmarc-bench-gen mbox FILE MIB\n");
+	    "       dmarc-bench-gen mbox FILE MIB\n"
+	    "       dmarc-bench-gen maildir DIR N TOTAL\n");
 	exit(2);
 }
 
 int
 main(int argc, char *argv[])
 {
-	int64_t n;
+	int64_t n, total;
 
+	if (argc == 5 && strcmp(argv[1], "maildir") == 0) {
+		if (num_i64(argv[4], 1, MAX_SMALL, &total) == -1 ||
+		    num_i64(argv[3], 1, total, &n) == -1)
+			usage();
+		return gen_maildir(argv[2], n, total) == 0 ? 0 : 1;
+	}
 	if (argc != 4)
 		usage();
 	if (strcmp(argv[1], "small") == 0) {

@@ -1,13 +1,13 @@
 /*
- * The IMAP source of dmarc-ingest (--imap URL): logs in with libcurl over
- * one reused connection, lists the unseen (or all) messages of a mailbox,
- * fetches each into an unlinked temporary file, hands it to
- * ingest_message, and only once its reports are committed sets \Seen and
- * optionally moves it to another folder.  Messages are fetched in a
- * read-only (EXAMINE) session so that fetching alone never sets \Seen: a
- * run killed at any moment leaves every uncommitted message unseen.
- * The password never comes from the command line: $DMARC_IMAP_PASSWORD or
- * a netrc file.
+ * The IMAP source of dmarc-ingest (--imap URL): libcurl connects and logs
+ * in (TLS verified), then this module speaks IMAP itself on that one
+ * connection: one SELECT, the mailbox listed in bounded windows, each
+ * unseen (or every) message fetched with BODY.PEEK[] into an unlinked
+ * temporary file and handed to ingest_message, and only once its reports
+ * are committed marked \Seen and optionally moved (MOVE or UID EXPUNGE,
+ * never a plain EXPUNGE).  Fetching alone never sets \Seen: a run killed
+ * at any moment leaves every uncommitted message unseen.  The password
+ * never comes from the command line: $DMARC_IMAP_PASSWORD or a netrc file.
  */
 #ifndef DMARC_IMAP_H
 #define DMARC_IMAP_H
@@ -22,6 +22,8 @@
 /* seconds to connect; seconds below 1 byte/s before a stalled transfer ends */
 #define IMAP_CONNECT_TIMEOUT	30L
 #define IMAP_STALL_TIMEOUT	120L
+/* committed messages marked with one command (the server syncs per command) */
+#define IMAP_MARK_BATCH		100
 
 struct imap_options {
 	const char	*url;		/* imap[s]://user@host[:port]/MAILBOX */
@@ -30,7 +32,10 @@ struct imap_options {
 	const char	*move_to;	/* folder for processed mail, or NULL */
 	int		 all;		/* every message, not only unseen */
 	size_t		 max_messages;	/* messages per run, 0: no limit */
-	int		 verbose;	/* libcurl's protocol trace on stderr */
+	int		 verbose;	/* libcurl's trace of the login */
+	/* one line for a warning ("FILE: warning: ..."); may be NULL */
+	void		(*warn)(void *arg, const char *msg);
+	void		*warn_arg;
 };
 
 /* what a run did on the server */
@@ -38,7 +43,22 @@ struct imap_stats {
 	size_t		 listed;	/* UIDs the search returned */
 	size_t		 fetched;	/* messages downloaded and ingested */
 	size_t		 marked;	/* \Seen set (and moved) after commit */
-	size_t		 too_large;	/* over MAX_MESSAGE_BYTES: left alone */
+	size_t		 too_large;	/* over MAX_MESSAGE_BYTES: recorded,
+					   flagged, not downloaded */
+	int		 move_refused;	/* --imap-move-to impossible here */
+};
+
+/* how a run ended */
+enum imap_status {
+	IMAP_OK,		/* every selected message handled */
+	IMAP_TEMPORARY,		/* server down or unreachable, connection
+				   lost, database busy or full: the next
+				   run carries on by itself */
+	IMAP_CONFIG,		/* login refused, no password, untrusted
+				   certificate, bad URL, no such mailbox:
+				   the operator must act */
+	IMAP_FAILED,		/* the server broke the protocol or refused
+				   a command, or a local error */
 };
 
 /*
@@ -53,14 +73,16 @@ int	imap_check(const struct imap_options *, char *err, size_t errlen);
  * Runs the IMAP source once: every selected message is ingested through
  * ing (its outcomes reach ing->report), then marked.  Messages settled as
  * stored, duplicate, rejected (kept for --reprocess) or not a report are
- * marked; a message over MAX_MESSAGE_BYTES is reported as rejected and
- * left as it was.  Returns 0 when every selected message was handled, or
- * -1 with a message naming the server and libcurl's error in err (login,
- * network, TLS, server refusal) or when ingest_message failed (database):
- * the run stops at once and the message at hand is left unseen, so the
- * caller should exit with a temporary failure.  Statistics go to *st.
+ * marked \Seen (and moved).  A message over MAX_MESSAGE_BYTES (by the
+ * server's size) is not downloaded: it is recorded in the mail ledger as
+ * rejected under its address (URL;UIDVALIDITY=v/;UID=u) and flagged \Seen
+ * and \Flagged, left in the mailbox.  Without MOVE or UIDPLUS on the
+ * server, --imap-move-to is refused through o->warn (st->move_refused)
+ * and messages are only marked.  Returns IMAP_OK, or the class of the
+ * error that stopped the run with a message naming the server in err;
+ * the message at hand is then left unseen.  Statistics go to *st.
  */
-int	imap_run(const struct imap_options *, struct ingest *ing,
+enum imap_status imap_run(const struct imap_options *, struct ingest *ing,
 	    struct imap_stats *st, char *err, size_t errlen);
 
 #endif

@@ -1059,6 +1059,56 @@ out:
 	return rc;
 }
 
+/* a message not read at all, recorded as rejected with why */
+static int
+message_refuse(struct ingest *ing, const uint8_t sha[HASH_LEN],
+    const char *source, int64_t size, const char *why, enum outcome *oc)
+{
+	int64_t id = store_message_add(ing->store, sha, source, size, NULL);
+
+	if (id == -1 || store_message_finish(ing->store, id,
+	    OUTCOME_REJECTED, why, 0) == -1)
+		return message_fail(ing, source, store_errmsg(ing->store));
+	*oc = OUTCOME_REJECTED;
+	message_said(ing, source, *oc, why, 1);
+	return 0;
+}
+
+int
+ingest_message_unread(struct ingest *ing, const char *source, int64_t size,
+    const char *why, enum outcome *oc)
+{
+	struct message_info info;
+	struct hash h;
+	uint8_t sha[HASH_LEN];
+	int known, rc;
+
+	hash_init(&h);
+	hash_add(&h, source, strlen(source));
+	hash_final(&h, sha);
+	(void)ingest_commit(ing);
+	batch_join(ing, source);
+	ing->stats.mails++;
+	if ((known = store_message_lookup(ing->store, sha, &info)) == -1)
+		rc = message_fail(ing, source, store_errmsg(ing->store));
+	else if (known)
+		rc = message_again(ing, &info, source, oc);
+	else
+		rc = message_refuse(ing, sha, source, size < 0 ? 0 : size,
+		    why, oc);
+	if (ingest_commit(ing) == -1) {
+		*oc = OUTCOME_PENDING;
+		return -1;
+	}
+	return rc;
+}
+
+int
+ingest_temporary(const struct ingest *ing)
+{
+	return store_temporary(ing->store);
+}
+
 /* ingest_message, with message_offer's redo and kept */
 static int
 message_ingest(struct ingest *ing, int fd, const char *source, int redo,

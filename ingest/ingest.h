@@ -115,6 +115,22 @@ int	ingest_message(struct ingest *, int fd, const char *source,
 int	ingest_message_oversized(struct ingest *, const uint8_t sha[HASH_LEN],
 	    uint64_t size, const char *source);
 /*
+ * Settles a message that is not downloaded at all (an IMAP message over
+ * MAX_MESSAGE_BYTES by the server's size): recorded in the mail ledger
+ * as rejected with why, under the SHA-256 of source (its address, which
+ * must name it for good: URL;UIDVALIDITY=v/;UID=u) instead of its bytes,
+ * size the server's; a message known already is noted as seen again.
+ * Committed before it returns.  Returns 0 with *outcome, or -1 on a
+ * database error.
+ */
+int	ingest_message_unread(struct ingest *, const char *source,
+	    int64_t size, const char *why, enum outcome *outcome);
+/*
+ * 1 when the last database error is one a later run gets past by itself
+ * (busy, locked, disk full), else 0.
+ */
+int	ingest_temporary(const struct ingest *);
+/*
  * Re-parses the kept bytes of every rejected input (all == 0) or every
  * input (all != 0) after its earlier reports are removed.  Returns 0, or
  * -1 on a system error.

@@ -32,6 +32,7 @@
 /* --mail: the MTA's sysexits.h convention */
 #define EXIT_DATAERR	65	/* message not read, not kept: bounce it */
 #define EXIT_TEMPFAIL	75	/* database unavailable: the MTA retries */
+#define EXIT_CONFIG	78	/* --imap: login, password, certificate, URL */
 
 static const char *progname = "dmarc-ingest";
 
@@ -62,7 +63,8 @@ struct cli {
 	struct timespec	 last;		/* last progress update */
 	int		 progress_shown;
 	int		 tempfail;	/* --mail: the message is not settled */
-	int		 imap_failed;	/* --imap stopped: server or database */
+	int		 imap_temp;	/* --imap stopped: a later run carries on */
+	int		 config;	/* --imap: the operator must fix the setup */
 };
 
 static void
@@ -90,6 +92,7 @@ usage(FILE *f)
 "                     $DMARC_IMAP_PASSWORD or a netrc file, never the URL\n"
 "  --all              with --imap: every message, not only unseen ones\n"
 "  --imap-move-to F   with --imap: move processed messages to folder F\n"
+"                     (MOVE or UIDPLUS needed, else refused: exit 78)\n"
 "  --max-messages N   with --imap: at most N messages this run\n"
 "  --netrc-file FILE  with --imap: the password file (default ~/.netrc)\n"
 "  --cacert FILE      with --imap: trust the CA certificates in FILE\n"
@@ -109,7 +112,9 @@ usage(FILE *f)
 "\n"
 "Exit status: 0 all inputs stored or known, 1 some input rejected (the\n"
 "others were still processed), 2 usage or system error, 75 try again\n"
-"later (database locked by another run, IMAP server unreachable).\n"
+"later (database locked by another run, IMAP server unreachable, database\n"
+"busy or full), 78 fix the setup (IMAP login refused, no password,\n"
+"untrusted certificate, bad URL, --imap-move-to impossible).\n"
 "With --mail: 0 the message is settled (stored, known, not a report, or\n"
 "what was not stored is kept for --reprocess), 65 it is over 384 MiB (not\n"
 "read, not kept), 75 try again later.\n"
@@ -513,21 +518,48 @@ on_mbox_message(void *arg, int fd, const char *source)
 	return ingest_message(ing, fd, source, &oc);
 }
 
-/* --imap: a failure (server, network, database) is temporary */
+/* imap_run's warnings: a line on standard error */
+static void
+on_imap_warning(void *arg, const char *msg)
+{
+	struct cli *c = arg;
+
+	progress_clear(c);
+	fprintf(stderr, "%s: ", progname);
+	put_term(stderr, msg);
+	fputc('\n', stderr);
+}
+
+/*
+ * --imap: a server down or a database busy is temporary (75), a refused
+ * login or an untrusted certificate a configuration error (78), anything
+ * else (a broken answer, a local error) an error (2)
+ */
 static void
 run_imap(struct cli *c, struct ingest *ing)
 {
 	struct imap_stats st;
+	enum imap_status rc;
 	char err[1024];
 
 	c->opt.imap.verbose = 0;
-	if (imap_run(&c->opt.imap, ing, &st, err, sizeof(err)) == -1) {
-		c->imap_failed = 1;
-		progress_clear(c);
-		fprintf(stderr, "%s: ", progname);
-		put_term(stderr, err);
-		fputc('\n', stderr);
-	}
+	c->opt.imap.warn = on_imap_warning;
+	c->opt.imap.warn_arg = c;
+	rc = imap_run(&c->opt.imap, ing, &st, err, sizeof(err));
+	if (st.move_refused)
+		c->config = 1;
+	if (rc == IMAP_OK)
+		return;
+	if (rc == IMAP_TEMPORARY)
+		c->imap_temp = 1;
+	else if (rc == IMAP_CONFIG)
+		c->config = 1;
+	else
+		c->trouble = 1;
+	progress_clear(c);
+	fprintf(stderr, "%s: ", progname);
+	put_term(stderr, err);
+	fputc('\n', stderr);
 }
 
 /* --mbox and --maildir sources; 0, or -1 when the database failed */
@@ -562,15 +594,20 @@ exit_status(const struct cli *c, const struct ingest_stats *s)
 	if (c->opt.mail != NULL)
 		return c->tempfail ? EXIT_TEMPFAIL : s->mail_unread > 0 ?
 		    EXIT_DATAERR : EXIT_SUCCESS;
-	if (c->imap_failed)
-		return EXIT_TEMPFAIL;
+	if (c->config)
+		return EXIT_CONFIG;
 	if (c->trouble || s->failed > 0 || s->mail_failed > 0)
 		return EXIT_TROUBLE;
+	if (c->imap_temp)
+		return EXIT_TEMPFAIL;
 	return s->rejected > 0 || s->mail_rejected > 0 ? EXIT_REJECTED :
 	    EXIT_SUCCESS;
 }
 
-/* the sources named: 0, or -1 after a usage message */
+/*
+ * The sources named: 0, -1 after a usage message, -2 after the message
+ * for an unusable --imap URL (a configuration error)
+ */
 static int
 check_sources(const struct options *o, int argc)
 {
@@ -593,8 +630,13 @@ check_sources(const struct options *o, int argc)
 		why = "--all, --imap-move-to, --max-messages, --netrc-file "
 		    "and --cacert need --imap";
 	else if (o->imap.url != NULL && imap_check(&o->imap, err,
-	    sizeof(err)) == -1)
-		why = err;
+	    sizeof(err)) == -1) {
+		/* a configuration error: one line, no usage text */
+		fprintf(stderr, "%s: --imap: ", progname);
+		put_term(stderr, err);
+		fputc('\n', stderr);
+		return -2;
+	}
 	if (why == NULL)
 		return 0;
 	fprintf(stderr, "%s: %s\n", progname, why);
@@ -612,12 +654,13 @@ main(int argc, char *argv[])
 	enum lock_status ls;
 	char err[512], *dbpath;
 	const struct ingest_stats *s = &ing.stats;
+	int rc = 0;
 
 	memset(&c, 0, sizeof(c));
 	if (parse_options(argc, argv, &c.opt) == -1 ||
-	    check_sources(&c.opt, argc - optind) == -1) {
+	    (rc = check_sources(&c.opt, argc - optind)) < 0) {
 		options_release(&c.opt);
-		return EXIT_TROUBLE;
+		return rc == -2 ? EXIT_CONFIG : EXIT_TROUBLE;
 	}
 	argc -= optind;
 	argv += optind;

@@ -125,6 +125,7 @@ store_seterr(struct store *s, const char *what)
 {
 	snprintf(s->err, sizeof(s->err), "%s: %s", what,
 	    sqlite3_errmsg(s->db));
+	s->errcode = sqlite3_errcode(s->db);
 	return -1;
 }
 
@@ -396,6 +397,13 @@ const char *
 store_errmsg(const struct store *s)
 {
 	return s->err[0] != '\0' ? s->err : "no error";
+}
+
+int
+store_temporary(const struct store *s)
+{
+	return s->errcode == SQLITE_BUSY || s->errcode == SQLITE_LOCKED ||
+	    s->errcode == SQLITE_FULL;
 }
 
 int

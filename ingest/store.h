@@ -47,6 +47,11 @@ struct store *store_open(const char *path, char *err, size_t errlen);
 void	 store_close(struct store *);
 /* the last database error, for messages */
 const char *store_errmsg(const struct store *);
+/*
+ * 1 when SQLite's code for the last database error says a later run gets
+ * past it by itself (SQLITE_BUSY, SQLITE_LOCKED, SQLITE_FULL), else 0.
+ */
+int	 store_temporary(const struct store *);
 
 /*
  * Transactions.  Work comes in units: an input (store_input_begin() to

@@ -75,6 +75,7 @@ struct store {
 	int64_t		 input;		/* its input's row id */
 	int64_t		 seq;		/* next record seq in the report */
 	char		 err[512];	/* last error, as it happened */
+	int		 errcode;	/* SQLite's primary code for it */
 };
 
 

@@ -77,8 +77,10 @@
 #define MAX_MAIL_REPORTS	16
 /* bytes kept of one header (Subject, From, Message-ID) in the mail ledger */
 #define MAX_MAIL_HEADER		1024
-/* untagged IMAP response kept per command (a UID SEARCH of ~1M UIDs) */
-#define MAX_IMAP_RESPONSE	(16UL * 1024 * 1024)
+/* one IMAP response line read (literals aside): a SEARCH window is 6 KB */
+#define MAX_IMAP_LINE		(64UL * 1024)
+/* messages per UID SEARCH window: its answer stays under 6 KB of UIDs */
+#define MAX_IMAP_SEARCH		500
 
 /* dmarc-report --senders file: an operator lists tens of services, not more */
 #define MAX_SENDERS_BYTES	(1UL * 1024 * 1024)

@@ -141,25 +141,39 @@ mt_maildir_make(const char *dir)
 	return 0;
 }
 
-int
-mt_maildir_put(const char *dir, const char *p, size_t n, uid_t uid,
-    gid_t gid)
+/*
+ * As mt_maildir_put, with suffix after the unique name (",S=123"); into
+ * cur/ when suffix holds Maildir flags (":2,S")
+ */
+static int
+maildir_put_named(const char *dir, const char *p, size_t n, uid_t uid,
+    gid_t gid, const char *suffix)
 {
+	const char *sub = strstr(suffix, ":2,") != NULL ? "cur" : "new";
 	static unsigned long seq;
 	char tmp[1024], fin[1024];
 	struct timespec ts;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	seq++;
-	snprintf(tmp, sizeof(tmp), "%s/tmp/%lld.M%ldP%dQ%lu.test", dir,
-	    (long long)ts.tv_sec, ts.tv_nsec / 1000, (int)getpid(), seq);
-	snprintf(fin, sizeof(fin), "%s/new/%lld.M%ldP%dQ%lu.test", dir,
-	    (long long)ts.tv_sec, ts.tv_nsec / 1000, (int)getpid(), seq);
+	snprintf(tmp, sizeof(tmp), "%s/tmp/%lld.M%ldP%dQ%lu.test%s", dir,
+	    (long long)ts.tv_sec, ts.tv_nsec / 1000, (int)getpid(), seq,
+	    suffix);
+	snprintf(fin, sizeof(fin), "%s/%s/%lld.M%ldP%dQ%lu.test%s", dir,
+	    sub, (long long)ts.tv_sec, ts.tv_nsec / 1000, (int)getpid(), seq,
+	    suffix);
 	if (tu_write(tmp, p, n) == -1)
 		return -1;
 	if (uid != (uid_t)-1 && chown(tmp, uid, gid) == -1)
 		return -1;
 	return rename(tmp, fin);
+}
+
+int
+mt_maildir_put(const char *dir, const char *p, size_t n, uid_t uid,
+    gid_t gid)
+{
+	return maildir_put_named(dir, p, n, uid, gid, "");
 }
 
 void
@@ -485,6 +499,45 @@ mt_dovecot_put(struct mt_dovecot *d, const char *p, size_t n)
 {
 	return mt_maildir_put(d->maildir, p, n, geteuid() == 0 ? d->uid :
 	    (uid_t)-1, d->gid);
+}
+
+void
+mt_dovecot_fill(struct mt_dovecot *d, size_t lo, size_t hi, int seen)
+{
+	char *m;
+	size_t n;
+
+	for (size_t i = lo; i < hi; i++) {
+		m = mt_message(i, &n);
+		ck_assert_int_eq(maildir_put_named(d->maildir, m, n,
+		    geteuid() == 0 ? d->uid : (uid_t)-1, d->gid,
+		    seen ? ":2,S" : ""), 0);
+		free(m);
+	}
+}
+
+int
+mt_dovecot_put_claiming(struct mt_dovecot *d, const char *p, size_t n,
+    unsigned long long size)
+{
+	char suffix[64];
+
+	snprintf(suffix, sizeof(suffix), ",S=%llu,W=%llu", size, size);
+	return maildir_put_named(d->maildir, p, n, geteuid() == 0 ? d->uid :
+	    (uid_t)-1, d->gid, suffix);
+}
+
+int
+mt_dovecot_next_uid(struct mt_dovecot *d, unsigned long uid)
+{
+	char path[1024], head[128];
+
+	snprintf(path, sizeof(path), "%s/dovecot-uidlist", d->maildir);
+	snprintf(head, sizeof(head), "3 V%lld N%lu\n", (long long)time(NULL),
+	    uid);
+	if (tu_write(path, head, strlen(head)) == -1)
+		return -1;
+	return geteuid() == 0 && chown(path, d->uid, d->gid) == -1 ? -1 : 0;
 }
 
 void

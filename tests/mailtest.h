@@ -63,6 +63,19 @@ int	 mt_dovecot_start(struct mt_dovecot *, char *why, size_t whylen);
 void	 mt_dovecot_stop(struct mt_dovecot *);
 /* adds message bytes to the INBOX as an unseen message; 0 or -1 */
 int	 mt_dovecot_put(struct mt_dovecot *, const char *p, size_t n);
+/* adds messages [lo, hi) (mt_message) to the INBOX, seen or not; asserts */
+void	 mt_dovecot_fill(struct mt_dovecot *, size_t lo, size_t hi, int seen);
+/*
+ * Adds message bytes whose Maildir name claims size bytes (S= and W=),
+ * which Dovecot believes for RFC822.SIZE and SEARCH LARGER; 0 or -1.
+ */
+int	 mt_dovecot_put_claiming(struct mt_dovecot *, const char *p, size_t n,
+	    unsigned long long size);
+/*
+ * Before the first login: the INBOX's next UID is uid (its
+ * dovecot-uidlist), so new messages get UIDs from there; 0 or -1.
+ */
+int	 mt_dovecot_next_uid(struct mt_dovecot *, unsigned long uid);
 /* "imap://rua@127.0.0.1:PORT/INBOX" into url */
 void	 mt_dovecot_url(const struct mt_dovecot *, int tls, char *url,
 	    size_t n);

@@ -274,6 +274,10 @@ START_TEST(test_contrib_systemd_execstart)
 	line = find_line(text, "ExecStart=", 0);
 	maildir_command(line + strlen("ExecStart="));
 	free(line);
+	/* only "try again later" passes; 78 (setup) must fail the unit */
+	line = find_line(text, "SuccessExitStatus=", 0);
+	ck_assert_str_eq(line, "SuccessExitStatus=75");
+	free(line);
 	free(text);
 	text = contrib("dmarc-ingest.timer");
 	ck_assert_ptr_nonnull(strstr(text, "\n[Timer]\n"));
