@@ -31,6 +31,9 @@ static const char *const sql[ST__COUNT] = {
 	[ST_UNIT_SAVEPOINT] = "SAVEPOINT unit",
 	[ST_UNIT_RELEASE] = "RELEASE unit",
 	[ST_UNIT_ROLLBACK_TO] = "ROLLBACK TO unit",
+	[ST_REPORTS_SAVEPOINT] = "SAVEPOINT reports",
+	[ST_REPORTS_RELEASE] = "RELEASE reports",
+	[ST_REPORTS_ROLLBACK_TO] = "ROLLBACK TO reports",
 	[ST_INPUT_LOOKUP] = "SELECT id, outcome FROM input WHERE sha256 = ?",
 	[ST_INPUT_ADD] = "INSERT INTO input (sha256, source, container, "
 	    "stored_deflated, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?)",
@@ -221,7 +224,7 @@ rollback(struct store *s)
 		s->lost = 1;
 	s->settled = 0;
 	s->report = 0;
-	s->in_tx = s->in_unit = s->in_input = 0;
+	s->in_tx = s->in_unit = s->in_input = s->in_reports = 0;
 }
 
 int
@@ -309,7 +312,7 @@ store_unit_abort(struct store *s)
 	const char *what = "cannot undo";
 
 	s->report = 0;
-	s->in_input = 0;
+	s->in_input = s->in_reports = 0;
 	if (!s->in_unit)
 		return;
 	s->in_unit = 0;
@@ -340,6 +343,18 @@ store_input_commit(struct store *s)
 		return 0;
 	s->in_input = 0;
 	return store_unit_commit(s, "cannot commit input");
+}
+
+int
+store_input_reports(struct store *s)
+{
+	assert(s->in_input && !s->in_reports && s->report == 0);
+	if (store_run(s, ST_REPORTS_SAVEPOINT, "cannot begin reports") == -1) {
+		store_unit_abort(s);
+		return -1;
+	}
+	s->in_reports = 1;
+	return 0;
 }
 
 void

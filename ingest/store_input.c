@@ -196,6 +196,23 @@ store_input_seen(struct store *s, int64_t input_id)
 	return store_seen(s, ST_INPUT_SEEN, input_id, "input");
 }
 
+/*
+ * Ends the savepoint of the input's reports: kept, or for a rejected
+ * input taken back whole (reports, records and their warnings), so that
+ * no report of a rejected input is ever counted.
+ */
+static int
+reports_settle(struct store *s, enum outcome o)
+{
+	const char *what = "cannot finish input";
+
+	s->in_reports = 0;
+	if (o == OUTCOME_REJECTED &&
+	    store_run(s, ST_REPORTS_ROLLBACK_TO, what) == -1)
+		return -1;
+	return store_run(s, ST_REPORTS_RELEASE, what);
+}
+
 int
 store_input_finish(struct store *s, int64_t input_id, enum outcome o,
     const char *reason, size_t n_reports, size_t n_records,
@@ -208,6 +225,10 @@ store_input_finish(struct store *s, int64_t input_id, enum outcome o,
 	if (!s->in_input && store_unit_begin(s, what) == -1)
 		return -1;
 	s->in_input = 0;	/* so that store_unit_commit() settles it */
+	if (s->in_reports && reports_settle(s, o) == -1) {
+		store_unit_abort(s);
+		return -1;
+	}
 	binder_start(&b, s, ST_INPUT_FINISH);
 	binder_text(&b, outcome_name(o));
 	binder_text(&b, reason);

@@ -28,6 +28,9 @@ enum st {
 	ST_UNIT_SAVEPOINT,
 	ST_UNIT_RELEASE,
 	ST_UNIT_ROLLBACK_TO,
+	ST_REPORTS_SAVEPOINT,
+	ST_REPORTS_RELEASE,
+	ST_REPORTS_ROLLBACK_TO,
 	ST_INPUT_LOOKUP,
 	ST_INPUT_ADD,
 	ST_INPUT_SIZE,
@@ -68,6 +71,8 @@ struct store {
 	int		 in_unit;	/* a unit's savepoint is open in it */
 	int		 in_input;	/* that unit is store_input_begin()'s:
 					   reports are savepoints in it */
+	int		 in_reports;	/* the input's reports savepoint is
+					   open (store_input_reports()) */
 	int		 batching;	/* store_batch(): settled units wait in
 					   the transaction for store_commit() */
 	int		 settled;	/* settled units are waiting */

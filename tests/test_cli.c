@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include <check.h>
+#include <zip.h>
 
 #include "buf.h"
 #include "testutil.h"
@@ -187,6 +188,65 @@ START_TEST(test_cli_rejected_input_exits_1_names_cause_keeps_bytes)
 	    "ON input.id = input_id WHERE outcome = 'rejected' AND "
 	    "size = 16"), 1);
 	free(err);
+}
+END_TEST
+
+/* tmp/name: a zip of n one-record reports (stored entries); caller frees */
+static char *
+zip_reports(const char *name, int n)
+{
+	char *path = xmalloc(600), entry[32], *x;
+	zip_t *za;
+	int err;
+
+	snprintf(path, 600, "%s/%s", tmp, name);
+	za = zip_open(path, ZIP_CREATE | ZIP_TRUNCATE, &err);
+	ck_assert_ptr_nonnull(za);
+	for (int i = 0; i < n; i++) {
+		x = xmalloc(1024);
+		snprintf(x, 1024, "<feedback><report_metadata><org_name>Zip"
+		    "</org_name><email>z@zip.example</email><report_id>zr-%d"
+		    "</report_id><date_range><begin>1794787200</begin><end>"
+		    "1794873599</end></date_range></report_metadata>"
+		    "<policy_published><domain>example.org</domain><p>none</p>"
+		    "</policy_published><record><row><source_ip>192.0.2.1"
+		    "</source_ip><count>5</count><policy_evaluated>"
+		    "<disposition>none</disposition><dkim>pass</dkim><spf>pass"
+		    "</spf></policy_evaluated></row><identifiers><header_from>"
+		    "example.org</header_from></identifiers><auth_results><spf>"
+		    "<domain>example.org</domain><result>pass</result></spf>"
+		    "</auth_results></record></feedback>", i);
+		snprintf(entry, sizeof(entry), "r%02d.xml", i);
+		/* libzip frees x after writing the archive */
+		ck_assert_int_ge(zip_file_add(za, entry, zip_source_buffer(za,
+		    x, strlen(x), 1), 0), 0);
+	}
+	ck_assert_int_eq(zip_close(za), 0);
+	return path;
+}
+
+START_TEST(test_cli_rejected_zip_counts_no_report_anywhere)
+{
+	char *path = zip_reports("z17.zip", 17), args[700], *out, *err;
+
+	snprintf(args, sizeof(args), "--json '%s'", path);
+	ck_assert_int_eq(ingest(args, &out), 1);
+	ck_assert_ptr_nonnull(strstr(out, "\"inputs\":1,\"stored\":0,"
+	    "\"duplicates\":0,\"rejected\":1,\"failed\":0,\"reports\":0,"
+	    "\"report_duplicates\":0,\"conflicts\":0,\"records\":0,"
+	    "\"messages\":0,"));
+	err = err_text();
+	ck_assert_ptr_nonnull(strstr(err, "z17.zip: rejected: input: more "
+	    "than 16 reports; none of its reports is stored (16 could be "
+	    "read)\n"));
+	ck_assert_ptr_nonnull(strstr(err, "1 input: 0 stored, 0 duplicate, "
+	    "1 rejected; 0 reports, 0 records, 0 messages"));
+	ck_assert_int_eq(q("SELECT count(*) FROM v_reports"), 0);
+	ck_assert_int_eq(q("SELECT n_reports FROM v_ingest WHERE outcome = "
+	    "'rejected'"), 0);
+	free(out);
+	free(err);
+	free(path);
 }
 END_TEST
 
@@ -392,6 +452,7 @@ cli_suite(void)
 	tcase_add_test(tc,
 	    test_cli_rejected_input_exits_1_names_cause_keeps_bytes);
 	tcase_add_test(tc, test_cli_known_rejected_input_is_not_rejected_again);
+	tcase_add_test(tc, test_cli_rejected_zip_counts_no_report_anywhere);
 	tcase_add_test(tc, test_cli_usage_errors_exit_2);
 	tcase_add_test(tc, test_cli_missing_path_exits_2_after_the_rest);
 	tcase_add_test(tc, test_cli_max_xml_bytes_rejects_then_reprocess_stores);
