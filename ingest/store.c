@@ -47,7 +47,8 @@ static const char *const sql[ST__COUNT] = {
 	[ST_INPUT_RESET] = "UPDATE input SET outcome = 'pending', "
 	    "reason = NULL, n_reports = 0, n_records = 0 WHERE id = ?",
 	[ST_INPUT_IDS] = "SELECT id FROM input WHERE ? OR outcome = 'rejected' "
-	    "ORDER BY id",
+	    "OR EXISTS (SELECT 1 FROM report r WHERE r.input_id = input.id "
+	    "AND r.content_sha256 IS NULL) ORDER BY id",
 	[ST_INPUT_GET] = "SELECT source, stored_deflated FROM input "
 	    "WHERE id = ?",
 	[ST_CHUNKS] = "SELECT data FROM input_chunk WHERE input_id = ? "
@@ -68,14 +69,17 @@ static const char *const sql[ST__COUNT] = {
 	    "org_key, email_key, stored_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
 	    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
 	    "?, ?, lower(coalesce(?, '')), lower(coalesce(?, '')), ?)",
-	[ST_REPORT_MATCH] = "SELECT o.id, o.status, o.doc_sha256 "
+	[ST_REPORT_MATCH] = "SELECT o.id, o.status, o.doc_sha256, "
+	    "o.content_sha256 "
 	    "FROM report AS n JOIN report AS o ON o.org_key = n.org_key "
 	    "AND o.email_key = n.email_key AND o.report_id IS n.report_id "
 	    "AND o.policy_domain IS n.policy_domain "
 	    "WHERE n.id = ? AND o.id <> n.id ORDER BY o.id",
 	[ST_REPORT_FINISH] = "UPDATE report SET n_records = ?, messages = ?, "
-	    "format = ?, doc_sha256 = ?, status = ?, conflict_of = ? "
-	    "WHERE id = ?",
+	    "format = ?, doc_sha256 = ?, content_sha256 = ?, status = ?, "
+	    "conflict_of = ? WHERE id = ?",
+	[ST_REPORT_PROMOTE] = "UPDATE report SET status = 'stored', "
+	    "conflict_of = NULL WHERE id = ?",
 	[ST_REPORTS_CLEAR] = "DELETE FROM report WHERE input_id = ?",
 	[ST_ERROR_ADD] = "INSERT INTO report_error (report_id, seq, text) "
 	    "VALUES (?, ?, ?)",

@@ -36,8 +36,8 @@ struct input_info {
 
 enum report_status {
 	REPORT_STORED,		/* new report, committed */
-	REPORT_DUPLICATE,	/* same key and same XML already stored */
-	REPORT_CONFLICT,	/* same key, different XML: stored, flagged */
+	REPORT_DUPLICATE,	/* same key and same meaning already stored */
+	REPORT_CONFLICT,	/* same key, other content: stored, flagged */
 };
 
 /*
@@ -121,11 +121,13 @@ int	 store_report_begin(struct store *, int64_t input_id,
 /* inserts one record (alignment already computed) with its results */
 int	 store_record(struct store *, const struct record *);
 /*
- * Completes the report: final counts, errors, warnings and doc_sha (the
- * SHA-256 of its XML), then decides: a report with the same key (org_name,
- * email, report_id, policy domain) and the same doc_sha is a duplicate and
- * the report is rolled back; same key with other content is stored and
- * flagged as a conflict; otherwise stored.  Returns the status, or -1 on
+ * Completes the report: final counts, errors, warnings, doc_sha (the
+ * SHA-256 of its XML, kept) and its canonical digest (canon.h, from r and
+ * the records stored), then decides: a report with the same key
+ * (org_name, email, report_id, policy domain) and the same canonical
+ * digest is a duplicate and the report is rolled back (a report stored
+ * before schema 5 has none: then the same doc_sha); same key with other
+ * content is stored and flagged as a conflict; otherwise stored.  Returns the status, or -1 on
  * a database error (the input's unit rolled back).
  */
 int	 store_report_end(struct store *, const struct report *,

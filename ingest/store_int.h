@@ -12,6 +12,7 @@
 
 #include <sqlite3.h>
 
+#include "canon.h"
 #include "store.h"
 
 /* bytes per input_chunk row and per read or write of original bytes */
@@ -47,6 +48,7 @@ enum st {
 	ST_REPORT_ADD,
 	ST_REPORT_MATCH,
 	ST_REPORT_FINISH,
+	ST_REPORT_PROMOTE,
 	ST_REPORTS_CLEAR,
 	ST_ERROR_ADD,
 	ST_RECORD_ADD,
@@ -79,6 +81,7 @@ struct store {
 	int		 lost;		/* a rollback took waiting units too */
 	int64_t		 input;		/* its input's row id */
 	int64_t		 seq;		/* next record seq in the report */
+	struct canon	 canon;		/* the open report's records folded */
 	char		 err[512];	/* last error, as it happened */
 };
 
