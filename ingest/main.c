@@ -441,17 +441,21 @@ ingest_stdin(struct cli *c, struct ingest *ing)
 }
 
 static void
-run_paths(struct cli *c, struct ingest *ing, int argc, char *argv[])
+run_paths(struct cli *c, struct ingest *ing, const char *dbpath, int argc,
+    char *argv[])
 {
+	struct source_skip skip;
 	struct pathlist l;
 	int saw_stdin = 0;
 
 	pathlist_init(&l);
+	source_skip_db(&skip, dbpath);
 	for (int i = 0; i < argc; i++) {
 		if (strcmp(argv[i], "-") == 0)
 			saw_stdin = 1;
 		else
-			source_collect(argv[i], &l, on_source_error, c);
+			source_collect(argv[i], &l, &skip, on_source_error,
+			    c);
 	}
 	c->total = l.n + (size_t)saw_stdin;
 	if (saw_stdin)
@@ -653,7 +657,7 @@ main(int argc, char *argv[])
 	else {
 		run_mailboxes(&c, &ing);
 		if (argc > 0)
-			run_paths(&c, &ing, argc, argv);
+			run_paths(&c, &ing, dbpath, argc, argv);
 	}
 	(void)ingest_commit(&ing);	/* a failure counts its inputs failed */
 	store_close(st);

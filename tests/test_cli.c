@@ -250,6 +250,42 @@ START_TEST(test_cli_rejected_zip_counts_no_report_anywhere)
 }
 END_TEST
 
+START_TEST(test_cli_database_in_report_directory_is_not_ingested)
+{
+	char cmd[4096], *err;
+	int rc;
+
+	/* the reports and the database in one directory, run inside it */
+	snprintf(cmd, sizeof(cmd), "mkdir '%s/r' && cd '%s' && cp "
+	    "../../samples/*.xml* '%s/r/' && cd '%s/r' && '%s' --db e.db . && "
+	    "'%s' --db e.db . 2>../err && ln e.db hardlink-to-db", tmp,
+	    TEST_DATA, tmp, tmp, TEST_INGEST_BIN, TEST_INGEST_BIN);
+	rc = tu_run(cmd, NULL);
+	err = err_text();
+	ck_assert_msg(rc == 0, "%d: %s", rc, err != NULL ? err : "");
+	free(err);
+	snprintf(db, sizeof(db), "%s/r/e.db", tmp);
+	ck_assert_int_eq(q("SELECT count(*) FROM v_ingest WHERE source LIKE "
+	    "'%e.db%' OR outcome = 'rejected'"), 0);
+	ck_assert_int_eq(q("SELECT count(*) FROM v_ingest WHERE seen_count "
+	    "= 2"), q("SELECT count(*) FROM v_ingest"));
+	/* another name for the database, and the companions named */
+	snprintf(cmd, sizeof(cmd), "cd '%s/r' && '%s' --db e.db . && '%s' "
+	    "--db e.db e.db-wal e.db.lock 2>../err", tmp, TEST_INGEST_BIN,
+	    TEST_INGEST_BIN);
+	rc = tu_run(cmd, NULL);
+	ck_assert_int_eq(rc, 2);
+	err = err_text();
+	ck_assert_ptr_nonnull(strstr(err, "e.db-wal: error: the database or "
+	    "one of its files: not an input\n"));
+	ck_assert_ptr_nonnull(strstr(err, "e.db.lock: error: the database "
+	    "or one of its files: not an input\n"));
+	ck_assert_int_eq(q("SELECT count(*) FROM v_ingest WHERE source LIKE "
+	    "'%db%'"), 0);
+	free(err);
+}
+END_TEST
+
 START_TEST(test_cli_known_rejected_input_is_not_rejected_again)
 {
 	char path[600];
@@ -453,6 +489,8 @@ cli_suite(void)
 	    test_cli_rejected_input_exits_1_names_cause_keeps_bytes);
 	tcase_add_test(tc, test_cli_known_rejected_input_is_not_rejected_again);
 	tcase_add_test(tc, test_cli_rejected_zip_counts_no_report_anywhere);
+	tcase_add_test(tc,
+	    test_cli_database_in_report_directory_is_not_ingested);
 	tcase_add_test(tc, test_cli_usage_errors_exit_2);
 	tcase_add_test(tc, test_cli_missing_path_exits_2_after_the_rest);
 	tcase_add_test(tc, test_cli_max_xml_bytes_rejects_then_reprocess_stores);
