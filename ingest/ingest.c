@@ -4,8 +4,9 @@
  * reports), each report within it too; a rejected input keeps its ledger
  * row and bytes but none of its reports, even those stored before a later
  * entry failed (they stream into one savepoint).  Settled inputs are
- * committed in batches (INGEST_BATCH_MS), so a run killed at any moment leaves each
- * input finished or absent, and the next run redoes what is absent.
+ * committed in batches (INGEST_BATCH_MS), so a run killed at any moment
+ * leaves each input finished or absent, and the next run redoes what is
+ * absent.
  */
 #include <errno.h>
 #include <stddef.h>

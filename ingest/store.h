@@ -127,8 +127,9 @@ int	 store_record(struct store *, const struct record *);
  * (org_name, email, report_id, policy domain) and the same canonical
  * digest is a duplicate and the report is rolled back (a report stored
  * before schema 5 has none: then the same doc_sha); same key with other
- * content is stored and flagged as a conflict; otherwise stored.  Returns the status, or -1 on
- * a database error (the input's unit rolled back).
+ * content is stored and flagged as a conflict; otherwise stored.
+ * Returns the status, or -1 on a database error (the input's unit
+ * rolled back).
  */
 int	 store_report_end(struct store *, const struct report *,
 	    const uint8_t doc_sha[HASH_LEN], const struct diag *);
