@@ -17,7 +17,9 @@
 
 #include <sqlite3.h>
 
+#include "buf.h"
 #include "db.h"
+#include "escape.h"
 #include "store_int.h"
 #include "xalloc.h"
 
@@ -36,7 +38,8 @@ static const char *const sql[ST__COUNT] = {
 	[ST_REPORTS_ROLLBACK_TO] = "ROLLBACK TO reports",
 	[ST_INPUT_LOOKUP] = "SELECT id, outcome FROM input WHERE sha256 = ?",
 	[ST_INPUT_ADD] = "INSERT INTO input (sha256, source, container, "
-	    "stored_deflated, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?)",
+	    "stored_deflated, first_seen, last_seen, source_raw) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?)",
 	[ST_INPUT_SIZE] = "UPDATE input SET size = ? WHERE id = ?",
 	[ST_CHUNK_ADD] = "INSERT INTO input_chunk (input_id, seq, data) "
 	    "VALUES (?, ?, ?)",
@@ -99,8 +102,8 @@ static const char *const sql[ST__COUNT] = {
 	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
 	[ST_MSG_LOOKUP] = "SELECT id, outcome FROM message WHERE sha256 = ?",
 	[ST_MSG_ADD] = "INSERT INTO message (sha256, message_id, from_addr, "
-	    "subject, date_utc, source, size, first_seen, last_seen) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	    "subject, date_utc, source, size, first_seen, last_seen, "
+	    "source_raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	[ST_MSG_SEEN] = "UPDATE message SET last_seen = ?, "
 	    "seen_count = seen_count + 1 WHERE id = ?",
 	[ST_MSG_LINK] = "INSERT OR IGNORE INTO message_input (message_id, "
@@ -164,6 +167,28 @@ binder_null(struct binder *b)
 {
 	if (b->rc == SQLITE_OK)
 		b->rc = sqlite3_bind_null(b->st, ++b->i);
+}
+
+int
+binder_visible(struct binder *b, const char *v)
+{
+	struct buf e;
+	int changed;
+
+	if (v == NULL) {
+		binder_null(b);
+		return 0;
+	}
+	/* a byte becomes at most "\xNN" */
+	buf_init(&e, 4 * strlen(v) + 1);
+	if (escape_term(&e, v) == -1)
+		abort();	/* the ceiling above always holds it */
+	changed = strcmp(buf_cstr(&e), v) != 0;
+	if (b->rc == SQLITE_OK)
+		b->rc = sqlite3_bind_text(b->st, ++b->i, buf_cstr(&e), -1,
+		    SQLITE_TRANSIENT);
+	buf_release(&e);
+	return changed;
 }
 
 /* the normalised word and the raw text, in that order */

@@ -102,15 +102,18 @@ input_write(struct packer *pk, const char *hex, const char *source,
 	const char *container = container_of(in, n);
 	struct binder b;
 	int64_t size = 0;
-	int eof;
+	int eof, raw;
 
+	if (source == NULL)
+		source = "-";
 	binder_start(&b, s, ST_INPUT_ADD);
 	binder_text(&b, hex);
-	binder_text(&b, source != NULL ? source : "-");
+	raw = binder_visible(&b, source);
 	binder_text(&b, container);
 	binder_int(&b, container == NULL);
 	binder_int(&b, (int64_t)time(NULL));
 	binder_int(&b, (int64_t)time(NULL));
+	binder_text(&b, raw ? source : NULL);
 	if (binder_run(s, &b, "cannot add input") == -1)
 		return -1;
 	pk->input = sqlite3_last_insert_rowid(s->db);
@@ -231,7 +234,7 @@ store_input_finish(struct store *s, int64_t input_id, enum outcome o,
 	}
 	binder_start(&b, s, ST_INPUT_FINISH);
 	binder_text(&b, outcome_name(o));
-	binder_text(&b, reason);
+	(void)binder_visible(&b, reason);
 	binder_int(&b, (int64_t)n_reports);
 	binder_int(&b, (int64_t)n_records);
 	if (store_update_one(s, &b, input_id, what, "input") == -1 ||

@@ -105,6 +105,12 @@ void	 binder_int(struct binder *, int64_t);
 void	 binder_null(struct binder *);
 void	 binder_word(struct binder *, const struct word *);
 /*
+ * Binds text as a person reads it in the ledger views: as escape_term()
+ * shows it (controls and invisible code points as \xNN; NULL binds
+ * NULL).  Returns 1 when that differs from the text, 0 when not.
+ */
+int	 binder_visible(struct binder *, const char *);
+/*
  * Steps a bound statement that returns no rows and resets it.  Returns 0,
  * or -1 with the error text in s->err.
  */
