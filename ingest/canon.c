@@ -6,8 +6,9 @@
  * to ASCII lower case (an enumerated word by its schema word when it has
  * one); other text is taken as received (already trimmed by the parser).
  *
- * A record is one SHA-256 of its fields, its reasons, DKIM and SPF results
- * each sorted by their own digest.  The records of a report are combined
+ * A record is one SHA-256 of its fields and of its reasons, DKIM and SPF
+ * results, each list as a multiset: its elements' digests sorted (a list
+ * of one is put as it is, which saves hashing it on its own).  The records of a report are combined
  * by adding their digests modulo 2^256, which does not depend on their
  * order and needs no memory per record.  Such a sum can be steered by
  * someone who chooses many records freely, but only to make their own
@@ -28,7 +29,7 @@ enum {
 	C_FOLD = 'f',		/* ASCII case folded */
 	C_INT = 'i',
 	C_NULL = 'n',
-	C_SET = 's',		/* a sorted multiset of digests follows */
+	C_SET = 's',		/* a multiset of length elements follows */
 };
 
 static void
@@ -108,44 +109,63 @@ put_set(struct hash *h, uint8_t (*d)[HASH_LEN], size_t n)
 }
 
 static void
-reason_digest(const struct reason *r, uint8_t out[HASH_LEN])
+reason_put(struct hash *h, const void *p)
 {
-	struct hash h;
+	const struct reason *r = p;
 
-	hash_init(&h);
-	put_word(&h, &r->type);
-	put_text(&h, r->comment);
-	hash_final(&h, out);
+	put_word(h, &r->type);
+	put_text(h, r->comment);
 }
 
 static void
-dkim_digest(const struct dkim_auth *a, uint8_t out[HASH_LEN])
+dkim_put(struct hash *h, const void *p)
 {
-	struct hash h;
+	const struct dkim_auth *a = p;
 
-	hash_init(&h);
-	put_fold(&h, a->domain);
-	put_fold(&h, a->selector);
-	put_word(&h, &a->result);
-	put_text(&h, a->human_result);
-	hash_final(&h, out);
+	put_fold(h, a->domain);
+	put_fold(h, a->selector);
+	put_word(h, &a->result);
+	put_text(h, a->human_result);
 }
 
 static void
-spf_digest(const struct spf_auth *a, uint8_t out[HASH_LEN])
+spf_put(struct hash *h, const void *p)
 {
-	struct hash h;
+	const struct spf_auth *a = p;
 
-	hash_init(&h);
-	put_fold(&h, a->domain);
+	put_fold(h, a->domain);
 	/* RFC 7489 appendix C: an absent scope means mfrom */
 	if (a->scope.norm == NULL && a->scope.raw == NULL)
-		put_fold(&h, "mfrom");
+		put_fold(h, "mfrom");
 	else
-		put_word(&h, &a->scope);
-	put_word(&h, &a->result);
-	put_text(&h, a->human_result);
-	hash_final(&h, out);
+		put_word(h, &a->scope);
+	put_word(h, &a->result);
+	put_text(h, a->human_result);
+}
+
+/*
+ * A list of n elements of size bytes at v, put by fn, as a multiset: one
+ * element is put as it is (the common case, and no order to forget), more
+ * are each hashed, the digests sorted and put.  d has room for n.
+ */
+static void
+put_list(struct hash *h, const void *v, size_t n, size_t size,
+    void (*fn)(struct hash *, const void *), uint8_t (*d)[HASH_LEN])
+{
+	const char *p = v;
+	struct hash e;
+
+	if (n == 1) {
+		put_head(h, C_SET, 1);
+		fn(h, p);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		hash_init(&e);
+		fn(&e, p + i * size);
+		hash_final(&e, d[i]);
+	}
+	put_set(h, d, n);
 }
 
 /* the children of a record: the parser keeps each list within its MAX_* */
@@ -158,15 +178,10 @@ record_children(struct hash *h, const struct record *rec)
 	    rec->n_dkim <= MAX_DKIM_RESULTS);
 	assert(MAX_REASONS <= MAX_DKIM_RESULTS &&
 	    MAX_SPF_RESULTS <= MAX_DKIM_RESULTS);
-	for (size_t i = 0; i < rec->n_reasons; i++)
-		reason_digest(&rec->reasons[i], d[i]);
-	put_set(h, d, rec->n_reasons);
-	for (size_t i = 0; i < rec->n_dkim; i++)
-		dkim_digest(&rec->dkim[i], d[i]);
-	put_set(h, d, rec->n_dkim);
-	for (size_t i = 0; i < rec->n_spf; i++)
-		spf_digest(&rec->spf[i], d[i]);
-	put_set(h, d, rec->n_spf);
+	put_list(h, rec->reasons, rec->n_reasons, sizeof(*rec->reasons),
+	    reason_put, d);
+	put_list(h, rec->dkim, rec->n_dkim, sizeof(*rec->dkim), dkim_put, d);
+	put_list(h, rec->spf, rec->n_spf, sizeof(*rec->spf), spf_put, d);
 }
 
 void

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include <check.h>
 #include <zip.h>
@@ -227,7 +228,9 @@ zip_reports(const char *name, int n)
 
 START_TEST(test_cli_rejected_zip_counts_no_report_anywhere)
 {
-	char *path = zip_reports("z17.zip", 17), args[700], *out, *err;
+	char *path = zip_reports("z17.zip", 17), args[1400], *out, *err;
+	char day[16];
+	time_t now;
 
 	snprintf(args, sizeof(args), "--json '%s'", path);
 	ck_assert_int_eq(ingest(args, &out), 1);
@@ -244,6 +247,16 @@ START_TEST(test_cli_rejected_zip_counts_no_report_anywhere)
 	ck_assert_int_eq(q("SELECT count(*) FROM v_reports"), 0);
 	ck_assert_int_eq(q("SELECT n_reports FROM v_ingest WHERE outcome = "
 	    "'rejected'"), 0);
+	free(out);
+	/* dmarc-report's ingest health: one rejected input, no report */
+	now = time(NULL);
+	strftime(day, sizeof(day), "%Y-%m-%d", gmtime(&now));
+	snprintf(args, sizeof(args), "'%s' --db '%s' --no-dns --format json "
+	    "--since %s --until %s", TEST_REPORT_BIN, db, day, day);
+	ck_assert_int_eq(tu_run(args, &out), 0);
+	ck_assert_msg(strstr(out, "\"domains\":[]") != NULL &&
+	    strstr(out, "\"rejected_inputs\":{\"count\":1,") != NULL,
+	    "%s", out);
 	free(out);
 	free(err);
 	free(path);
