@@ -1,9 +1,12 @@
 /*
  * The pipeline for one input: ledger -> unpack -> (UTF-8 repair) -> parse
  * -> align -> store.  An input is atomic (its ledger row, kept bytes and
- * reports), each report within it too, and settled inputs are committed
- * in batches (INGEST_BATCH_MS), so a run killed at any moment leaves each
- * input finished or absent, and the next run redoes what is absent.
+ * reports), each report within it too; a rejected input keeps its ledger
+ * row and bytes but none of its reports, even those stored before a later
+ * entry failed (they stream into one savepoint).  Settled inputs are
+ * committed in batches (INGEST_BATCH_MS), so a run killed at any moment
+ * leaves each input finished or absent, and the next run redoes what is
+ * absent.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -40,13 +43,19 @@
  */
 #define DIRECT_RECORDS	1000
 
-/* what happened to the documents of one input */
+/*
+ * What happened to the documents of one input.  Nothing is added to the
+ * run's totals until the input is settled: a rejected input stores none
+ * of its reports.
+ */
 struct input_result {
 	size_t		 stored;
 	size_t		 duplicates;
 	size_t		 conflicts;
 	size_t		 rejected;
-	size_t		 records;
+	size_t		 records;	/* of stored and conflicting reports */
+	size_t		 new_records;	/* of stored reports */
+	uint64_t	 messages;	/* in those records */
 	int		 system_error;	/* the store failed: stop */
 	char		 reason[DIAG_ERROR_LEN + 256]; /* first rejection */
 	struct diag	 warnings;	/* of the whole input */
@@ -288,18 +297,15 @@ doc_settle(struct doc *doc, struct input_result *res, struct report *rep)
 	case REPORT_STORED:
 		res->stored++;
 		res->records += rep->n_records;
-		doc->ing->stats.reports++;
-		doc->ing->stats.records += rep->n_records;
-		doc->ing->stats.messages += (uint64_t)rep->messages;
+		res->new_records += rep->n_records;
+		res->messages += (uint64_t)rep->messages;
 		break;
 	case REPORT_DUPLICATE:
 		res->duplicates++;
-		doc->ing->stats.report_duplicates++;
 		break;
 	case REPORT_CONFLICT:
 		res->conflicts++;
 		res->records += rep->n_records;
-		doc->ing->stats.conflicts++;
 		break;
 	default:
 		res->system_error = 1;
@@ -459,13 +465,31 @@ batch_after(struct ingest *ing, int rc)
 	return rc;
 }
 
+/*
+ * The input's outcome, counted in the run's totals.  A rejected input
+ * counts no report (store_input_finish() takes its reports back), and its
+ * reason says when reports that could be read were withheld with it.
+ */
 static enum outcome
-settle(struct ingest *ing, const struct input_result *res)
+settle(struct ingest *ing, struct input_result *res)
 {
+	size_t read = res->stored + res->duplicates + res->conflicts;
+	size_t n = strlen(res->reason);
+
 	if (res->rejected > 0) {
 		ing->stats.rejected++;
+		if (read > 0)
+			snprintf(res->reason + n, sizeof(res->reason) - n,
+			    "; none of its reports is stored (%zu could be "
+			    "read)", read);
+		res->stored = res->conflicts = res->records = 0;
 		return OUTCOME_REJECTED;
 	}
+	ing->stats.reports += res->stored;
+	ing->stats.records += res->new_records;
+	ing->stats.messages += res->messages;
+	ing->stats.report_duplicates += res->duplicates;
+	ing->stats.conflicts += res->conflicts;
 	if (res->stored + res->conflicts > 0) {
 		ing->stats.stored++;
 		return OUTCOME_STORED;
@@ -493,6 +517,10 @@ process_input(struct ingest *ing, int64_t input_id, int fd,
 	diag_init(&d);
 	if (lseek(fd, 0, SEEK_SET) == -1) {
 		fail(ing, source, strerror(errno));
+		goto out;
+	}
+	if (store_input_reports(ing->store) == -1) {
+		fail(ing, source, store_errmsg(ing->store));
 		goto out;
 	}
 	n = unpack_fd(fd, ing->max_xml_bytes, on_doc, run, &d);

@@ -2,7 +2,8 @@
  * The ingest pipeline for one input: recognise it in the ledger, keep its
  * bytes, unpack it, parse each report it holds, align each record and
  * store each report (atomic, within the input's own atomic unit), then
- * settle the input's outcome; settled inputs are committed in batches.
+ * settle the input's outcome: all its reports are kept, or, when anything
+ * in it is rejected, none; settled inputs are committed in batches.
  * Sources (files, directories, stdin) hand it descriptors; it never
  * prints except through the report callback.
  */
@@ -20,7 +21,8 @@ struct ingest_stats {
 	size_t		 inputs;	/* inputs looked at */
 	size_t		 stored;	/* inputs with a new report */
 	size_t		 duplicates;	/* inputs with nothing new */
-	size_t		 rejected;	/* inputs rejected, fully or in part */
+	size_t		 rejected;	/* inputs rejected: none of their
+					   reports stored */
 	size_t		 failed;	/* inputs not processed: system error */
 	size_t		 reports;	/* reports newly stored */
 	size_t		 report_duplicates; /* reports already stored */

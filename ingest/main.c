@@ -102,7 +102,8 @@ usage(FILE *f)
 "                     G suffixes, 1M to 64G): raise it for huge reports\n"
 "  --db PATH          database (default $DMARC_DB, else\n"
 "                     $XDG_DATA_HOME/dmarc-rua/dmarc.db)\n"
-"  --reprocess[=all]  parse the kept bytes of rejected inputs (or of all\n"
+"  --reprocess[=all]  parse the kept bytes of rejected inputs and of inputs\n"
+"                     stored before the canonical digest (or of all\n"
 "                     inputs) again, e.g. after an upgrade\n"
 "  --json             print the run's summary as JSON on standard output\n"
 "  -v, --verbose      one line per input and a summary line\n"
@@ -445,17 +446,21 @@ ingest_stdin(struct cli *c, struct ingest *ing)
 }
 
 static void
-run_paths(struct cli *c, struct ingest *ing, int argc, char *argv[])
+run_paths(struct cli *c, struct ingest *ing, const char *dbpath, int argc,
+    char *argv[])
 {
+	struct source_skip skip;
 	struct pathlist l;
 	int saw_stdin = 0;
 
 	pathlist_init(&l);
+	source_skip_db(&skip, dbpath);
 	for (int i = 0; i < argc; i++) {
 		if (strcmp(argv[i], "-") == 0)
 			saw_stdin = 1;
 		else
-			source_collect(argv[i], &l, on_source_error, c);
+			source_collect(argv[i], &l, &skip, on_source_error,
+			    c);
 	}
 	c->total = l.n + (size_t)saw_stdin;
 	if (saw_stdin)
@@ -714,7 +719,7 @@ main(int argc, char *argv[])
 	else {
 		run_mailboxes(&c, &ing);
 		if (argc > 0)
-			run_paths(&c, &ing, argc, argv);
+			run_paths(&c, &ing, dbpath, argc, argv);
 	}
 	(void)ingest_commit(&ing);	/* a failure counts its inputs failed */
 	store_close(st);

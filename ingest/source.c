@@ -1,6 +1,7 @@
 /*
- * Input discovery: command-line paths, directory walks in a stable order,
- * and spooling of standard input.  Only names and descriptors come out of
+ * Input discovery: command-line paths, directory walks in a stable order
+ * that leave the database's own files out, and spooling of standard
+ * input.  Only names and descriptors come out of
  * here; reading the content is the pipeline's job.
  */
 #include <dirent.h>
@@ -49,6 +50,16 @@ byname(const void *a, const void *b)
 }
 
 static char *
+join_suffix(const char *path, const char *suffix)
+{
+	size_t n = strlen(path) + strlen(suffix) + 1;
+	char *p = xmalloc(n);
+
+	snprintf(p, n, "%s%s", path, suffix);
+	return p;
+}
+
+static char *
 join(const char *dir, const char *name)
 {
 	size_t n = strlen(dir) + strlen(name) + 2;
@@ -92,9 +103,38 @@ list_dir(const char *dir, size_t *n)
 	return names.v != NULL ? names.v : xcalloc(1, sizeof(char *));
 }
 
+void
+source_skip_db(struct source_skip *skip, const char *dbpath)
+{
+	static const char *const suffix[SOURCE_SKIP_FILES] = {
+		"", "-wal", "-shm", "-journal", ".lock",
+	};
+	struct stat sb;
+	char *path;
+
+	skip->n = 0;
+	for (size_t i = 0; i < SOURCE_SKIP_FILES; i++) {
+		path = join_suffix(dbpath, suffix[i]);
+		if (stat(path, &sb) == 0) {
+			skip->dev[skip->n] = sb.st_dev;
+			skip->ino[skip->n++] = sb.st_ino;
+		}
+		free(path);
+	}
+}
+
 static int
-walk(const char *dir, int depth, struct pathlist *l, source_err_fn err,
-    void *arg)
+skipped(const struct source_skip *skip, const struct stat *sb)
+{
+	for (size_t i = 0; skip != NULL && i < skip->n; i++)
+		if (skip->dev[i] == sb->st_dev && skip->ino[i] == sb->st_ino)
+			return 1;
+	return 0;
+}
+
+static int
+walk(const char *dir, int depth, struct pathlist *l,
+    const struct source_skip *skip, source_err_fn err, void *arg)
 {
 	struct stat sb;
 	char **names, *path;
@@ -116,9 +156,9 @@ walk(const char *dir, int depth, struct pathlist *l, source_err_fn err,
 			err(arg, path, strerror(errno));
 			rc = -1;
 		} else if (S_ISDIR(sb.st_mode)) {
-			if (walk(path, depth + 1, l, err, arg) == -1)
+			if (walk(path, depth + 1, l, skip, err, arg) == -1)
 				rc = -1;
-		} else if (S_ISREG(sb.st_mode)) {
+		} else if (S_ISREG(sb.st_mode) && !skipped(skip, &sb)) {
 			pathlist_add(l, path);
 			continue;
 		}
@@ -129,8 +169,8 @@ walk(const char *dir, int depth, struct pathlist *l, source_err_fn err,
 }
 
 int
-source_collect(const char *path, struct pathlist *l, source_err_fn err,
-    void *arg)
+source_collect(const char *path, struct pathlist *l,
+    const struct source_skip *skip, source_err_fn err, void *arg)
 {
 	struct stat sb;
 
@@ -139,9 +179,14 @@ source_collect(const char *path, struct pathlist *l, source_err_fn err,
 		return -1;
 	}
 	if (S_ISDIR(sb.st_mode))
-		return walk(path, 0, l, err, arg);
+		return walk(path, 0, l, skip, err, arg);
 	if (!S_ISREG(sb.st_mode)) {
 		err(arg, path, "not a regular file or directory");
+		return -1;
+	}
+	if (skipped(skip, &sb)) {
+		err(arg, path, "the database or one of its files: not an "
+		    "input");
 		return -1;
 	}
 	pathlist_add(l, xstrdup(path));

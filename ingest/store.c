@@ -17,7 +17,9 @@
 
 #include <sqlite3.h>
 
+#include "buf.h"
 #include "db.h"
+#include "escape.h"
 #include "store_int.h"
 #include "xalloc.h"
 
@@ -31,9 +33,13 @@ static const char *const sql[ST__COUNT] = {
 	[ST_UNIT_SAVEPOINT] = "SAVEPOINT unit",
 	[ST_UNIT_RELEASE] = "RELEASE unit",
 	[ST_UNIT_ROLLBACK_TO] = "ROLLBACK TO unit",
+	[ST_REPORTS_SAVEPOINT] = "SAVEPOINT reports",
+	[ST_REPORTS_RELEASE] = "RELEASE reports",
+	[ST_REPORTS_ROLLBACK_TO] = "ROLLBACK TO reports",
 	[ST_INPUT_LOOKUP] = "SELECT id, outcome FROM input WHERE sha256 = ?",
 	[ST_INPUT_ADD] = "INSERT INTO input (sha256, source, container, "
-	    "stored_deflated, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?)",
+	    "stored_deflated, first_seen, last_seen, source_raw) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?)",
 	[ST_INPUT_SIZE] = "UPDATE input SET size = ? WHERE id = ?",
 	[ST_CHUNK_ADD] = "INSERT INTO input_chunk (input_id, seq, data) "
 	    "VALUES (?, ?, ?)",
@@ -44,7 +50,8 @@ static const char *const sql[ST__COUNT] = {
 	[ST_INPUT_RESET] = "UPDATE input SET outcome = 'pending', "
 	    "reason = NULL, n_reports = 0, n_records = 0 WHERE id = ?",
 	[ST_INPUT_IDS] = "SELECT id FROM input WHERE ? OR outcome = 'rejected' "
-	    "ORDER BY id",
+	    "OR EXISTS (SELECT 1 FROM report r WHERE r.input_id = input.id "
+	    "AND r.content_sha256 IS NULL) ORDER BY id",
 	[ST_INPUT_GET] = "SELECT source, stored_deflated FROM input "
 	    "WHERE id = ?",
 	[ST_CHUNKS] = "SELECT data FROM input_chunk WHERE input_id = ? "
@@ -65,14 +72,17 @@ static const char *const sql[ST__COUNT] = {
 	    "org_key, email_key, stored_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
 	    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
 	    "?, ?, lower(coalesce(?, '')), lower(coalesce(?, '')), ?)",
-	[ST_REPORT_MATCH] = "SELECT o.id, o.status, o.doc_sha256 "
+	[ST_REPORT_MATCH] = "SELECT o.id, o.status, o.doc_sha256, "
+	    "o.content_sha256 "
 	    "FROM report AS n JOIN report AS o ON o.org_key = n.org_key "
 	    "AND o.email_key = n.email_key AND o.report_id IS n.report_id "
 	    "AND o.policy_domain IS n.policy_domain "
 	    "WHERE n.id = ? AND o.id <> n.id ORDER BY o.id",
 	[ST_REPORT_FINISH] = "UPDATE report SET n_records = ?, messages = ?, "
-	    "format = ?, doc_sha256 = ?, status = ?, conflict_of = ? "
-	    "WHERE id = ?",
+	    "format = ?, doc_sha256 = ?, content_sha256 = ?, status = ?, "
+	    "conflict_of = ? WHERE id = ?",
+	[ST_REPORT_PROMOTE] = "UPDATE report SET status = 'stored', "
+	    "conflict_of = NULL WHERE id = ?",
 	[ST_REPORTS_CLEAR] = "DELETE FROM report WHERE input_id = ?",
 	[ST_ERROR_ADD] = "INSERT INTO report_error (report_id, seq, text) "
 	    "VALUES (?, ?, ?)",
@@ -92,8 +102,8 @@ static const char *const sql[ST__COUNT] = {
 	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
 	[ST_MSG_LOOKUP] = "SELECT id, outcome FROM message WHERE sha256 = ?",
 	[ST_MSG_ADD] = "INSERT INTO message (sha256, message_id, from_addr, "
-	    "subject, date_utc, source, size, first_seen, last_seen) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	    "subject, date_utc, source, size, first_seen, last_seen, "
+	    "source_raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	[ST_MSG_SEEN] = "UPDATE message SET last_seen = ?, "
 	    "seen_count = seen_count + 1 WHERE id = ?",
 	[ST_MSG_LINK] = "INSERT OR IGNORE INTO message_input (message_id, "
@@ -160,6 +170,28 @@ binder_null(struct binder *b)
 		b->rc = sqlite3_bind_null(b->st, ++b->i);
 }
 
+int
+binder_visible(struct binder *b, const char *v)
+{
+	struct buf e;
+	int changed;
+
+	if (v == NULL) {
+		binder_null(b);
+		return 0;
+	}
+	/* a byte becomes at most "\xNN" */
+	buf_init(&e, 4 * strlen(v) + 1);
+	if (escape_term(&e, v) == -1)
+		abort();	/* the ceiling above always holds it */
+	changed = strcmp(buf_cstr(&e), v) != 0;
+	if (b->rc == SQLITE_OK)
+		b->rc = sqlite3_bind_text(b->st, ++b->i, buf_cstr(&e), -1,
+		    SQLITE_TRANSIENT);
+	buf_release(&e);
+	return changed;
+}
+
 /* the normalised word and the raw text, in that order */
 void
 binder_word(struct binder *b, const struct word *w)
@@ -222,7 +254,7 @@ rollback(struct store *s)
 		s->lost = 1;
 	s->settled = 0;
 	s->report = 0;
-	s->in_tx = s->in_unit = s->in_input = 0;
+	s->in_tx = s->in_unit = s->in_input = s->in_reports = 0;
 }
 
 int
@@ -310,7 +342,7 @@ store_unit_abort(struct store *s)
 	const char *what = "cannot undo";
 
 	s->report = 0;
-	s->in_input = 0;
+	s->in_input = s->in_reports = 0;
 	if (!s->in_unit)
 		return;
 	s->in_unit = 0;
@@ -341,6 +373,18 @@ store_input_commit(struct store *s)
 		return 0;
 	s->in_input = 0;
 	return store_unit_commit(s, "cannot commit input");
+}
+
+int
+store_input_reports(struct store *s)
+{
+	assert(s->in_input && !s->in_reports && s->report == 0);
+	if (store_run(s, ST_REPORTS_SAVEPOINT, "cannot begin reports") == -1) {
+		store_unit_abort(s);
+		return -1;
+	}
+	s->in_reports = 1;
+	return 0;
 }
 
 void

@@ -18,9 +18,10 @@ struct store;
 
 enum outcome {
 	OUTCOME_PENDING,	/* ledger row written, work not finished */
-	OUTCOME_STORED,		/* at least one report stored, none rejected */
+	OUTCOME_STORED,		/* every report read, at least one new */
 	OUTCOME_DUPLICATE,	/* nothing new: every report was known */
-	OUTCOME_REJECTED,	/* some or all of it rejected: see reason */
+	OUTCOME_REJECTED,	/* something in it could not be read: none of
+				   its reports is stored (see reason) */
 	OUTCOME_NOT_REPORT,	/* not an aggregate report at all */
 };
 
@@ -35,8 +36,8 @@ struct input_info {
 
 enum report_status {
 	REPORT_STORED,		/* new report, committed */
-	REPORT_DUPLICATE,	/* same key and same XML already stored */
-	REPORT_CONFLICT,	/* same key, different XML: stored, flagged */
+	REPORT_DUPLICATE,	/* same key and same meaning already stored */
+	REPORT_CONFLICT,	/* same key, other content: stored, flagged */
 };
 
 /*
@@ -81,6 +82,14 @@ int	 store_take_lost(struct store *);
 int	 store_input_begin(struct store *);
 int	 store_input_commit(struct store *);
 void	 store_input_abort(struct store *);
+/*
+ * Opens, inside the input's unit and after its ledger row and kept bytes,
+ * the savepoint that holds all its reports.  store_input_finish() keeps
+ * them, or takes every one back when the outcome is OUTCOME_REJECTED: an
+ * input is stored with all its reports or with none (its ledger row and
+ * bytes stay, for --reprocess).  Returns 0, or -1 after aborting the unit.
+ */
+int	 store_input_reports(struct store *);
 
 /*
  * Looks an input up by the SHA-256 of its bytes.  Returns 1 and fills
@@ -100,7 +109,9 @@ int64_t	 store_input_add(struct store *, const uint8_t sha[HASH_LEN],
 int	 store_input_seen(struct store *, int64_t input_id);
 /*
  * Sets an input's final outcome with the reason (NULL when none), the
- * number of reports and records it contributed and its warnings.
+ * number of reports and records it contributed and its warnings.  With
+ * store_input_reports() open, OUTCOME_REJECTED first rolls its reports
+ * back (the caller passes 0 reports and records then).
  */
 int	 store_input_finish(struct store *, int64_t input_id, enum outcome,
 	    const char *reason, size_t n_reports, size_t n_records,
@@ -115,12 +126,15 @@ int	 store_report_begin(struct store *, int64_t input_id,
 /* inserts one record (alignment already computed) with its results */
 int	 store_record(struct store *, const struct record *);
 /*
- * Completes the report: final counts, errors, warnings and doc_sha (the
- * SHA-256 of its XML), then decides: a report with the same key (org_name,
- * email, report_id, policy domain) and the same doc_sha is a duplicate and
- * the report is rolled back; same key with other content is stored and
- * flagged as a conflict; otherwise stored.  Returns the status, or -1 on
- * a database error (the input's unit rolled back).
+ * Completes the report: final counts, errors, warnings, doc_sha (the
+ * SHA-256 of its XML, kept) and its canonical digest (canon.h, from r and
+ * the records stored), then decides: a report with the same key
+ * (org_name, email, report_id, policy domain) and the same canonical
+ * digest is a duplicate and the report is rolled back (a report stored
+ * before schema 6 has none: then the same doc_sha); same key with other
+ * content is stored and flagged as a conflict; otherwise stored.
+ * Returns the status, or -1 on a database error (the input's unit
+ * rolled back).
  */
 int	 store_report_end(struct store *, const struct report *,
 	    const uint8_t doc_sha[HASH_LEN], const struct diag *);

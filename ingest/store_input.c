@@ -102,15 +102,18 @@ input_write(struct packer *pk, const char *hex, const char *source,
 	const char *container = container_of(in, n);
 	struct binder b;
 	int64_t size = 0;
-	int eof;
+	int eof, raw;
 
+	if (source == NULL)
+		source = "-";
 	binder_start(&b, s, ST_INPUT_ADD);
 	binder_text(&b, hex);
-	binder_text(&b, source != NULL ? source : "-");
+	raw = binder_visible(&b, source);
 	binder_text(&b, container);
 	binder_int(&b, container == NULL);
 	binder_int(&b, (int64_t)time(NULL));
 	binder_int(&b, (int64_t)time(NULL));
+	binder_text(&b, raw ? source : NULL);
 	if (binder_run(s, &b, "cannot add input") == -1)
 		return -1;
 	pk->input = sqlite3_last_insert_rowid(s->db);
@@ -196,6 +199,23 @@ store_input_seen(struct store *s, int64_t input_id)
 	return store_seen(s, ST_INPUT_SEEN, input_id, "input");
 }
 
+/*
+ * Ends the savepoint of the input's reports: kept, or for a rejected
+ * input taken back whole (reports, records and their warnings), so that
+ * no report of a rejected input is ever counted.
+ */
+static int
+reports_settle(struct store *s, enum outcome o)
+{
+	const char *what = "cannot finish input";
+
+	s->in_reports = 0;
+	if (o == OUTCOME_REJECTED &&
+	    store_run(s, ST_REPORTS_ROLLBACK_TO, what) == -1)
+		return -1;
+	return store_run(s, ST_REPORTS_RELEASE, what);
+}
+
 int
 store_input_finish(struct store *s, int64_t input_id, enum outcome o,
     const char *reason, size_t n_reports, size_t n_records,
@@ -208,9 +228,13 @@ store_input_finish(struct store *s, int64_t input_id, enum outcome o,
 	if (!s->in_input && store_unit_begin(s, what) == -1)
 		return -1;
 	s->in_input = 0;	/* so that store_unit_commit() settles it */
+	if (s->in_reports && reports_settle(s, o) == -1) {
+		store_unit_abort(s);
+		return -1;
+	}
 	binder_start(&b, s, ST_INPUT_FINISH);
 	binder_text(&b, outcome_name(o));
-	binder_text(&b, reason);
+	(void)binder_visible(&b, reason);
 	binder_int(&b, (int64_t)n_reports);
 	binder_int(&b, (int64_t)n_records);
 	if (store_update_one(s, &b, input_id, what, "input") == -1 ||

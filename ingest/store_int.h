@@ -12,6 +12,7 @@
 
 #include <sqlite3.h>
 
+#include "canon.h"
 #include "store.h"
 
 /* bytes per input_chunk row and per read or write of original bytes */
@@ -28,6 +29,9 @@ enum st {
 	ST_UNIT_SAVEPOINT,
 	ST_UNIT_RELEASE,
 	ST_UNIT_ROLLBACK_TO,
+	ST_REPORTS_SAVEPOINT,
+	ST_REPORTS_RELEASE,
+	ST_REPORTS_ROLLBACK_TO,
 	ST_INPUT_LOOKUP,
 	ST_INPUT_ADD,
 	ST_INPUT_SIZE,
@@ -44,6 +48,7 @@ enum st {
 	ST_REPORT_ADD,
 	ST_REPORT_MATCH,
 	ST_REPORT_FINISH,
+	ST_REPORT_PROMOTE,
 	ST_REPORTS_CLEAR,
 	ST_ERROR_ADD,
 	ST_RECORD_ADD,
@@ -68,12 +73,15 @@ struct store {
 	int		 in_unit;	/* a unit's savepoint is open in it */
 	int		 in_input;	/* that unit is store_input_begin()'s:
 					   reports are savepoints in it */
+	int		 in_reports;	/* the input's reports savepoint is
+					   open (store_input_reports()) */
 	int		 batching;	/* store_batch(): settled units wait in
 					   the transaction for store_commit() */
 	int		 settled;	/* settled units are waiting */
 	int		 lost;		/* a rollback took waiting units too */
 	int64_t		 input;		/* its input's row id */
 	int64_t		 seq;		/* next record seq in the report */
+	struct canon	 canon;		/* the open report's records folded */
 	char		 err[512];	/* last error, as it happened */
 	int		 errcode;	/* SQLite's primary code for it */
 };
@@ -97,6 +105,12 @@ void	 binder_text(struct binder *, const char *);
 void	 binder_int(struct binder *, int64_t);
 void	 binder_null(struct binder *);
 void	 binder_word(struct binder *, const struct word *);
+/*
+ * Binds text as a person reads it in the ledger views: as escape_term()
+ * shows it (controls and invisible code points as \xNN; NULL binds
+ * NULL).  Returns 1 when that differs from the text, 0 when not.
+ */
+int	 binder_visible(struct binder *, const char *);
 /*
  * Steps a bound statement that returns no rows and resets it.  Returns 0,
  * or -1 with the error text in s->err.

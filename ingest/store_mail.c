@@ -31,22 +31,27 @@ store_message_add(struct store *s, const uint8_t sha[HASH_LEN],
 {
 	char hex[HASH_HEX_LEN];
 	struct binder b;
+	int raw;
 
 	assert(s->report == 0);
+	if (source == NULL)
+		source = "-";
 	hash_hex(sha, hex);
 	binder_start(&b, s, ST_MSG_ADD);
 	binder_text(&b, hex);
-	binder_text(&b, h != NULL ? h->message_id : NULL);
-	binder_text(&b, h != NULL ? h->from : NULL);
-	binder_text(&b, h != NULL ? h->subject : NULL);
+	/* headers and names as a person reads them in v_messages */
+	(void)binder_visible(&b, h != NULL ? h->message_id : NULL);
+	(void)binder_visible(&b, h != NULL ? h->from : NULL);
+	(void)binder_visible(&b, h != NULL ? h->subject : NULL);
 	if (h != NULL && h->has_date)
 		binder_int(&b, h->date);
 	else
 		binder_null(&b);
-	binder_text(&b, source != NULL ? source : "-");
+	raw = binder_visible(&b, source);
 	binder_int(&b, size);
 	binder_int(&b, (int64_t)time(NULL));
 	binder_int(&b, (int64_t)time(NULL));
+	binder_text(&b, raw ? source : NULL);
 	if (binder_run(s, &b, "cannot add message") == -1)
 		return -1;
 	return sqlite3_last_insert_rowid(s->db);
@@ -100,7 +105,7 @@ store_message_finish(struct store *s, int64_t message_id, enum outcome o,
 	assert(s->report == 0);
 	binder_start(&b, s, ST_MSG_FINISH);
 	binder_text(&b, outcome_name(o));
-	binder_text(&b, reason);
+	(void)binder_visible(&b, reason);
 	binder_int(&b, (int64_t)n_reports);
 	return store_update_one(s, &b, message_id, "cannot finish message",
 	    "message");

@@ -1,8 +1,9 @@
 /*
  * Reports and their records: the report row when it opens, each record
- * with its reasons and DKIM/SPF results as it comes, and at the end the
- * decision: a duplicate (same key, same XML) is rolled back, the same
- * key with other XML is kept as a conflict, anything else is stored.
+ * with its reasons and DKIM/SPF results as it comes (folded into the
+ * report's canonical digest, canon.c), and at the end the decision: a
+ * duplicate (same key, same meaning) is rolled back, the same key with
+ * other content is kept as a conflict, anything else is stored.
  */
 #include <assert.h>
 #include <stdio.h>
@@ -70,6 +71,7 @@ store_report_begin(struct store *s, int64_t input_id, const char *where,
 	s->report = sqlite3_last_insert_rowid(s->db);
 	s->input = input_id;
 	s->seq = 0;
+	canon_init(&s->canon);
 	return 0;
 }
 
@@ -151,23 +153,30 @@ store_record(struct store *s, const struct record *rec)
 		store_unit_abort(s);
 		return -1;
 	}
+	canon_record(&s->canon, rec);
 	s->seq++;
 	return 0;
 }
 
 /*
- * Compares the open report with the stored ones of the same key: 1 when
- * one has the same document (a duplicate), else 0 with *orig set to the
- * first stored one (0 when none).  -1 on error.
+ * Compares the open report with the others of the same key: 1 when one
+ * means the same (its canonical digest equals canon; for a report stored
+ * before schema 6, without one, when its XML digest equals doc), else 0
+ * with *orig set to the first stored one (0 when none).  *promote is
+ * set to a match that is a conflict whose original is gone (--reprocess
+ * cleared it): it is to become the stored report of its key.  -1 on
+ * error.
  */
 static int
-report_match(struct store *s, const char *hex, int64_t *orig)
+report_match(struct store *s, const char *doc, const char *canon,
+    int64_t *orig, int64_t *promote)
 {
 	sqlite3_stmt *st = s->st[ST_REPORT_MATCH];
-	const char *status, *sha;
-	int rc = -1, step;
+	const char *status, *sha, *content;
+	int64_t match = 0;
+	int rc = -1, step, match_conflict = 0;
 
-	*orig = 0;
+	*orig = *promote = 0;
 	if (sqlite3_bind_int64(st, 1, s->report) != SQLITE_OK) {
 		store_seterr(s, "cannot compare report");
 		goto out;
@@ -175,9 +184,13 @@ report_match(struct store *s, const char *hex, int64_t *orig)
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		status = (const char *)sqlite3_column_text(st, 1);
 		sha = (const char *)sqlite3_column_text(st, 2);
-		if (sha != NULL && strcmp(sha, hex) == 0) {
-			rc = 1;
-			goto out;
+		content = (const char *)sqlite3_column_text(st, 3);
+		if (match == 0 && (content != NULL ?
+		    strcmp(content, canon) == 0 :
+		    sha != NULL && strcmp(sha, doc) == 0)) {
+			match = sqlite3_column_int64(st, 0);
+			match_conflict = status == NULL ||
+			    strcmp(status, "stored") != 0;
 		}
 		if (*orig == 0 && status != NULL &&
 		    strcmp(status, "stored") == 0)
@@ -187,7 +200,9 @@ report_match(struct store *s, const char *hex, int64_t *orig)
 		store_seterr(s, "cannot compare report");
 		goto out;
 	}
-	rc = 0;
+	if (match != 0 && match_conflict && *orig == 0)
+		*promote = match;
+	rc = match != 0;
 out:
 	sqlite3_reset(st);
 	return rc;
@@ -234,9 +249,10 @@ int
 store_report_end(struct store *s, const struct report *r,
     const uint8_t doc_sha[HASH_LEN], const struct diag *d)
 {
-	char hex[HASH_HEX_LEN];
+	char hex[HASH_HEX_LEN], chex[HASH_HEX_LEN];
+	uint8_t canon[HASH_LEN];
 	struct binder b;
-	int64_t orig;
+	int64_t orig, promote;
 	int m;
 
 	if (s->report == 0) {
@@ -245,10 +261,15 @@ store_report_end(struct store *s, const struct report *r,
 		return -1;
 	}
 	hash_hex(doc_sha, hex);
-	if ((m = report_match(s, hex, &orig)) == -1)
+	canon_final(&s->canon, r, canon);
+	hash_hex(canon, chex);
+	if ((m = report_match(s, hex, chex, &orig, &promote)) == -1)
 		goto fail;
 	if (m == 1) {
-		if (report_undo(s) == -1)
+		/* after the undo: the report's savepoint would take it back */
+		if (report_undo(s) == -1 || (promote != 0 &&
+		    store_run_id(s, ST_REPORT_PROMOTE, promote,
+		    "cannot store report") == -1))
 			goto fail;
 		return REPORT_DUPLICATE;
 	}
@@ -258,6 +279,7 @@ store_report_end(struct store *s, const struct report *r,
 	/* a record may reveal RFC 9990 after the report row was written */
 	binder_text(&b, r->format == FORMAT_RFC9990 ? "rfc9990" : "rfc7489");
 	binder_text(&b, hex);
+	binder_text(&b, chex);
 	binder_text(&b, orig != 0 ? "conflict" : "stored");
 	if (orig != 0)
 		binder_int(&b, orig);

@@ -8,8 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include <check.h>
+#include <zip.h>
 
 #include "buf.h"
 #include "testutil.h"
@@ -186,6 +188,113 @@ START_TEST(test_cli_rejected_input_exits_1_names_cause_keeps_bytes)
 	ck_assert_int_eq(q("SELECT count(*) FROM input_chunk JOIN input "
 	    "ON input.id = input_id WHERE outcome = 'rejected' AND "
 	    "size = 16"), 1);
+	free(err);
+}
+END_TEST
+
+/* tmp/name: a zip of n one-record reports (stored entries); caller frees */
+static char *
+zip_reports(const char *name, int n)
+{
+	char *path = xmalloc(600), entry[32], *x;
+	zip_t *za;
+	int err;
+
+	snprintf(path, 600, "%s/%s", tmp, name);
+	za = zip_open(path, ZIP_CREATE | ZIP_TRUNCATE, &err);
+	ck_assert_ptr_nonnull(za);
+	for (int i = 0; i < n; i++) {
+		x = xmalloc(1024);
+		snprintf(x, 1024, "<feedback><report_metadata><org_name>Zip"
+		    "</org_name><email>z@zip.example</email><report_id>zr-%d"
+		    "</report_id><date_range><begin>1794787200</begin><end>"
+		    "1794873599</end></date_range></report_metadata>"
+		    "<policy_published><domain>example.org</domain><p>none</p>"
+		    "</policy_published><record><row><source_ip>192.0.2.1"
+		    "</source_ip><count>5</count><policy_evaluated>"
+		    "<disposition>none</disposition><dkim>pass</dkim><spf>pass"
+		    "</spf></policy_evaluated></row><identifiers><header_from>"
+		    "example.org</header_from></identifiers><auth_results><spf>"
+		    "<domain>example.org</domain><result>pass</result></spf>"
+		    "</auth_results></record></feedback>", i);
+		snprintf(entry, sizeof(entry), "r%02d.xml", i);
+		/* libzip frees x after writing the archive */
+		ck_assert_int_ge(zip_file_add(za, entry, zip_source_buffer(za,
+		    x, strlen(x), 1), 0), 0);
+	}
+	ck_assert_int_eq(zip_close(za), 0);
+	return path;
+}
+
+START_TEST(test_cli_rejected_zip_counts_no_report_anywhere)
+{
+	char *path = zip_reports("z17.zip", 17), args[1400], *out, *err;
+	char day[16];
+	time_t now;
+
+	snprintf(args, sizeof(args), "--json '%s'", path);
+	ck_assert_int_eq(ingest(args, &out), 1);
+	ck_assert_ptr_nonnull(strstr(out, "\"inputs\":1,\"stored\":0,"
+	    "\"duplicates\":0,\"rejected\":1,\"failed\":0,\"reports\":0,"
+	    "\"report_duplicates\":0,\"conflicts\":0,\"records\":0,"
+	    "\"messages\":0,"));
+	err = err_text();
+	ck_assert_ptr_nonnull(strstr(err, "z17.zip: rejected: input: more "
+	    "than 16 reports; none of its reports is stored (16 could be "
+	    "read)\n"));
+	ck_assert_ptr_nonnull(strstr(err, "1 input: 0 stored, 0 duplicate, "
+	    "1 rejected; 0 reports, 0 records, 0 messages"));
+	ck_assert_int_eq(q("SELECT count(*) FROM v_reports"), 0);
+	ck_assert_int_eq(q("SELECT n_reports FROM v_ingest WHERE outcome = "
+	    "'rejected'"), 0);
+	free(out);
+	/* dmarc-report's ingest health: one rejected input, no report */
+	now = time(NULL);
+	strftime(day, sizeof(day), "%Y-%m-%d", gmtime(&now));
+	snprintf(args, sizeof(args), "'%s' --db '%s' --no-dns --format json "
+	    "--since %s --until %s", TEST_REPORT_BIN, db, day, day);
+	ck_assert_int_eq(tu_run(args, &out), 0);
+	ck_assert_msg(strstr(out, "\"domains\":[]") != NULL &&
+	    strstr(out, "\"rejected_inputs\":{\"count\":1,") != NULL,
+	    "%s", out);
+	free(out);
+	free(err);
+	free(path);
+}
+END_TEST
+
+START_TEST(test_cli_database_in_report_directory_is_not_ingested)
+{
+	char cmd[4096], *err;
+	int rc;
+
+	/* the reports and the database in one directory, run inside it */
+	snprintf(cmd, sizeof(cmd), "mkdir '%s/r' && cd '%s' && cp "
+	    "../../samples/*.xml* '%s/r/' && cd '%s/r' && '%s' --db e.db . && "
+	    "'%s' --db e.db . 2>../err && ln e.db hardlink-to-db", tmp,
+	    TEST_DATA, tmp, tmp, TEST_INGEST_BIN, TEST_INGEST_BIN);
+	rc = tu_run(cmd, NULL);
+	err = err_text();
+	ck_assert_msg(rc == 0, "%d: %s", rc, err != NULL ? err : "");
+	free(err);
+	snprintf(db, sizeof(db), "%s/r/e.db", tmp);
+	ck_assert_int_eq(q("SELECT count(*) FROM v_ingest WHERE source LIKE "
+	    "'%e.db%' OR outcome = 'rejected'"), 0);
+	ck_assert_int_eq(q("SELECT count(*) FROM v_ingest WHERE seen_count "
+	    "= 2"), q("SELECT count(*) FROM v_ingest"));
+	/* another name for the database, and the companions named */
+	snprintf(cmd, sizeof(cmd), "cd '%s/r' && '%s' --db e.db . && '%s' "
+	    "--db e.db e.db-wal e.db.lock 2>../err", tmp, TEST_INGEST_BIN,
+	    TEST_INGEST_BIN);
+	rc = tu_run(cmd, NULL);
+	ck_assert_int_eq(rc, 2);
+	err = err_text();
+	ck_assert_ptr_nonnull(strstr(err, "e.db-wal: error: the database or "
+	    "one of its files: not an input\n"));
+	ck_assert_ptr_nonnull(strstr(err, "e.db.lock: error: the database "
+	    "or one of its files: not an input\n"));
+	ck_assert_int_eq(q("SELECT count(*) FROM v_ingest WHERE source LIKE "
+	    "'%db%'"), 0);
 	free(err);
 }
 END_TEST
@@ -392,6 +501,9 @@ cli_suite(void)
 	tcase_add_test(tc,
 	    test_cli_rejected_input_exits_1_names_cause_keeps_bytes);
 	tcase_add_test(tc, test_cli_known_rejected_input_is_not_rejected_again);
+	tcase_add_test(tc, test_cli_rejected_zip_counts_no_report_anywhere);
+	tcase_add_test(tc,
+	    test_cli_database_in_report_directory_is_not_ingested);
 	tcase_add_test(tc, test_cli_usage_errors_exit_2);
 	tcase_add_test(tc, test_cli_missing_path_exits_2_after_the_rest);
 	tcase_add_test(tc, test_cli_max_xml_bytes_rejects_then_reprocess_stores);

@@ -1275,7 +1275,8 @@ START_TEST(test_dns_schema_5_migration_keeps_lookups)
 	h = db_open(path, DB_READWRITE, err, sizeof(err));
 	ck_assert_msg(h != NULL, "%s", err);
 	sqlite3_close(h);
-	ck_assert_int_eq(tu_query_int(path, "PRAGMA user_version"), 5);
+	ck_assert_int_eq(tu_query_int(path, "PRAGMA user_version"),
+	    DB_SCHEMA_VERSION);
 	ck_assert_int_eq(tu_query_int(path, "SELECT count(*) FROM "
 	    "dmarc_lookup WHERE domain = 'example.org' AND looked_up_at = "
 	    "1700000000 AND raw_record = 'v=DMARC1; p=none' AND walk_notes "

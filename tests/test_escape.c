@@ -122,6 +122,37 @@ START_TEST(test_escape_term_bidi_controls)
 }
 END_TEST
 
+START_TEST(test_escape_term_separators_and_invisible)
+{
+	/* U+2028/9 fake a line break, U+200B and U+FEFF are invisible */
+	expect(escape_term, "a\xe2\x80\xa8" "b\xe2\x80\xa9" "c",
+	    "a\\xe2\\x80\\xa8b\\xe2\\x80\\xa9c");
+	expect(escape_term, "pay\xe2\x80\x8bpal", "pay\\xe2\\x80\\x8bpal");
+	expect(escape_term, "\xef\xbb\xbfx", "\\xef\\xbb\\xbfx");
+	/* U+200C/D join letters and emoji: kept */
+	expect(escape_term, "\xe2\x80\x8d", "\xe2\x80\x8d");
+}
+END_TEST
+
+START_TEST(test_escape_csv_shows_controls_like_terminal)
+{
+	expect(escape_csv, "invoice\xe2\x80\xae" "fdp.exe",
+	    "invoice\\xe2\\x80\\xaefdp.exe");
+	expect(escape_csv, "a\xe2\x80\xa8" "b", "a\\xe2\\x80\\xa8b");
+	expect(escape_csv, "a\xe2\x80\xa9" "b\xe2\x80\x8b" "c",
+	    "a\\xe2\\x80\\xa9b\\xe2\\x80\\x8bc");
+	expect(escape_csv, "nel\xc2\x85" "csi\xc2\x9b",
+	    "nel\\xc2\\x85csi\\xc2\\x9b");
+	expect(escape_csv, "\x1b[31mred", "\\x1b[31mred");
+	expect(escape_csv, "bad\xff", "bad\\xff");
+	/* RFC 4180 keeps its own: quoted line ends, tabs, UTF-8 text */
+	expect(escape_csv, "two\r\nlines", "\"two\r\nlines\"");
+	expect(escape_csv, "M\xc3\xbcller \xe2\x82\xac",
+	    "M\xc3\xbcller \xe2\x82\xac");
+	expect(escape_csv, "=\xe2\x80\xae", "'=\\xe2\\x80\\xae");
+}
+END_TEST
+
 START_TEST(test_escape_ceiling_leaves_buffer_unchanged)
 {
 	static const escape_fn fns[] = {
@@ -166,6 +197,8 @@ escape_suite(void)
 	tcase_add_test(tc, test_escape_json_keeps_del_and_utf8);
 	tcase_add_test(tc, test_escape_csv_quoting);
 	tcase_add_test(tc, test_escape_csv_formula_injection);
+	tcase_add_test(tc, test_escape_csv_shows_controls_like_terminal);
+	tcase_add_test(tc, test_escape_term_separators_and_invisible);
 	tcase_add_test(tc, test_escape_html_specials);
 	tcase_add_test(tc, test_escape_term_controls);
 	tcase_add_test(tc, test_escape_term_utf8_kept_invalid_shown);

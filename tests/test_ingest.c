@@ -257,6 +257,7 @@ static char *
 make_zip(const char *name, char *const *xml, size_t n)
 {
 	char *path = xmalloc(600), entry[32];
+	zip_int64_t idx;
 	zip_t *za;
 	int err;
 
@@ -265,12 +266,134 @@ make_zip(const char *name, char *const *xml, size_t n)
 	ck_assert_ptr_nonnull(za);
 	for (size_t i = 0; i < n; i++) {
 		snprintf(entry, sizeof(entry), "r%zu.xml", i);
-		zip_file_add(za, entry, zip_source_buffer(za, xml[i],
+		/* stored, not deflated: a test may edit an entry's bytes */
+		idx = zip_file_add(za, entry, zip_source_buffer(za, xml[i],
 		    strlen(xml[i]), 0), 0);
+		ck_assert_int_ge(idx, 0);
+		zip_set_file_compression(za, (zip_uint64_t)idx, ZIP_CM_STORE,
+		    0);
 	}
 	ck_assert_int_eq(zip_close(za), 0);
 	return path;
 }
+
+/* a zip of n one-record reports "lim-0".."lim-<n-1>", entries stored */
+static char *
+zip_of_reports(const char *name, size_t n)
+{
+	static const int one[] = { 2 };
+	char **x = xcalloc(n, sizeof(*x)), rid[32], *path;
+
+	for (size_t i = 0; i < n; i++) {
+		snprintf(rid, sizeof(rid), "lim-%zu", i);
+		x[i] = report_xml("Zip Mail", rid, one, 1, NULL);
+	}
+	path = make_zip(name, x, n);
+	for (size_t i = 0; i < n; i++)
+		free(x[i]);
+	free(x);
+	return path;
+}
+
+START_TEST(test_ingest_zip_over_report_limit_stores_none_of_it)
+{
+	char *path = zip_of_reports("z17.zip", 17), *reason;
+
+	ck_assert_int_eq(ingest_path(path), 0);
+	ck_assert_uint_eq(ing.stats.rejected, 1);
+	ck_assert_uint_eq(ing.stats.stored, 0);
+	ck_assert_uint_eq(ing.stats.reports, 0);
+	ck_assert_uint_eq(ing.stats.records, 0);
+	ck_assert_int_eq(q("SELECT count(*) FROM report"), 0);
+	ck_assert_int_eq(q("SELECT count(*) FROM record"), 0);
+	ck_assert_int_eq(q("SELECT count(*) FROM warning WHERE report_id IS "
+	    "NOT NULL"), 0);
+	ck_assert_int_eq(q("SELECT n_reports + n_records FROM v_ingest"), 0);
+	reason = tu_query_text(db, "SELECT outcome || ': ' || reason FROM "
+	    "v_ingest");
+	ck_assert_str_eq(reason, "rejected: input: more than 16 reports; "
+	    "none of its reports is stored (16 could be read)");
+	/* its bytes are kept for --reprocess */
+	ck_assert_int_gt(q("SELECT count(*) FROM input_chunk"), 0);
+	free(reason);
+	free(path);
+}
+END_TEST
+
+START_TEST(test_ingest_zip_at_report_limit_is_stored_whole)
+{
+	char *path = zip_of_reports("z16.zip", 16);
+
+	ck_assert_int_eq(ingest_path(path), 0);
+	ck_assert_uint_eq(ing.stats.stored, 1);
+	ck_assert_uint_eq(ing.stats.reports, 16);
+	ck_assert_int_eq(q("SELECT count(*) FROM v_reports"), 16);
+	ck_assert_int_eq(q("SELECT n_reports FROM v_ingest"), 16);
+	free(path);
+}
+END_TEST
+
+START_TEST(test_ingest_zip_with_bad_crc_in_second_entry_stores_none)
+{
+	char *path = zip_of_reports("crc.zip", 2), *p, *reason;
+	size_t n, i;
+	uint8_t *z;
+
+	/* entries are stored, so the XML is in the file: change one byte */
+	z = tu_slurp(path, &n);
+	ck_assert_ptr_nonnull(z);
+	for (p = NULL, i = 0; p == NULL && i + 17 <= n; i++)
+		if (memcmp(z + i, "lim-1</report_id>", 17) == 0)
+			p = (char *)z + i;
+	ck_assert_ptr_nonnull(p);
+	p[4] = '7';
+	ck_assert_int_eq(tu_write(path, z, n), 0);
+	ck_assert_int_eq(ingest_path(path), 0);
+	ck_assert_uint_eq(ing.stats.rejected, 1);
+	ck_assert_uint_eq(ing.stats.reports, 0);
+	ck_assert_int_eq(q("SELECT count(*) FROM report"), 0);
+	reason = tu_query_text(db, "SELECT reason FROM v_ingest WHERE "
+	    "outcome = 'rejected' AND n_reports = 0");
+	ck_assert_ptr_nonnull(reason);
+	ck_assert_msg(strstr(reason, "r1.xml") != NULL &&
+	    strstr(reason, "none of its reports is stored (1 could be "
+	    "read)") != NULL, "%s", reason);
+	free(reason);
+	free(z);
+	free(path);
+}
+END_TEST
+
+START_TEST(test_ingest_rejected_zip_stored_whole_by_reprocess)
+{
+	static const int one[] = { 3 };
+	char *x[2], *path;
+	int *many = xcalloc(400, sizeof(int));
+
+	for (int i = 0; i < 400; i++)
+		many[i] = 1;
+	x[0] = report_xml("Zip Mail", "small", one, 1, NULL);
+	x[1] = report_xml("Zip Mail", "large", many, 400, NULL);
+	path = make_zip("limit.zip", x, 2);
+	/* the second report passes the XML limit of this run */
+	ing.max_xml_bytes = strlen(x[0]) + 100;
+	ck_assert_int_eq(ingest_path(path), 0);
+	ck_assert_uint_eq(ing.stats.rejected, 1);
+	ck_assert_int_eq(q("SELECT count(*) FROM report"), 0);
+	ingest_init(&ing, st);
+	ck_assert_int_eq(ingest_reprocess(&ing, 0), 0);
+	ck_assert_int_eq(ingest_commit(&ing), 0);
+	ck_assert_uint_eq(ing.stats.stored, 1);
+	ck_assert_uint_eq(ing.stats.reports, 2);
+	ck_assert_int_eq(q("SELECT sum(messages) FROM v_reports"), 403);
+	ck_assert_int_eq(q("SELECT n_reports FROM v_ingest WHERE outcome = "
+	    "'stored'"), 2);
+	free(many);
+	free(x[0]);
+	free(x[1]);
+	free(path);
+}
+END_TEST
 
 START_TEST(test_ingest_second_report_without_records_in_zip_is_stored)
 {
@@ -415,6 +538,12 @@ ingest_suite(void)
 	tcase_add_test(tc, test_ingest_zip_with_two_reports_stores_both);
 	tcase_add_test(tc,
 	    test_ingest_second_report_without_records_in_zip_is_stored);
+	tcase_add_test(tc,
+	    test_ingest_zip_over_report_limit_stores_none_of_it);
+	tcase_add_test(tc, test_ingest_zip_at_report_limit_is_stored_whole);
+	tcase_add_test(tc,
+	    test_ingest_zip_with_bad_crc_in_second_entry_stores_none);
+	tcase_add_test(tc, test_ingest_rejected_zip_stored_whole_by_reprocess);
 	tcase_add_test(tc,
 	    test_ingest_big_report_through_store_thread_is_whole);
 	tcase_add_test(tc, test_ingest_hostile_text_stored_verbatim);

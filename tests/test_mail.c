@@ -365,6 +365,65 @@ START_TEST(test_mail_rejected_part_kept_and_message_rejected)
 }
 END_TEST
 
+/* no ESC, BEL or newline left in column col of view */
+static void
+assert_visible(const char *db, const char *view, const char *col)
+{
+	char sql[512];
+
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s WHERE "
+	    "instr(%s, char(27)) OR instr(%s, char(7)) OR instr(%s, "
+	    "char(10))", view, col, col, col);
+	ck_assert_msg(tu_query_int(db, sql) == 0, "%s.%s", view, col);
+}
+
+START_TEST(test_mail_control_characters_visible_in_ledger)
+{
+	static const uint8_t png[] = "\x89PNG\r\n\x1a\nnot a report at all";
+	struct fx f;
+	enum outcome oc;
+	uint8_t *gz;
+	size_t n;
+	char *b64, *msg, *v;
+
+	fx_open(&f);
+	gz = tu_gzip(png, sizeof(png) - 1, &n);
+	b64 = g_base64_encode(gz, n);
+	msg = g_strdup_printf("From: =?UTF-8?Q?Evil=1B=07?= "
+	    "<a@example.net>\nSubject: =?UTF-8?Q?clear=1B[2J?=\n"
+	    "Message-ID: <id\x07@example.net>\nMIME-Version: 1.0\n"
+	    "Content-Type: multipart/mixed; boundary=\"b\"\n\n--b\n"
+	    "Content-Type: text/plain\n\nhi\n--b\n"
+	    "Content-Type: application/gzip\nContent-Disposition: attachment; "
+	    "filename*=UTF-8''bad%%1B%%07%%0Aname.xml.gz\n"
+	    "Content-Transfer-Encoding: base64\n\n%s\n--b--\n", b64);
+	ck_assert_int_eq(ingest_bytes(&f, msg, strlen(msg), &oc), 0);
+	ck_assert_int_eq(oc, OUTCOME_REJECTED);
+	v = tu_query_text(f.db, "SELECT reason FROM v_messages");
+	ck_assert_str_eq(v, "part 2 'bad\\x1b\\x07\\x0aname.xml.gz': report "
+	    "rejected (see v_ingest)");
+	free(v);
+	v = tu_query_text(f.db, "SELECT subject || ' / ' || from_addr FROM "
+	    "v_messages");
+	ck_assert_str_eq(v, "clear\\x1b[2J / Evil\\x1b\\x07 <a@example.net>");
+	free(v);
+	assert_visible(f.db, "v_messages", "message_id");
+	assert_visible(f.db, "v_messages", "source");
+	assert_visible(f.db, "v_ingest", "source");
+	assert_visible(f.db, "v_ingest", "reason");
+	ck_assert_int_eq(tu_query_int(f.db, "SELECT count(*) FROM v_ingest "
+	    "WHERE source LIKE '%part 2 ''bad\\x1b\\x07\\x0aname.xml.gz'''"),
+	    1);
+	/* the name as received stays in the table */
+	ck_assert_int_eq(tu_query_int(f.db, "SELECT instr(source_raw, "
+	    "char(27) || char(7) || char(10)) > 0 FROM input"), 1);
+	g_free(msg);
+	g_free(b64);
+	free(gz);
+	fx_close(&f);
+}
+END_TEST
+
 /* a message nested depth levels deep, the report in the innermost */
 static char *
 nested(int depth, const char *innermost)
@@ -806,6 +865,7 @@ mail_suite(void)
 	    test_mail_seen_again_is_skipped_with_earlier_outcome);
 	tcase_add_test(tc, test_mail_pending_message_redone_without_duplicates);
 	tcase_add_test(tc, test_mail_rejected_part_kept_and_message_rejected);
+	tcase_add_test(tc, test_mail_control_characters_visible_in_ledger);
 	tcase_add_test(tc, test_mail_thousand_levels_refused_before_parsing);
 	tcase_add_test(tc, test_mail_depth_capped_at_max_mime_depth);
 	tcase_add_test(tc, test_mail_thousands_of_parts_refused);

@@ -108,7 +108,9 @@ START_TEST(test_mailcli_message_detected_on_stdin_and_in_paths)
 	ck_assert_int_eq(tu_run(cmd, &out), 0);
 	ck_assert_msg(strstr(out, "\"mail_messages\":21") != NULL, "%s", out);
 	ck_assert(strstr(out, "\"not_report\":9") != NULL);
-	ck_assert(strstr(out, "\"mail_duplicates\":7") != NULL);
+	/* m08's Yahoo report is m04's with white space added: a duplicate */
+	ck_assert_msg(strstr(out, "\"mail_duplicates\":8") != NULL, "%s", out);
+	ck_assert(strstr(out, "\"conflicts\":0,") != NULL);
 	free(out);
 	ck_assert_int_eq(tu_query_int(db, "SELECT count(*) FROM v_ingest "
 	    "WHERE reason LIKE '%e-mail message%'"), 0);

@@ -237,6 +237,36 @@ START_TEST(test_sources_value_list_overflow_goes_to_other)
 }
 END_TEST
 
+/*
+ * tests/data/visible/: an org name with U+202E, U+2028, U+2029, U+200B
+ * and the C1 control U+0085: CSV shows each as the text format does.
+ */
+START_TEST(test_sources_csv_escapes_controls_like_text)
+{
+	static const char shown[] = "Evil\\xe2\\x80\\xaeliaM \\xe2\\x80\\xa8"
+	    "Fake\\xe2\\x80\\xa9Line\\xe2\\x80\\x8bZW\\xc2\\x85NEL (4)";
+	char *dir = tu_tmpdir(), cmd[4096], *text = NULL, *csv = NULL;
+
+	snprintf(cmd, sizeof(cmd), "'%s' --db '%s/v.db' '%s/visible' "
+	    ">/dev/null 2>&1", TEST_INGEST_BIN, dir, TEST_DATA);
+	ck_assert_int_eq(tu_run(cmd, NULL), 0);
+	snprintf(cmd, sizeof(cmd), "'%s' sources --db '%s/v.db' --no-dns "
+	    "--since 2026-11-16 --until 2026-11-16", TEST_REPORT_BIN, dir);
+	ck_assert_int_eq(tu_run(cmd, &text), 0);
+	strncat(cmd, " --format csv", sizeof(cmd) - strlen(cmd) - 1);
+	ck_assert_int_eq(tu_run(cmd, &csv), 0);
+	ck_assert_msg(strstr(text, shown) != NULL, "%s", text);
+	ck_assert_msg(strstr(csv, shown) != NULL, "%s", csv);
+	/* none of those code points' lead bytes is left raw */
+	ck_assert_ptr_null(strstr(csv, "\xe2\x80"));
+	ck_assert_ptr_null(strstr(csv, "\xc2\x85"));
+	free(text);
+	free(csv);
+	tu_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
 Suite *
 sources_suite(void)
 {
@@ -253,6 +283,7 @@ sources_suite(void)
 	tcase_add_test(tc, test_sources_classify_names_sendgrid_only);
 	tcase_add_test(tc, test_sources_cli_shows_service_in_each_format);
 	tcase_add_test(tc, test_sources_services_file_read_first);
+	tcase_add_test(tc, test_sources_csv_escapes_controls_like_text);
 	suite_add_tcase(s, tc);
 	return s;
 }
