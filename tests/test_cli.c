@@ -231,6 +231,7 @@ START_TEST(test_cli_rejected_zip_counts_no_report_anywhere)
 	char *path = zip_reports("z17.zip", 17), args[1400], *out, *err;
 	char day[16];
 	time_t now;
+	struct tm tm;
 
 	snprintf(args, sizeof(args), "--json '%s'", path);
 	ck_assert_int_eq(ingest(args, &out), 1);
@@ -250,7 +251,7 @@ START_TEST(test_cli_rejected_zip_counts_no_report_anywhere)
 	free(out);
 	/* dmarc-report's ingest health: one rejected input, no report */
 	now = time(NULL);
-	strftime(day, sizeof(day), "%Y-%m-%d", gmtime(&now));
+	strftime(day, sizeof(day), "%Y-%m-%d", gmtime_r(&now, &tm));
 	snprintf(args, sizeof(args), "'%s' --db '%s' --no-dns --format json "
 	    "--since %s --until %s", TEST_REPORT_BIN, db, day, day);
 	ck_assert_int_eq(tu_run(args, &out), 0);

@@ -253,7 +253,7 @@ START_TEST(test_sources_csv_escapes_controls_like_text)
 	snprintf(cmd, sizeof(cmd), "'%s' sources --db '%s/v.db' --no-dns "
 	    "--since 2026-11-16 --until 2026-11-16", TEST_REPORT_BIN, dir);
 	ck_assert_int_eq(tu_run(cmd, &text), 0);
-	strncat(cmd, " --format csv", sizeof(cmd) - strlen(cmd) - 1);
+	snprintf(cmd + strlen(cmd), sizeof(cmd) - strlen(cmd), " --format csv");
 	ck_assert_int_eq(tu_run(cmd, &csv), 0);
 	ck_assert_msg(strstr(text, shown) != NULL, "%s", text);
 	ck_assert_msg(strstr(csv, shown) != NULL, "%s", csv);
