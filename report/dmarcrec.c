@@ -14,10 +14,9 @@
 #include "buf.h"
 #include "dmarcrec.h"
 #include "num.h"
+#include "recnote.h"
 #include "xalloc.h"
 
-/* bytes of record text quoted into one note */
-#define QUOTE_MAX	64
 /* a tag name longer than this is a syntax error, not a tag */
 #define TAG_NAME_MAX	32
 /* tags of an ignored record dmarcrec_explain() rebuilds; 14 are known */
@@ -101,19 +100,6 @@ is_wsp(char c)
 	return c == ' ' || c == '\t';
 }
 
-/* the value as a capped, NUL-terminated copy for quoting in a note */
-static void
-quote(char out[QUOTE_MAX + 4], const char *s, size_t n)
-{
-	if (n > QUOTE_MAX) {
-		memcpy(out, s, QUOTE_MAX);
-		memcpy(out + QUOTE_MAX, "...", 4);
-	} else {
-		memcpy(out, s, n);
-		out[n] = '\0';
-	}
-}
-
 static int
 tag_is(const struct tag *t, const char *name)
 {
@@ -137,14 +123,14 @@ split_tag(struct dmarcrec *rec, const char *s, size_t n, size_t off,
     struct tag *t)
 {
 	const char *eq, *end = s + n;
-	char q[QUOTE_MAX + 4];
+	char q[RECNOTE_QUOTE_MAX + 4];
 	size_t i;
 
 	while (s < end && is_wsp(*s))
 		s++, off++;
 	while (end > s && is_wsp(end[-1]))
 		end--;
-	quote(q, s, (size_t)(end - s));
+	recnote_quote(q, s, (size_t)(end - s));
 	if ((eq = memchr(s, '=', (size_t)(end - s))) == NULL) {
 		dmarcrec_note(rec, DMARCREC_ERROR, "syntax", "syntax error at "
 		    "offset %zu: '%s' is not tag=value", off, q);
@@ -174,9 +160,9 @@ split_tag(struct dmarcrec *rec, const char *s, size_t n, size_t off,
 static void
 bad_value(struct dmarcrec *rec, const struct tag *t, const char *allowed)
 {
-	char q[QUOTE_MAX + 4], name[TAG_NAME_MAX + 1];
+	char q[RECNOTE_QUOTE_MAX + 4], name[TAG_NAME_MAX + 1];
 
-	quote(q, t->val, t->vlen);
+	recnote_quote(q, t->val, t->vlen);
 	memcpy(name, t->name, t->nlen);
 	name[t->nlen] = '\0';
 	dmarcrec_note(rec, DMARCREC_ERROR, "bad-value", "invalid value '%s' "
@@ -240,7 +226,7 @@ parse_fo(struct dmarcrec *rec, const struct tag *t)
 static int
 check_uris(struct dmarcrec *rec, const char *tag, const char *v)
 {
-	char *copy = xstrdup(v), *u, *next, q[QUOTE_MAX + 4];
+	char *copy = xstrdup(v), *u, *next, q[RECNOTE_QUOTE_MAX + 4];
 	int good = 0;
 
 	for (u = copy; u != NULL; u = next) {
@@ -252,7 +238,7 @@ check_uris(struct dmarcrec *rec, const char *tag, const char *v)
 			u++;
 		for (size_t l = strlen(u); l > 0 && is_wsp(u[l - 1]); l--)
 			u[l - 1] = '\0';
-		quote(q, u, strlen(u));
+		recnote_quote(q, u, strlen(u));
 		if ((bang = strchr(u, '!')) != NULL) {
 			dmarcrec_note(rec, DMARCREC_INFO, "bad-uri", "%s: size "
 			    "limit in '%s' is obsolete: RFC 9989 receivers "
@@ -532,11 +518,11 @@ dmarcrec_explain(const char *txt, char *why, size_t whylen)
 static int
 check_version(struct dmarcrec *rec, const char *txt, size_t n)
 {
-	char q[QUOTE_MAX + 4];
+	char q[RECNOTE_QUOTE_MAX + 4];
 
 	if (starts_dmarc(txt))
 		return 0;
-	quote(q, txt, n);
+	recnote_quote(q, txt, n);
 	dmarcrec_note(rec, DMARCREC_ERROR, "not-dmarc", "not a DMARC record: "
 	    "it must start with 'v=DMARC1;', not '%s'", q);
 	return -1;

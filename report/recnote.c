@@ -71,3 +71,16 @@ recnote_sev_name(enum recnote_sev s)
 		return "info";
 	}
 }
+
+char *
+recnote_quote(char out[RECNOTE_QUOTE_MAX + 4], const char *s, size_t n)
+{
+	if (n > RECNOTE_QUOTE_MAX) {
+		memcpy(out, s, RECNOTE_QUOTE_MAX);
+		memcpy(out + RECNOTE_QUOTE_MAX, "...", 4);
+	} else {
+		memcpy(out, s, n);
+		out[n] = '\0';
+	}
+	return out;
+}

@@ -46,4 +46,14 @@ int	recnotes_has_error(const struct recnotes *);
 /* "error" "warning" "info" */
 const char *recnote_sev_name(enum recnote_sev);
 
+/* bytes of a record quoted in a note; longer quotes end in "..." */
+#define RECNOTE_QUOTE_MAX	64
+
+/*
+ * Copies s[0..n) into out as a NUL-terminated string for quoting in a
+ * note, cut at RECNOTE_QUOTE_MAX bytes with "..." appended.  Returns out.
+ */
+char	*recnote_quote(char out[RECNOTE_QUOTE_MAX + 4], const char *s,
+	    size_t n);
+
 #endif

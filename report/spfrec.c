@@ -16,8 +16,6 @@
 #include "spfrec.h"
 #include "xalloc.h"
 
-/* bytes of input quoted in a note */
-#define QUOTE_MAX	64
 
 /* what may follow a mechanism's name */
 enum spf_arg {
@@ -120,27 +118,14 @@ spfrec_release(struct spfrec *rec)
 	memset(rec, 0, sizeof(*rec));
 }
 
-/* s[0..n) as a capped, NUL-terminated copy for quoting in a note */
-static void
-quote(char out[QUOTE_MAX + 4], const char *s, size_t n)
-{
-	if (n > QUOTE_MAX) {
-		memcpy(out, s, QUOTE_MAX);
-		memcpy(out + QUOTE_MAX, "...", 4);
-	} else {
-		memcpy(out, s, n);
-		out[n] = '\0';
-	}
-}
-
 /* notes an error about term t and marks the record invalid */
 static int
 term_error(struct spfrec *rec, const struct term *t, const char *code,
     const char *why)
 {
-	char q[QUOTE_MAX + 4];
+	char q[RECNOTE_QUOTE_MAX + 4];
 
-	quote(q, t->s, t->n);
+	recnote_quote(q, t->s, t->n);
 	recnotes_add(&rec->notes, RECNOTE_ERROR, code,
 	    "'%s' at offset %zu: %s", q, t->off, why);
 	rec->valid = 0;
@@ -517,7 +502,7 @@ parse_modifier(struct spfrec *rec, const struct term *t, size_t eq)
 {
 	const char *v = t->s + eq + 1;
 	size_t vn = t->n - eq - 1;
-	char q[QUOTE_MAX + 4];
+	char q[RECNOTE_QUOTE_MAX + 4];
 
 	if (!modifier_name_ok(t->s, eq))
 		return term_error(rec, t, "syntax",
@@ -528,7 +513,7 @@ parse_modifier(struct spfrec *rec, const struct term *t, size_t eq)
 	}
 	if (eq == 3 && strncasecmp(t->s, "exp", 3) == 0)
 		return parse_known_modifier(rec, t, v, vn, &rec->exp);
-	quote(q, t->s, t->n);
+	recnote_quote(q, t->s, t->n);
 	for (size_t i = 0; i < sizeof(mechs) / sizeof(mechs[0]); i++)
 		if (strlen(mechs[i].name) == eq &&
 		    strncasecmp(t->s, mechs[i].name, eq) == 0) {
@@ -597,7 +582,7 @@ parse_term(struct spfrec *rec, const struct term *t, const size_t *joins,
     size_t n_joins)
 {
 	size_t eq = strcspn(t->s, "=:/ ");
-	char q[QUOTE_MAX + 4];
+	char q[RECNOTE_QUOTE_MAX + 4];
 	int rc, how;
 
 	if (eq < t->n && t->s[eq] == '=' && strchr("+-~?", t->s[0]) == NULL)
@@ -606,7 +591,7 @@ parse_term(struct spfrec *rec, const struct term *t, const size_t *joins,
 		rc = parse_directive(rec, t);
 	if ((how = glued(t, joins, n_joins)) == 0)
 		return;
-	quote(q, t->s, t->n);
+	recnote_quote(q, t->s, t->n);
 	if (how == 2 || rc == -1)
 		recnotes_add(&rec->notes, RECNOTE_ERROR, "glued-term",
 		    "'%s' at offset %zu is two terms glued into one: TXT "
