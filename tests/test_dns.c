@@ -48,23 +48,39 @@ static int	 dm_port;
 static char	*dm_dir;
 static char	 resolver[32];
 
+/*
+ * A UDP socket bound to a free port of 127.0.0.1, the port in *port;
+ * -1 if none.
+ */
+static int
+udp_loopback(int *port)
+{
+	struct sockaddr_in sa;
+	socklen_t len = sizeof(sa);
+	int s;
+
+	if ((s = socket(AF_INET, SOCK_DGRAM, 0)) == -1)
+		return -1;
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (bind(s, (struct sockaddr *)&sa, sizeof(sa)) == -1 ||
+	    getsockname(s, (struct sockaddr *)&sa, &len) == -1) {
+		close(s);
+		return -1;
+	}
+	*port = ntohs(sa.sin_port);
+	return s;
+}
+
 /* a UDP port on 127.0.0.1 nobody uses now; 0 if none found */
 static int
 free_port(void)
 {
-	struct sockaddr_in sa;
-	socklen_t len = sizeof(sa);
 	int s, port = 0;
 
-	if ((s = socket(AF_INET, SOCK_DGRAM, 0)) == -1)
-		return 0;
-	memset(&sa, 0, sizeof(sa));
-	sa.sin_family = AF_INET;
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (bind(s, (struct sockaddr *)&sa, sizeof(sa)) == 0 &&
-	    getsockname(s, (struct sockaddr *)&sa, &len) == 0)
-		port = ntohs(sa.sin_port);
-	close(s);
+	if ((s = udp_loopback(&port)) != -1)
+		close(s);
 	return port;
 }
 
@@ -189,28 +205,19 @@ wild_serve(int s)
 static int
 wild_start(void)
 {
-	struct sockaddr_in sa;
-	socklen_t len = sizeof(sa);
 	int s, port = 0;
 
-	if ((s = socket(AF_INET, SOCK_DGRAM, 0)) == -1)
+	if ((s = udp_loopback(&port)) == -1)
 		return 0;
-	memset(&sa, 0, sizeof(sa));
-	sa.sin_family = AF_INET;
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (bind(s, (struct sockaddr *)&sa, sizeof(sa)) == 0 &&
-	    getsockname(s, (struct sockaddr *)&sa, &len) == 0 &&
-	    (wild_pid = fork()) == 0) {
+	if ((wild_pid = fork()) == 0) {
 		/* Check's SIGTERM handler would kill the whole group */
 		signal(SIGTERM, SIG_DFL);
 		signal(SIGINT, SIG_DFL);
 		wild_serve(s);
 		_exit(0);
 	}
-	if (wild_pid > 0)
-		port = ntohs(sa.sin_port);
 	close(s);
-	return port;
+	return wild_pid > 0 ? port : 0;
 }
 
 static void
