@@ -389,13 +389,13 @@ check_host(struct eval *e, const char *domain, size_t depth)
 	for (size_t i = 0; i < rec.n_terms; i++) {
 		const struct spf_term *t = &rec.terms[i];
 		int m = term_match(e, t, domain, depth, &err);
-
 		char text[MAX_DOMAIN_LEN + 64];
 
 		if (m == 1 && t->mech == SPF_INCLUDE) {
 			/* why names the term that matched inside it */
+			r = qual_result(t->qual);
 			spfrec_release(&rec);
-			return qual_result(t->qual);
+			return r;
 		}
 		if (m < 0 || m == 1) {
 			r = m < 0 ? term_error(e, m, t, domain, err) :
