@@ -140,9 +140,19 @@ report_copies(size_t n)
 		return copies;
 	ck_assert_int_eq(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL),
 	    SQLITE_OK);
-	ck_assert_int_eq(sqlite3_prepare_v2(h, "SELECT CAST(substr(report_id,"
+	/*
+	 * The database is created and locked before its schema: a run
+	 * killed in between leaves a file without tables, which stored
+	 * nothing either.
+	 */
+	if (sqlite3_prepare_v2(h, "SELECT CAST(substr(report_id,"
 	    " 13) AS INTEGER), count(*) FROM report WHERE report_id GLOB "
-	    "'imaper-test-*' GROUP BY report_id", -1, &st, NULL), SQLITE_OK);
+	    "'imaper-test-*' GROUP BY report_id", -1, &st, NULL) != SQLITE_OK) {
+		ck_assert_msg(strstr(sqlite3_errmsg(h), "no such table") != NULL,
+		    "%s: %s", db, sqlite3_errmsg(h));
+		sqlite3_close(h);
+		return copies;
+	}
 	while (sqlite3_step(st) == SQLITE_ROW)
 		if ((i = (long)sqlite3_column_int64(st, 0)) >= 0 &&
 		    (size_t)i < n)
