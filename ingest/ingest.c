@@ -26,7 +26,7 @@
 #include "limits.h"
 #include "mail.h"
 #include "mailscan.h"
-#include "parse.h"
+#include "rua_parse.h"
 #include "storeq.h"
 #include "unpack.h"
 #include "utf8.h"
@@ -222,7 +222,7 @@ store_one(struct doc *doc, const struct policy *pol, struct record *rec,
 
 /*
  * The store thread's handler.  The policy it aligns against is complete
- * before the first record and never changes after (parse.h), so reading
+ * before the first record and never changes after (rua_parse.h), so reading
  * it here while the parser goes on is safe.
  */
 static int

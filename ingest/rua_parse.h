@@ -5,11 +5,11 @@
  * the caller as soon as it is complete and forgotten afterwards.  The parser
  * does no file, network or database I/O.
  */
-#ifndef DMARC_PARSE_H
-#define DMARC_PARSE_H
+#ifndef DMARC_RUA_PARSE_H
+#define DMARC_RUA_PARSE_H
 
 #include "diag.h"
-#include "model.h"
+#include "rua.h"
 
 /* reads up to len bytes into buf: count read, 0 at end, -1 on error */
 typedef int (*parse_read_fn)(void *ctx, char *buf, int len);
