@@ -437,3 +437,12 @@ ingest_message_oversized(struct ingest *ing, const uint8_t sha[HASH_LEN],
 	rc = message_oversized(ing, sha, size, source, &oc);
 	return ingest_commit(ing) == -1 ? -1 : rc;
 }
+
+void
+ingest_message_uncopied(struct ingest *ing, const char *source)
+{
+	ing->stats.mails++;
+	ing->stats.mail_rejected++;
+	ingest_say(ing, source, OUTCOME_REJECTED, "message is larger than "
+	    "the 384 MiB limit (MAX_MESSAGE_BYTES); not read", 1);
+}
