@@ -7,7 +7,7 @@
 #ifndef DMARC_ALIGN_H
 #define DMARC_ALIGN_H
 
-#include "model.h"
+#include "rua.h"
 
 /*
  * Sets rec->dkim_aligned (a DKIM result "pass" for an aligned d=),

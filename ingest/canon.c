@@ -1,5 +1,5 @@
 /*
- * The canonical digest of a report (canon.h), used by store_report.c to
+ * The canonical digest of a report (canon.h), used by store_rua.c to
  * decide duplicate or conflict.  Each value is hashed with a tag and its
  * length, so no two different field lists give the same bytes; NULL and
  * "" differ.  DNS names, e-mail addresses and enumerated words are folded

@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 #include "hash.h"
-#include "model.h"
+#include "rua.h"
 
 /* the records of one report folded so far: their multiset */
 struct canon {

@@ -35,6 +35,7 @@
 #include "imap.h"
 #include "ingest.h"
 #include "limits.h"
+#include "mailsource.h"
 #include "xalloc.h"
 
 /* what the response reader does with the untagged lines it meets */
@@ -957,7 +958,7 @@ one_message(struct imap *im, struct ingest *ing, uint32_t uid, int big,
 {
 	char source[8192];
 	enum outcome oc = OUTCOME_PENDING;
-	int f = FETCH_TOO_LARGE;
+	int f = FETCH_TOO_LARGE, rc;
 
 	snprintf(source, sizeof(source), "%s;UIDVALIDITY=%u/;UID=%u",
 	    im->url, im->uidvalidity, uid);
@@ -971,8 +972,9 @@ one_message(struct imap *im, struct ingest *ing, uint32_t uid, int big,
 		return refuse_large(im, ing, source);
 	}
 	st->fetched++;
-	if (ingest_message(ing, im->fd, source, &oc) == -1 ||
-	    oc == OUTCOME_PENDING)
+	/* marked (\Seen, moved) only once committed: mailsource.h */
+	rc = ingest_message(ing, im->fd, source, &oc);
+	if (mailsource_after(rc, oc) == MAILSOURCE_LEAVE)
 		return failf(im, ingest_temporary(ing) ? IMAP_TEMPORARY :
 		    IMAP_FAILED, ";UIDVALIDITY=%u/;UID=%u: not processed "
 		    "(database error): left unseen on the server",

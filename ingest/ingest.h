@@ -105,7 +105,8 @@ int	ingest_file(struct ingest *, const char *path);
  * whole bytes are kept as an input, so --reprocess reads it again.  Only a
  * message over MAX_MESSAGE_BYTES is neither read nor kept: it is recorded
  * rejected and counted in stats.mail_unread.  Returns -1 on a system error
- * (database): the caller must not mark the message.
+ * (database): the caller must not mark the message.  mailsource.h is the
+ * whole contract of a mailbox source with this call.
  */
 int	ingest_message(struct ingest *, int fd, const char *source,
 	    enum outcome *outcome);
@@ -116,6 +117,13 @@ int	ingest_message(struct ingest *, int fd, const char *source,
  */
 int	ingest_message_oversized(struct ingest *, const uint8_t sha[HASH_LEN],
 	    uint64_t size, const char *source);
+/*
+ * Settles a message too large to be copied out of its mailbox (an mbox
+ * message over MAX_MESSAGE_BYTES), known by neither its bytes nor a
+ * lasting address: said and counted rejected, not recorded in the mail
+ * ledger.
+ */
+void	ingest_message_uncopied(struct ingest *, const char *source);
 /*
  * Settles a message that is not downloaded at all (an IMAP message over
  * MAX_MESSAGE_BYTES by the server's size): recorded in the mail ledger

@@ -18,6 +18,7 @@
 
 #include "limits.h"
 #include "maildir.h"
+#include "mailsource.h"
 #include "xalloc.h"
 
 /* names below a directory */
@@ -174,12 +175,14 @@ move_marked(const char *from, const char *dir, const char *name,
 	return rc;
 }
 
-/* marks the settled message sub/name of dir according to its outcome */
+/*
+ * Marks the committed message sub/name of dir done (mailsource.h), and
+ * flagged or moved to --failed-to when a report in it was rejected
+ */
 static int
-mark(const char *dir, const char *sub, const char *name, enum outcome oc,
+mark(const char *dir, const char *sub, const char *name, int rejected,
     const struct maildir_opts *o, maildir_err_fn err, void *arg)
 {
-	int rejected = oc == OUTCOME_REJECTED;
 	const char *target = rejected ? o->failed_to : o->move_to;
 	char *from = join3(dir, sub, name);
 	int rc = 0;
@@ -200,7 +203,8 @@ one(struct ingest *ing, const char *dir, const char *sub, const char *name,
 {
 	char *path = join3(dir, sub, name), *source;
 	struct stat sb;
-	enum outcome oc;
+	enum mailsource_mark after;
+	enum outcome oc = OUTCOME_PENDING;
 	size_t n;
 	int fd, rc = 0;
 
@@ -229,11 +233,14 @@ one(struct ingest *ing, const char *dir, const char *sub, const char *name,
 	n = strlen(path) + sizeof("maildir:");
 	source = xmalloc(n);
 	snprintf(source, n, "maildir:%s", path);
-	if (ingest_message(ing, fd, source, &oc) == -1)
-		rc = -2;
+	rc = ingest_message(ing, fd, source, &oc);
 	close(fd);
-	if (rc == 0)
-		rc = mark(dir, sub, name, oc, o, err, arg);
+	after = mailsource_after(rc, oc);
+	if (after == MAILSOURCE_LEAVE)
+		rc = -2;	/* not committed: left in place, unmarked */
+	else
+		rc = mark(dir, sub, name, after == MAILSOURCE_DONE_REJECTED, o,
+		    err, arg);
 	free(source);
 	free(path);
 	return rc;

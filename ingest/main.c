@@ -22,6 +22,7 @@
 #include "lock.h"
 #include "mail.h"
 #include "maildir.h"
+#include "mailsource.h"
 #include "mbox.h"
 #include "num.h"
 #include "source.h"
@@ -478,8 +479,8 @@ run_mail(struct cli *c, struct ingest *ing)
 	const char *arg = c->opt.mail;
 	uint8_t sha[HASH_LEN];
 	uint64_t size;
-	enum outcome oc;
-	int fd;
+	enum outcome oc = OUTCOME_PENDING;
+	int fd, rc;
 
 	if (strcmp(arg, "-") == 0)
 		fd = source_spool_hashed(STDIN_FILENO, MAX_MESSAGE_BYTES, sha,
@@ -499,7 +500,9 @@ run_mail(struct cli *c, struct ingest *ing)
 		on_source_error(c, arg, strerror(errno));
 		return;
 	}
-	if (ingest_message(ing, fd, arg, &oc) == -1)
+	/* not settled: the MTA keeps the message and retries */
+	rc = ingest_message(ing, fd, arg, &oc);
+	if (mailsource_after(rc, oc) == MAILSOURCE_LEAVE)
 		c->tempfail = 1;
 	close(fd);
 }
@@ -509,18 +512,16 @@ static int
 on_mbox_message(void *arg, int fd, const char *source)
 {
 	struct ingest *ing = arg;
-	enum outcome oc;
+	enum outcome oc = OUTCOME_PENDING;
+	int rc;
 
 	if (fd == -1) {
-		ing->stats.mails++;
-		ing->stats.mail_rejected++;
-		if (ing->report != NULL)
-			ing->report(ing->report_arg, source, OUTCOME_REJECTED,
-			    "message is larger than the 384 MiB limit "
-			    "(MAX_MESSAGE_BYTES); not read", 1);
+		ingest_message_uncopied(ing, source);
 		return 0;
 	}
-	return ingest_message(ing, fd, source, &oc);
+	/* an mbox is read only: nothing to mark; stop when not settled */
+	rc = ingest_message(ing, fd, source, &oc);
+	return mailsource_after(rc, oc) == MAILSOURCE_LEAVE ? -1 : 0;
 }
 
 /* imap_run's warnings: a line on standard error */

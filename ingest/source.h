@@ -2,7 +2,8 @@
  * Where inputs come from: paths named on the command line (a file, or a
  * directory walked recursively in byte order of names, so runs are
  * repeatable) and standard input, spooled to an unlinked temporary file so
- * it can be hashed, kept and read twice like any other input.
+ * it can be hashed, kept and read twice like any other input.  Mailbox
+ * sources (mbox, Maildir, IMAP, --mail) follow mailsource.h instead.
  */
 #ifndef DMARC_SOURCE_H
 #define DMARC_SOURCE_H

@@ -7,7 +7,7 @@
  * end: released (new or conflicting) or rolled back (a duplicate, or a
  * failure).  A settled unit commits at once, or with store_batch() waits
  * for store_commit() with later units.  What is written lives in
- * store_input.c, store_report.c and store_mail.c.
+ * store_input.c, store_rua.c and store_mail.c.
  */
 #include <assert.h>
 #include <stdio.h>

@@ -12,7 +12,7 @@
 
 #include "diag.h"
 #include "hash.h"
-#include "model.h"
+#include "rua.h"
 
 struct store;
 

@@ -2,7 +2,7 @@
  * Inside the store (store*.c), not for its callers: the prepared
  * statements, the store's state, the binder that binds parameters left
  * to right, and the units of work every write goes through.  store.c owns
- * these; store_input.c (the input ledger and kept bytes), store_report.c
+ * these; store_input.c (the input ledger and kept bytes), store_rua.c
  * (reports and records) and store_mail.c (the mail ledger) use them.
  */
 #ifndef DMARC_STORE_INT_H

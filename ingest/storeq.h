@@ -9,7 +9,7 @@
 #ifndef DMARC_STOREQ_H
 #define DMARC_STOREQ_H
 
-#include "model.h"
+#include "rua.h"
 
 /* records waiting between parser and store at most */
 #define STOREQ_LEN	256

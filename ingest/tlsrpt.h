@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 #include "diag.h"
-#include "parse.h"
+#include "docread.h"
 
 /* one failure-details entry of a policy */
 struct tlsrpt_failure {

@@ -1,7 +1,7 @@
 /*
  * The container walk between an input file and the XML parser.  Every
- * level is sniffed by content (sniff.c): XML is handed to the caller as a
- * stream, gzip is inflated on the fly (stream.c), zip is opened with
+ * level is sniffed by content (sniff.c): a document of a kind in the
+ * table (dockind.h: XML) is handed to the caller as a stream, gzip is inflated on the fly (stream.c), zip is opened with
  * libzip from the input's descriptor (top level) or from memory (a zip
  * inside another container, bounded by MAX_NESTED_ZIP_BYTES) and its
  * entries are walked in turn.  Nothing is extracted to disk; nesting,
@@ -22,6 +22,7 @@
 
 #include "buf.h"
 #include "diag.h"
+#include "dockind.h"
 #include "limits.h"
 #include "sniff.h"
 #include "stream.h"
@@ -148,7 +149,8 @@ sniff_head(struct stream *s, enum container *c, const char **what)
 }
 
 static int
-walk_doc(struct walk *w, struct stream *s, const char *where)
+walk_doc(struct walk *w, struct stream *s, enum container c,
+    const char *where)
 {
 	if (w->ndocs >= MAX_REPORTS_PER_INPUT) {
 		diag_error(w->d, "input: more than %d reports",
@@ -156,7 +158,7 @@ walk_doc(struct walk *w, struct stream *s, const char *where)
 		return -1;
 	}
 	w->ndocs++;
-	if (w->fn(w->arg, s, where) == -1) {
+	if (w->fn(w->arg, s, c, where) == -1) {
 		w->stopped = 1;
 		return -1;
 	}
@@ -562,10 +564,11 @@ walk_stream(struct walk *w, struct stream *s, const char *where, int depth,
 		walk_stream_error(w, s, where);
 		goto out;
 	}
+	if (dockind_find(c) != NULL) {
+		rc = walk_doc(w, s, c, where);
+		goto out;
+	}
 	switch (c) {
-	case CONTAINER_XML:
-		rc = walk_doc(w, s, where);
-		break;
 	case CONTAINER_GZIP:
 		if (too_deep(w, depth))
 			break;

@@ -10,16 +10,19 @@
 #define DMARC_UNPACK_H
 
 #include "diag.h"
+#include "sniff.h"
 #include "stream.h"
 
 /*
- * Called for each report document found.  doc streams the XML bytes (it
- * is freed by unpack after the call returns); where names the document
- * inside the input for messages: "" for the input itself, "report.xml"
- * for a zip entry, "a.zip/b.xml.gz" when nested.  Return 0 to go on, -1 to
- * stop the walk.
+ * Called for each report document found: content whose sniff result
+ * (kind) has a row in the table of document kinds (dockind.h).  doc
+ * streams its bytes (it is freed by unpack after the call returns); where
+ * names the document inside the input for messages: "" for the input
+ * itself, "report.xml" for a zip entry, "a.zip/b.xml.gz" when nested.
+ * Return 0 to go on, -1 to stop the walk.
  */
-typedef int (*unpack_fn)(void *arg, struct stream *doc, const char *where);
+typedef int (*unpack_fn)(void *arg, struct stream *doc, enum container kind,
+	    const char *where);
 
 /*
  * Unpacks the input readable from fd (a regular, seekable file, read from

@@ -9,7 +9,7 @@
 #include <check.h>
 
 #include "align.h"
-#include "model.h"
+#include "rua.h"
 #include "orgdomain.h"
 #include "xalloc.h"
 

@@ -14,8 +14,10 @@
 #include <zip.h>
 
 #include "buf.h"
+#include "dockind.h"
 #include "hash.h"
 #include "ingest.h"
+#include "mailsource.h"
 #include "store.h"
 #include "testutil.h"
 #include "xalloc.h"
@@ -519,6 +521,43 @@ START_TEST(test_ingest_receiver_disagreement_counted)
 }
 END_TEST
 
+/* a mailbox source marks a message only once ingest_message committed it */
+START_TEST(test_ingest_mailsource_marks_only_committed_messages)
+{
+	ck_assert_int_eq(mailsource_after(-1, OUTCOME_STORED),
+	    MAILSOURCE_LEAVE);
+	ck_assert_int_eq(mailsource_after(-1, OUTCOME_PENDING),
+	    MAILSOURCE_LEAVE);
+	ck_assert_int_eq(mailsource_after(0, OUTCOME_PENDING),
+	    MAILSOURCE_LEAVE);
+	ck_assert_int_eq(mailsource_after(0, OUTCOME_STORED), MAILSOURCE_DONE);
+	ck_assert_int_eq(mailsource_after(0, OUTCOME_DUPLICATE),
+	    MAILSOURCE_DONE);
+	ck_assert_int_eq(mailsource_after(0, OUTCOME_NOT_REPORT),
+	    MAILSOURCE_DONE);
+	ck_assert_int_eq(mailsource_after(0, OUTCOME_REJECTED),
+	    MAILSOURCE_DONE_REJECTED);
+}
+END_TEST
+
+/*
+ * XML documents go to the DMARC aggregate report row; archives, TNEF,
+ * JSON and the rest have no row, so unpack refuses or opens them
+ */
+START_TEST(test_ingest_document_kinds_found_by_sniff_result)
+{
+	static const enum container none[] = { CONTAINER_EMPTY,
+	    CONTAINER_GZIP, CONTAINER_ZIP, CONTAINER_TNEF, CONTAINER_OTHER };
+	const struct doc_kind *k = dockind_find(CONTAINER_XML);
+
+	ck_assert_ptr_nonnull(k);
+	ck_assert_ptr_eq(k->ingest, rua_ingest);
+	ck_assert_int_eq(k->utf8_repair, 1);
+	for (size_t i = 0; i < sizeof(none) / sizeof(none[0]); i++)
+		ck_assert_ptr_null(dockind_find(none[i]));
+}
+END_TEST
+
 Suite *
 ingest_suite(void)
 {
@@ -550,6 +589,9 @@ ingest_suite(void)
 	tcase_add_test(tc, test_ingest_pending_input_of_killed_run_is_redone);
 	tcase_add_test(tc, test_ingest_reprocess_rejected_keeps_it_rejected);
 	tcase_add_test(tc, test_ingest_receiver_disagreement_counted);
+	tcase_add_test(tc,
+	    test_ingest_mailsource_marks_only_committed_messages);
+	tcase_add_test(tc, test_ingest_document_kinds_found_by_sniff_result);
 	suite_add_tcase(s, tc);
 	return s;
 }

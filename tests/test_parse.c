@@ -1,5 +1,5 @@
 /*
- * Tests for ingest/parse.c: the report grammar over the fixtures in
+ * Tests for ingest/rua_parse.c: the report grammar over the fixtures in
  * tests/data/valid and tests/data/invalid, plus generated hostile inputs
  * (deep nesting, huge text, XXE against a secret file, 100,000 records).
  * Every valid fixture is also fed 1 and 7 bytes at a time and must give
@@ -16,8 +16,8 @@
 #include "buf.h"
 #include "diag.h"
 #include "limits.h"
-#include "model.h"
-#include "parse.h"
+#include "rua.h"
+#include "rua_parse.h"
 #include "testutil.h"
 #include "utf8.h"
 #include "xalloc.h"

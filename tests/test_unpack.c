@@ -49,7 +49,8 @@ struct got {
 };
 
 static int
-collect(void *arg, struct stream *doc, const char *where)
+collect(void *arg, struct stream *doc, enum container kind,
+    const char *where)
 {
 	struct got *g = arg;
 	char chunk[65536];
@@ -58,6 +59,7 @@ collect(void *arg, struct stream *doc, const char *where)
 	int i = g->ndocs++;
 
 	ck_assert_int_lt(i, DOCS_MAX);
+	ck_assert_int_eq(kind, CONTAINER_XML);	/* the one document kind */
 	g->where[i] = xstrdup(where);
 	g->err[i][0] = '\0';
 	if (g->stop_at == i + 1)

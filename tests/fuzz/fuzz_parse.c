@@ -1,5 +1,5 @@
 /*
- * Fuzz target: the report grammar (parse.c) on arbitrary bytes, records
+ * Fuzz target: the report grammar (rua_parse.c) on arbitrary bytes, records
  * counted and dropped as the store would take them.
  */
 #include <stddef.h>
@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "diag.h"
-#include "parse.h"
+#include "rua_parse.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

@@ -16,11 +16,13 @@
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 static int
-drain(void *arg, struct stream *doc, const char *where)
+drain(void *arg, struct stream *doc, enum container kind,
+    const char *where)
 {
 	char buf[65536];
 
 	(void)arg;
+	(void)kind;
 	(void)where;
 	while (stream_read(doc, buf, sizeof(buf)) > 0)
 		;

@@ -1,13 +1,13 @@
 /*
  * The report grammar: XML bytes from a read callback in, a report model and
- * a stream of records out (see parse.h).  libxml2's xmlTextReader does the
+ * a stream of records out (see rua_parse.h).  libxml2's xmlTextReader does the
  * XML, configured for hostile input (no network, no DTD loading, no entity
  * substitution, a loader that refuses every external entity, any DOCTYPE
  * rejected); this file is a scope state machine over its nodes.  Elements
  * are matched by local name, only at their expected path and only in no
  * namespace or a DMARC one; everything else is skipped with a warning.
  * Singletons may occur once; leaf text is bounded, trimmed and checked
- * (parse_leaf.c) before it enters the model.  Parsing only: no I/O
+ * (rua_parse_leaf.c) before it enters the model.  Parsing only: no I/O
  * happens here.
  */
 #include <stdarg.h>
@@ -21,8 +21,8 @@
 #include "buf.h"
 #include "diag.h"
 #include "limits.h"
-#include "model.h"
-#include "parse_int.h"
+#include "rua.h"
+#include "rua_parse_int.h"
 #include "utf8.h"
 #include "xalloc.h"
 

@@ -1,10 +1,11 @@
 /*
- * Inside the report parser (parse.c, parse_leaf.c), not for its callers:
- * the element table's types, the parser's state, and the calls between
- * the node loop (parse.c) and the leaf values (parse_leaf.c).
+ * Inside the DMARC aggregate report parser (rua_parse.c, rua_parse_leaf.c),
+ * not for its callers: the element table's types, the parser's state, and
+ * the calls between the node loop (rua_parse.c) and the leaf values
+ * (rua_parse_leaf.c).
  */
-#ifndef DMARC_PARSE_INT_H
-#define DMARC_PARSE_INT_H
+#ifndef DMARC_RUA_PARSE_INT_H
+#define DMARC_RUA_PARSE_INT_H
 
 #include <stdint.h>
 
@@ -12,8 +13,8 @@
 
 #include "buf.h"
 #include "diag.h"
-#include "model.h"
-#include "parse.h"
+#include "rua.h"
+#include "rua_parse.h"
 
 /* known elements nest at most feedback/record/auth_results/dkim/domain */
 #define STACK_MAX		8

@@ -16,9 +16,9 @@
 #include "domain.h"
 #include "ipaddr.h"
 #include "limits.h"
-#include "model.h"
+#include "rua.h"
 #include "num.h"
-#include "parse_int.h"
+#include "rua_parse_int.h"
 #include "utf8.h"
 #include "xalloc.h"
 

@@ -1,12 +1,13 @@
 /*
- * The parsed report as the parser hands it to alignment and the store.
+ * The parsed DMARC aggregate report (rua) as the parser hands it to
+ * alignment and the store.
  * Every field of RFC 7489 appendix C and RFC 9990 has a place here.  All
  * strings are clean UTF-8 without NUL, owned by the struct, NULL when the
  * element was absent (or empty where the field is optional).  Enumerated
  * words are kept twice: raw as received and normalised to the schema word.
  */
-#ifndef DMARC_MODEL_H
-#define DMARC_MODEL_H
+#ifndef DMARC_RUA_H
+#define DMARC_RUA_H
 
 #include <stddef.h>
 #include <stdint.h>

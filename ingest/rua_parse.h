@@ -1,18 +1,17 @@
 /*
- * The report grammar: an XML document in, a report and a stream of records
- * out.  libxml2's xmlTextReader pulls bytes through a read callback, so a
- * report of any size is parsed in constant memory; each record is handed to
- * the caller as soon as it is complete and forgotten afterwards.  The parser
- * does no file, network or database I/O.
+ * The DMARC aggregate report grammar: an XML document in, a report and a
+ * stream of records out.  libxml2's xmlTextReader pulls bytes through a
+ * read callback, so a report of any size is parsed in constant memory;
+ * each record is handed to the caller as soon as it is complete and
+ * forgotten afterwards.  The parser does no file, network or database
+ * I/O.
  */
-#ifndef DMARC_PARSE_H
-#define DMARC_PARSE_H
+#ifndef DMARC_RUA_PARSE_H
+#define DMARC_RUA_PARSE_H
 
 #include "diag.h"
-#include "model.h"
-
-/* reads up to len bytes into buf: count read, 0 at end, -1 on error */
-typedef int (*parse_read_fn)(void *ctx, char *buf, int len);
+#include "docread.h"
+#include "rua.h"
 
 struct parse_handler {
 	/*

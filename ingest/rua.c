@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model.h"
+#include "rua.h"
 
 void
 word_release(struct word *w)

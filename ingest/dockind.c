@@ -1,0 +1,22 @@
+/*
+ * The table of document kinds (dockind.h): one row per kind of report
+ * dmarc-ingest reads, found by what sniffing calls the document.
+ */
+#include <stddef.h>
+
+#include "dockind.h"
+
+static const struct doc_kind kinds[] = {
+	/* RFC 7489 appendix C, RFC 9990: parsed by rua_parse.c, stored by
+	   store_rua.c */
+	{ "DMARC aggregate report", CONTAINER_XML, 1, rua_ingest },
+};
+
+const struct doc_kind *
+dockind_find(enum container c)
+{
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (kinds[i].container == c)
+			return &kinds[i];
+	return NULL;
+}
