@@ -1,10 +1,8 @@
 /*
  * DNS lookups for dmarc-report (TXT for DMARC records, PTR for sources)
  * through one c-ares channel, driven by a poll loop, with the answers
- * cached in dns_cache.  Answers are parsed here from the raw message
- * (c-ares' own parsers do not give TTLs): every length is checked against
- * the message, names are expanded by ares_expand_name, and the amount kept
- * is bounded by MAX_DNS_*.
+ * cached in dns_cache.  c-ares hands over the raw message; dns_wire.c
+ * parses it (c-ares' own parsers do not give TTLs).
  */
 #include <sys/socket.h>
 
@@ -18,23 +16,15 @@
 
 #include <ares.h>
 
-#include "buf.h"
 #include "db.h"
 #include "dns.h"
+#include "dns_wire.h"
 #include "domain.h"
 #include "ipaddr.h"
 #include "limits.h"
 #include "num.h"
-#include "utf8.h"
 #include "xalloc.h"
 
-/* RFC 1035 numbers, so we need no <arpa/nameser.h> */
-#define DNS_C_IN	1
-#define DNS_T_PTR	12
-#define DNS_T_TXT	16
-#define DNS_T_SOA	6
-#define DNS_HDR_LEN	12
-#define DNS_RCODE_NXDOMAIN	3
 
 struct dns {
 	struct dns_opts	 opts;
@@ -316,181 +306,18 @@ add_rr(struct dns_query *q, char *s)
 	q->rrs[q->n_rrs++] = s;
 }
 
-/* ------------------------------------------------------------------ */
-/* answers from the wire                                              */
-
-static unsigned
-get16(const unsigned char *p)
+/* moves the parsed answer into q; returns the records q now holds */
+static size_t
+take_answer(struct dns_query *q, struct dns_answer *a)
 {
-	return (unsigned)p[0] << 8 | p[1];
-}
-
-static int64_t
-get32(const unsigned char *p)
-{
-	return (int64_t)((uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3]);
-}
-
-/* skips the name at *pp; -1 if it runs off the message */
-static int
-skip_name(const unsigned char **pp, const unsigned char *abuf, int alen)
-{
-	char *name;
-	long enc;
-
-	if (ares_expand_name(*pp, abuf, alen, &name, &enc) != ARES_SUCCESS)
-		return -1;
-	ares_free_string(name);
-	*pp += enc;
-	return 0;
-}
-
-/*
- * The TXT strings of one record joined, capped at MAX_DNS_TXT_LEN; NUL
- * and invalid UTF-8 become U+FFFD so the text is a clean C string.
- */
-static char *
-txt_join(const unsigned char *p, size_t n)
-{
-	struct buf b;
-	const unsigned char *end = p + n;
-
-	buf_init(&b, MAX_DNS_TXT_LEN);
-	while (p < end) {
-		size_t l = *p++, k;
-
-		if (l > (size_t)(end - p))
-			l = (size_t)(end - p);
-		for (k = 0; k < l; ) {
-			size_t sl = utf8_decode(p + k, l - k, NULL);
-
-			if (sl == 0 || p[k] == '\0') {
-				if (buf_adds(&b, "\xef\xbf\xbd") == -1)
-					break;
-				k++;
-			} else if (buf_add(&b, p + k, sl) == -1)
-				break;
-			else
-				k += sl;
-		}
-		p += l;
-	}
-	if (b.data == NULL)
-		return xstrdup("");
-	return buf_detach(&b, NULL);
-}
-
-/* a PTR target: a sane host name, lower case, or NULL */
-static char *
-ptr_name(const unsigned char *rdata, const unsigned char *abuf, int alen)
-{
-	char *name;
-	long enc;
-	char *copy;
-
-	if (ares_expand_name(rdata, abuf, alen, &name, &enc) != ARES_SUCCESS)
-		return NULL;
-	copy = xstrdup(name);
-	ares_free_string(name);
-	if (domain_normalize(copy) == -1) {
-		free(copy);
-		return NULL;
-	}
-	return copy;
-}
-
-/* the TTL of a negative answer (RFC 2308 section 5): SOA ttl and minimum */
-static int64_t
-soa_ttl(const unsigned char *rdata, size_t rdlen, int64_t rrttl,
-    const unsigned char *abuf, int alen)
-{
-	const unsigned char *p = rdata;
-	int64_t min;
-
-	if (skip_name(&p, abuf, alen) == -1 || skip_name(&p, abuf, alen) ==
-	    -1 || (size_t)(p - rdata) + 20 > rdlen)
-		return DNS_NEGATIVE_TTL;
-	min = get32(p + 16);
-	return min < rrttl ? min : rrttl;
-}
-
-struct rr {
-	unsigned		 type;
-	int64_t			 ttl;
-	const unsigned char	*rdata;
-	size_t			 rdlen;
-};
-
-/* reads the RR at *pp; -1 if malformed */
-static int
-read_rr(const unsigned char **pp, const unsigned char *abuf, int alen,
-    struct rr *rr)
-{
-	const unsigned char *end = abuf + alen;
-
-	if (skip_name(pp, abuf, alen) == -1 || end - *pp < 10)
-		return -1;
-	rr->type = get16(*pp);
-	rr->ttl = get32(*pp + 4);
-	rr->rdlen = get16(*pp + 8);
-	*pp += 10;
-	if ((size_t)(end - *pp) < rr->rdlen)
-		return -1;
-	if (get16(*pp - 8) != DNS_C_IN)
-		rr->type = 0;
-	rr->rdata = *pp;
-	*pp += rr->rdlen;
-	return 0;
-}
-
-/* fills q from the message; -1 if it is malformed */
-static int
-parse_answer(struct dns_query *q, const unsigned char *abuf, int alen)
-{
-	const unsigned char *p = abuf + DNS_HDR_LEN;
-	unsigned qd, an, ns, want = q->type == DNS_TXT ? DNS_T_TXT : DNS_T_PTR;
-	int64_t ttl = MAX_DNS_TTL, negttl = DNS_NEGATIVE_TTL;
-	struct rr rr;
-
-	if (alen < DNS_HDR_LEN)
-		return -1;
-	q->rcode = abuf[3] & 0xF;
-	qd = get16(abuf + 4);
-	an = get16(abuf + 6);
-	ns = get16(abuf + 8);
-	for (unsigned i = 0; i < qd; i++) {
-		if (skip_name(&p, abuf, alen) == -1 || abuf + alen - p < 4)
-			return -1;
-		p += 4;
-	}
-	for (unsigned i = 0; i < an + ns; i++) {
-		char *s;
-
-		if (read_rr(&p, abuf, alen, &rr) == -1)
-			return -1;
-		if (i >= an) {
-			if (rr.type == DNS_T_SOA)
-				negttl = soa_ttl(rr.rdata, rr.rdlen, rr.ttl,
-				    abuf, alen);
-			continue;
-		}
-		if (rr.type != want)
-			continue;
-		s = want == DNS_T_TXT ? txt_join(rr.rdata, rr.rdlen) :
-		    ptr_name(rr.rdata, abuf, alen);
-		if (s == NULL)
-			continue;
-		add_rr(q, s);
-		if (rr.ttl < ttl)
-			ttl = rr.ttl;
-	}
-	q->ttl = q->n_rrs > 0 ? ttl : negttl;
-	if (q->ttl > MAX_DNS_TTL)
-		q->ttl = MAX_DNS_TTL;
-	if (q->ttl < 0)
-		q->ttl = 0;
-	return 0;
+	for (size_t i = 0; i < a->n_rrs; i++)
+		add_rr(q, a->rrs[i]);
+	free(a->rrs);
+	a->rrs = NULL;
+	a->n_rrs = 0;
+	q->rcode = a->rcode;
+	q->ttl = a->ttl;
+	return q->n_rrs;
 }
 
 static void
@@ -499,16 +326,18 @@ dns_callback(void *arg, int status, int timeouts, unsigned char *abuf,
 {
 	struct dns_pending *pd = arg;
 	struct dns_query *q = pd->q;
+	struct dns_answer ans;
 
 	(void)timeouts;
 	pd->dns->inflight--;
 	q->fetched_at = (int64_t)time(NULL);
 	if (abuf != NULL && (status == ARES_SUCCESS || status ==
 	    ARES_ENODATA || status == ARES_ENOTFOUND)) {
-		if (parse_answer(q, abuf, alen) == -1) {
+		if (dns_wire_parse(abuf, alen < 0 ? 0 : (size_t)alen,
+		    q->type, &ans) == -1) {
 			dns_query_release(q);
 			q->status = DNS_FAILED;
-		} else if (q->n_rrs > 0)
+		} else if (take_answer(q, &ans) > 0)
 			q->status = DNS_OK;
 		else
 			q->status = q->rcode == DNS_RCODE_NXDOMAIN ?
