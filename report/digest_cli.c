@@ -11,12 +11,12 @@
 
 #include "classify.h"
 #include "config.h"
-#include "db.h"
 #include "digest.h"
 #include "digest_cli.h"
 #include "dns.h"
 #include "domain.h"
 #include "output.h"
+#include "rdb.h"
 #include "xalloc.h"
 
 #define PROG		"dmarc-report"
@@ -66,7 +66,7 @@ struct run {
 	size_t		 n_domains;
 	struct digest_opts opts;
 	struct email_opts mail;
-	sqlite3		*db;
+	struct rdb	*db;
 	struct dns	*dns;
 	struct digest	 dg;
 };
@@ -131,7 +131,7 @@ open_all(struct run *r, const struct digest_args *a, char *err,
 	struct dns_opts o;
 
 	r->db_path = xstrdup(a->db);
-	if ((r->db = db_open(r->db_path, DB_READONLY, err, errlen)) == NULL)
+	if ((r->db = rdb_open(r->db_path, RDB_READ, err, errlen)) == NULL)
 		return -1;
 	memset(&o, 0, sizeof(o));
 	o.db_path = r->db_path;
@@ -220,7 +220,7 @@ digest_cli_run(const struct digest_args *a)
 	}
 	digest_release(&r.dg);
 	dns_free(r.dns);
-	sqlite3_close(r.db);
+	rdb_close(r.db);
 	for (i = 0; i < r.n_domains; i++)
 		free(r.domains[i]);
 	free(r.db_path);

@@ -16,7 +16,7 @@
 
 #include <ares.h>
 
-#include "db.h"
+#include "dns_cache.h"
 #include "dns.h"
 #include "dns_wire.h"
 #include "domain.h"
@@ -29,8 +29,8 @@
 struct dns {
 	struct dns_opts	 opts;
 	ares_channel	 ch;		/* NULL when offline */
-	sqlite3		*db;		/* cache handle, or NULL */
-	sqlite3_stmt	*get;		/* cache lookup, prepared once */
+	struct rdb	*db;		/* cache handle (RDB_CACHE, else
+					   RDB_READ), or NULL */
 	char		 rkey[IPADDR_TEXT_LEN + 16];	/* resolver cache key:
 					   "system" or "ADDR:PORT" */
 	int		 writable;	/* db accepts writes */
@@ -79,19 +79,6 @@ dns_db_failed(struct dns *d, const char *why)
 	d->writable = 0;
 }
 
-/* 1 if the cache table exists on db (an early version-4 file lacks it) */
-static int
-has_cache_table(sqlite3 *db)
-{
-	sqlite3_stmt *st;
-	int ok;
-
-	ok = sqlite3_prepare_v2(db, "SELECT resolver FROM dns_cache LIMIT 0",
-	    -1, &st, NULL) == SQLITE_OK;
-	sqlite3_finalize(st);
-	return ok;
-}
-
 /* opens the cache: read-write, else read-only, else none (with notes) */
 static void
 dns_open_cache(struct dns *d)
@@ -101,19 +88,19 @@ dns_open_cache(struct dns *d)
 	if (d->opts.db_path == NULL)
 		return;
 	if (!d->opts.no_dns) {
-		d->db = db_open(d->opts.db_path, DB_READWRITE, err,
+		d->db = rdb_open(d->opts.db_path, RDB_CACHE, err,
 		    sizeof(err));
 		d->writable = d->db != NULL;
 		if (d->db == NULL)
 			dns_note(d, "database not writable", err);
 	}
 	if (d->db == NULL)
-		d->db = db_open(d->opts.db_path, DB_READONLY, err,
+		d->db = rdb_open(d->opts.db_path, RDB_READ, err,
 		    sizeof(err));
-	if (d->db != NULL && !has_cache_table(d->db)) {
+	if (d->db != NULL && !dns_cache_usable(d->db)) {
 		dns_note(d, "no DNS cache tables in the database",
 		    d->opts.db_path);
-		sqlite3_close(d->db);
+		rdb_close(d->db);
 		d->db = NULL;
 		d->writable = 0;
 	}
@@ -239,8 +226,7 @@ dns_free(struct dns *d)
 			ares_destroy(d->ch);
 		ares_library_cleanup();
 	}
-	sqlite3_finalize(d->get);
-	sqlite3_close(d->db);
+	rdb_close(d->db);
 	free(d);
 }
 
@@ -262,7 +248,7 @@ dns_nsent(const struct dns *d)
 	return d->nsent;
 }
 
-sqlite3 *
+struct rdb *
 dns_db(struct dns *d)
 {
 	return d->db;
@@ -295,8 +281,8 @@ dns_query_release(struct dns_query *q)
 	q->cached = 0;
 }
 
-static void
-add_rr(struct dns_query *q, char *s)
+void
+dns_query_add(struct dns_query *q, char *s)
 {
 	if (q->n_rrs >= MAX_DNS_ANSWERS) {
 		free(s);
@@ -311,7 +297,7 @@ static size_t
 take_answer(struct dns_query *q, struct dns_answer *a)
 {
 	for (size_t i = 0; i < a->n_rrs; i++)
-		add_rr(q, a->rrs[i]);
+		dns_query_add(q, a->rrs[i]);
 	free(a->rrs);
 	a->rrs = NULL;
 	a->n_rrs = 0;
@@ -415,132 +401,32 @@ query_names(const struct dns_query *q, char key[MAX_DOMAIN_LEN + 2],
 }
 
 /* ------------------------------------------------------------------ */
-/* the cache                                                          */
-
-static const char *
-qtype_name(enum dns_qtype t)
-{
-	return t == DNS_TXT ? "TXT" : "PTR";
-}
-
-/*
- * Fills q from the cache; 1 if found: online a fresh answer of this
- * resolver, offline the latest answer of any resolver, however old.
- */
-static int
-cache_get(struct dns *d, struct dns_query *q, const char *key, int64_t now)
-{
-	sqlite3_stmt *st;
-	int found = 0;
-
-	/* prepared once: sources may look up tens of thousands of names */
-	if (d->db == NULL || (d->get == NULL && sqlite3_prepare_v3(d->db,
-	    "SELECT status, rcode, data, ttl, fetched_at FROM dns_cache "
-	    "WHERE qtype = ?1 AND name = ?2 AND resolver = coalesce(?3, "
-	    "(SELECT resolver FROM dns_cache WHERE qtype = ?1 AND name = ?2 "
-	    "ORDER BY fetched_at DESC LIMIT 1)) ORDER BY seq", -1,
-	    SQLITE_PREPARE_PERSISTENT, &d->get, NULL) != SQLITE_OK))
-		return 0;
-	st = d->get;
-	sqlite3_bind_text(st, 1, qtype_name(q->type), -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
-	if (d->opts.no_dns)
-		sqlite3_bind_null(st, 3);
-	else
-		sqlite3_bind_text(st, 3, d->rkey, -1, SQLITE_STATIC);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		const char *status = (const char *)sqlite3_column_text(st, 0);
-		const char *data = (const char *)sqlite3_column_text(st, 2);
-
-		q->rcode = sqlite3_column_int(st, 1);
-		q->ttl = sqlite3_column_int64(st, 3);
-		q->fetched_at = sqlite3_column_int64(st, 4);
-		if (!d->opts.no_dns && q->fetched_at + q->ttl <= now)
-			break;
-		found = 1;
-		q->status = strcmp(status, "ok") == 0 ? DNS_OK :
-		    strcmp(status, "nxdomain") == 0 ? DNS_NXDOMAIN : DNS_NODATA;
-		if (data != NULL && q->status == DNS_OK)
-			add_rr(q, xstrdup(data));
-	}
-	if (found)
-		q->cached = 1;
-	else
-		dns_query_release(q);
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	return found;
-}
-
-static int
-cache_put_one(struct dns *d, sqlite3_stmt *del, sqlite3_stmt *ins,
-    const struct dns_query *q, const char *key)
-{
-	size_t rows = q->n_rrs > 0 ? q->n_rrs : 1;
-
-	sqlite3_reset(del);
-	sqlite3_bind_text(del, 1, d->rkey, -1, SQLITE_STATIC);
-	sqlite3_bind_text(del, 2, qtype_name(q->type), -1, SQLITE_STATIC);
-	sqlite3_bind_text(del, 3, key, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(del) != SQLITE_DONE)
-		return -1;
-	for (size_t i = 0; i < rows; i++) {
-		sqlite3_reset(ins);
-		sqlite3_bind_text(ins, 1, d->rkey, -1, SQLITE_STATIC);
-		sqlite3_bind_text(ins, 2, qtype_name(q->type), -1,
-		    SQLITE_STATIC);
-		sqlite3_bind_text(ins, 3, key, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(ins, 4, (sqlite3_int64)i);
-		sqlite3_bind_text(ins, 5, dns_status_name(q->status), -1,
-		    SQLITE_STATIC);
-		sqlite3_bind_int(ins, 6, q->rcode < 0 ? 0 : q->rcode);
-		if (q->n_rrs > 0)
-			sqlite3_bind_text(ins, 7, q->rrs[i], -1, SQLITE_STATIC);
-		else
-			sqlite3_bind_null(ins, 7);
-		sqlite3_bind_int64(ins, 8, q->ttl);
-		sqlite3_bind_int64(ins, 9, q->fetched_at);
-		if (sqlite3_step(ins) != SQLITE_DONE)
-			return -1;
-	}
-	return 0;
-}
+/* the cache (dns_cache.c keeps the rows)                             */
 
 /* stores the fresh definite answers of the batch in one transaction */
 static void
 cache_put(struct dns *d, struct dns_query *q, size_t n)
 {
-	sqlite3_stmt *del = NULL, *ins = NULL;
-	char key[MAX_DOMAIN_LEN + 2], qname[MAX_DOMAIN_LEN + 2];
-	int ok = 0;
+	char key[MAX_DOMAIN_LEN + 2], qname[MAX_DOMAIN_LEN + 2], err[512];
 
 	if (d->db == NULL || !d->writable)
 		return;
-	if (sqlite3_exec(d->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
-	    SQLITE_OK)
-		goto out;
-	if (sqlite3_prepare_v2(d->db, "DELETE FROM dns_cache WHERE resolver = "
-	    "? AND qtype = ? AND name = ?", -1, &del, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(d->db, "INSERT INTO dns_cache (resolver, "
-	    "qtype, name, seq, status, rcode, data, ttl, fetched_at) VALUES "
-	    "(?, ?, ?, ?, ?, ?, ?, ?, ?)", -1, &ins, NULL) != SQLITE_OK)
-		goto out;
+	if (dns_cache_begin(d->db, err, sizeof(err)) == -1)
+		goto fail;
 	for (size_t i = 0; i < n; i++) {
 		if (q[i].cached || (q[i].status != DNS_OK && q[i].status !=
 		    DNS_NODATA && q[i].status != DNS_NXDOMAIN) ||
 		    query_names(&q[i], key, qname) == -1)
 			continue;
-		if (cache_put_one(d, del, ins, &q[i], key) == -1)
-			goto out;
+		if (dns_cache_put(d->db, d->rkey, &q[i], key, err,
+		    sizeof(err)) == -1)
+			goto fail;
 	}
-	ok = sqlite3_exec(d->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK;
-out:
-	if (!ok) {
-		dns_db_failed(d, sqlite3_errmsg(d->db));
-		sqlite3_exec(d->db, "ROLLBACK", NULL, NULL, NULL);
-	}
-	sqlite3_finalize(del);
-	sqlite3_finalize(ins);
+	if (dns_cache_commit(d->db, err, sizeof(err)) == 0)
+		return;
+fail:
+	dns_db_failed(d, err);
+	dns_cache_rollback(d->db);
 }
 
 /* ------------------------------------------------------------------ */
@@ -643,7 +529,9 @@ dns_run(struct dns *d, struct dns_query *q, size_t n)
 			q[i].status = DNS_FAILED;
 		else if (d->opts.refresh && !d->opts.no_dns)
 			continue;
-		else if (!cache_get(d, &q[i], key, now) && d->opts.no_dns)
+		else if ((d->db == NULL || !dns_cache_get(d->db,
+		    d->opts.no_dns ? NULL : d->rkey, key, now, &q[i])) &&
+		    d->opts.no_dns)
 			q[i].status = DNS_NOT_LOOKED_UP;
 	}
 	if (d->opts.no_dns)

@@ -16,17 +16,15 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <sqlite3.h>
-
 #include "classify.h"
 #include "config.h"
-#include "db.h"
 #include "digest_cli.h"
 #include "dns.h"
 #include "domain.h"
 #include "num.h"
 #include "output.h"
 #include "policy.h"
+#include "rdb.h"
 #include "readiness.h"
 #include "render.h"
 #include "sources.h"
@@ -460,7 +458,7 @@ norm_domains(const struct args *a, char **out)
 }
 
 static int
-run_mode(const struct args *a, sqlite3 *db, struct dns *dns,
+run_mode(const struct args *a, struct rdb *db, struct dns *dns,
     const struct classify *svc, struct model *m, char *err, size_t errlen)
 {
 	struct query_opts qo;
@@ -518,7 +516,7 @@ run_report(const struct args *a, const char *path)
 	struct classify svc;
 	struct dns_opts dop;
 	struct dns *dns = NULL;
-	sqlite3 *db = NULL;
+	struct rdb *db = NULL;
 	char err[ERRLEN];
 	int rc = 2;
 
@@ -527,7 +525,7 @@ run_report(const struct args *a, const char *path)
 	if (window_parse(&a->ws, &w, err, sizeof(err)) == -1 ||
 	    services_load(a, &svc, err, sizeof(err)) == -1)
 		goto fail;
-	if ((db = db_open(path, DB_READONLY, err, sizeof(err))) == NULL)
+	if ((db = rdb_open(path, RDB_READ, err, sizeof(err))) == NULL)
 		goto fail;
 	dns_setup(a, path, &dop);
 	if ((dns = dns_new(&dop, err, sizeof(err))) == NULL)
@@ -545,7 +543,7 @@ out:
 	model_release(&m);
 	classify_release(&svc);
 	dns_free(dns);
-	sqlite3_close(db);
+	rdb_close(db);
 	return rc;
 }
 
@@ -587,7 +585,7 @@ main(int argc, char *argv[])
 	}
 	if (a.db != NULL)
 		path = xstrdup(a.db);
-	else if ((path = db_default_path()) == NULL) {
+	else if ((path = rdb_default_path()) == NULL) {
 		fprintf(stderr, PROG ": error: no database path: set "
 		    "DMARC_DB or HOME, use --db or 'db =' in the config "
 		    "file\n");

@@ -41,12 +41,11 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include <sqlite3.h>
-
 #include "buf.h"
 #include "dmarcrec.h"
 #include "dns.h"
 #include "limits.h"
+#include "rdb.h"
 
 /* TXT queries one walk may make (RFC 9989 4.10) */
 #define POLICY_MAX_WALK		8
@@ -175,7 +174,7 @@ int	policy_store(struct dns *, struct policy_lookup *);
  * fine).  Returns 1 and fills *out (stored = 1), 0 when there is none (or
  * the table does not exist), -1 on a database error (message in err).
  */
-int	policy_latest(sqlite3 *db, const char *domain,
+int	policy_latest(struct rdb *db, const char *domain,
 	    struct policy_lookup *out, char *err, size_t errlen);
 
 /*
@@ -207,7 +206,7 @@ struct policy_change {
  * policy_history_free) and *n are set; both NULL/0 when there is none.
  * Returns 0 or -1 (message in err).
  */
-int	policy_history(sqlite3 *db, const char *domain,
+int	policy_history(struct rdb *db, const char *domain,
 	    struct policy_change **changes, size_t *n, char *err,
 	    size_t errlen);
 void	policy_history_free(struct policy_change *, size_t n);

@@ -10,6 +10,7 @@
 
 #include "limits.h"
 #include "policy.h"
+#include "rdb_sqlite.h"
 #include "policy_int.h"
 #include "xalloc.h"
 
@@ -148,7 +149,8 @@ bind_record(sqlite3_stmt *st, const struct policy_lookup *pl)
 int
 policy_store(struct dns *dns, struct policy_lookup *pl)
 {
-	sqlite3 *db = dns_db(dns);
+	struct rdb *r = dns_db(dns);
+	sqlite3 *db = r != NULL ? r->db : NULL;
 	sqlite3_stmt *st = NULL;
 	char *all = NULL, *walk = NULL, *dests = NULL;
 	int rc = -1;
@@ -234,9 +236,10 @@ prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st, char *err,
 }
 
 int
-policy_latest(sqlite3 *db, const char *domain, struct policy_lookup *pl,
+policy_latest(struct rdb *r, const char *domain, struct policy_lookup *pl,
     char *err, size_t errlen)
 {
+	sqlite3 *db = r->db;
 	sqlite3_stmt *st = NULL;
 	int rc, step;
 
@@ -331,9 +334,10 @@ history_add(struct policy_change **c, size_t *n, sqlite3_stmt *st)
 }
 
 int
-policy_history(sqlite3 *db, const char *domain, struct policy_change **c,
+policy_history(struct rdb *r, const char *domain, struct policy_change **c,
     size_t *n, char *err, size_t errlen)
 {
+	sqlite3 *db = r->db;
 	sqlite3_stmt *st = NULL;
 	int rc, step;
 

@@ -308,7 +308,7 @@ static void
 record_from_history(struct readiness_domain *rd, struct dns *dns)
 {
 	struct policy_change *c = NULL;
-	sqlite3 *db = dns != NULL ? dns_db(dns) : NULL;
+	struct rdb *db = dns != NULL ? dns_db(dns) : NULL;
 	size_t n = 0, i;
 	char err[256];
 
@@ -1048,7 +1048,7 @@ readiness_result_release(struct readiness_result *r)
 }
 
 int
-readiness_build(sqlite3 *db, struct dns *dns, const struct query_opts *qo,
+readiness_build(struct rdb *db, struct dns *dns, const struct query_opts *qo,
     const struct readiness_opts *o, const struct senders *ss,
     const struct classify *svc, struct model *m, struct readiness_result *r,
     char *err, size_t errlen)

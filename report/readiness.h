@@ -96,10 +96,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include <sqlite3.h>
-
 #include "model.h"
 #include "query.h"
+#include "rdb.h"
 #include "senders.h"
 
 struct classify;
@@ -315,7 +314,7 @@ void	readiness_result_release(struct readiness_result *);
  * READINESS_DEFAULT_DAYS) and MODEL_READINESS.  Returns 0, or -1 with a
  * message in err; release r and m in either case.
  */
-int	readiness_build(sqlite3 *db, struct dns *, const struct query_opts *,
+int	readiness_build(struct rdb *db, struct dns *, const struct query_opts *,
 	    const struct readiness_opts *, const struct senders *,
 	    const struct classify *, struct model *m,
 	    struct readiness_result *r, char *err, size_t errlen);

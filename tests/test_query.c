@@ -69,10 +69,10 @@ run(int64_t since, int64_t until, const char *const *doms, size_t n,
 {
 	struct window w = { since, until };
 	struct query_opts o;
-	sqlite3 *db;
+	struct rdb *db;
 	char err[512];
 
-	db = db_open(dbpath, DB_READONLY, err, sizeof(err));
+	db = rdb_open(dbpath, RDB_READ, err, sizeof(err));
 	ck_assert_msg(db != NULL, "%s", err);
 	memset(&o, 0, sizeof(o));
 	o.domains = doms;
@@ -80,7 +80,7 @@ run(int64_t since, int64_t until, const char *const *doms, size_t n,
 	o.sources = 1;
 	model_init(m, &w, MODEL_SOURCES);
 	ck_assert_msg(query_run(db, &o, m, err, sizeof(err)) == 0, "%s", err);
-	sqlite3_close(db);
+	rdb_close(db);
 }
 
 #define near(a, b)	ck_assert_msg((a) > (b) - 1e-6 && (a) < (b) + 1e-6, \
@@ -394,10 +394,10 @@ START_TEST(test_query_failing_only_keeps_lists_of_failing_records)
 	struct window w = { LISTS_DAY, LISTS_DAY + DAY };
 	struct query_opts o;
 	const struct msource *s;
-	sqlite3 *db;
+	struct rdb *db;
 	char err[512];
 
-	db = db_open(dbpath, DB_READONLY, err, sizeof(err));
+	db = rdb_open(dbpath, RDB_READ, err, sizeof(err));
 	ck_assert_msg(db != NULL, "%s", err);
 	memset(&o, 0, sizeof(o));
 	o.sources = 1;
@@ -405,7 +405,7 @@ START_TEST(test_query_failing_only_keeps_lists_of_failing_records)
 	model_init(&m, &w, MODEL_FAILURES);
 	ck_assert_msg(query_run(db, &o, &m, err, sizeof(err)) == 0, "%s",
 	    err);
-	sqlite3_close(db);
+	rdb_close(db);
 	s = source_of(&m, "192.0.2.50");
 	ck_assert_ptr_nonnull(s);
 	/* 2011 (4) and 2012 (2); the passing 2013 is left out */

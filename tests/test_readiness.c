@@ -136,7 +136,7 @@ judge_svc(struct run *run, const struct readiness_opts *o, int use_senders,
 	struct window w = { MARCH1, MARCH1 + WIN_DAYS * WINDOW_DAY };
 	struct query_opts qo;
 	char err[512], *path;
-	sqlite3 *db;
+	struct rdb *db;
 
 	memset(run, 0, sizeof(*run));
 	senders_init(&run->ss);
@@ -151,7 +151,7 @@ judge_svc(struct run *run, const struct readiness_opts *o, int use_senders,
 		    sizeof(err)) == 0, "%s", err);
 		free(path);
 	}
-	db = db_open(db_path, DB_READONLY, err, sizeof(err));
+	db = rdb_open(db_path, RDB_READ, err, sizeof(err));
 	ck_assert_msg(db != NULL, "%s", err);
 	memset(&qo, 0, sizeof(qo));
 	qo.sources = 1;
@@ -161,7 +161,7 @@ judge_svc(struct run *run, const struct readiness_opts *o, int use_senders,
 	    "%s", err);
 	ck_assert_int_eq(readiness_judge(&run->m, o, use_senders ? &run->ss :
 	    NULL, svc ? &run->cl : NULL, dns, &run->r, err, sizeof(err)), 0);
-	sqlite3_close(db);
+	rdb_close(db);
 }
 
 static void
@@ -746,10 +746,10 @@ START_TEST(test_readiness_render_shows_service)
 	struct classify cl;
 	struct model m;
 	char path[600], err[512], *out, *l;
-	sqlite3 *db;
+	struct rdb *db;
 
 	services_db(path, sizeof(path));
-	ck_assert_ptr_nonnull(db = db_open(path, DB_READONLY, err,
+	ck_assert_ptr_nonnull(db = rdb_open(path, RDB_READ, err,
 	    sizeof(err)));
 	classify_init(&cl);
 	ck_assert_int_eq(classify_builtin(&cl, err, sizeof(err)), 0);
@@ -802,7 +802,7 @@ START_TEST(test_readiness_render_shows_service)
 	readiness_result_release(&r);
 	model_release(&m);
 	classify_release(&cl);
-	sqlite3_close(db);
+	rdb_close(db);
 }
 END_TEST
 
