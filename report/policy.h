@@ -211,13 +211,9 @@ int	policy_history(struct rdb *db, const char *domain,
 	    size_t errlen);
 void	policy_history_free(struct policy_change *, size_t n);
 
-enum policy_format {
-	POLICY_TEXT,
-	POLICY_JSON,
-};
-
 /*
- * Renders one lookup and its history into b; every untrusted string goes
+ * The policy printers of the text and JSON formats (format.h's table):
+ * render one lookup and its history into b; every untrusted string goes
  * through escape_term (text) or escape_json (JSON).  Text: a block per
  * section (record, where found, parsed tags, report destinations, notes,
  * history); a lookup answered from the cache shows the answer's fetch
@@ -244,9 +240,10 @@ enum policy_format {
  * S: JSON string, N: integer, B: true/false.  Returns 0, or -1 if b's
  * ceiling was reached.
  */
-int	policy_render(struct buf *b, enum policy_format,
-	    const struct policy_lookup *, const struct policy_change *,
-	    size_t n_changes);
+int	policy_render_text(struct buf *b, const struct policy_lookup *,
+	    const struct policy_change *, size_t n_changes);
+int	policy_render_json(struct buf *b, const struct policy_lookup *,
+	    const struct policy_change *, size_t n_changes);
 
 /*
  * Only the "tags"-level JSON object for one lookup (no history), for
@@ -256,10 +253,12 @@ int	policy_render(struct buf *b, enum policy_format,
  */
 int	policy_render_json_brief(struct buf *b, const struct policy_lookup *);
 
+struct format;
+
 struct policy_opts {
 	const char		*domain;	/* the DOMAIN argument */
 	struct dns_opts		 dns;		/* db_path, resolver, no_dns */
-	enum policy_format	 format;
+	const struct format	*format;	/* format.h: its policy printer */
 };
 
 /*

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "format.h"
 #include "limits.h"
 #include "policy.h"
 
@@ -61,7 +62,7 @@ policy_run(const struct policy_opts *po, FILE *out)
 		run_error(po, err);
 		goto out;
 	}
-	if (policy_render(&b, po->format, &pl, c, n) == -1) {
+	if (po->format->policy(&b, &pl, c, n) == -1) {
 		run_error(po, "policy output too large");
 		goto out;
 	}

@@ -17,7 +17,7 @@
 struct out {
 	struct buf	*b;
 	int		 rc;
-	enum policy_format fmt;
+	int		 json;		/* JSON, else text */
 };
 
 static void
@@ -47,7 +47,7 @@ putf(struct out *o, const char *fmt, ...)
 static void
 put_esc(struct out *o, const char *s)
 {
-	if (o->fmt == POLICY_JSON) {
+	if (o->json) {
 		if (s == NULL) {
 			put(o, "null");
 			return;
@@ -68,9 +68,9 @@ put_time(struct out *o, int64_t t)
 	char s[32];
 
 	if (gmtime_r(&tt, &tm) == NULL || strftime(s, sizeof(s),
-	    o->fmt == POLICY_JSON ? "\"%Y-%m-%dT%H:%M:%SZ\"" :
+	    o->json ? "\"%Y-%m-%dT%H:%M:%SZ\"" :
 	    "%Y-%m-%d %H:%M UTC", &tm) == 0)
-		put(o, o->fmt == POLICY_JSON ? "null" : "?");
+		put(o, o->json ? "null" : "?");
 	else
 		put(o, s);
 }
@@ -391,22 +391,29 @@ render_json(struct out *o, const struct policy_lookup *pl,
 }
 
 int
-policy_render(struct buf *b, enum policy_format fmt,
-    const struct policy_lookup *pl, const struct policy_change *c, size_t n)
+policy_render_text(struct buf *b, const struct policy_lookup *pl,
+    const struct policy_change *c, size_t n)
 {
-	struct out o = { b, 0, fmt };
+	struct out o = { b, 0, 0 };
 
-	if (fmt == POLICY_JSON)
-		render_json(&o, pl, c, n);
-	else
-		render_text(&o, pl, c, n);
+	render_text(&o, pl, c, n);
+	return o.rc;
+}
+
+int
+policy_render_json(struct buf *b, const struct policy_lookup *pl,
+    const struct policy_change *c, size_t n)
+{
+	struct out o = { b, 0, 1 };
+
+	render_json(&o, pl, c, n);
 	return o.rc;
 }
 
 int
 policy_render_json_brief(struct buf *b, const struct policy_lookup *pl)
 {
-	struct out o = { b, 0, POLICY_JSON };
+	struct out o = { b, 0, 1 };
 
 	put(&o, "{");
 	json_core(&o, pl);

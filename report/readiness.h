@@ -356,16 +356,14 @@ void	readiness_propose(struct readiness_domain *);
 /* appends s (taking ownership) to rd's reasons */
 void	readiness_reason(struct readiness_domain *, char *s);
 
-enum readiness_format {
-	READINESS_TEXT,
-	READINESS_JSON,
-	READINESS_CSV,
-};
+struct render_opts;
 
 /*
- * Renders r to f.  Every string from reports, DNS or the senders file
- * goes through escape_term (text), escape_json or escape_csv.  color adds
- * ANSI colour to the verdict (text only; the caller decides: a TTY).
+ * The readiness printers of the text, JSON and CSV formats (format.h's
+ * table): render r to f.  Every string from reports, DNS or the senders
+ * file goes through escape_term (text), escape_json or escape_csv.
+ * o->color adds ANSI colour to the verdict (text only; the caller
+ * decides: a TTY); o may be NULL.
  *
  * JSON, one object and a newline:
  *   { "format": "dmarc-report", "version": 1, "mode": "readiness",
@@ -420,9 +418,13 @@ enum readiness_format {
  * \"RECORD\"", the counts, the reasons, the lists, and a subdomains
  * block when subdomain mail was seen.
  *
- * Returns 0, or -1 if writing to f failed (ferror).
+ * Each returns 0, or -1 if writing to f failed (ferror).
  */
-int	readiness_render(FILE *f, enum readiness_format,
-	    const struct readiness_result *, int color);
+int	readiness_render_text(FILE *f, const struct readiness_result *,
+	    const struct render_opts *);
+int	readiness_render_json(FILE *f, const struct readiness_result *,
+	    const struct render_opts *);
+int	readiness_render_csv(FILE *f, const struct readiness_result *,
+	    const struct render_opts *);
 
 #endif

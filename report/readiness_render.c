@@ -475,14 +475,27 @@ render_csv_all(FILE *f, const struct readiness_result *r)
 }
 
 int
-readiness_render(FILE *f, enum readiness_format fmt,
-    const struct readiness_result *r, int color)
+readiness_render_text(FILE *f, const struct readiness_result *r,
+    const struct render_opts *o)
 {
-	if (fmt == READINESS_JSON)
-		render_json_all(f, r);
-	else if (fmt == READINESS_CSV)
-		render_csv_all(f, r);
-	else
-		render_text_all(f, r, color);
+	render_text_all(f, r, o != NULL && o->color);
+	return ferror(f) ? -1 : 0;
+}
+
+int
+readiness_render_json(FILE *f, const struct readiness_result *r,
+    const struct render_opts *o)
+{
+	(void)o;
+	render_json_all(f, r);
+	return ferror(f) ? -1 : 0;
+}
+
+int
+readiness_render_csv(FILE *f, const struct readiness_result *r,
+    const struct render_opts *o)
+{
+	(void)o;
+	render_csv_all(f, r);
 	return ferror(f) ? -1 : 0;
 }

@@ -81,6 +81,7 @@
 
 #include "../report/classify.h"
 #include "../report/dmarcrec.h"
+#include "../report/format.h"
 #include "../report/model.h"
 #include "../report/query.h"
 #include "../report/readiness.h"
@@ -652,7 +653,7 @@ START_TEST(test_readiness_render_formats_escape)
 	snprintf(path, sizeof(path), "%s/out", tmp);
 
 	f = fopen(path, "w");
-	ck_assert_int_eq(readiness_render(f, READINESS_JSON, &run.r, 0), 0);
+	ck_assert_int_eq(readiness_render_json(f, &run.r, NULL), 0);
 	fclose(f);
 	out = (char *)tu_slurp(path, &len);
 	/* 2024-03-01 is 1709251200; 30 days later, exclusive, 1711843200 */
@@ -672,7 +673,7 @@ START_TEST(test_readiness_render_formats_escape)
 	free(out);
 
 	f = fopen(path, "w");
-	ck_assert_int_eq(readiness_render(f, READINESS_CSV, &run.r, 0), 0);
+	ck_assert_int_eq(readiness_render_csv(f, &run.r, NULL), 0);
 	fclose(f);
 	out = (char *)tu_slurp(path, &len);
 	ck_assert_ptr_nonnull(strstr(out, "domain,verdict,current_step,"
@@ -683,7 +684,7 @@ START_TEST(test_readiness_render_formats_escape)
 	free(out);
 
 	f = fopen(path, "w");
-	ck_assert_int_eq(readiness_render(f, READINESS_TEXT, &run.r, 0), 0);
+	ck_assert_int_eq(readiness_render_text(f, &run.r, NULL), 0);
 	fclose(f);
 	out = (char *)tu_slurp(path, &len);
 	ck_assert_ptr_nonnull(strstr(out, "not-ready.example: NOT READY for "
@@ -713,14 +714,14 @@ services_db(char *path, size_t len)
 
 /* r rendered as fmt; caller frees */
 static char *
-rendered(const struct readiness_result *r, enum readiness_format fmt)
+rendered(const struct readiness_result *r, enum format_id fmt)
 {
 	char *out = NULL;
 	size_t len;
 	FILE *f;
 
 	ck_assert_ptr_nonnull(f = open_memstream(&out, &len));
-	ck_assert_int_eq(readiness_render(f, fmt, r, 0), 0);
+	ck_assert_int_eq(format_get(fmt)->readiness(f, r, NULL), 0);
 	fclose(f);
 	return out;
 }
@@ -767,7 +768,7 @@ START_TEST(test_readiness_render_shows_service)
 	ck_assert_int_eq(r.domains[0].own.blocking.n, 1);
 	ck_assert_int_eq(r.domains[0].own.spoofing_src.n, 1);
 
-	out = rendered(&r, READINESS_TEXT);
+	out = rendered(&r, FORMAT_TEXT);
 	ck_assert_ptr_nonnull(strstr(out, "\n    198.51.100.7  service "
 	    "SendGrid\n      40 messages, 40 failing"));
 	/* unknown: no service word on the line */
@@ -775,7 +776,7 @@ START_TEST(test_readiness_render_shows_service)
 	    "messages"));
 	free(out);
 
-	out = rendered(&r, READINESS_JSON);
+	out = rendered(&r, FORMAT_JSON);
 	ck_assert_ptr_nonnull(strstr(out, "{\"ip\":\"198.51.100.7\","
 	    "\"ptr\":null,\"class\":\"misaligned\",\"sender\":null,"
 	    "\"service\":\"SendGrid\",\"messages\":40,"));
@@ -784,7 +785,7 @@ START_TEST(test_readiness_render_shows_service)
 	    "\"service\":null,\"messages\":25,"));
 	free(out);
 
-	out = rendered(&r, READINESS_CSV);
+	out = rendered(&r, FORMAT_CSV);
 	ck_assert_ptr_nonnull(strstr(out,
 	    ",aligned_pct,fix,service,scope\r\n"));
 	l = line_of(out, "shop.example,not-ready,none,quarantine-test,"
@@ -1011,7 +1012,7 @@ START_TEST(test_readiness_blocker_beats_thin_data)
 	ck_assert_str_eq(rd->blockers[0], "198.51.100.60, 50 failing messages: "
 	    "only 37.5% of its mail aligns: find the mail stream it sends "
 	    "differently");
-	out = rendered(&run.r, READINESS_TEXT);
+	out = rendered(&run.r, FORMAT_TEXT);
 	ck_assert_ptr_nonnull(strstr(out, "thinbad.example: NOT READY for "
 	    "p=quarantine; t=y; pct=0, and only 230 messages, only 3 days of "
 	    "data, only 1 reporter\n  step: none -> quarantine-test (policy "
