@@ -12,6 +12,7 @@
 #include "escape.h"
 #include "limits.h"
 #include "policy.h"
+#include "render.h"
 #include "xalloc.h"
 
 struct out {
@@ -43,21 +44,28 @@ putf(struct out *o, const char *fmt, ...)
 	put(o, s);
 }
 
-/* an untrusted string, escaped for the format (JSON: quoted or null) */
+/*
+ * An untrusted string, escaped for the format (JSON: quoted or null)
+ * through render_escaped(): one too long shows as render_too_long
+ * instead of failing the whole output.
+ */
 static void
 put_esc(struct out *o, const char *s)
 {
+	struct buf v;
+
+	if (o->json && s == NULL) {
+		put(o, "null");
+		return;
+	}
+	render_scratch_init(&v);
 	if (o->json) {
-		if (s == NULL) {
-			put(o, "null");
-			return;
-		}
 		put(o, "\"");
-		if (escape_json(o->b, s) == -1)
-			o->rc = -1;
+		put(o, render_escaped(&v, escape_json, s));
 		put(o, "\"");
-	} else if (escape_term(o->b, s != NULL ? s : "-") == -1)
-		o->rc = -1;
+	} else
+		put(o, render_escaped(&v, escape_term, s != NULL ? s : "-"));
+	buf_release(&v);
 }
 
 static void
@@ -194,7 +202,7 @@ text_dests(struct out *o, const struct policy_lookup *pl)
 }
 
 static void
-render_text(struct out *o, const struct policy_lookup *pl,
+policy_text(struct out *o, const struct policy_lookup *pl,
     const struct policy_change *c, size_t n)
 {
 	const char *ap = dmarcrec_p_name(policy_applied(pl));
@@ -359,7 +367,7 @@ json_history(struct out *o, const struct policy_change *c, size_t n)
 }
 
 static void
-render_json(struct out *o, const struct policy_lookup *pl,
+policy_json(struct out *o, const struct policy_lookup *pl,
     const struct policy_change *c, size_t n)
 {
 	put(o, "{\"domain\": ");
@@ -396,7 +404,7 @@ policy_render_text(struct buf *b, const struct policy_lookup *pl,
 {
 	struct out o = { b, 0, 0 };
 
-	render_text(&o, pl, c, n);
+	policy_text(&o, pl, c, n);
 	return o.rc;
 }
 
@@ -406,7 +414,7 @@ policy_render_json(struct buf *b, const struct policy_lookup *pl,
 {
 	struct out o = { b, 0, 1 };
 
-	render_json(&o, pl, c, n);
+	policy_json(&o, pl, c, n);
 	return o.rc;
 }
 

@@ -34,9 +34,24 @@ int	render_csv(FILE *f, const struct model *);
 /* an escape.h function: the sink a value is written for */
 typedef int (*render_escape_fn)(struct buf *, const char *);
 /*
+ * Every untrusted value of every format goes through these two: the only
+ * place that bounds an escaped value and says when it was too long.
+ *
  * Writes s (NULL: "") to f through esc; a value whose escaped form passes
  * RENDER_MAX_VALUE prints as "(value too long)", never raw.
  */
 void	render_value(FILE *f, render_escape_fn esc, const char *s);
+/* the marker render_escaped() returns for a value too long */
+extern const char render_too_long[];
+/* a scratch buffer for render_escaped(): ceiling RENDER_MAX_VALUE */
+void	render_scratch_init(struct buf *scratch);
+/*
+ * The escaped form of s (NULL: "") through esc, built in scratch (reset
+ * first), or render_too_long when it passes the scratch's ceiling.
+ * Valid until scratch is used again; the caller writes it where its
+ * format wants it (quoted, padded, appended to a buffer).
+ */
+const char *render_escaped(struct buf *scratch, render_escape_fn esc,
+	    const char *s);
 
 #endif

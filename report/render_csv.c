@@ -27,10 +27,7 @@ field(struct cctx *c, const char *s)
 	c->first = 0;
 	if (s == NULL)
 		return;
-	if (escape_csv(&c->b, s) == -1)
-		fputs("(value too long)", c->f);
-	else
-		fputs(buf_cstr(&c->b), c->f);
+	fputs(render_escaped(&c->b, escape_csv, s), c->f);
 }
 
 static void
@@ -193,7 +190,7 @@ render_csv(FILE *f, const struct model *m)
 
 	c.f = f;
 	c.first = 1;
-	buf_init(&c.b, RENDER_MAX_VALUE);
+	render_scratch_init(&c.b);
 	if (m->mode == MODEL_SOURCES || m->mode == MODEL_FAILURES)
 		sources(&c, m);
 	else

@@ -20,11 +20,8 @@ jstr(FILE *f, const char *s)
 		fputs("null", f);
 		return;
 	}
-	buf_init(&b, RENDER_MAX_VALUE);
-	if (escape_json(&b, s) == -1)
-		fputs("\"(value too long)\"", f);
-	else
-		fprintf(f, "\"%s\"", buf_cstr(&b));
+	render_scratch_init(&b);
+	fprintf(f, "\"%s\"", render_escaped(&b, escape_json, s));
 	buf_release(&b);
 }
 

@@ -30,12 +30,9 @@ struct tctx {
 static const char *
 esc(struct tctx *t, const char *s)
 {
-	buf_reset(&t->b);
 	if (s == NULL)
 		return "-";
-	if (escape_term(&t->b, s) == -1)
-		return "(value too long)";
-	return buf_cstr(&t->b);
+	return render_escaped(&t->b, escape_term, s);
 }
 
 static const char *
@@ -229,7 +226,7 @@ render_text(FILE *f, const struct model *m, const struct render_opts *o)
 
 	t.f = f;
 	t.color = o != NULL && o->color;
-	buf_init(&t.b, RENDER_MAX_VALUE);
+	render_scratch_init(&t.b);
 	header(&t, m);
 	if (m->mode == MODEL_SOURCES || m->mode == MODEL_FAILURES) {
 		if (m->n_domains > 0 && m->n_sources == 0)

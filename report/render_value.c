@@ -7,15 +7,29 @@
 
 #include "render.h"
 
+const char render_too_long[] = "(value too long)";
+
+void
+render_scratch_init(struct buf *scratch)
+{
+	buf_init(scratch, RENDER_MAX_VALUE);
+}
+
+const char *
+render_escaped(struct buf *scratch, render_escape_fn esc, const char *s)
+{
+	buf_reset(scratch);
+	if (esc(scratch, s != NULL ? s : "") == -1)
+		return render_too_long;
+	return buf_cstr(scratch);
+}
+
 void
 render_value(FILE *f, render_escape_fn esc, const char *s)
 {
 	struct buf b;
 
-	buf_init(&b, RENDER_MAX_VALUE);
-	if (esc(&b, s != NULL ? s : "") == -1)
-		fputs("(value too long)", f);
-	else
-		fputs(buf_cstr(&b), f);
+	render_scratch_init(&b);
+	fputs(render_escaped(&b, esc, s), f);
 	buf_release(&b);
 }

@@ -963,6 +963,42 @@ START_TEST(test_dns_invalid_status_rendered_stored_and_exit_1)
 }
 END_TEST
 
+/*
+ * A value whose escaped form passes RENDER_MAX_VALUE prints as the one
+ * marker of render.h, in text and JSON, and the rest of the output
+ * stays: the whole output used to fail instead.
+ */
+START_TEST(test_dns_policy_value_too_long_is_marked_not_fatal)
+{
+	struct policy_lookup pl;
+	struct buf b;
+	size_t n = MAX_LONG_TEXT * 2;
+
+	memset(&pl, 0, sizeof(pl));
+	pl.rec.pct = -1;
+	pl.rcode = -1;
+	pl.domain = xstrdup("example.org");
+	pl.status = POLICY_FOUND;
+	pl.record_domain = xstrdup("example.org");
+	/* every byte a control byte: escaped, four bytes each */
+	pl.raw = xmalloc(n + 1);
+	memset(pl.raw, '\x01', n);
+	pl.raw[n] = '\0';
+	buf_init(&b, 1 << 20);
+	ck_assert_int_eq(policy_render_text(&b, &pl, NULL, 0), 0);
+	ck_assert_ptr_nonnull(strstr(buf_cstr(&b),
+	    "  record       (value too long)\n"));
+	ck_assert_ptr_nonnull(strstr(buf_cstr(&b), "  found at     "
+	    "example.org\n"));
+	buf_reset(&b);
+	ck_assert_int_eq(policy_render_json(&b, &pl, NULL, 0), 0);
+	ck_assert_ptr_nonnull(strstr(buf_cstr(&b),
+	    "\"record\": \"(value too long)\""));
+	buf_release(&b);
+	policy_lookup_release(&pl);
+}
+END_TEST
+
 START_TEST(test_dns_hostile_ignored_record_escaped)
 {
 	struct policy_lookup pl;
@@ -1471,6 +1507,7 @@ dns_suite(void)
 	suite_add_tcase(s, tc);
 	tcase_add_test(off, test_dns_render_escapes_hostile_record);
 	tcase_add_test(off, test_dns_reverse_names_and_resolver_syntax);
+	tcase_add_test(off, test_dns_policy_value_too_long_is_marked_not_fatal);
 	tcase_add_test(off, test_dns_hostile_ignored_record_escaped);
 	tcase_add_test(off, test_dns_schema_5_migration_keeps_lookups);
 	suite_add_tcase(s, off);
