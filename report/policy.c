@@ -3,7 +3,8 @@
  * over dns.c's TXT lookups, the TXT records on it that receivers ignore,
  * and policy_current(), which summary and the policy mode ask.  The
  * record's report destinations are checked by policy_dests.c, the
- * lookups are kept by policy_store.c, printed by policy_render.c.
+ * lookups are kept by policy_store.c, printed by the format files
+ * (render_text.c, render_json.c).
  * Records come from DNS and are untrusted: dmarcrec.c parses them.
  */
 #include <stdlib.h>

@@ -4,7 +4,7 @@
  * Input is a model filled by query.c with sources (query_opts.sources),
  * an optional senders file (senders.h) and an optional resolver for the
  * live policy and reverse names; output is a struct readiness_result,
- * which readiness_render() prints as text, JSON or CSV.
+ * which the format files print (readiness_render_text() and the like).
  *
  * The ladder (RFC 9989 section 4.7 for t, RFC 7489 section 6.6.4 for pct):
  *   none                  p=none
@@ -357,6 +357,12 @@ void	readiness_propose(struct readiness_domain *);
 void	readiness_reason(struct readiness_domain *, char *s);
 
 struct render_opts;
+
+/*
+ * What the printers show for a source's reverse name: msource_ptr_label()
+ * once a lookup was made or cached, NULL when none was (borrowed).
+ */
+const char *readiness_source_ptr(const struct readiness_source *);
 
 /*
  * The readiness printers of the text, JSON and CSV formats (format.h's
