@@ -5,7 +5,8 @@
  * issue 16) is new files, not an edit threaded through the modes.
  *
  * The backend is one set of files chosen at build time.  Today's is
- * SQLite, and these are all its files (the only ones naming sqlite3):
+ * SQLite, and these are all its files (the only ones that include the
+ * SQLite header or name its types):
  *   rdb_sqlite.c   rdb_open/rdb_close over schema/db.h, struct rdb
  *                  itself (rdb_sqlite.h, private to the files below)
  *   query.c        the window's domains, sources, rejects (query.h)
