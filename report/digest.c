@@ -35,7 +35,7 @@ windows_init(struct digest *d, const struct window *w)
 
 /* query_run over w into m (model_init'ed here) */
 static int
-run_window(sqlite3 *db, const struct digest_opts *o, const struct window *w,
+run_window(struct rdb *db, const struct digest_opts *o, const struct window *w,
     int sources, struct model *m, char *err, size_t errlen)
 {
 	struct query_opts qo;
@@ -112,7 +112,7 @@ hist_take(struct digest *d, struct model *m, int i)
 }
 
 static int
-history(sqlite3 *db, const struct digest_opts *o, struct digest *d,
+history(struct rdb *db, const struct digest_opts *o, struct digest *d,
     char *err, size_t errlen)
 {
 	struct model m;
@@ -135,7 +135,7 @@ history(sqlite3 *db, const struct digest_opts *o, struct digest *d,
 }
 
 static int
-daily(sqlite3 *db, const struct digest_opts *o, struct digest *d,
+daily(struct rdb *db, const struct digest_opts *o, struct digest *d,
     char *err, size_t errlen)
 {
 	struct window w;
@@ -166,7 +166,7 @@ daily(sqlite3 *db, const struct digest_opts *o, struct digest *d,
 
 /* readiness over its own window ending with win; fills each rd */
 static int
-readiness(sqlite3 *db, struct dns *dns, const struct digest_opts *o,
+readiness(struct rdb *db, struct dns *dns, const struct digest_opts *o,
     struct digest *d, char *err, size_t errlen)
 {
 	struct query_opts qo;
@@ -212,7 +212,7 @@ totals(struct digest *d)
 }
 
 static int
-models(sqlite3 *db, struct dns *dns, const struct digest_opts *o,
+models(struct rdb *db, struct dns *dns, const struct digest_opts *o,
     struct digest *d, char *err, size_t errlen)
 {
 	if (run_window(db, o, &d->win, 1, &d->cur, err, errlen) == -1 ||
@@ -229,11 +229,11 @@ models(sqlite3 *db, struct dns *dns, const struct digest_opts *o,
 }
 
 int
-digest_build(sqlite3 *db, struct dns *dns, const struct window *w,
+digest_build(struct rdb *db, struct dns *dns, const struct window *w,
     const struct digest_opts *o, struct digest *d, char *err,
     size_t errlen)
 {
-	sqlite3 *hdb;
+	struct rdb *hdb;
 	size_t i;
 
 	memset(d, 0, sizeof(*d));

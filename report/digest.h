@@ -36,12 +36,11 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include <sqlite3.h>
-
 #include "classify.h"
 #include "dns.h"
 #include "model.h"
 #include "query.h"
+#include "rdb.h"
 #include "readiness.h"
 #include "senders.h"
 
@@ -158,7 +157,7 @@ struct digest_opts {
  * digest_release, also after an error; d borrows from opts->senders and
  * opts->services).  Returns 0, or -1 with a message in err.
  */
-int	digest_build(sqlite3 *db, struct dns *dns, const struct window *w,
+int	digest_build(struct rdb *db, struct dns *dns, const struct window *w,
 	    const struct digest_opts *, struct digest *d, char *err,
 	    size_t errlen);
 void	digest_release(struct digest *);
@@ -174,7 +173,7 @@ void	digest_label(const struct digest *, char *out, size_t outlen);
  * Rejected inputs in w by reason (digest_query.c): fills d->rejects
  * (largest first, at most MAX_DIGEST_REJECT_REASONS) and d->rejected.
  */
-int	digest_query_rejects(sqlite3 *db, const struct window *w,
+int	digest_query_rejects(struct rdb *db, const struct window *w,
 	    struct digest *d, char *err, size_t errlen);
 
 /* the three output formats of the digest (render_*.c, email.c) */

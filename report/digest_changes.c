@@ -333,7 +333,7 @@ same_change(const struct policy_change *a, const struct policy_change *b)
  * that failed (dns-error) say nothing and are skipped.
  */
 static int
-record_change(struct digest *d, struct ddomain *dd, sqlite3 *hdb,
+record_change(struct digest *d, struct ddomain *dd, struct rdb *hdb,
     char *err, size_t errlen)
 {
 	struct policy_change *c = NULL;
@@ -380,7 +380,7 @@ next_step(struct ddomain *dd)
 
 int
 digest_changes(struct digest *d, struct ddomain *dd,
-    const struct classify *cl, sqlite3 *hdb, char *err, size_t errlen)
+    const struct classify *cl, struct rdb *hdb, char *err, size_t errlen)
 {
 	size_t lo, hi;
 

@@ -9,10 +9,9 @@
 
 #include <stddef.h>
 
-#include <sqlite3.h>
-
 #include "classify.h"
 #include "digest.h"
+#include "rdb.h"
 
 /* sorts the sources of d->cur, d->prev and d->base into d->idx */
 void	digest_index(struct digest *d);
@@ -25,7 +24,7 @@ void	digest_index_free(struct digest *d);
  * Returns 0, or -1 with a message in err (database).
  */
 int	digest_changes(struct digest *d, struct ddomain *dd,
-	    const struct classify *services, sqlite3 *hdb, char *err,
+	    const struct classify *services, struct rdb *hdb, char *err,
 	    size_t errlen);
 
 #endif

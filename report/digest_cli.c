@@ -11,12 +11,13 @@
 
 #include "classify.h"
 #include "config.h"
-#include "db.h"
 #include "digest.h"
 #include "digest_cli.h"
 #include "dns.h"
+#include "format.h"
 #include "domain.h"
 #include "output.h"
+#include "rdb.h"
 #include "xalloc.h"
 
 #define PROG		"dmarc-report"
@@ -66,7 +67,7 @@ struct run {
 	size_t		 n_domains;
 	struct digest_opts opts;
 	struct email_opts mail;
-	sqlite3		*db;
+	struct rdb	*db;
 	struct dns	*dns;
 	struct digest	 dg;
 };
@@ -131,7 +132,7 @@ open_all(struct run *r, const struct digest_args *a, char *err,
 	struct dns_opts o;
 
 	r->db_path = xstrdup(a->db);
-	if ((r->db = db_open(r->db_path, DB_READONLY, err, errlen)) == NULL)
+	if ((r->db = rdb_open(r->db_path, RDB_READ, err, errlen)) == NULL)
 		return -1;
 	memset(&o, 0, sizeof(o));
 	o.db_path = r->db_path;
@@ -147,36 +148,15 @@ static int
 write_out(struct run *r, const struct digest_args *a, char *err,
     size_t errlen)
 {
-	const char *fmt = a->format ? a->format : "text";
 	struct output out;
 	int rc;
 
 	if (output_open(&out, a->out, err, errlen) == -1)
 		return -1;
-	if (strcmp(fmt, "html") == 0)
-		rc = digest_render_html(out.f, &r->dg);
-	else if (strcmp(fmt, "markdown") == 0)
-		rc = digest_render_markdown(out.f, &r->dg);
-	else if (strcmp(fmt, "email") == 0)
-		rc = digest_render_email(out.f, &r->dg, &r->mail, err, errlen);
-	else
-		rc = digest_render_text(out.f, &r->dg);
-	if (rc == -1 && strcmp(fmt, "email") != 0)
-		snprintf(err, errlen, "write failed");
+	rc = a->format->digest(out.f, &r->dg, &r->mail, err, errlen);
 	if (output_close(&out, rc == 0, err, errlen) == -1)
 		return -1;
 	return rc;
-}
-
-static int
-check_format(const char *f, char *err, size_t errlen)
-{
-	if (f == NULL || strcmp(f, "text") == 0 || strcmp(f, "html") == 0 ||
-	    strcmp(f, "markdown") == 0 || strcmp(f, "email") == 0)
-		return 0;
-	snprintf(err, errlen, "digest: --format %s is not available (text, "
-	    "markdown, html or email)", f);
-	return -1;
 }
 
 static int
@@ -188,8 +168,7 @@ run(struct run *r, const struct digest_args *a, char *err, size_t errlen)
 	if (ws.since == NULL && ws.until == NULL && ws.last == NULL &&
 	    ws.week == NULL)
 		ws.week = "last";
-	if (check_format(a->format, err, errlen) == -1 ||
-	    domains(r, a, err, errlen) == -1 ||
+	if (domains(r, a, err, errlen) == -1 ||
 	    files(r, a, err, errlen) == -1 ||
 	    window_parse(&ws, &w, err, errlen) == -1)
 		return -1;
@@ -220,7 +199,7 @@ digest_cli_run(const struct digest_args *a)
 	}
 	digest_release(&r.dg);
 	dns_free(r.dns);
-	sqlite3_close(r.db);
+	rdb_close(r.db);
 	for (i = 0; i < r.n_domains; i++)
 		free(r.domains[i]);
 	free(r.db_path);

@@ -18,6 +18,8 @@
 #include "readiness.h"
 #include "window.h"
 
+struct format;
+
 /* readiness criteria given as flags, re-applied over the config file's */
 #define MAX_DIGEST_CLI_CRIT	32
 
@@ -57,8 +59,9 @@ struct digest_args {
 	struct window_spec ws;		/* no window given: --week last */
 	const char *const *domains;	/* --domain values, else the file's */
 	size_t		 n_domains;
-	const char	*format;	/* text, markdown, html, email; NULL:
-					   text */
+	const struct format *format;	/* format.h: one with a digest
+					   printer (text, markdown, html,
+					   email) */
 	const char	*out;		/* -o FILE or NULL */
 	int		 no_dns;
 	int		 refresh;	/* --refresh: no cached DNS answer */

@@ -6,9 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <sqlite3.h>
-
 #include "digest.h"
+#include "rdb_sqlite.h"
 #include "xalloc.h"
 
 static const char q_reasons[] =
@@ -17,9 +16,10 @@ static const char q_reasons[] =
     "GROUP BY 1 ORDER BY 2 DESC, 1";
 
 int
-digest_query_rejects(sqlite3 *db, const struct window *w, struct digest *d,
+digest_query_rejects(struct rdb *h, const struct window *w, struct digest *d,
     char *err, size_t errlen)
 {
+	sqlite3 *db = h->db;
 	sqlite3_stmt *st = NULL;
 	const char *r;
 	int step, rc = -1;

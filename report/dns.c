@@ -1,10 +1,8 @@
 /*
  * DNS lookups for dmarc-report (TXT for DMARC records, PTR for sources)
  * through one c-ares channel, driven by a poll loop, with the answers
- * cached in dns_cache.  Answers are parsed here from the raw message
- * (c-ares' own parsers do not give TTLs): every length is checked against
- * the message, names are expanded by ares_expand_name, and the amount kept
- * is bounded by MAX_DNS_*.
+ * cached in dns_cache.  c-ares hands over the raw message; dns_wire.c
+ * parses it (c-ares' own parsers do not give TTLs).
  */
 #include <sys/socket.h>
 
@@ -18,29 +16,21 @@
 
 #include <ares.h>
 
-#include "buf.h"
-#include "db.h"
+#include "dns_cache.h"
 #include "dns.h"
+#include "dns_wire.h"
 #include "domain.h"
 #include "ipaddr.h"
 #include "limits.h"
 #include "num.h"
-#include "utf8.h"
 #include "xalloc.h"
 
-/* RFC 1035 numbers, so we need no <arpa/nameser.h> */
-#define DNS_C_IN	1
-#define DNS_T_PTR	12
-#define DNS_T_TXT	16
-#define DNS_T_SOA	6
-#define DNS_HDR_LEN	12
-#define DNS_RCODE_NXDOMAIN	3
 
 struct dns {
 	struct dns_opts	 opts;
 	ares_channel	 ch;		/* NULL when offline */
-	sqlite3		*db;		/* cache handle, or NULL */
-	sqlite3_stmt	*get;		/* cache lookup, prepared once */
+	struct rdb	*db;		/* cache handle (RDB_CACHE, else
+					   RDB_READ), or NULL */
 	char		 rkey[IPADDR_TEXT_LEN + 16];	/* resolver cache key:
 					   "system" or "ADDR:PORT" */
 	int		 writable;	/* db accepts writes */
@@ -89,19 +79,6 @@ dns_db_failed(struct dns *d, const char *why)
 	d->writable = 0;
 }
 
-/* 1 if the cache table exists on db (an early version-4 file lacks it) */
-static int
-has_cache_table(sqlite3 *db)
-{
-	sqlite3_stmt *st;
-	int ok;
-
-	ok = sqlite3_prepare_v2(db, "SELECT resolver FROM dns_cache LIMIT 0",
-	    -1, &st, NULL) == SQLITE_OK;
-	sqlite3_finalize(st);
-	return ok;
-}
-
 /* opens the cache: read-write, else read-only, else none (with notes) */
 static void
 dns_open_cache(struct dns *d)
@@ -111,19 +88,19 @@ dns_open_cache(struct dns *d)
 	if (d->opts.db_path == NULL)
 		return;
 	if (!d->opts.no_dns) {
-		d->db = db_open(d->opts.db_path, DB_READWRITE, err,
+		d->db = rdb_open(d->opts.db_path, RDB_CACHE, err,
 		    sizeof(err));
 		d->writable = d->db != NULL;
 		if (d->db == NULL)
 			dns_note(d, "database not writable", err);
 	}
 	if (d->db == NULL)
-		d->db = db_open(d->opts.db_path, DB_READONLY, err,
+		d->db = rdb_open(d->opts.db_path, RDB_READ, err,
 		    sizeof(err));
-	if (d->db != NULL && !has_cache_table(d->db)) {
+	if (d->db != NULL && !dns_cache_usable(d->db)) {
 		dns_note(d, "no DNS cache tables in the database",
 		    d->opts.db_path);
-		sqlite3_close(d->db);
+		rdb_close(d->db);
 		d->db = NULL;
 		d->writable = 0;
 	}
@@ -249,8 +226,7 @@ dns_free(struct dns *d)
 			ares_destroy(d->ch);
 		ares_library_cleanup();
 	}
-	sqlite3_finalize(d->get);
-	sqlite3_close(d->db);
+	rdb_close(d->db);
 	free(d);
 }
 
@@ -272,7 +248,7 @@ dns_nsent(const struct dns *d)
 	return d->nsent;
 }
 
-sqlite3 *
+struct rdb *
 dns_db(struct dns *d)
 {
 	return d->db;
@@ -305,8 +281,8 @@ dns_query_release(struct dns_query *q)
 	q->cached = 0;
 }
 
-static void
-add_rr(struct dns_query *q, char *s)
+void
+dns_query_add(struct dns_query *q, char *s)
 {
 	if (q->n_rrs >= MAX_DNS_ANSWERS) {
 		free(s);
@@ -316,181 +292,18 @@ add_rr(struct dns_query *q, char *s)
 	q->rrs[q->n_rrs++] = s;
 }
 
-/* ------------------------------------------------------------------ */
-/* answers from the wire                                              */
-
-static unsigned
-get16(const unsigned char *p)
+/* moves the parsed answer into q; returns the records q now holds */
+static size_t
+take_answer(struct dns_query *q, struct dns_answer *a)
 {
-	return (unsigned)p[0] << 8 | p[1];
-}
-
-static int64_t
-get32(const unsigned char *p)
-{
-	return (int64_t)((uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3]);
-}
-
-/* skips the name at *pp; -1 if it runs off the message */
-static int
-skip_name(const unsigned char **pp, const unsigned char *abuf, int alen)
-{
-	char *name;
-	long enc;
-
-	if (ares_expand_name(*pp, abuf, alen, &name, &enc) != ARES_SUCCESS)
-		return -1;
-	ares_free_string(name);
-	*pp += enc;
-	return 0;
-}
-
-/*
- * The TXT strings of one record joined, capped at MAX_DNS_TXT_LEN; NUL
- * and invalid UTF-8 become U+FFFD so the text is a clean C string.
- */
-static char *
-txt_join(const unsigned char *p, size_t n)
-{
-	struct buf b;
-	const unsigned char *end = p + n;
-
-	buf_init(&b, MAX_DNS_TXT_LEN);
-	while (p < end) {
-		size_t l = *p++, k;
-
-		if (l > (size_t)(end - p))
-			l = (size_t)(end - p);
-		for (k = 0; k < l; ) {
-			size_t sl = utf8_decode(p + k, l - k, NULL);
-
-			if (sl == 0 || p[k] == '\0') {
-				if (buf_adds(&b, "\xef\xbf\xbd") == -1)
-					break;
-				k++;
-			} else if (buf_add(&b, p + k, sl) == -1)
-				break;
-			else
-				k += sl;
-		}
-		p += l;
-	}
-	if (b.data == NULL)
-		return xstrdup("");
-	return buf_detach(&b, NULL);
-}
-
-/* a PTR target: a sane host name, lower case, or NULL */
-static char *
-ptr_name(const unsigned char *rdata, const unsigned char *abuf, int alen)
-{
-	char *name;
-	long enc;
-	char *copy;
-
-	if (ares_expand_name(rdata, abuf, alen, &name, &enc) != ARES_SUCCESS)
-		return NULL;
-	copy = xstrdup(name);
-	ares_free_string(name);
-	if (domain_normalize(copy) == -1) {
-		free(copy);
-		return NULL;
-	}
-	return copy;
-}
-
-/* the TTL of a negative answer (RFC 2308 section 5): SOA ttl and minimum */
-static int64_t
-soa_ttl(const unsigned char *rdata, size_t rdlen, int64_t rrttl,
-    const unsigned char *abuf, int alen)
-{
-	const unsigned char *p = rdata;
-	int64_t min;
-
-	if (skip_name(&p, abuf, alen) == -1 || skip_name(&p, abuf, alen) ==
-	    -1 || (size_t)(p - rdata) + 20 > rdlen)
-		return DNS_NEGATIVE_TTL;
-	min = get32(p + 16);
-	return min < rrttl ? min : rrttl;
-}
-
-struct rr {
-	unsigned		 type;
-	int64_t			 ttl;
-	const unsigned char	*rdata;
-	size_t			 rdlen;
-};
-
-/* reads the RR at *pp; -1 if malformed */
-static int
-read_rr(const unsigned char **pp, const unsigned char *abuf, int alen,
-    struct rr *rr)
-{
-	const unsigned char *end = abuf + alen;
-
-	if (skip_name(pp, abuf, alen) == -1 || end - *pp < 10)
-		return -1;
-	rr->type = get16(*pp);
-	rr->ttl = get32(*pp + 4);
-	rr->rdlen = get16(*pp + 8);
-	*pp += 10;
-	if ((size_t)(end - *pp) < rr->rdlen)
-		return -1;
-	if (get16(*pp - 8) != DNS_C_IN)
-		rr->type = 0;
-	rr->rdata = *pp;
-	*pp += rr->rdlen;
-	return 0;
-}
-
-/* fills q from the message; -1 if it is malformed */
-static int
-parse_answer(struct dns_query *q, const unsigned char *abuf, int alen)
-{
-	const unsigned char *p = abuf + DNS_HDR_LEN;
-	unsigned qd, an, ns, want = q->type == DNS_TXT ? DNS_T_TXT : DNS_T_PTR;
-	int64_t ttl = MAX_DNS_TTL, negttl = DNS_NEGATIVE_TTL;
-	struct rr rr;
-
-	if (alen < DNS_HDR_LEN)
-		return -1;
-	q->rcode = abuf[3] & 0xF;
-	qd = get16(abuf + 4);
-	an = get16(abuf + 6);
-	ns = get16(abuf + 8);
-	for (unsigned i = 0; i < qd; i++) {
-		if (skip_name(&p, abuf, alen) == -1 || abuf + alen - p < 4)
-			return -1;
-		p += 4;
-	}
-	for (unsigned i = 0; i < an + ns; i++) {
-		char *s;
-
-		if (read_rr(&p, abuf, alen, &rr) == -1)
-			return -1;
-		if (i >= an) {
-			if (rr.type == DNS_T_SOA)
-				negttl = soa_ttl(rr.rdata, rr.rdlen, rr.ttl,
-				    abuf, alen);
-			continue;
-		}
-		if (rr.type != want)
-			continue;
-		s = want == DNS_T_TXT ? txt_join(rr.rdata, rr.rdlen) :
-		    ptr_name(rr.rdata, abuf, alen);
-		if (s == NULL)
-			continue;
-		add_rr(q, s);
-		if (rr.ttl < ttl)
-			ttl = rr.ttl;
-	}
-	q->ttl = q->n_rrs > 0 ? ttl : negttl;
-	if (q->ttl > MAX_DNS_TTL)
-		q->ttl = MAX_DNS_TTL;
-	if (q->ttl < 0)
-		q->ttl = 0;
-	return 0;
+	for (size_t i = 0; i < a->n_rrs; i++)
+		dns_query_add(q, a->rrs[i]);
+	free(a->rrs);
+	a->rrs = NULL;
+	a->n_rrs = 0;
+	q->rcode = a->rcode;
+	q->ttl = a->ttl;
+	return q->n_rrs;
 }
 
 static void
@@ -499,16 +312,18 @@ dns_callback(void *arg, int status, int timeouts, unsigned char *abuf,
 {
 	struct dns_pending *pd = arg;
 	struct dns_query *q = pd->q;
+	struct dns_answer ans;
 
 	(void)timeouts;
 	pd->dns->inflight--;
 	q->fetched_at = (int64_t)time(NULL);
 	if (abuf != NULL && (status == ARES_SUCCESS || status ==
 	    ARES_ENODATA || status == ARES_ENOTFOUND)) {
-		if (parse_answer(q, abuf, alen) == -1) {
+		if (dns_wire_parse(abuf, alen < 0 ? 0 : (size_t)alen,
+		    q->type, &ans) == -1) {
 			dns_query_release(q);
 			q->status = DNS_FAILED;
-		} else if (q->n_rrs > 0)
+		} else if (take_answer(q, &ans) > 0)
 			q->status = DNS_OK;
 		else
 			q->status = q->rcode == DNS_RCODE_NXDOMAIN ?
@@ -586,132 +401,32 @@ query_names(const struct dns_query *q, char key[MAX_DOMAIN_LEN + 2],
 }
 
 /* ------------------------------------------------------------------ */
-/* the cache                                                          */
-
-static const char *
-qtype_name(enum dns_qtype t)
-{
-	return t == DNS_TXT ? "TXT" : "PTR";
-}
-
-/*
- * Fills q from the cache; 1 if found: online a fresh answer of this
- * resolver, offline the latest answer of any resolver, however old.
- */
-static int
-cache_get(struct dns *d, struct dns_query *q, const char *key, int64_t now)
-{
-	sqlite3_stmt *st;
-	int found = 0;
-
-	/* prepared once: sources may look up tens of thousands of names */
-	if (d->db == NULL || (d->get == NULL && sqlite3_prepare_v3(d->db,
-	    "SELECT status, rcode, data, ttl, fetched_at FROM dns_cache "
-	    "WHERE qtype = ?1 AND name = ?2 AND resolver = coalesce(?3, "
-	    "(SELECT resolver FROM dns_cache WHERE qtype = ?1 AND name = ?2 "
-	    "ORDER BY fetched_at DESC LIMIT 1)) ORDER BY seq", -1,
-	    SQLITE_PREPARE_PERSISTENT, &d->get, NULL) != SQLITE_OK))
-		return 0;
-	st = d->get;
-	sqlite3_bind_text(st, 1, qtype_name(q->type), -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
-	if (d->opts.no_dns)
-		sqlite3_bind_null(st, 3);
-	else
-		sqlite3_bind_text(st, 3, d->rkey, -1, SQLITE_STATIC);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		const char *status = (const char *)sqlite3_column_text(st, 0);
-		const char *data = (const char *)sqlite3_column_text(st, 2);
-
-		q->rcode = sqlite3_column_int(st, 1);
-		q->ttl = sqlite3_column_int64(st, 3);
-		q->fetched_at = sqlite3_column_int64(st, 4);
-		if (!d->opts.no_dns && q->fetched_at + q->ttl <= now)
-			break;
-		found = 1;
-		q->status = strcmp(status, "ok") == 0 ? DNS_OK :
-		    strcmp(status, "nxdomain") == 0 ? DNS_NXDOMAIN : DNS_NODATA;
-		if (data != NULL && q->status == DNS_OK)
-			add_rr(q, xstrdup(data));
-	}
-	if (found)
-		q->cached = 1;
-	else
-		dns_query_release(q);
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	return found;
-}
-
-static int
-cache_put_one(struct dns *d, sqlite3_stmt *del, sqlite3_stmt *ins,
-    const struct dns_query *q, const char *key)
-{
-	size_t rows = q->n_rrs > 0 ? q->n_rrs : 1;
-
-	sqlite3_reset(del);
-	sqlite3_bind_text(del, 1, d->rkey, -1, SQLITE_STATIC);
-	sqlite3_bind_text(del, 2, qtype_name(q->type), -1, SQLITE_STATIC);
-	sqlite3_bind_text(del, 3, key, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(del) != SQLITE_DONE)
-		return -1;
-	for (size_t i = 0; i < rows; i++) {
-		sqlite3_reset(ins);
-		sqlite3_bind_text(ins, 1, d->rkey, -1, SQLITE_STATIC);
-		sqlite3_bind_text(ins, 2, qtype_name(q->type), -1,
-		    SQLITE_STATIC);
-		sqlite3_bind_text(ins, 3, key, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(ins, 4, (sqlite3_int64)i);
-		sqlite3_bind_text(ins, 5, dns_status_name(q->status), -1,
-		    SQLITE_STATIC);
-		sqlite3_bind_int(ins, 6, q->rcode < 0 ? 0 : q->rcode);
-		if (q->n_rrs > 0)
-			sqlite3_bind_text(ins, 7, q->rrs[i], -1, SQLITE_STATIC);
-		else
-			sqlite3_bind_null(ins, 7);
-		sqlite3_bind_int64(ins, 8, q->ttl);
-		sqlite3_bind_int64(ins, 9, q->fetched_at);
-		if (sqlite3_step(ins) != SQLITE_DONE)
-			return -1;
-	}
-	return 0;
-}
+/* the cache (dns_cache.c keeps the rows)                             */
 
 /* stores the fresh definite answers of the batch in one transaction */
 static void
 cache_put(struct dns *d, struct dns_query *q, size_t n)
 {
-	sqlite3_stmt *del = NULL, *ins = NULL;
-	char key[MAX_DOMAIN_LEN + 2], qname[MAX_DOMAIN_LEN + 2];
-	int ok = 0;
+	char key[MAX_DOMAIN_LEN + 2], qname[MAX_DOMAIN_LEN + 2], err[512];
 
 	if (d->db == NULL || !d->writable)
 		return;
-	if (sqlite3_exec(d->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
-	    SQLITE_OK)
-		goto out;
-	if (sqlite3_prepare_v2(d->db, "DELETE FROM dns_cache WHERE resolver = "
-	    "? AND qtype = ? AND name = ?", -1, &del, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(d->db, "INSERT INTO dns_cache (resolver, "
-	    "qtype, name, seq, status, rcode, data, ttl, fetched_at) VALUES "
-	    "(?, ?, ?, ?, ?, ?, ?, ?, ?)", -1, &ins, NULL) != SQLITE_OK)
-		goto out;
+	if (dns_cache_begin(d->db, err, sizeof(err)) == -1)
+		goto fail;
 	for (size_t i = 0; i < n; i++) {
 		if (q[i].cached || (q[i].status != DNS_OK && q[i].status !=
 		    DNS_NODATA && q[i].status != DNS_NXDOMAIN) ||
 		    query_names(&q[i], key, qname) == -1)
 			continue;
-		if (cache_put_one(d, del, ins, &q[i], key) == -1)
-			goto out;
+		if (dns_cache_put(d->db, d->rkey, &q[i], key, err,
+		    sizeof(err)) == -1)
+			goto fail;
 	}
-	ok = sqlite3_exec(d->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK;
-out:
-	if (!ok) {
-		dns_db_failed(d, sqlite3_errmsg(d->db));
-		sqlite3_exec(d->db, "ROLLBACK", NULL, NULL, NULL);
-	}
-	sqlite3_finalize(del);
-	sqlite3_finalize(ins);
+	if (dns_cache_commit(d->db, err, sizeof(err)) == 0)
+		return;
+fail:
+	dns_db_failed(d, err);
+	dns_cache_rollback(d->db);
 }
 
 /* ------------------------------------------------------------------ */
@@ -814,7 +529,9 @@ dns_run(struct dns *d, struct dns_query *q, size_t n)
 			q[i].status = DNS_FAILED;
 		else if (d->opts.refresh && !d->opts.no_dns)
 			continue;
-		else if (!cache_get(d, &q[i], key, now) && d->opts.no_dns)
+		else if ((d->db == NULL || !dns_cache_get(d->db,
+		    d->opts.no_dns ? NULL : d->rkey, key, now, &q[i])) &&
+		    d->opts.no_dns)
 			q[i].status = DNS_NOT_LOOKED_UP;
 	}
 	if (d->opts.no_dns)

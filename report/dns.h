@@ -16,7 +16,10 @@
  * server wants its answer now, not a cached one).
  *
  * The report data is read through a read-only handle; the cache needs
- * writes, so dns_new() opens its own read-write handle on the same file.
+ * writes, so dns_new() opens its own handle on the same file with
+ * RDB_CACHE (rdb.h, schema/db.h DB_CACHE: read-write, but never creating
+ * or migrating the database), the only one dmarc-report writes through:
+ * dns_cache (dns_cache.c) and dmarc_lookup (policy_store.c).
  * If the database cannot be written, lookups still work, nothing is
  * cached, and one note says so on opts->diag.  With opts->no_dns set no
  * packet is ever sent: answers come from the cache (even expired ones,
@@ -34,7 +37,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include <sqlite3.h>
+#include "rdb.h"
 
 /* answer records kept per name; a DMARC name has one, a PTR one or two */
 #define MAX_DNS_ANSWERS		16
@@ -146,6 +149,8 @@ void		 dns_free(struct dns *);
 int		 dns_run(struct dns *, struct dns_query *q, size_t n);
 /* frees the answer of one query and resets it to DNS_PENDING */
 void		 dns_query_release(struct dns_query *);
+/* appends record s to q (takes s; past MAX_DNS_ANSWERS it is freed) */
+void		 dns_query_add(struct dns_query *, char *s);
 
 /*
  * The number of DNS packets sent (queries started) since dns_new; tests use
@@ -154,14 +159,14 @@ void		 dns_query_release(struct dns_query *);
 unsigned long	 dns_nsent(const struct dns *);
 
 /*
- * The cache handle (read-write or read-only) the policy history is stored
- * in, or NULL when there is none.  Borrowed.  dns_db_writable() says
- * whether writes are possible.
+ * The cache handle (rdb.h: RDB_CACHE, else RDB_READ) the policy history
+ * is stored in, or NULL when there is none.  Borrowed.
+ * dns_db_writable() says whether writes are possible.
  */
-sqlite3		*dns_db(struct dns *);
+struct rdb	*dns_db(struct dns *);
 int		 dns_db_writable(const struct dns *);
 /*
- * Says that a write through dns_db() failed (why: sqlite3_errmsg text):
+ * Says that a write through dns_db() failed (why: the database's message):
  * prints the one-time "not cached" note and stops further writes.
  */
 void		 dns_db_failed(struct dns *, const char *why);

@@ -6,7 +6,7 @@
 #include "sources.h"
 
 int
-failures_build(sqlite3 *db, struct dns *dns, const struct query_opts *qo,
+failures_build(struct rdb *db, struct dns *dns, const struct query_opts *qo,
     enum query_order order, size_t limit, struct model *m, char *err,
     size_t errlen)
 {

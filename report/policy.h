@@ -41,12 +41,11 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include <sqlite3.h>
-
 #include "buf.h"
 #include "dmarcrec.h"
 #include "dns.h"
 #include "limits.h"
+#include "rdb.h"
 
 /* TXT queries one walk may make (RFC 9989 4.10) */
 #define POLICY_MAX_WALK		8
@@ -175,7 +174,7 @@ int	policy_store(struct dns *, struct policy_lookup *);
  * fine).  Returns 1 and fills *out (stored = 1), 0 when there is none (or
  * the table does not exist), -1 on a database error (message in err).
  */
-int	policy_latest(sqlite3 *db, const char *domain,
+int	policy_latest(struct rdb *db, const char *domain,
 	    struct policy_lookup *out, char *err, size_t errlen);
 
 /*
@@ -207,18 +206,14 @@ struct policy_change {
  * policy_history_free) and *n are set; both NULL/0 when there is none.
  * Returns 0 or -1 (message in err).
  */
-int	policy_history(sqlite3 *db, const char *domain,
+int	policy_history(struct rdb *db, const char *domain,
 	    struct policy_change **changes, size_t *n, char *err,
 	    size_t errlen);
 void	policy_history_free(struct policy_change *, size_t n);
 
-enum policy_format {
-	POLICY_TEXT,
-	POLICY_JSON,
-};
-
 /*
- * Renders one lookup and its history into b; every untrusted string goes
+ * The policy printers of the text and JSON formats (format.h's table):
+ * render one lookup and its history into b; every untrusted string goes
  * through escape_term (text) or escape_json (JSON).  Text: a block per
  * section (record, where found, parsed tags, report destinations, notes,
  * history); a lookup answered from the cache shows the answer's fetch
@@ -245,9 +240,10 @@ enum policy_format {
  * S: JSON string, N: integer, B: true/false.  Returns 0, or -1 if b's
  * ceiling was reached.
  */
-int	policy_render(struct buf *b, enum policy_format,
-	    const struct policy_lookup *, const struct policy_change *,
-	    size_t n_changes);
+int	policy_render_text(struct buf *b, const struct policy_lookup *,
+	    const struct policy_change *, size_t n_changes);
+int	policy_render_json(struct buf *b, const struct policy_lookup *,
+	    const struct policy_change *, size_t n_changes);
 
 /*
  * Only the "tags"-level JSON object for one lookup (no history), for
@@ -257,10 +253,12 @@ int	policy_render(struct buf *b, enum policy_format,
  */
 int	policy_render_json_brief(struct buf *b, const struct policy_lookup *);
 
+struct format;
+
 struct policy_opts {
 	const char		*domain;	/* the DOMAIN argument */
 	struct dns_opts		 dns;		/* db_path, resolver, no_dns */
-	enum policy_format	 format;
+	const struct format	*format;	/* format.h: its policy printer */
 };
 
 /*

@@ -25,6 +25,7 @@
 #include "escape.h"
 #include "limits.h"
 #include "query.h"
+#include "rdb_sqlite.h"
 #include "xalloc.h"
 
 /* bytes of the database mapped for reading (a read-only connection) */
@@ -791,9 +792,10 @@ domains_json(const struct query_opts *o)
 }
 
 int
-query_run(sqlite3 *db, const struct query_opts *o, struct model *m,
+query_run(struct rdb *r, const struct query_opts *o, struct model *m,
     char *err, size_t errlen)
 {
+	sqlite3 *db = r->db;
 	struct qctx q;
 	int rc = -1;
 

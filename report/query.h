@@ -20,9 +20,8 @@
 
 #include <stddef.h>
 
-#include <sqlite3.h>
-
 #include "model.h"
+#include "rdb.h"
 
 struct query_opts {
 	const char *const *domains;	/* --domain values; NULL: all */
@@ -43,7 +42,7 @@ struct query_opts {
  * the order the mode sorts them into (query_sort_sources).  Returns 0, or
  * -1 with sqlite's message in err (m is then partly filled; release it).
  */
-int	query_run(sqlite3 *db, const struct query_opts *, struct model *m,
+int	query_run(struct rdb *db, const struct query_opts *, struct model *m,
 	    char *err, size_t errlen);
 
 enum query_order {

@@ -5,8 +5,8 @@
  * the record it stands on, measures the criteria and writes the verdict
  * with its blockers, its reasons and, for each listed source, what to
  * fix; readiness_record.c then proposes sp=, np= and the record.  Sits
- * after query.c in dmarc-report's pipeline and before
- * readiness_render.c.  No output here; DNS only through policy.h and
+ * after query.c in dmarc-report's pipeline and before the format files
+ * (render_text.c, render_json.c, render_csv.c).  No output here; DNS only through policy.h and
  * dns.h.
  */
 #include <stdio.h>
@@ -308,7 +308,7 @@ static void
 record_from_history(struct readiness_domain *rd, struct dns *dns)
 {
 	struct policy_change *c = NULL;
-	sqlite3 *db = dns != NULL ? dns_db(dns) : NULL;
+	struct rdb *db = dns != NULL ? dns_db(dns) : NULL;
 	size_t n = 0, i;
 	char err[256];
 
@@ -1048,7 +1048,7 @@ readiness_result_release(struct readiness_result *r)
 }
 
 int
-readiness_build(sqlite3 *db, struct dns *dns, const struct query_opts *qo,
+readiness_build(struct rdb *db, struct dns *dns, const struct query_opts *qo,
     const struct readiness_opts *o, const struct senders *ss,
     const struct classify *svc, struct model *m, struct readiness_result *r,
     char *err, size_t errlen)
@@ -1062,4 +1062,11 @@ readiness_build(sqlite3 *db, struct dns *dns, const struct query_opts *qo,
 	if (query_run(db, &q, m, err, errlen) == -1)
 		return -1;
 	return readiness_judge(m, o, ss, svc, dns, r, err, errlen);
+}
+
+const char *
+readiness_source_ptr(const struct readiness_source *rs)
+{
+	return rs->src->ptr != NULL || rs->src->ptr_status != NULL ?
+	    msource_ptr_label(rs->src) : NULL;
 }

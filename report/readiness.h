@@ -4,7 +4,7 @@
  * Input is a model filled by query.c with sources (query_opts.sources),
  * an optional senders file (senders.h) and an optional resolver for the
  * live policy and reverse names; output is a struct readiness_result,
- * which readiness_render() prints as text, JSON or CSV.
+ * which the format files print (readiness_render_text() and the like).
  *
  * The ladder (RFC 9989 section 4.7 for t, RFC 7489 section 6.6.4 for pct):
  *   none                  p=none
@@ -96,10 +96,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include <sqlite3.h>
-
 #include "model.h"
 #include "query.h"
+#include "rdb.h"
 #include "senders.h"
 
 struct classify;
@@ -315,7 +314,7 @@ void	readiness_result_release(struct readiness_result *);
  * READINESS_DEFAULT_DAYS) and MODEL_READINESS.  Returns 0, or -1 with a
  * message in err; release r and m in either case.
  */
-int	readiness_build(sqlite3 *db, struct dns *, const struct query_opts *,
+int	readiness_build(struct rdb *db, struct dns *, const struct query_opts *,
 	    const struct readiness_opts *, const struct senders *,
 	    const struct classify *, struct model *m,
 	    struct readiness_result *r, char *err, size_t errlen);
@@ -357,16 +356,20 @@ void	readiness_propose(struct readiness_domain *);
 /* appends s (taking ownership) to rd's reasons */
 void	readiness_reason(struct readiness_domain *, char *s);
 
-enum readiness_format {
-	READINESS_TEXT,
-	READINESS_JSON,
-	READINESS_CSV,
-};
+struct render_opts;
 
 /*
- * Renders r to f.  Every string from reports, DNS or the senders file
- * goes through escape_term (text), escape_json or escape_csv.  color adds
- * ANSI colour to the verdict (text only; the caller decides: a TTY).
+ * What the printers show for a source's reverse name: msource_ptr_label()
+ * once a lookup was made or cached, NULL when none was (borrowed).
+ */
+const char *readiness_source_ptr(const struct readiness_source *);
+
+/*
+ * The readiness printers of the text, JSON and CSV formats (format.h's
+ * table): render r to f.  Every string from reports, DNS or the senders
+ * file goes through escape_term (text), escape_json or escape_csv.
+ * o->color adds ANSI colour to the verdict (text only; the caller
+ * decides: a TTY); o may be NULL.
  *
  * JSON, one object and a newline:
  *   { "format": "dmarc-report", "version": 1, "mode": "readiness",
@@ -421,9 +424,13 @@ enum readiness_format {
  * \"RECORD\"", the counts, the reasons, the lists, and a subdomains
  * block when subdomain mail was seen.
  *
- * Returns 0, or -1 if writing to f failed (ferror).
+ * Each returns 0, or -1 if writing to f failed (ferror).
  */
-int	readiness_render(FILE *f, enum readiness_format,
-	    const struct readiness_result *, int color);
+int	readiness_render_text(FILE *f, const struct readiness_result *,
+	    const struct render_opts *);
+int	readiness_render_json(FILE *f, const struct readiness_result *,
+	    const struct render_opts *);
+int	readiness_render_csv(FILE *f, const struct readiness_result *,
+	    const struct render_opts *);
 
 #endif

@@ -1,7 +1,8 @@
 /*
- * CSV output (RFC 4180, CRLF line ends, a header row): one row per
- * policy domain (summary) or per source (sources, failures; the last
- * column is the sending service, empty when unknown).  Every field goes
+ * The CSV format's printers (format.h; RFC 4180, CRLF line ends, a
+ * header row): one row per policy domain (summary) or per source
+ * (sources, failures; the last column is the sending service, empty when
+ * unknown), one per listed source for readiness (readiness.h).  Every field goes
  * through escape_csv, which quotes and defuses spreadsheet formulas
  * (= + - @ TAB CR prefixed with ').  Lists (header_from, DKIM results...)
  * are joined into one field as "value (messages); ...".
@@ -10,6 +11,7 @@
 
 #include "buf.h"
 #include "escape.h"
+#include "readiness.h"
 #include "render.h"
 
 struct cctx {
@@ -27,10 +29,7 @@ field(struct cctx *c, const char *s)
 	c->first = 0;
 	if (s == NULL)
 		return;
-	if (escape_csv(&c->b, s) == -1)
-		fputs("(value too long)", c->f);
-	else
-		fputs(buf_cstr(&c->b), c->f);
+	fputs(render_escaped(&c->b, escape_csv, s), c->f);
 }
 
 static void
@@ -193,11 +192,112 @@ render_csv(FILE *f, const struct model *m)
 
 	c.f = f;
 	c.first = 1;
-	buf_init(&c.b, RENDER_MAX_VALUE);
+	render_scratch_init(&c.b);
 	if (m->mode == MODEL_SOURCES || m->mode == MODEL_FAILURES)
 		sources(&c, m);
 	else
 		domains(&c, m);
 	buf_release(&c.b);
+	return ferror(f) ? -1 : 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* the readiness mode                                                 */
+
+/* a message count as printed: rounded half up */
+static long long
+n_of(double v)
+{
+	return (long long)model_round(v);
+}
+
+static void
+csv_row(FILE *f, const struct readiness_domain *rd, const char *list,
+    const struct readiness_source *rs, const char *scope)
+{
+	size_t i;
+
+	render_value(f, escape_csv, rd->domain);
+	fprintf(f, ",%s,%s,%s,%s,", readiness_verdict_code(rd->verdict),
+	    readiness_step_code(rd->current), readiness_step_code(rd->next),
+	    list);
+	if (rs == NULL) {
+		fputs(",,,,,,,,\r\n", f);
+		return;
+	}
+	render_value(f, escape_csv, rs->src->ip);
+	fputc(',', f);
+	/* as JSON: the name only */
+	render_value(f, escape_csv, rs->src->ptr);
+	fputc(',', f);
+	render_value(f, escape_csv,
+	    rs->sender != NULL ? rs->sender->name : NULL);
+	fprintf(f, ",%lld,%lld,%.2f,", n_of(rs->src->t.messages),
+	    n_of(rs->failing), rs->aligned_pct);
+	{
+		struct buf b;
+
+		buf_init(&b, RENDER_MAX_VALUE);
+		for (i = 0; i < rs->n_fix; i++)
+			if ((i > 0 && buf_adds(&b, " / ") == -1) ||
+			    buf_adds(&b, rs->fix[i]) == -1)
+				break;
+		render_value(f, escape_csv, buf_cstr(&b));
+		buf_release(&b);
+	}
+	fputc(',', f);
+	render_value(f, escape_csv, rs->src->service);	/* empty: unknown */
+	fprintf(f, ",%s\r\n", scope);
+}
+
+static void
+csv_list(FILE *f, const struct readiness_domain *rd, const char *name,
+    const struct readiness_list *l, const char *scope)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		csv_row(f, rd, name, &l->v[i], scope);
+}
+
+static size_t
+scope_listed(const struct readiness_scope *sc)
+{
+	return sc->blocking.n + sc->forwarded.n + sc->spoofing_src.n;
+}
+
+static void
+csv_scope(FILE *f, const struct readiness_domain *rd,
+    const struct readiness_scope *sc, const char *scope)
+{
+	csv_list(f, rd, "blocking", &sc->blocking, scope);
+	csv_list(f, rd, "forwarded", &sc->forwarded, scope);
+	csv_list(f, rd, "spoofing", &sc->spoofing_src, scope);
+}
+
+static void
+render_csv_all(FILE *f, const struct readiness_result *r)
+{
+	size_t i;
+
+	/* new columns go last: the columns before keep their positions */
+	fputs("domain,verdict,current_step,next_step,list,ip,ptr,sender,"
+	    "messages,failing,aligned_pct,fix,service,scope\r\n", f);
+	for (i = 0; i < r->n_domains; i++) {
+		const struct readiness_domain *rd = &r->domains[i];
+
+		if (scope_listed(&rd->own) + scope_listed(&rd->sub) == 0)
+			csv_row(f, rd, "", NULL, "");
+		csv_scope(f, rd, &rd->own, "domain");
+		csv_scope(f, rd, &rd->sub, "subdomains");
+	}
+}
+
+int
+readiness_render_csv(FILE *f, const struct readiness_result *r,
+    const struct render_opts *o)
+{
+	(void)o;
+	render_csv_all(f, r);
 	return ferror(f) ? -1 : 0;
 }

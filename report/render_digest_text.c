@@ -15,6 +15,7 @@
 #include "buf.h"
 #include "digest.h"
 #include "escape.h"
+#include "render.h"
 #include "limits.h"
 
 struct out {
@@ -63,14 +64,10 @@ put(const struct out *o, const char *s)
 	struct buf b;
 	const char *p, *v;
 
-	buf_init(&b, MAX_LONG_TEXT * 6 + 16);
-	if (escape_term(&b, s ? s : "") == -1) {
-		fputs("(value too long)", o->f);
-		buf_release(&b);
-		return;
-	}
-	v = buf_cstr(&b);
-	for (p = v; o->md && *p != '\0'; p++) {
+	render_scratch_init(&b);
+	v = render_escaped(&b, escape_term, s);
+	/* the marker is ours, not the value: no Markdown escaping */
+	for (p = v; o->md && v != render_too_long && *p != '\0'; p++) {
 		if (*p == '&')
 			fputs("&amp;", o->f);
 		else if (*p == '<')
@@ -83,7 +80,7 @@ put(const struct out *o, const char *s)
 			fputc(*p, o->f);
 		}
 	}
-	if (!o->md)
+	if (!o->md || v == render_too_long)
 		fputs(v, o->f);
 	buf_release(&b);
 }

@@ -1,14 +1,20 @@
 /*
- * JSON output: one object per run, the structure documented in
- * dmarc-report(1) (JSON OUTPUT) and kept stable: members may be added,
- * none renamed or removed.  Every string goes through escape_json;
+ * The JSON format's printers (format.h): one object per run, the
+ * structure documented in dmarc-report(1) (JSON OUTPUT), readiness.h
+ * (readiness) and policy.h (policy, and the brief object summary embeds),
+ * kept stable: members may be added, none renamed or removed.  Every string goes through escape_json;
  * counts are integers rounded as render.h says, percentages numbers with
  * one decimal, and messages_exact keeps the unrounded share.
  */
+#include <stdint.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "buf.h"
+#include "dmarcrec.h"
 #include "escape.h"
+#include "policy.h"
+#include "readiness.h"
 #include "render.h"
 
 static void
@@ -20,11 +26,8 @@ jstr(FILE *f, const char *s)
 		fputs("null", f);
 		return;
 	}
-	buf_init(&b, RENDER_MAX_VALUE);
-	if (escape_json(&b, s) == -1)
-		fputs("\"(value too long)\"", f);
-	else
-		fprintf(f, "\"%s\"", buf_cstr(&b));
+	render_scratch_init(&b);
+	fprintf(f, "\"%s\"", render_escaped(&b, escape_json, s));
 	buf_release(&b);
 }
 
@@ -291,4 +294,416 @@ render_json(FILE *f, const struct model *m)
 	jrejects(f, m);
 	fputs("}\n", f);
 	return ferror(f) ? -1 : 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* the readiness mode                                                 */
+
+/* a message count as printed: rounded half up */
+static long long
+n_of(double v)
+{
+	return (long long)model_round(v);
+}
+
+static void
+json_source(FILE *f, const struct readiness_source *rs)
+{
+	size_t i;
+
+	fputs("{\"ip\":", f);
+	jstr(f, rs->src->ip);
+	fputs(",\"ptr\":", f);
+	jstr(f, rs->src->ptr);
+	fprintf(f, ",\"class\":\"%s\",\"sender\":",
+	    readiness_class_code(rs->cls));
+	jstr(f, rs->sender != NULL ? rs->sender->name : NULL);
+	fputs(",\"service\":", f);
+	jstr(f, rs->src->service);
+	fprintf(f, ",\"messages\":%lld,\"failing\":%lld,\"aligned_pct\":%.2f"
+	    ",\"fix\":[", n_of(rs->src->t.messages), n_of(rs->failing),
+	    rs->aligned_pct);
+	for (i = 0; i < rs->n_fix; i++) {
+		if (i)
+			fputc(',', f);
+		jstr(f, rs->fix[i]);
+	}
+	fputs("]}", f);
+}
+
+static void
+json_list(FILE *f, const char *name, const char *more,
+    const struct readiness_list *l)
+{
+	size_t i;
+
+	fprintf(f, ",\"%s\":[", name);
+	for (i = 0; i < l->n; i++) {
+		if (i)
+			fputc(',', f);
+		json_source(f, &l->v[i]);
+	}
+	fprintf(f, "],\"%s\":%lu", more, l->more);
+}
+
+static void
+json_scope(FILE *f, const struct readiness_scope *sc)
+{
+	size_t i;
+
+	fprintf(f, "\"legitimate\":%lld,"
+	    "\"legitimate_failing\":%lld,\"legitimate_fail_pct\":%.2f,"
+	    "\"forwarded_failing\":%lld,\"spoofing\":%lld,"
+	    "\"worst_aligned_pct\":%.2f,\"worst_source\":",
+	    n_of(sc->legit), n_of(sc->legit_failing), sc->legit_fail_pct,
+	    n_of(sc->forwarded_failing), n_of(sc->spoofing),
+	    sc->worst_aligned_pct);
+	jstr(f, sc->worst_source);
+	fputs(",\"classes\":{", f);
+	for (i = 0; i < RCLASS__COUNT; i++)
+		fprintf(f, "%s\"%s\":{\"sources\":%lu,\"messages\":%lld}",
+		    i ? "," : "", readiness_class_code((enum readiness_class)i),
+		    sc->class_sources[i], n_of(sc->class_messages[i]));
+	fputc('}', f);
+}
+
+static void
+json_strings(FILE *f, const char *name, char *const *v, size_t n)
+{
+	size_t i;
+
+	fprintf(f, ",\"%s\":[", name);
+	for (i = 0; i < n; i++) {
+		if (i)
+			fputc(',', f);
+		jstr(f, v[i]);
+	}
+	fputc(']', f);
+}
+
+static void
+json_record(FILE *f, const struct readiness_domain *rd)
+{
+	fputs(",\"sp\":", f);
+	jstr(f, dmarcrec_p_name((enum dmarcrec_p)rd->sp));
+	fputs(",\"np\":", f);
+	jstr(f, dmarcrec_p_name((enum dmarcrec_p)rd->np));
+	fprintf(f, ",\"sp_now\":\"%s\",\"sp_next\":\"%s\",\"np_next\":",
+	    dmarcrec_p_name((enum dmarcrec_p)rd->sp_now),
+	    dmarcrec_p_name((enum dmarcrec_p)rd->sp_next));
+	jstr(f, dmarcrec_p_name((enum dmarcrec_p)rd->np_next));
+	fputs(",\"record\":", f);
+	jstr(f, rd->record);
+	fprintf(f, ",\"record_base\":\"%s\",\"base_record\":",
+	    readiness_base_code(rd->record_base));
+	jstr(f, rd->base_record);
+	fputs(",\"thin\":", f);
+	jstr(f, rd->thin);
+	json_strings(f, "blockers", rd->blockers, rd->n_blockers);
+}
+
+static void
+json_lists(FILE *f, const struct readiness_scope *sc)
+{
+	json_list(f, "blocking", "blocking_more", &sc->blocking);
+	json_list(f, "forwarded", "forwarded_more", &sc->forwarded);
+	json_list(f, "spoofing_sources", "spoofing_more", &sc->spoofing_src);
+}
+
+static void
+json_domain(FILE *f, const struct readiness_domain *rd)
+{
+	fputs("{\"domain\":", f);
+	jstr(f, rd->domain);
+	fprintf(f, ",\"verdict\":\"%s\",\"current_step\":\"%s\","
+	    "\"next_step\":\"%s\",\"next_tags\":\"%s\","
+	    "\"policy_source\":\"%s\",\"policy\":",
+	    readiness_verdict_code(rd->verdict),
+	    readiness_step_code(rd->current), readiness_step_code(rd->next),
+	    readiness_step_tags(rd->next), readiness_origin_code(rd->origin));
+	jstr(f, rd->policy);
+	if (rd->policy_at != 0)
+		fprintf(f, ",\"policy_looked_up_at\":%lld",
+		    (long long)rd->policy_at);
+	else
+		fputs(",\"policy_looked_up_at\":null", f);
+	json_record(f, rd);
+	fprintf(f, ",\"messages\":%lld,\"domain_messages\":%lld,",
+	    n_of(rd->messages), n_of(rd->own.messages));
+	json_scope(f, &rd->own);
+	fprintf(f, ",\"days_covered\":%d,\"reporters\":%d", rd->days,
+	    rd->reporters);
+	json_strings(f, "reasons", rd->reasons, rd->n_reasons);
+	json_lists(f, &rd->own);
+	fputs(",\"subdomains\":{\"top\":", f);
+	jstr(f, rd->sub_top);
+	fprintf(f, ",\"messages\":%lld,", n_of(rd->sub.messages));
+	json_scope(f, &rd->sub);
+	json_lists(f, &rd->sub);
+	fputs("}}", f);
+}
+
+static void
+render_json_all(FILE *f, const struct readiness_result *r)
+{
+	char first[16], last[16];
+	size_t i;
+
+	/* the header and window of render_json(): epochs, and the days */
+	window_date(r->win.since, first, sizeof(first));
+	window_date(r->win.until - 1, last, sizeof(last));
+	fprintf(f, "{\"format\":\"dmarc-report\",\"version\":1,"
+	    "\"mode\":\"readiness\",\"window\":{\"since\":%lld,"
+	    "\"until\":%lld,\"first_day\":\"%s\",\"last_day\":\"%s\","
+	    "\"days\":%d},\"senders_file\":%s,\"criteria\":{"
+	    "\"min_messages\":%.0f,\"min_days\":%d,\"min_reporters\":%d,"
+	    "\"max_legit_fail_pct\":%.2f,\"min_source_aligned_pct\":%.2f},"
+	    "\"domains\":[", (long long)r->win.since, (long long)r->win.until,
+	    first, last, window_days(&r->win),
+	    r->senders_used ? "true" : "false", r->opts.min_messages,
+	    r->opts.min_days, r->opts.min_reporters,
+	    r->opts.max_legit_fail_pct, r->opts.min_source_aligned_pct);
+	for (i = 0; i < r->n_domains; i++) {
+		if (i)
+			fputc(',', f);
+		json_domain(f, &r->domains[i]);
+	}
+	fputs("]}\n", f);
+}
+
+int
+readiness_render_json(FILE *f, const struct readiness_result *r,
+    const struct render_opts *o)
+{
+	(void)o;
+	render_json_all(f, r);
+	return ferror(f) ? -1 : 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* the policy mode (appended to a bounded buffer)                     */
+
+/* an untrusted string as a JSON string, or null */
+static void
+pesc(struct render_buf *o, const char *s)
+{
+	if (s == NULL) {
+		render_buf_put(o, "null");
+		return;
+	}
+	render_buf_put(o, "\"");
+	render_buf_value(o, escape_json, s);
+	render_buf_put(o, "\"");
+}
+
+static void
+ptime(struct render_buf *o, int64_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	char s[32];
+
+	if (gmtime_r(&tt, &tm) == NULL || strftime(s, sizeof(s),
+	    "\"%Y-%m-%dT%H:%M:%SZ\"", &tm) == 0)
+		render_buf_put(o, "null");
+	else
+		render_buf_put(o, s);
+}
+
+static const char *
+letter(char c, char s[2])
+{
+	s[0] = c;
+	s[1] = '\0';
+	return c != 0 ? s : NULL;
+}
+
+static void
+json_letter(struct render_buf *o, const char *key, char c)
+{
+	char l[2];
+
+	render_buf_putf(o, "\"%s\": ", key);
+	pesc(o, letter(c, l));
+	render_buf_put(o, ", ");
+}
+
+static void
+json_tags(struct render_buf *o, const struct dmarcrec *r)
+{
+	render_buf_put(o, "\"tags\": {\"p\": ");
+	pesc(o, dmarcrec_p_name(r->p));
+	render_buf_put(o, ", \"sp\": ");
+	pesc(o, dmarcrec_p_name(r->sp));
+	render_buf_put(o, ", \"np\": ");
+	pesc(o, dmarcrec_p_name(r->np));
+	render_buf_put(o, ", \"effective_p\": ");
+	pesc(o, dmarcrec_p_name(r->effective_p));
+	render_buf_put(o, ", ");
+	json_letter(o, "psd", r->psd);
+	json_letter(o, "t", r->t);
+	json_letter(o, "adkim", r->adkim);
+	json_letter(o, "aspf", r->aspf);
+	render_buf_put(o, "\"rua\": ");
+	pesc(o, r->rua);
+	render_buf_put(o, ", \"ruf\": ");
+	pesc(o, r->ruf);
+	render_buf_put(o, ", \"fo\": ");
+	pesc(o, r->fo);
+	if (r->pct >= 0)
+		render_buf_putf(o, ", \"pct\": %d", r->pct);
+	else
+		render_buf_put(o, ", \"pct\": null");
+	render_buf_put(o, ", \"rf\": ");
+	pesc(o, r->rf);
+	render_buf_put(o, ", \"ri\": ");
+	pesc(o, r->ri);
+	render_buf_put(o, "}");
+}
+
+static void
+json_notes(struct render_buf *o, const struct dmarcrec *r)
+{
+	render_buf_put(o, "\"notes\": [");
+	for (size_t i = 0; i < r->n_notes; i++) {
+		render_buf_putf(o, "%s{\"severity\": \"%s\", \"code\": ", i ? ", " : "",
+		    dmarcrec_sev_name(r->notes[i].sev));
+		pesc(o, r->notes[i].code);
+		render_buf_put(o, ", \"text\": ");
+		pesc(o, r->notes[i].text);
+		render_buf_put(o, "}");
+	}
+	render_buf_put(o, "]");
+}
+
+static void
+json_ignored(struct render_buf *o, const struct policy_lookup *pl)
+{
+	render_buf_put(o, "\"ignored_records\": [");
+	for (size_t i = 0; i < pl->n_ignored; i++) {
+		const struct policy_ignored *ig = &pl->ignored[i];
+
+		render_buf_put(o, i ? ", {\"name\": " : "{\"name\": ");
+		pesc(o, ig->name);
+		render_buf_put(o, ", \"record\": ");
+		pesc(o, ig->raw);
+		render_buf_put(o, ", \"reason\": ");
+		pesc(o, ig->why);
+		render_buf_put(o, ", \"corrected\": ");
+		pesc(o, ig->fixed);
+		render_buf_put(o, "}");
+	}
+	render_buf_put(o, "]");
+}
+
+static void
+json_dests(struct render_buf *o, const struct policy_lookup *pl)
+{
+	render_buf_put(o, "\"destinations\": [");
+	for (size_t i = 0; i < pl->n_dests; i++) {
+		const struct policy_dest *d = &pl->dests[i];
+
+		render_buf_putf(o, "%s{\"tag\": \"%s\", \"uri\": ", i ? ", " : "",
+		    d->tag);
+		pesc(o, d->uri);
+		render_buf_put(o, ", \"host\": ");
+		pesc(o, d->host);
+		render_buf_put(o, ", \"query\": ");
+		pesc(o, d->qname);
+		render_buf_putf(o, ", \"status\": \"%s\"}",
+		    policy_dest_status_name(d->status));
+	}
+	render_buf_put(o, "]");
+}
+
+/* the members shared by the full and the brief JSON object */
+static void
+json_core(struct render_buf *o, const struct policy_lookup *pl)
+{
+	render_buf_putf(o, "\"status\": \"%s\", \"record_domain\": ",
+	    policy_status_name(pl->status));
+	pesc(o, pl->record_domain);
+	render_buf_put(o, ", \"record\": ");
+	pesc(o, pl->raw);
+	render_buf_putf(o, ", \"valid\": %s, \"applied_policy\": ", pl->raw != NULL &&
+	    pl->rec.valid ? "true" : "false");
+	pesc(o, dmarcrec_p_name(policy_applied(pl)));
+	render_buf_put(o, ", ");
+	json_tags(o, &pl->rec);
+	render_buf_put(o, ", ");
+	json_ignored(o, pl);
+	render_buf_put(o, ", ");
+	json_dests(o, pl);
+	render_buf_put(o, ", ");
+	json_notes(o, &pl->rec);
+}
+
+static void
+json_history(struct render_buf *o, const struct policy_change *c, size_t n)
+{
+	render_buf_put(o, "\"history\": [");
+	for (size_t i = 0; i < n; i++) {
+		render_buf_putf(o, "%s{\"status\": \"%s\", \"record_domain\": ",
+		    i ? ", " : "", policy_status_name(c[i].status));
+		pesc(o, c[i].record_domain);
+		render_buf_put(o, ", \"record\": ");
+		pesc(o, c[i].raw);
+		render_buf_putf(o, ", \"first_seen\": %lld, \"last_seen\": %lld, "
+		    "\"lookups\": %lu}", (long long)c[i].first_seen,
+		    (long long)c[i].last_seen, c[i].lookups);
+	}
+	render_buf_put(o, "]");
+}
+
+static void
+policy_json(struct render_buf *o, const struct policy_lookup *pl,
+    const struct policy_change *c, size_t n)
+{
+	render_buf_put(o, "{\"domain\": ");
+	pesc(o, pl->domain);
+	render_buf_putf(o, ", \"looked_up_at\": %lld, \"looked_up\": ",
+	    (long long)pl->looked_up_at);
+	if (pl->status == POLICY_NOT_LOOKED_UP)
+		render_buf_put(o, "null");
+	else
+		ptime(o, pl->looked_up_at);
+	render_buf_putf(o, ", \"source\": \"%s\", ", pl->stored ? "stored" :
+	    pl->cached ? "cache" : "dns");
+	if (pl->cached)
+		render_buf_putf(o, "\"answered_at\": %lld, \"cache_seconds_left\": %lld, ",
+		    (long long)pl->answered_at, (long long)(pl->expires_at >
+		    pl->looked_up_at ? pl->expires_at - pl->looked_up_at : 0));
+	else
+		render_buf_put(o, "\"answered_at\": null, \"cache_seconds_left\": null, ");
+	if (pl->rcode >= 0)
+		render_buf_putf(o, "\"rcode\": %d, \"org_domain\": ", pl->rcode);
+	else
+		render_buf_put(o, "\"rcode\": null, \"org_domain\": ");
+	pesc(o, pl->org_domain);
+	render_buf_put(o, ", ");
+	json_core(o, pl);
+	render_buf_put(o, ", ");
+	json_history(o, c, n);
+	render_buf_put(o, "}\n");
+}
+
+int
+policy_render_json(struct buf *b, const struct policy_lookup *pl,
+    const struct policy_change *c, size_t n)
+{
+	struct render_buf o = { b, 0 };
+
+	policy_json(&o, pl, c, n);
+	return o.rc;
+}
+
+int
+policy_render_json_brief(struct buf *b, const struct policy_lookup *pl)
+{
+	struct render_buf o = { b, 0 };
+
+	render_buf_put(&o, "{");
+	json_core(&o, pl);
+	render_buf_put(&o, "}");
+	return o.rc;
 }

@@ -72,7 +72,7 @@ sources_classify(struct model *m, const struct classify *c)
 }
 
 static int
-build(sqlite3 *db, struct dns *dns, const struct query_opts *qo,
+build(struct rdb *db, struct dns *dns, const struct query_opts *qo,
     enum query_order order, size_t limit, struct model *m, char *err,
     size_t errlen)
 {
@@ -86,7 +86,7 @@ build(sqlite3 *db, struct dns *dns, const struct query_opts *qo,
 }
 
 int
-sources_build(sqlite3 *db, struct dns *dns, const struct query_opts *qo,
+sources_build(struct rdb *db, struct dns *dns, const struct query_opts *qo,
     enum query_order order, size_t limit, struct model *m, char *err,
     size_t errlen)
 {

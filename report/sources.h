@@ -10,11 +10,10 @@
 
 #include <stddef.h>
 
-#include <sqlite3.h>
-
 #include "dns.h"
 #include "model.h"
 #include "query.h"
+#include "rdb.h"
 
 struct classify;
 
@@ -25,7 +24,7 @@ struct classify;
  * limit sources after sorting (the others are released and counted in
  * sources_dropped).  Returns 0, or -1 with a message in err.
  */
-int	sources_build(sqlite3 *db, struct dns *dns,
+int	sources_build(struct rdb *db, struct dns *dns,
 	    const struct query_opts *, enum query_order, size_t limit,
 	    struct model *m, char *err, size_t errlen);
 
@@ -35,7 +34,7 @@ int	sources_build(sqlite3 *db, struct dns *dns,
  * Every source's tally then holds failing messages only, with
  * t.fail[MFAIL_*] giving the cause of each.
  */
-int	failures_build(sqlite3 *db, struct dns *dns,
+int	failures_build(struct rdb *db, struct dns *dns,
 	    const struct query_opts *, enum query_order, size_t limit,
 	    struct model *m, char *err, size_t errlen);
 

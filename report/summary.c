@@ -137,7 +137,7 @@ out:
 }
 
 int
-summary_build(sqlite3 *db, struct dns *dns, const struct query_opts *qo,
+summary_build(struct rdb *db, struct dns *dns, const struct query_opts *qo,
     struct model *m, char *err, size_t errlen)
 {
 	size_t i;

@@ -8,11 +8,10 @@
 
 #include <stddef.h>
 
-#include <sqlite3.h>
-
 #include "dns.h"
 #include "model.h"
 #include "query.h"
+#include "rdb.h"
 
 /*
  * Fills m (model_init'ed, mode MODEL_SUMMARY) from db.  With dns set,
@@ -22,7 +21,7 @@
  * status shown to the user, not an error.  Returns 0, or -1 with a
  * message in err (database).
  */
-int	summary_build(sqlite3 *db, struct dns *dns,
+int	summary_build(struct rdb *db, struct dns *dns,
 	    const struct query_opts *, struct model *m, char *err,
 	    size_t errlen);
 

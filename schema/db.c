@@ -147,7 +147,7 @@ check_version(sqlite3 *db, enum db_mode mode, char *err, size_t errlen)
 	}
 	if (v == DB_SCHEMA_VERSION)
 		return 0;
-	if (mode == DB_READONLY) {
+	if (mode != DB_READWRITE) {
 		snprintf(err, errlen, "database schema version %d is older "
 		    "than this program (%d): run dmarc-ingest to upgrade it",
 		    v, DB_SCHEMA_VERSION);
@@ -245,7 +245,8 @@ db_open(const char *path, enum db_mode mode, char *err, size_t errlen)
 		return NULL;
 	/* a connection is used by one thread at a time: no mutexes */
 	flags = SQLITE_OPEN_NOMUTEX | (mode == DB_READONLY ?
-	    SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+	    SQLITE_OPEN_READONLY : mode == DB_CACHE ? SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_NOFOLLOW : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
 	    SQLITE_OPEN_NOFOLLOW);
 	if (sqlite3_open_v2(path, &db, flags, NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "cannot open database '%s': %s", path,

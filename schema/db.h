@@ -2,8 +2,12 @@
  * Opening the database: the one place that knows the pragmas and the
  * schema version.  Both tools open through here; dmarc-ingest read-write
  * (creating the file and its directory, migrating to the current
- * version), dmarc-report read-only (refusing a database newer or older
- * than it understands).
+ * version), dmarc-report read-only for the reports (refusing a database
+ * newer or older than it understands) and, for its DNS cache, through a
+ * second handle opened DB_CACHE: read-write, the same version check,
+ * never creating or migrating.  dmarc-report writes only the dns_cache
+ * and dmarc_lookup tables, and only through that handle
+ * (report/dns_cache.c, report/policy_store.c).
  */
 #ifndef DMARC_DB_H
 #define DMARC_DB_H
@@ -17,11 +21,16 @@
 enum db_mode {
 	DB_READWRITE,	/* create if missing, migrate */
 	DB_READONLY,	/* must exist at DB_SCHEMA_VERSION */
+	DB_CACHE,	/* dmarc-report's DNS cache: read-write, but must
+			   exist at DB_SCHEMA_VERSION (no create, no
+			   migration); writes dns_cache and dmarc_lookup */
 };
 
 /*
  * Opens path with WAL, foreign_keys=ON, trusted_schema=OFF,
- * SQLITE_DBCONFIG_DEFENSIVE and a busy timeout.  In DB_READWRITE mode it
+ * SQLITE_DBCONFIG_DEFENSIVE and a busy timeout.  DB_READONLY and DB_CACHE
+ * open an existing file only (not a symbolic link for DB_CACHE) and
+ * refuse another schema version.  In DB_READWRITE mode it
  * creates missing parent directories (0700) and a missing database file
  * (0600 whatever the umask; SQLite creates -wal and -shm with the same
  * mode), refuses a symbolic link at path, and applies pending migrations,

@@ -43,13 +43,13 @@ rf_unbuild(void)
 	free(rf_tmp);
 }
 
-static sqlite3 *rf_open(void) __attribute__((unused));
+static struct rdb *rf_open(void) __attribute__((unused));
 
-static sqlite3 *
+static struct rdb *
 rf_open(void)
 {
 	char err[512];
-	sqlite3 *db = db_open(rf_db, DB_READONLY, err, sizeof(err));
+	struct rdb *db = rdb_open(rf_db, RDB_READ, err, sizeof(err));
 
 	ck_assert_msg(db != NULL, "%s", err);
 	return db;

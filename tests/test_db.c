@@ -229,6 +229,45 @@ START_TEST(test_db_readonly_missing_or_old)
 }
 END_TEST
 
+/*
+ * dmarc-report's cache handle (DB_CACHE) writes, but never creates or
+ * migrates: a missing file stays missing, an old schema stays old, and
+ * a current one accepts a write to dns_cache.
+ */
+START_TEST(test_db_cache_mode_writes_but_never_creates_or_migrates)
+{
+	char *dir = tu_tmpdir(), *path = path_in(dir, "dmarc.db");
+	char *old = path_in(dir, "old.db");
+	char err[256] = "";
+	struct stat sb;
+	sqlite3 *db;
+
+	ck_assert_ptr_null(db_open(path, DB_CACHE, err, sizeof(err)));
+	ck_assert_ptr_nonnull(strstr(err, "cannot open database"));
+	ck_assert_int_eq(stat(path, &sb), -1);
+	raw_db(old, "CREATE TABLE t (a); PRAGMA user_version = 4");
+	err[0] = '\0';
+	ck_assert_ptr_null(db_open(old, DB_CACHE, err, sizeof(err)));
+	ck_assert_ptr_nonnull(strstr(err, "is older than this program"));
+	/* still version 4: nothing was migrated */
+	ck_assert_int_eq(sqlite3_open(old, &db), SQLITE_OK);
+	ck_assert_int_eq(q_int(db, "PRAGMA user_version"), 4);
+	sqlite3_close(db);
+	ck_assert_ptr_nonnull(db = db_open(path, DB_READWRITE, err,
+	    sizeof(err)));
+	sqlite3_close(db);
+	ck_assert_ptr_nonnull(db = db_open(path, DB_CACHE, err, sizeof(err)));
+	ck_assert_int_eq(sqlite3_exec(db, "INSERT INTO dns_cache VALUES "
+	    "('system', 'TXT', '_dmarc.example.org', 0, 'nodata', 0, NULL, "
+	    "60, 1)", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	free(old);
+	free(path);
+	tu_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
 START_TEST(test_db_not_a_database)
 {
 	char *dir = tu_tmpdir(), *path = path_in(dir, "dmarc.db");
@@ -362,6 +401,7 @@ db_suite(void)
 	tcase_add_test(tc, test_db_reopen_keeps_data);
 	tcase_add_test(tc, test_db_refuses_newer_version);
 	tcase_add_test(tc, test_db_readonly_missing_or_old);
+	tcase_add_test(tc, test_db_cache_mode_writes_but_never_creates_or_migrates);
 	tcase_add_test(tc, test_db_not_a_database);
 	tcase_add_test(tc, test_db_default_path);
 	tcase_add_test(tc, test_db_new_files_private_whatever_the_umask);

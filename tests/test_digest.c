@@ -99,7 +99,7 @@ build_dns(struct digest *d, struct classify *cl, const char *const *doms,
 	struct digest_opts o;
 	struct window w = { W47, W47 + WEEK };
 	char err[512];
-	sqlite3 *db = db_open(dbpath, DB_READONLY, err, sizeof(err));
+	struct rdb *db = rdb_open(dbpath, RDB_READ, err, sizeof(err));
 
 	ck_assert_msg(db != NULL, "%s", err);
 	classify_init(cl);
@@ -112,7 +112,7 @@ build_dns(struct digest *d, struct classify *cl, const char *const *doms,
 	o.now = W47 + WEEK + 3600;
 	ck_assert_msg(digest_build(db, dns, &w, &o, d, err, sizeof(err)) == 0,
 	    "%s", err);
-	sqlite3_close(db);
+	rdb_close(db);
 }
 
 /* the same without DNS */
@@ -253,21 +253,22 @@ START_TEST(test_digest_unauthorized_rua_in_heartbeat_and_policy)
 	char err[512], **s;
 	size_t n, i;
 	int said = 0;
-	sqlite3 *db;
+	struct rdb *db;
+	sqlite3 *h;
 
-	ck_assert_int_eq(sqlite3_open(dbpath, &db), SQLITE_OK);
-	ck_assert_int_eq(sqlite3_exec(db, "INSERT INTO dmarc_lookup (domain, "
+	ck_assert_int_eq(sqlite3_open(dbpath, &h), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(h, "INSERT INTO dmarc_lookup (domain, "
 	    "looked_up_at, status, record_domain, raw_record, report_dests) "
 	    "VALUES ('d.example', 1794950000, 'found', 'd.example', "
 	    "'v=DMARC1; p=none; rua=mailto:r@elsewhere.test', "
 	    "'rua not-authorized elsewhere.test mailto:r@elsewhere.test\n')",
 	    NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_close(db);
+	sqlite3_close(h);
 	memset(&dop, 0, sizeof(dop));
 	dop.db_path = dbpath;
 	dop.no_dns = 1;
 	ck_assert_ptr_nonnull(dns = dns_new(&dop, err, sizeof(err)));
-	db = db_open(dbpath, DB_READONLY, err, sizeof(err));
+	db = rdb_open(dbpath, RDB_READ, err, sizeof(err));
 	ck_assert_msg(db != NULL, "%s", err);
 	classify_init(&cl);
 	ck_assert_int_eq(classify_builtin(&cl, err, sizeof(err)), 0);
@@ -294,7 +295,7 @@ START_TEST(test_digest_unauthorized_rua_in_heartbeat_and_policy)
 	ck_assert_int_eq(said, 1);
 	digest_release(&d);
 	classify_release(&cl);
-	sqlite3_close(db);
+	rdb_close(db);
 	dns_free(dns);
 }
 END_TEST
@@ -404,21 +405,21 @@ START_TEST(test_digest_subdomains_closed_by_record)
 	struct digest d;
 	char cmd[2048], path[700], err[512], *out = NULL;
 	size_t len;
-	sqlite3 *db;
+	struct rdb *db;
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/sub.db", tmp);
 	snprintf(cmd, sizeof(cmd), "'%s' --db '%s' '%s'/readiness/sub-*.xml "
 	    ">/dev/null 2>&1", TEST_INGEST_BIN, path, TEST_DATA);
 	ck_assert_int_eq(tu_run(cmd, NULL), 0);
-	ck_assert_ptr_nonnull(db = db_open(path, DB_READONLY, err,
+	ck_assert_ptr_nonnull(db = rdb_open(path, RDB_READ, err,
 	    sizeof(err)));
 	memset(&o, 0, sizeof(o));
 	readiness_opts_init(&o.ro);
 	o.now = w.until;
 	ck_assert_msg(digest_build(db, NULL, &w, &o, &d, err, sizeof(err)) ==
 	    0, "%s", err);
-	sqlite3_close(db);
+	rdb_close(db);
 	ck_assert_uint_eq(d.n_domains, 1);
 	ck_assert_str_eq(d.domains[0].next_record, "v=DMARC1; p=reject; "
 	    "sp=quarantine; rua=mailto:YOUR-RUA-ADDRESS");

@@ -33,6 +33,7 @@
 #include "db.h"
 #include "dns.h"
 #include "escape.h"
+#include "format.h"
 #include "policy.h"
 #include "schema_sql.h"
 #include "testutil.h"
@@ -714,7 +715,7 @@ END_TEST
 /* runs policy_run into a string (caller frees); *rc its status */
 static char *
 run_policy_opts(const char *db, const char *domain, const char *res,
-    int no_dns, int refresh, enum policy_format fmt, int *rc)
+    int no_dns, int refresh, enum format_id fmt, int *rc)
 {
 	struct policy_opts po;
 	char *text = NULL;
@@ -729,7 +730,7 @@ run_policy_opts(const char *db, const char *domain, const char *res,
 	po.dns.refresh = refresh;
 	po.dns.timeout_ms = 400;
 	po.dns.tries = 1;
-	po.format = fmt;
+	po.format = format_get(fmt);
 	*rc = policy_run(&po, f);
 	fclose(f);
 	return text;
@@ -737,7 +738,7 @@ run_policy_opts(const char *db, const char *domain, const char *res,
 
 static char *
 run_policy(const char *db, const char *domain, const char *res, int no_dns,
-    enum policy_format fmt, int *rc)
+    enum format_id fmt, int *rc)
 {
 	return run_policy_opts(db, domain, res, no_dns, 0, fmt, rc);
 }
@@ -746,7 +747,7 @@ static char *
 run_policy_refresh(const char *db, const char *domain, const char *res,
     int refresh, int *rc)
 {
-	return run_policy_opts(db, domain, res, 0, refresh, POLICY_TEXT, rc);
+	return run_policy_opts(db, domain, res, 0, refresh, FORMAT_TEXT, rc);
 }
 
 START_TEST(test_dns_policy_run_history_and_json)
@@ -767,7 +768,7 @@ START_TEST(test_dns_policy_run_history_and_json)
 	    "'strict.example.com', 'v=DMARC1; p=none')", NULL, NULL, NULL),
 	    SQLITE_OK);
 	sqlite3_close(h);
-	out = run_policy(db, "strict.example.com", resolver, 0, POLICY_JSON,
+	out = run_policy(db, "strict.example.com", resolver, 0, FORMAT_JSON,
 	    &rc);
 	ck_assert_int_eq(rc, 0);
 	ck_assert_ptr_nonnull(strstr(out, "\"status\": \"found\", "
@@ -783,13 +784,13 @@ START_TEST(test_dns_policy_run_history_and_json)
 	ck_assert_int_eq(tu_query_int(db, "SELECT count(*) FROM dmarc_lookup "
 	    "WHERE domain = 'strict.example.com' AND p = 'reject'"), 1);
 	/* offline: the stored lookup, shown as such, in text */
-	out = run_policy(db, "strict.example.com", NULL, 1, POLICY_TEXT, &rc);
+	out = run_policy(db, "strict.example.com", NULL, 1, FORMAT_TEXT, &rc);
 	ck_assert_int_eq(rc, 0);
 	ck_assert_ptr_nonnull(strstr(out, "(stored lookup)"));
 	ck_assert_ptr_nonnull(strstr(out, "applies      reject"));
 	ck_assert_ptr_nonnull(strstr(out, "history (oldest first):"));
 	free(out);
-	out = run_policy(db, "nx.example.com", resolver, 0, POLICY_TEXT, &rc);
+	out = run_policy(db, "nx.example.com", resolver, 0, FORMAT_TEXT, &rc);
 	ck_assert_int_eq(rc, 1);
 	ck_assert_ptr_nonnull(strstr(out, "status       none"));
 	free(out);
@@ -929,7 +930,7 @@ START_TEST(test_dns_invalid_status_rendered_stored_and_exit_1)
 
 	NEED_DNSMASQ();
 	db = new_db(&dir);
-	out = run_policy(db, "nosemi.example.com", resolver, 0, POLICY_TEXT,
+	out = run_policy(db, "nosemi.example.com", resolver, 0, FORMAT_TEXT,
 	    &rc);
 	ck_assert_int_eq(rc, 1);
 	ck_assert_ptr_nonnull(strstr(out, "  status       invalid\n"));
@@ -940,7 +941,7 @@ START_TEST(test_dns_invalid_status_rendered_stored_and_exit_1)
 	free(out);
 	ck_assert_int_eq(tu_query_int(db, "SELECT count(*) FROM dmarc_lookup "
 	    "WHERE domain = 'nosemi.example.com' AND status = 'invalid'"), 1);
-	out = run_policy(db, "nosemi.example.com", resolver, 0, POLICY_JSON,
+	out = run_policy(db, "nosemi.example.com", resolver, 0, FORMAT_JSON,
 	    &rc);
 	ck_assert_ptr_nonnull(strstr(out, "\"status\": \"invalid\""));
 	ck_assert_ptr_nonnull(strstr(out, "\"ignored_records\": [{\"name\": "
@@ -950,7 +951,7 @@ START_TEST(test_dns_invalid_status_rendered_stored_and_exit_1)
 	    "\"v=DMARC1; p=reject\"}]"));
 	free(out);
 	/* offline: the stored lookup keeps the status and the note */
-	out = run_policy(db, "nosemi.example.com", NULL, 1, POLICY_TEXT, &rc);
+	out = run_policy(db, "nosemi.example.com", NULL, 1, FORMAT_TEXT, &rc);
 	ck_assert_int_eq(rc, 1);
 	ck_assert_ptr_nonnull(strstr(out, "  status       invalid\n"));
 	ck_assert_ptr_nonnull(strstr(out, "publish \"v=DMARC1; p=reject\" "
@@ -959,6 +960,42 @@ START_TEST(test_dns_invalid_status_rendered_stored_and_exit_1)
 	tu_rmtree(dir);
 	free(dir);
 	free(db);
+}
+END_TEST
+
+/*
+ * A value whose escaped form passes RENDER_MAX_VALUE prints as the one
+ * marker of render.h, in text and JSON, and the rest of the output
+ * stays: the whole output used to fail instead.
+ */
+START_TEST(test_dns_policy_value_too_long_is_marked_not_fatal)
+{
+	struct policy_lookup pl;
+	struct buf b;
+	size_t n = MAX_LONG_TEXT * 2;
+
+	memset(&pl, 0, sizeof(pl));
+	pl.rec.pct = -1;
+	pl.rcode = -1;
+	pl.domain = xstrdup("example.org");
+	pl.status = POLICY_FOUND;
+	pl.record_domain = xstrdup("example.org");
+	/* every byte a control byte: escaped, four bytes each */
+	pl.raw = xmalloc(n + 1);
+	memset(pl.raw, '\x01', n);
+	pl.raw[n] = '\0';
+	buf_init(&b, 1 << 20);
+	ck_assert_int_eq(policy_render_text(&b, &pl, NULL, 0), 0);
+	ck_assert_ptr_nonnull(strstr(buf_cstr(&b),
+	    "  record       (value too long)\n"));
+	ck_assert_ptr_nonnull(strstr(buf_cstr(&b), "  found at     "
+	    "example.org\n"));
+	buf_reset(&b);
+	ck_assert_int_eq(policy_render_json(&b, &pl, NULL, 0), 0);
+	ck_assert_ptr_nonnull(strstr(buf_cstr(&b),
+	    "\"record\": \"(value too long)\""));
+	buf_release(&b);
+	policy_lookup_release(&pl);
 }
 END_TEST
 
@@ -978,11 +1015,11 @@ START_TEST(test_dns_hostile_ignored_record_escaped)
 	dmarcrec_note(&pl.rec, DMARCREC_ERROR, "ignored-record", "%s",
 	    pl.ignored[0].raw);
 	buf_init(&b, 1 << 20);
-	ck_assert_int_eq(policy_render(&b, POLICY_TEXT, &pl, NULL, 0), 0);
+	ck_assert_int_eq(policy_render_text(&b, &pl, NULL, 0), 0);
 	ck_assert_ptr_null(strchr(buf_cstr(&b), '\x1b'));
 	ck_assert_ptr_nonnull(strstr(buf_cstr(&b), "p=none\\x1b[2J"));
 	buf_reset(&b);
-	ck_assert_int_eq(policy_render(&b, POLICY_JSON, &pl, NULL, 0), 0);
+	ck_assert_int_eq(policy_render_json(&b, &pl, NULL, 0), 0);
 	ck_assert_ptr_nonnull(strstr(buf_cstr(&b), "\"record\": \"p=none"
 	    "\\u001b[2J; v=DMARC1\\\"\""));
 	ck_assert_ptr_nonnull(strstr(buf_cstr(&b), "\"corrected\": "
@@ -1130,7 +1167,7 @@ START_TEST(test_dns_msp_destination_per_customer)
 	ck_assert_int_eq(pl.dests[0].status, PDEST_AUTHORIZED);
 	policy_lookup_release(&pl);
 	db = new_db(&dir);
-	out = run_policy(db, "customer2.test", resolver, 0, POLICY_TEXT, &rc);
+	out = run_policy(db, "customer2.test", resolver, 0, FORMAT_TEXT, &rc);
 	ck_assert_int_eq(rc, 1);
 	ck_assert_ptr_nonnull(strstr(out, "report destinations:\n  rua  "
 	    "mailto:dmarc@msp.test  not-authorized "
@@ -1138,7 +1175,7 @@ START_TEST(test_dns_msp_destination_per_customer)
 	ck_assert_ptr_nonnull(strstr(out, "publish `customer2.test._report."
 	    "_dmarc.msp.test TXT \"v=DMARC1\"`"));
 	free(out);
-	out = run_policy(db, "customer2.test", resolver, 0, POLICY_JSON, &rc);
+	out = run_policy(db, "customer2.test", resolver, 0, FORMAT_JSON, &rc);
 	ck_assert_ptr_nonnull(strstr(out, "\"destinations\": [{\"tag\": "
 	    "\"rua\", \"uri\": \"mailto:dmarc@msp.test\", \"host\": "
 	    "\"msp.test\", \"query\": \"customer2.test._report._dmarc."
@@ -1186,11 +1223,11 @@ START_TEST(test_dns_cached_answer_says_so_and_resolver_bypasses)
 	policy_lookup_release(&pl);
 	dns_free(d);
 	/* 300 - 120 s = 180 s left: 3 minutes */
-	out = run_policy(db, "example.org", NULL, 0, POLICY_TEXT, &rc);
+	out = run_policy(db, "example.org", NULL, 0, FORMAT_TEXT, &rc);
 	ck_assert_ptr_nonnull(strstr(out, " UTC (cached, 3 min left; "
 	    "--refresh asks again)\n"));
 	free(out);
-	out = run_policy(db, "example.org", NULL, 0, POLICY_JSON, &rc);
+	out = run_policy(db, "example.org", NULL, 0, FORMAT_JSON, &rc);
 	ck_assert_ptr_nonnull(strstr(out, "\"source\": \"cache\", "
 	    "\"answered_at\": "));
 	/* 180 s, or a little less if the clock ticked since the insert */
@@ -1386,11 +1423,11 @@ START_TEST(test_dns_render_escapes_hostile_record)
 	pl.rcode = 0;
 	dmarcrec_parse(pl.raw, &pl.rec);
 	buf_init(&b, 1 << 20);
-	ck_assert_int_eq(policy_render(&b, POLICY_TEXT, &pl, NULL, 0), 0);
+	ck_assert_int_eq(policy_render_text(&b, &pl, NULL, 0), 0);
 	ck_assert_ptr_null(strchr(buf_cstr(&b), '\x1b'));
 	ck_assert_ptr_nonnull(strstr(buf_cstr(&b), "\\x1b[31m"));
 	buf_reset(&b);
-	ck_assert_int_eq(policy_render(&b, POLICY_JSON, &pl, NULL, 0), 0);
+	ck_assert_int_eq(policy_render_json(&b, &pl, NULL, 0), 0);
 	ck_assert_ptr_nonnull(strstr(buf_cstr(&b),
 	    "rua=mailto:\\u001b[31m\\\"x@e.org\\n\""));
 	buf_reset(&b);
@@ -1470,6 +1507,7 @@ dns_suite(void)
 	suite_add_tcase(s, tc);
 	tcase_add_test(off, test_dns_render_escapes_hostile_record);
 	tcase_add_test(off, test_dns_reverse_names_and_resolver_syntax);
+	tcase_add_test(off, test_dns_policy_value_too_long_is_marked_not_fatal);
 	tcase_add_test(off, test_dns_hostile_ignored_record_escaped);
 	tcase_add_test(off, test_dns_schema_5_migration_keeps_lookups);
 	suite_add_tcase(s, off);

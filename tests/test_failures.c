@@ -25,7 +25,7 @@ START_TEST(test_failures_each_source_under_its_cause)
 	struct query_opts qo;
 	struct model m;
 	struct msource *s;
-	sqlite3 *db = rf_open();
+	struct rdb *db = rf_open();
 	char err[512];
 
 	memset(&qo, 0, sizeof(qo));
@@ -50,7 +50,7 @@ START_TEST(test_failures_each_source_under_its_cause)
 	rf_near(s->t.dmarc_pass, 0);
 	ck_assert_str_eq(mfail_code(MFAIL_DKIM_OTHER), "dkim-other-domain");
 	model_release(&m);
-	sqlite3_close(db);
+	rdb_close(db);
 }
 END_TEST
 

@@ -24,6 +24,7 @@
  * reason rows per record: query.c reads those lists alongside the record
  * pass and must hand each row to its own record's source.
  */
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,10 +70,10 @@ run(int64_t since, int64_t until, const char *const *doms, size_t n,
 {
 	struct window w = { since, until };
 	struct query_opts o;
-	sqlite3 *db;
+	struct rdb *db;
 	char err[512];
 
-	db = db_open(dbpath, DB_READONLY, err, sizeof(err));
+	db = rdb_open(dbpath, RDB_READ, err, sizeof(err));
 	ck_assert_msg(db != NULL, "%s", err);
 	memset(&o, 0, sizeof(o));
 	o.domains = doms;
@@ -80,11 +81,51 @@ run(int64_t since, int64_t until, const char *const *doms, size_t n,
 	o.sources = 1;
 	model_init(m, &w, MODEL_SOURCES);
 	ck_assert_msg(query_run(db, &o, m, err, sizeof(err)) == 0, "%s", err);
-	sqlite3_close(db);
+	rdb_close(db);
 }
 
 #define near(a, b)	ck_assert_msg((a) > (b) - 1e-6 && (a) < (b) + 1e-6, \
 	"%s = %f, expected %f", #a, (double)(a), (double)(b))
+
+/*
+ * The database seam (report/rdb.h): outside the SQLite backend's files
+ * no file of report/ names sqlite3, so a second backend is new files.
+ */
+START_TEST(test_query_only_the_backend_names_sqlite)
+{
+	static const char *const backend[] = { "rdb_sqlite.c",
+	    "rdb_sqlite.h", "query.c", "digest_query.c", "policy_store.c",
+	    "dns_cache.c" };
+	char path[1024];
+	struct dirent *e;
+	size_t seen = 0;
+	DIR *d = opendir(TEST_SOURCE_DIR "/report");
+
+	ck_assert_ptr_nonnull(d);
+	while ((e = readdir(d)) != NULL) {
+		size_t n = strlen(e->d_name), len, i;
+		int ours = 0;
+		uint8_t *text;
+
+		if (n < 3 || (strcmp(e->d_name + n - 2, ".c") != 0 &&
+		    strcmp(e->d_name + n - 2, ".h") != 0))
+			continue;
+		for (i = 0; i < sizeof(backend) / sizeof(backend[0]); i++)
+			ours |= strcmp(e->d_name, backend[i]) == 0;
+		snprintf(path, sizeof(path), "%s/report/%s", TEST_SOURCE_DIR,
+		    e->d_name);
+		ck_assert_ptr_nonnull(text = tu_slurp(path, &len));
+		for (i = 0; !ours && i + 7 <= len; i++)
+			ck_assert_msg(memcmp(text + i, "sqlite3", 7) != 0,
+			    "%s names sqlite3 outside the backend", e->d_name);
+		free(text);
+		seen++;
+	}
+	closedir(d);
+	/* the walk did read the folder */
+	ck_assert_uint_gt(seen, 50);
+}
+END_TEST
 
 START_TEST(test_query_day_totals_attribute_half_of_a_straddling_report)
 {
@@ -394,10 +435,10 @@ START_TEST(test_query_failing_only_keeps_lists_of_failing_records)
 	struct window w = { LISTS_DAY, LISTS_DAY + DAY };
 	struct query_opts o;
 	const struct msource *s;
-	sqlite3 *db;
+	struct rdb *db;
 	char err[512];
 
-	db = db_open(dbpath, DB_READONLY, err, sizeof(err));
+	db = rdb_open(dbpath, RDB_READ, err, sizeof(err));
 	ck_assert_msg(db != NULL, "%s", err);
 	memset(&o, 0, sizeof(o));
 	o.sources = 1;
@@ -405,7 +446,7 @@ START_TEST(test_query_failing_only_keeps_lists_of_failing_records)
 	model_init(&m, &w, MODEL_FAILURES);
 	ck_assert_msg(query_run(db, &o, &m, err, sizeof(err)) == 0, "%s",
 	    err);
-	sqlite3_close(db);
+	rdb_close(db);
 	s = source_of(&m, "192.0.2.50");
 	ck_assert_ptr_nonnull(s);
 	/* 2011 (4) and 2012 (2); the passing 2013 is left out */
@@ -433,6 +474,7 @@ query_suite(void)
 	tcase_add_test(tc,
 	    test_query_two_days_add_up_and_zero_range_counts_whole);
 	tcase_add_test(tc, test_query_sources_keyed_by_domain_and_address);
+	tcase_add_test(tc, test_query_only_the_backend_names_sqlite);
 	tcase_add_test(tc, test_query_domain_filter_and_empty_window);
 	tcase_add_test(tc, test_query_rejected_inputs_counted_by_first_seen);
 	tcase_add_test(tc, test_query_round_parts_keeps_the_total);

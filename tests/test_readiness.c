@@ -81,6 +81,7 @@
 
 #include "../report/classify.h"
 #include "../report/dmarcrec.h"
+#include "../report/format.h"
 #include "../report/model.h"
 #include "../report/query.h"
 #include "../report/readiness.h"
@@ -136,7 +137,7 @@ judge_svc(struct run *run, const struct readiness_opts *o, int use_senders,
 	struct window w = { MARCH1, MARCH1 + WIN_DAYS * WINDOW_DAY };
 	struct query_opts qo;
 	char err[512], *path;
-	sqlite3 *db;
+	struct rdb *db;
 
 	memset(run, 0, sizeof(*run));
 	senders_init(&run->ss);
@@ -151,7 +152,7 @@ judge_svc(struct run *run, const struct readiness_opts *o, int use_senders,
 		    sizeof(err)) == 0, "%s", err);
 		free(path);
 	}
-	db = db_open(db_path, DB_READONLY, err, sizeof(err));
+	db = rdb_open(db_path, RDB_READ, err, sizeof(err));
 	ck_assert_msg(db != NULL, "%s", err);
 	memset(&qo, 0, sizeof(qo));
 	qo.sources = 1;
@@ -161,7 +162,7 @@ judge_svc(struct run *run, const struct readiness_opts *o, int use_senders,
 	    "%s", err);
 	ck_assert_int_eq(readiness_judge(&run->m, o, use_senders ? &run->ss :
 	    NULL, svc ? &run->cl : NULL, dns, &run->r, err, sizeof(err)), 0);
-	sqlite3_close(db);
+	rdb_close(db);
 }
 
 static void
@@ -652,7 +653,7 @@ START_TEST(test_readiness_render_formats_escape)
 	snprintf(path, sizeof(path), "%s/out", tmp);
 
 	f = fopen(path, "w");
-	ck_assert_int_eq(readiness_render(f, READINESS_JSON, &run.r, 0), 0);
+	ck_assert_int_eq(readiness_render_json(f, &run.r, NULL), 0);
 	fclose(f);
 	out = (char *)tu_slurp(path, &len);
 	/* 2024-03-01 is 1709251200; 30 days later, exclusive, 1711843200 */
@@ -672,7 +673,7 @@ START_TEST(test_readiness_render_formats_escape)
 	free(out);
 
 	f = fopen(path, "w");
-	ck_assert_int_eq(readiness_render(f, READINESS_CSV, &run.r, 0), 0);
+	ck_assert_int_eq(readiness_render_csv(f, &run.r, NULL), 0);
 	fclose(f);
 	out = (char *)tu_slurp(path, &len);
 	ck_assert_ptr_nonnull(strstr(out, "domain,verdict,current_step,"
@@ -683,7 +684,7 @@ START_TEST(test_readiness_render_formats_escape)
 	free(out);
 
 	f = fopen(path, "w");
-	ck_assert_int_eq(readiness_render(f, READINESS_TEXT, &run.r, 0), 0);
+	ck_assert_int_eq(readiness_render_text(f, &run.r, NULL), 0);
 	fclose(f);
 	out = (char *)tu_slurp(path, &len);
 	ck_assert_ptr_nonnull(strstr(out, "not-ready.example: NOT READY for "
@@ -713,14 +714,14 @@ services_db(char *path, size_t len)
 
 /* r rendered as fmt; caller frees */
 static char *
-rendered(const struct readiness_result *r, enum readiness_format fmt)
+rendered(const struct readiness_result *r, enum format_id fmt)
 {
 	char *out = NULL;
 	size_t len;
 	FILE *f;
 
 	ck_assert_ptr_nonnull(f = open_memstream(&out, &len));
-	ck_assert_int_eq(readiness_render(f, fmt, r, 0), 0);
+	ck_assert_int_eq(format_get(fmt)->readiness(f, r, NULL), 0);
 	fclose(f);
 	return out;
 }
@@ -746,10 +747,10 @@ START_TEST(test_readiness_render_shows_service)
 	struct classify cl;
 	struct model m;
 	char path[600], err[512], *out, *l;
-	sqlite3 *db;
+	struct rdb *db;
 
 	services_db(path, sizeof(path));
-	ck_assert_ptr_nonnull(db = db_open(path, DB_READONLY, err,
+	ck_assert_ptr_nonnull(db = rdb_open(path, RDB_READ, err,
 	    sizeof(err)));
 	classify_init(&cl);
 	ck_assert_int_eq(classify_builtin(&cl, err, sizeof(err)), 0);
@@ -767,7 +768,7 @@ START_TEST(test_readiness_render_shows_service)
 	ck_assert_int_eq(r.domains[0].own.blocking.n, 1);
 	ck_assert_int_eq(r.domains[0].own.spoofing_src.n, 1);
 
-	out = rendered(&r, READINESS_TEXT);
+	out = rendered(&r, FORMAT_TEXT);
 	ck_assert_ptr_nonnull(strstr(out, "\n    198.51.100.7  service "
 	    "SendGrid\n      40 messages, 40 failing"));
 	/* unknown: no service word on the line */
@@ -775,7 +776,7 @@ START_TEST(test_readiness_render_shows_service)
 	    "messages"));
 	free(out);
 
-	out = rendered(&r, READINESS_JSON);
+	out = rendered(&r, FORMAT_JSON);
 	ck_assert_ptr_nonnull(strstr(out, "{\"ip\":\"198.51.100.7\","
 	    "\"ptr\":null,\"class\":\"misaligned\",\"sender\":null,"
 	    "\"service\":\"SendGrid\",\"messages\":40,"));
@@ -784,7 +785,7 @@ START_TEST(test_readiness_render_shows_service)
 	    "\"service\":null,\"messages\":25,"));
 	free(out);
 
-	out = rendered(&r, READINESS_CSV);
+	out = rendered(&r, FORMAT_CSV);
 	ck_assert_ptr_nonnull(strstr(out,
 	    ",aligned_pct,fix,service,scope\r\n"));
 	l = line_of(out, "shop.example,not-ready,none,quarantine-test,"
@@ -802,7 +803,7 @@ START_TEST(test_readiness_render_shows_service)
 	readiness_result_release(&r);
 	model_release(&m);
 	classify_release(&cl);
-	sqlite3_close(db);
+	rdb_close(db);
 }
 END_TEST
 
@@ -1011,7 +1012,7 @@ START_TEST(test_readiness_blocker_beats_thin_data)
 	ck_assert_str_eq(rd->blockers[0], "198.51.100.60, 50 failing messages: "
 	    "only 37.5% of its mail aligns: find the mail stream it sends "
 	    "differently");
-	out = rendered(&run.r, READINESS_TEXT);
+	out = rendered(&run.r, FORMAT_TEXT);
 	ck_assert_ptr_nonnull(strstr(out, "thinbad.example: NOT READY for "
 	    "p=quarantine; t=y; pct=0, and only 230 messages, only 3 days of "
 	    "data, only 1 reporter\n  step: none -> quarantine-test (policy "

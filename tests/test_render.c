@@ -26,7 +26,7 @@ rendered(enum model_mode mode, int fmt, size_t *len)
 	struct query_opts qo;
 	struct render_opts ro = { 0 };
 	struct model m;
-	sqlite3 *db = rf_open();
+	struct rdb *db = rf_open();
 	char err[512], *out = NULL;
 	FILE *f;
 
@@ -43,7 +43,7 @@ rendered(enum model_mode mode, int fmt, size_t *len)
 		ck_assert_int_eq(render_csv(f, &m), 0);
 	fclose(f);
 	model_release(&m);
-	sqlite3_close(db);
+	rdb_close(db);
 	return out;
 }
 
@@ -60,14 +60,14 @@ svc_rendered(int fmt, size_t *len)
 	struct classify cl;
 	struct model m;
 	char cmd[2048], path[600], err[512], *tmp = tu_tmpdir(), *out = NULL;
-	sqlite3 *db;
+	struct rdb *db;
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/s.db", tmp);
 	snprintf(cmd, sizeof(cmd), "'%s' --db '%s' '%s/services' >/dev/null "
 	    "2>&1", TEST_INGEST_BIN, path, TEST_DATA);
 	ck_assert_int_eq(tu_run(cmd, NULL), 0);
-	ck_assert_ptr_nonnull(db = db_open(path, DB_READONLY, err,
+	ck_assert_ptr_nonnull(db = rdb_open(path, RDB_READ, err,
 	    sizeof(err)));
 	classify_init(&cl);
 	ck_assert_int_eq(classify_builtin(&cl, err, sizeof(err)), 0);
@@ -86,7 +86,7 @@ svc_rendered(int fmt, size_t *len)
 	fclose(f);
 	model_release(&m);
 	classify_release(&cl);
-	sqlite3_close(db);
+	rdb_close(db);
 	tu_rmtree(tmp);
 	free(tmp);
 	return out;

@@ -503,6 +503,63 @@ START_TEST(test_reportcli_json_sources_and_failures_structure)
 }
 END_TEST
 
+/*
+ * The tables of modes and formats (mode.c, format.c): every mode prints
+ * exactly the formats its row lists, and refuses every other with exit
+ * 2 and the list it does print, before any database is opened.
+ */
+START_TEST(test_reportcli_each_mode_prints_exactly_its_formats)
+{
+	static const struct {
+		const char	*mode;
+		const char	*formats;	/* what it prints */
+		const char	*list;		/* as the refusal lists them */
+	} rows[] = {
+		{ "summary", " text json csv ", "text, json or csv" },
+		{ "sources", " text json csv ", "text, json or csv" },
+		{ "failures", " text json csv ", "text, json or csv" },
+		{ "readiness", " text json csv ", "text, json or csv" },
+		{ "policy example.com", " text json ", "text or json" },
+		{ "digest", " text markdown html email ",
+		    "text, markdown, html or email" },
+	};
+	static const char *const formats[] = { "text", "json", "csv",
+	    "markdown", "html", "email" };
+	char args[256], word[32], want[256], *out, *e;
+
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		for (size_t j = 0; j < 6; j++) {
+			int rc;
+
+			snprintf(args, sizeof(args), "%s --format %s "
+			    "--to a@b.test --from r@x.test", rows[i].mode,
+			    formats[j]);
+			snprintf(word, sizeof(word), " %s ", formats[j]);
+			out = NULL;
+			rc = report(args, &out);
+			free(out);
+			e = err_text();
+			if (strstr(rows[i].formats, word) != NULL) {
+				/* policy offline with nothing stored: 2 */
+				ck_assert_msg(strstr(e, "not available") ==
+				    NULL, "%s: %s", args, e);
+				ck_assert_msg(rc == (i == 4 ? 2 : 0),
+				    "%s: exit %d: %s", args, rc, e);
+			} else {
+				snprintf(want, sizeof(want), "dmarc-report: "
+				    "error: %.*s: --format %s is not "
+				    "available (%s)\n",
+				    (int)strcspn(rows[i].mode, " "),
+				    rows[i].mode, formats[j], rows[i].list);
+				ck_assert_int_eq(rc, 2);
+				ck_assert_str_eq(e, want);
+			}
+			free(e);
+		}
+	}
+}
+END_TEST
+
 START_TEST(test_reportcli_policy_and_readiness_modes_dispatch)
 {
 	char *out = NULL;
@@ -591,6 +648,7 @@ reportcli_suite(void)
 	    test_reportcli_json_readiness_shares_the_summary_header);
 	tcase_add_test(tc, test_reportcli_reporters_sorted_by_volume);
 	tcase_add_test(tc, test_reportcli_json_sources_and_failures_structure);
+	tcase_add_test(tc, test_reportcli_each_mode_prints_exactly_its_formats);
 	tcase_add_test(tc, test_reportcli_policy_and_readiness_modes_dispatch);
 	tcase_add_test(tc,
 	    test_reportcli_summary_calls_out_live_policy_mismatch);

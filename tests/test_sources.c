@@ -19,14 +19,14 @@ build_sources(enum query_order o, size_t limit, struct model *m)
 {
 	struct window w = { RF_D1, RF_D1 + RF_DAY };
 	struct query_opts qo;
-	sqlite3 *db = rf_open();
+	struct rdb *db = rf_open();
 	char err[512];
 
 	memset(&qo, 0, sizeof(qo));
 	model_init(m, &w, MODEL_SOURCES);
 	ck_assert_msg(sources_build(db, NULL, &qo, o, limit, m, err,
 	    sizeof(err)) == 0, "%s", err);
-	sqlite3_close(db);
+	rdb_close(db);
 }
 
 /* tests/data/services/ ingested into a fresh directory */
@@ -59,14 +59,14 @@ svc_sources(const struct classify *c, struct model *m)
 	struct window w = { 1709337600LL, 1709337600LL + RF_DAY };
 	struct query_opts qo;
 	char err[512];
-	sqlite3 *db = db_open(svc_db, DB_READONLY, err, sizeof(err));
+	struct rdb *db = rdb_open(svc_db, RDB_READ, err, sizeof(err));
 
 	ck_assert_msg(db != NULL, "%s", err);
 	memset(&qo, 0, sizeof(qo));
 	model_init(m, &w, MODEL_SOURCES);
 	ck_assert_msg(sources_build(db, NULL, &qo, QUERY_BY_IP, 0, m, err,
 	    sizeof(err)) == 0, "%s", err);
-	sqlite3_close(db);
+	rdb_close(db);
 	sources_classify(m, c);
 	/* by address: 192.0.2.10, 198.51.100.7, 203.0.113.8 */
 	ck_assert_int_eq(m->n_sources, 3);

@@ -51,7 +51,7 @@ START_TEST(test_summary_without_dns_has_no_live_policy)
 	struct query_opts qo;
 	struct model m;
 	struct msum *d;
-	sqlite3 *db = rf_open();
+	struct rdb *db = rf_open();
 	char err[512];
 
 	memset(&qo, 0, sizeof(qo));
@@ -69,7 +69,7 @@ START_TEST(test_summary_without_dns_has_no_live_policy)
 	ck_assert_int_eq(d->policies[0].reports, 3);
 	rf_near(d->policies[0].messages, 226);
 	model_release(&m);
-	sqlite3_close(db);
+	rdb_close(db);
 }
 END_TEST
 
