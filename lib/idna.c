@@ -116,8 +116,11 @@ idna_to_alabels(const char *s, char out[MAX_DOMAIN_LEN + 2], const char **why)
 	memcpy(out, a, n + 1);
 	form = is_ascii(s) ? IDNA_ALABELS : IDNA_ULABELS;
 out:
-	if (form == IDNA_INVALID && why != NULL)
-		*why = reason(rc);
+	if (form == IDNA_INVALID) {
+		out[0] = '\0';
+		if (why != NULL)
+			*why = reason(rc);
+	}
 	free(a);
 	return form;
 }

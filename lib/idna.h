@@ -21,14 +21,14 @@ enum idna_form {
 
 /*
  * Writes the A-label form of s into out: a name of plain ASCII labels is
- * copied lower-cased and not checked further (domain_normalize() judges
- * it); a name with non-ASCII bytes or an "xn--" label is processed by
- * UTS #46 (non-transitional: "ß" stays "ß", mapped to "xn--zca"), which
- * also lower-cases and maps full-width dots.  One trailing dot is kept as
- * given.  Returns the form s was in, or IDNA_INVALID with out holding s
- * lower-cased (ASCII only) and *why a static reason ("bad punycode",
- * "disallowed code point", "label longer than 63 bytes", ...); why may be
- * NULL.  s must be valid UTF-8; NULL or "" is IDNA_INVALID.
+ * copied lower-cased (cut to MAX_DOMAIN_LEN + 1 bytes) and not checked
+ * further, domain_normalize() judges it; a name with non-ASCII bytes or
+ * an "xn--" label is processed by UTS #46 (non-transitional: "ß" stays
+ * "ß", "xn--zca"), which also lower-cases and maps full-width dots.  One
+ * trailing dot is kept as given.  Returns the form s was in, or
+ * IDNA_INVALID with out "" and *why a static reason ("bad punycode in an
+ * xn-- label", "a label is longer than 63 bytes in A-label form", ...);
+ * why may be NULL.  s is UTF-8; NULL or "" is IDNA_INVALID.
  */
 enum idna_form idna_to_alabels(const char *s, char out[MAX_DOMAIN_LEN + 2],
 	    const char **why);
