@@ -441,14 +441,22 @@ render(const struct args *a, struct model *m, struct dns *dns,
 	return rc;
 }
 
-/* the --domain values normalised (lower case); caller frees each */
+/*
+ * The --domain values normalised (lower case, A-labels as stored);
+ * caller frees each.  A name that is no IDN is kept lower-cased, as
+ * dmarc-ingest stores it.
+ */
 static int
 norm_domains(const struct args *a, char **out)
 {
+	char err[512];
 	size_t i;
 	char *p;
 
 	for (i = 0; i < a->n_domains; i++) {
+		if ((out[i] = domain_lookup_form(a->domains[i], err,
+		    sizeof(err))) != NULL)
+			continue;
 		out[i] = xstrdup(a->domains[i]);
 		for (p = out[i]; *p != '\0'; p++)
 			if (*p >= 'A' && *p <= 'Z')
