@@ -363,9 +363,15 @@ static int
 run_policy(const struct args *a, const char *db)
 {
 	struct policy_opts po;
+	char err[ERRLEN] = "";
 
 	if (a->fmt == FMT_CSV) {
 		usage_error("policy: --format csv is not available", "csv");
+		return 2;
+	}
+	/* no database is fine (no cache); a directory or a foreign file not */
+	if (db != NULL && db_check_path(db, err, sizeof(err)) == -1) {
+		fprintf(stderr, PROG ": error: %s\n", err);
 		return 2;
 	}
 	memset(&po, 0, sizeof(po));
