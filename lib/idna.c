@@ -70,7 +70,7 @@ fold_copy(const char *s, char out[MAX_DOMAIN_LEN + 2])
 {
 	size_t i;
 
-	for (i = 0; s[i] != '\0' && i < MAX_DOMAIN_LEN + 1; i++)
+	for (i = 0; i < MAX_DOMAIN_LEN + 1 && s[i] != '\0'; i++)
 		out[i] = s[i] >= 'A' && s[i] <= 'Z' ? (char)(s[i] - 'A' + 'a') :
 		    s[i];
 	out[i] = '\0';

@@ -896,6 +896,30 @@ START_TEST(test_dns_ulabel_domain_looked_up_as_alabel)
 }
 END_TEST
 
+/* every query name goes out in A-label form (an SPF include, a rua host) */
+START_TEST(test_dns_query_names_sent_as_alabels)
+{
+	struct dns_query q[2] = {
+		{ .type = DNS_TXT, .name = "_dmarc.B\xc3\x9c" "cher.test" },
+		{ .type = DNS_TXT, .name = "_dmarc.xn--zz.test" },
+	};
+	struct dns *d;
+
+	NEED_DNSMASQ();
+	d = open_dns(NULL, resolver, 0, NULL);
+	ck_assert_int_eq(dns_run(d, q, 2), 0);
+	ck_assert_int_eq(q[0].status, DNS_OK);
+	ck_assert_uint_eq(q[0].n_rrs, 1);
+	ck_assert_str_eq(q[0].rrs[0], "v=DMARC1; p=quarantine");
+	/* no IDN: never sent */
+	ck_assert_int_ne(q[1].status, DNS_OK);
+	ck_assert_uint_eq(dns_nsent(d), 1);
+	dns_query_release(&q[0]);
+	dns_query_release(&q[1]);
+	dns_free(d);
+}
+END_TEST
+
 START_TEST(test_dns_missing_semicolon_is_invalid_not_none)
 {
 	struct policy_lookup pl;
@@ -1498,6 +1522,7 @@ dns_suite(void)
 	tcase_add_test(tc, test_dns_no_dns_uses_cache_only);
 	tcase_add_test(tc, test_dns_policy_run_history_and_json);
 	tcase_add_test(tc, test_dns_ulabel_domain_looked_up_as_alabel);
+	tcase_add_test(tc, test_dns_query_names_sent_as_alabels);
 	tcase_add_test(tc, test_dns_readonly_database_still_resolves);
 	tcase_add_test(tc, test_dns_missing_semicolon_is_invalid_not_none);
 	tcase_add_test(tc, test_dns_v_not_first_and_spf_at_dmarc_are_invalid);
