@@ -5,7 +5,9 @@
  * symbolic link at the path refused, the connection flags and pragmas that make a hostile or
  * damaged schema harmless (defensive mode, untrusted schema, foreign
  * keys), WAL for concurrent readers, and the versioned migrations
- * embedded from schema/NNN_*.sql.  Only constant SQL goes through
+ * embedded from schema/NNN_*.sql.  A directory or another program's
+ * database at the path is refused before anything is written to it; an
+ * empty one is a new database.  Only constant SQL goes through
  * sqlite3_exec here; no data is ever part of a statement's text.
  */
 #include <sys/stat.h>
