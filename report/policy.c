@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "domain.h"
+#include "idna.h"
 #include "escape.h"
 #include "limits.h"
 #include "orgdomain.h"
@@ -1103,9 +1104,17 @@ render_text(struct out *o, const struct policy_lookup *pl,
     const struct policy_change *c, size_t n)
 {
 	const char *ap = dmarcrec_p_name(policy_applied(pl));
+	char *u = idna_to_ulabels(pl->domain);
 
 	put(o, "DMARC policy for ");
 	put_esc(o, pl->domain);
+	if (u != NULL) {
+		/* the A-labels are the name; the U-labels help the reader */
+		put(o, " (");
+		put_esc(o, u);
+		put(o, ")");
+		free(u);
+	}
 	text_looked_up(o, pl);
 	putf(o, "  status       %s\n", policy_status_name(pl->status));
 	put(o, "  found at     ");

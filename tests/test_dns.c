@@ -868,7 +868,7 @@ START_TEST(test_dns_ulabel_domain_looked_up_as_alabel)
 	out = run_policy(db, "Bücher.test", resolver, 0, POLICY_TEXT, &rc);
 	ck_assert_int_eq(rc, 0);
 	ck_assert_ptr_nonnull(strstr(out, "DMARC policy for "
-	    "xn--bcher-kva.test\n"));
+	    "xn--bcher-kva.test (b\xc3\xbc" "cher.test)\n"));
 	ck_assert_ptr_nonnull(strstr(out, "applies      quarantine"));
 	free(out);
 	ck_assert_int_eq(tu_query_int(db, "SELECT count(*) FROM dmarc_lookup "
