@@ -7,7 +7,7 @@ sudo=""
 packages=(
 	build-essential cmake pkg-config
 	libxml2-dev zlib1g-dev libzip-dev libsqlite3-dev sqlite3
-	libpsl-dev publicsuffix nettle-dev
+	libpsl-dev libidn2-dev publicsuffix nettle-dev
 	libgmime-3.0-dev libcurl4-openssl-dev libc-ares-dev libjansson-dev
 	check dovecot-imapd dnsmasq-base openssl
 	clang libclang-rt-14-dev cppcheck

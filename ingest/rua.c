@@ -27,6 +27,7 @@ static void
 policy_release(struct policy *p)
 {
 	free(p->domain);
+	free(p->domain_unicode);
 	word_release(&p->adkim);
 	word_release(&p->aspf);
 	word_release(&p->p);
@@ -76,8 +77,10 @@ record_release(struct record *r)
 	free(r->envelope_to);
 	free(r->envelope_from);
 	free(r->header_from);
+	free(r->header_from_unicode);
 	for (size_t i = 0; i < r->n_dkim; i++) {
 		free(r->dkim[i].domain);
+		free(r->dkim[i].domain_unicode);
 		free(r->dkim[i].selector);
 		word_release(&r->dkim[i].result);
 		free(r->dkim[i].human_result);
@@ -85,6 +88,7 @@ record_release(struct record *r)
 	free(r->dkim);
 	for (size_t i = 0; i < r->n_spf; i++) {
 		free(r->spf[i].domain);
+		free(r->spf[i].domain_unicode);
 		word_release(&r->spf[i].scope);
 		word_release(&r->spf[i].result);
 		free(r->spf[i].human_result);

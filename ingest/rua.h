@@ -30,7 +30,8 @@ struct word {
 };
 
 struct policy {
-	char		*domain;	/* lower-cased policy domain */
+	char		*domain;	/* policy domain, A-labels, lower-cased */
+	char		*domain_unicode; /* U-label form if given, or NULL */
 	struct word	 adkim;		/* r, s */
 	struct word	 aspf;		/* r, s */
 	struct word	 p;		/* none, quarantine, reject */
@@ -68,7 +69,8 @@ struct reason {
 };
 
 struct dkim_auth {
-	char		*domain;	/* d=, lower-cased */
+	char		*domain;	/* d=, A-labels, lower-cased */
+	char		*domain_unicode; /* U-label form if given, or NULL */
 	char		*selector;
 	struct word	 result;	/* none pass fail policy neutral
 					   temperror permerror */
@@ -76,7 +78,8 @@ struct dkim_auth {
 };
 
 struct spf_auth {
-	char		*domain;	/* lower-cased */
+	char		*domain;	/* A-labels, lower-cased */
+	char		*domain_unicode; /* U-label form if given, or NULL */
 	struct word	 scope;		/* helo, mfrom; absent means mfrom */
 	struct word	 result;	/* none neutral pass fail softfail
 					   policy temperror permerror */
@@ -95,7 +98,8 @@ struct record {
 	size_t		 n_reasons;
 	char		*envelope_to;
 	char		*envelope_from;
-	char		*header_from;	/* lower-cased */
+	char		*header_from;	/* A-labels, lower-cased */
+	char		*header_from_unicode; /* U-label form if given */
 	struct dkim_auth *dkim;
 	size_t		 n_dkim;
 	struct spf_auth	*spf;

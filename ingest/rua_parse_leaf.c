@@ -14,6 +14,7 @@
 #include "buf.h"
 #include "diag.h"
 #include "domain.h"
+#include "idna.h"
 #include "ipaddr.h"
 #include "limits.h"
 #include "rua.h"
@@ -130,11 +131,35 @@ set_opt(struct parser *p, char **dst, char *s)
 		diag_warn(p->d, DIAG_EMPTY_FIELD);
 }
 
+/*
+ * A domain: kept in A-label form (lib/idna.h), the U-label form in
+ * *unicode when the report gave one.  A name that is no valid IDN is kept
+ * lower-cased as received and counted as invalid-idn.
+ */
 static void
-set_domain(struct parser *p, char **dst, char *s)
+set_domain(struct parser *p, char **dst, char **unicode, char *s)
 {
+	char a[MAX_DOMAIN_LEN + 2];
+	enum idna_form form;
+
 	set_opt(p, dst, s);
-	if (s != NULL && domain_normalize(s) == -1)
+	free(*unicode);
+	*unicode = NULL;
+	if (s == NULL)
+		return;
+	if ((form = idna_to_alabels(s, a, NULL)) == IDNA_INVALID) {
+		domain_normalize(s);
+		diag_warn(p->d, DIAG_BAD_IDN);
+		return;
+	}
+	if (form == IDNA_ULABELS) {
+		*unicode = idna_to_ulabels(a);
+		if (*unicode != NULL)
+			domain_normalize(*unicode);
+		free(s);
+		*dst = xstrdup(a);
+	}
+	if (domain_normalize(*dst) == -1)
 		diag_warn(p->d, DIAG_BAD_DOMAIN);
 }
 
@@ -298,7 +323,7 @@ leaf_policy(struct parser *p, const struct elem *e, char *s)
 		if (s == NULL)
 			return parser_fail(p, "policy_published: 'domain' is empty: "
 			    "line %d", parser_line(p));
-		set_domain(p, &pol->domain, s);
+		set_domain(p, &pol->domain, &pol->domain_unicode, s);
 		break;
 	case F_ADKIM:
 		set_word(p, &pol->adkim, s, w_align, NULL);
@@ -340,7 +365,7 @@ leaf_auth(struct parser *p, const struct elem *e, char *s)
 
 	switch (e->field) {
 	case F_DKIM_DOMAIN:
-		set_domain(p, &dk->domain, s);
+		set_domain(p, &dk->domain, &dk->domain_unicode, s);
 		break;
 	case F_SELECTOR:
 		set_opt(p, &dk->selector, s);
@@ -352,7 +377,7 @@ leaf_auth(struct parser *p, const struct elem *e, char *s)
 		set_opt(p, &dk->human_result, s);
 		break;
 	case F_SPF_DOMAIN:
-		set_domain(p, &sp->domain, s);
+		set_domain(p, &sp->domain, &sp->domain_unicode, s);
 		break;
 	case F_SCOPE:
 		set_word(p, &sp->scope, s, w_scope, NULL);
@@ -404,7 +429,8 @@ leaf_record(struct parser *p, const struct elem *e, char *s)
 		set_envelope(p, &r->envelope_from, s);
 		break;
 	case F_HEADER_FROM:
-		set_domain(p, &r->header_from, s);
+		set_domain(p, &r->header_from, &r->header_from_unicode,
+		    s);
 		break;
 	default:
 		leaf_auth(p, e, s);

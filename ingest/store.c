@@ -69,9 +69,10 @@ static const char *const sql[ST__COUNT] = {
 	    "policy_np, policy_np_raw, policy_pct, policy_fo, "
 	    "policy_testing, policy_testing_raw, "
 	    "policy_discovery, policy_discovery_raw, n_records, messages, "
-	    "org_key, email_key, stored_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
+	    "org_key, email_key, stored_at, policy_domain_unicode) VALUES "
+	    "(?, ?, ?, ?, ?, ?, ?, ?, "
 	    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-	    "?, ?, lower(coalesce(?, '')), lower(coalesce(?, '')), ?)",
+	    "?, ?, lower(coalesce(?, '')), lower(coalesce(?, '')), ?, ?)",
 	[ST_REPORT_MATCH] = "SELECT o.id, o.status, o.doc_sha256, "
 	    "o.content_sha256 "
 	    "FROM report AS n JOIN report AS o ON o.org_key = n.org_key "
@@ -90,16 +91,16 @@ static const char *const sql[ST__COUNT] = {
 	    "source_ip_raw, ip_family, count, disposition, disposition_raw, "
 	    "eval_dkim, eval_dkim_raw, eval_spf, eval_spf_raw, envelope_to, "
 	    "envelope_from, header_from, dkim_aligned, spf_aligned, "
-	    "dmarc_pass, receiver_pass) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
-	    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	    "dmarc_pass, receiver_pass, header_from_unicode) VALUES (?, ?, "
+	    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	[ST_REASON_ADD] = "INSERT INTO record_reason (record_id, seq, type, "
 	    "type_raw, comment) VALUES (?, ?, ?, ?, ?)",
 	[ST_DKIM_ADD] = "INSERT INTO record_dkim (record_id, seq, domain, "
-	    "selector, result, result_raw, human_result) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?)",
-	[ST_SPF_ADD] = "INSERT INTO record_spf (record_id, seq, domain, "
-	    "scope, scope_raw, result, result_raw, human_result) "
+	    "selector, result, result_raw, human_result, domain_unicode) "
 	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+	[ST_SPF_ADD] = "INSERT INTO record_spf (record_id, seq, domain, "
+	    "scope, scope_raw, result, result_raw, human_result, "
+	    "domain_unicode) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	[ST_MSG_LOOKUP] = "SELECT id, outcome FROM message WHERE sha256 = ?",
 	[ST_MSG_ADD] = "INSERT INTO message (sha256, message_id, from_addr, "
 	    "subject, date_utc, source, size, first_seen, last_seen, "

@@ -64,6 +64,7 @@ store_report_begin(struct store *s, int64_t input_id, const char *where,
 	binder_text(&b, r->org_name);
 	binder_text(&b, r->email);
 	binder_int(&b, (int64_t)time(NULL));
+	binder_text(&b, r->policy.domain_unicode);
 	if (binder_run(s, &b, what) == -1) {
 		store_unit_abort(s);
 		return -1;
@@ -98,6 +99,7 @@ record_children(struct store *s, int64_t id, const struct record *rec)
 		binder_text(&b, rec->dkim[i].selector);
 		binder_word(&b, &rec->dkim[i].result);
 		binder_text(&b, rec->dkim[i].human_result);
+		binder_text(&b, rec->dkim[i].domain_unicode);
 		if (binder_run(s, &b, what) == -1)
 			return -1;
 	}
@@ -109,6 +111,7 @@ record_children(struct store *s, int64_t id, const struct record *rec)
 		binder_word(&b, &rec->spf[i].scope);
 		binder_word(&b, &rec->spf[i].result);
 		binder_text(&b, rec->spf[i].human_result);
+		binder_text(&b, rec->spf[i].domain_unicode);
 		if (binder_run(s, &b, what) == -1)
 			return -1;
 	}
@@ -148,6 +151,7 @@ store_record(struct store *s, const struct record *rec)
 		binder_int(&b, rec->receiver_pass);
 	else
 		binder_null(&b);
+	binder_text(&b, rec->header_from_unicode);
 	if (binder_run(s, &b, "cannot store record") == -1 ||
 	    record_children(s, sqlite3_last_insert_rowid(s->db), rec) == -1) {
 		store_unit_abort(s);

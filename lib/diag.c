@@ -23,6 +23,7 @@ static const char *const names[DIAG__COUNT] = {
 	[DIAG_CP1252] = "windows-1252-transcoded",
 	[DIAG_BAD_SOURCE_IP] = "invalid-source-ip",
 	[DIAG_BAD_DOMAIN] = "invalid-domain",
+	[DIAG_BAD_IDN] = "invalid-idn",
 	[DIAG_NO_RECORDS] = "no-records",
 	[DIAG_ALIGN_DISAGREES] = "alignment-disagrees",
 	[DIAG_GZIP_TRAILING] = "gzip-trailing-bytes",

@@ -26,6 +26,7 @@ enum diag_code {
 	DIAG_CP1252,		/* Windows-1252 bytes in UTF-8, transcoded */
 	DIAG_BAD_SOURCE_IP,	/* source_ip not an address; record kept */
 	DIAG_BAD_DOMAIN,	/* domain value not a sane DNS name; kept raw */
+	DIAG_BAD_IDN,		/* U-labels or xn-- labels that are no IDN */
 	DIAG_NO_RECORDS,	/* report without any record */
 	DIAG_ALIGN_DISAGREES,	/* our DMARC verdict differs from receiver's */
 	DIAG_GZIP_TRAILING,	/* bytes after the last gzip member */

@@ -3,11 +3,15 @@
  * Values are lower-cased even when they fail the check, so the raw value
  * stored for a bad domain still compares equal to its other spellings.
  * U-labels are allowed as raw UTF-8 bytes (their UTF-8 validity was checked
- * where the document was read); no IDNA conversion is done here.
+ * where the document was read); domain_lookup_form() converts them to
+ * A-labels through lib/idna.c.
  */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "domain.h"
+#include "idna.h"
 #include "limits.h"
 #include "xalloc.h"
 
@@ -67,4 +71,26 @@ domain_of_address_dup(const char *s)
 	const char *d = domain_of_address(s);
 
 	return xstrndup(d, strcspn(d, ">"));
+}
+
+char *
+domain_lookup_form(const char *s, char *err, size_t errlen)
+{
+	char a[MAX_DOMAIN_LEN + 2];
+	const char *why = NULL;
+	char *d;
+
+	if (s == NULL)
+		s = "";
+	if (idna_to_alabels(s, a, &why) == IDNA_INVALID && *s != '\0') {
+		snprintf(err, errlen, "invalid domain '%.256s': %s", s, why);
+		return NULL;
+	}
+	d = xstrdup(a);
+	if (strlen(s) > MAX_DOMAIN_LEN + 1 || domain_normalize(d) == -1) {
+		snprintf(err, errlen, "invalid domain '%.256s'", s);
+		free(d);
+		return NULL;
+	}
+	return d;
 }

@@ -33,4 +33,12 @@ const char *domain_of_address(const char *s);
  */
 char	*domain_of_address_dup(const char *s);
 
+/*
+ * The form of a domain to look up in DNS, store and compare: A-labels
+ * (lib/idna.h: "bücher.example" gives "xn--bcher-kva.example"), then
+ * normalised and checked as by domain_normalize().  Returns a new string
+ * the caller frees, or NULL with "invalid domain 'S': reason" in err.
+ */
+char	*domain_lookup_form(const char *s, char *err, size_t errlen);
+
 #endif

@@ -1,10 +1,13 @@
 /*
  * Organizational domains through libpsl, and name alignment (orgdomain.h).
+ * Names are compared and looked up in their A-label form (lib/idna.c), so
+ * "bücher.example" and "xn--bcher-kva.example" are the same name.
  */
 #include <string.h>
 
 #include <libpsl.h>
 
+#include "idna.h"
 #include "orgdomain.h"
 
 static const psl_ctx_t *
@@ -21,20 +24,49 @@ psl(void)
 	return ctx;
 }
 
-/* lower-cases s into out without a final dot; its length, or 0 */
+/*
+ * Lower-cases s into out without a final dot, U-labels converted to
+ * A-labels; its length, or 0.  A name that is no valid IDN is kept
+ * lower-cased as given: it then aligns only with the same spelling.
+ */
 static size_t
 fold(char out[MAX_SHORT_TEXT + 1], const char *s)
 {
+	char a[MAX_DOMAIN_LEN + 2];
 	size_t n;
 
 	if (s == NULL || (n = strlen(s)) == 0 || n > MAX_SHORT_TEXT)
 		return 0;
-	for (size_t i = 0; i < n; i++)
-		out[i] = s[i] >= 'A' && s[i] <= 'Z' ? (char)(s[i] - 'A' + 'a') :
-		    s[i];
+	if (idna_to_alabels(s, a, NULL) > IDNA_ASCII) {
+		n = strlen(a);
+		memcpy(out, a, n);
+	} else
+		for (size_t i = 0; i < n; i++)
+			out[i] = s[i] >= 'A' && s[i] <= 'Z' ?
+			    (char)(s[i] - 'A' + 'a') : s[i];
 	if (n > 1 && out[n - 1] == '.')
 		n--;
 	out[n] = '\0';
+	return n;
+}
+
+static int
+ascii(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s >= 0x80)
+			return 0;
+	return 1;
+}
+
+/* the number of labels of s */
+static size_t
+labels(const char *s)
+{
+	size_t n = 1;
+
+	for (; *s != '\0'; s++)
+		n += *s == '.';
 	return n;
 }
 
@@ -83,9 +115,20 @@ const char *
 orgdomain_of(const char *s)
 {
 	char f[MAX_SHORT_TEXT + 1];
+	const char *org;
+	size_t skip;
 
 	if (fold(f, s) == 0)
 		return s != NULL ? s : "";
-	/* the copy has the same offsets: map the result back */
-	return s + (org_of(f) - f);
+	org = org_of(f);
+	/* an ASCII name's copy has the same offsets */
+	if (ascii(s))
+		return s + (org - f);
+	/* an A-label copy: the organizational domain is as many labels */
+	if (labels(f) != labels(s) - (s[strlen(s) - 1] == '.'))
+		return s;
+	skip = labels(f) - labels(org);
+	while (skip-- > 0)
+		s = strchr(s, '.') + 1;
+	return s;
 }

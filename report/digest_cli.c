@@ -81,11 +81,11 @@ domains(struct run *r, const struct digest_args *a, char *err,
 	size_t i, n = a->n_domains;
 
 	for (i = 0; i < n && i < MAX_CONFIG_VALUES; i++) {
-		r->domains[r->n_domains] = xstrdup(v[i]);
-		if (domain_normalize(r->domains[r->n_domains++]) == -1) {
-			snprintf(err, errlen, "not a domain: '%.80s'", v[i]);
+		/* A-labels, as stored */
+		if ((r->domains[r->n_domains] = domain_lookup_form(v[i], err,
+		    errlen)) == NULL)
 			return -1;
-		}
+		r->n_domains++;
 	}
 	r->opts.domains = (const char *const *)r->domains;
 	r->opts.n_domains = r->n_domains;

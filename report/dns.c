@@ -20,6 +20,7 @@
 #include "dns.h"
 #include "dns_wire.h"
 #include "domain.h"
+#include "idna.h"
 #include "ipaddr.h"
 #include "limits.h"
 #include "num.h"
@@ -374,8 +375,9 @@ dns_reverse_name(const char *ip, char *out, size_t outlen)
 }
 
 /*
- * The cache key and the name to query for q: TXT names lower case without
- * a trailing dot; PTR keys are the canonical address.  -1 if unusable.
+ * The cache key and the name to query for q: TXT names in A-label form,
+ * lower case without a trailing dot; PTR keys are the canonical address.
+ * -1 if unusable.
  */
 static int
 query_names(const struct dns_query *q, char key[MAX_DOMAIN_LEN + 2],
@@ -383,6 +385,7 @@ query_names(const struct dns_query *q, char key[MAX_DOMAIN_LEN + 2],
 {
 	char canon[IPADDR_TEXT_LEN];
 	size_t n = strlen(q->name);
+	enum idna_form form;
 
 	if (q->type == DNS_PTR) {
 		if (n >= IPADDR_TEXT_LEN || ipaddr_normalize(q->name,
@@ -391,10 +394,12 @@ query_names(const struct dns_query *q, char key[MAX_DOMAIN_LEN + 2],
 		snprintf(key, MAX_DOMAIN_LEN + 2, "%s", canon);
 		return dns_reverse_name(canon, qname, MAX_DOMAIN_LEN + 2);
 	}
-	if (n == 0 || n > MAX_DOMAIN_LEN + 1)
+	if (n == 0 || n > MAX_SHORT_TEXT)
 		return -1;
-	memcpy(key, q->name, n + 1);
-	if (domain_normalize(key) == -1)
+	/* U-labels are sent, and cached, as A-labels (lib/idna.h) */
+	form = idna_to_alabels(q->name, key, NULL);
+	if (form == IDNA_INVALID || (form == IDNA_ASCII &&
+	    n > MAX_DOMAIN_LEN + 1) || domain_normalize(key) == -1)
 		return -1;
 	memcpy(qname, key, strlen(key) + 1);
 	return 0;

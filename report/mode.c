@@ -13,6 +13,7 @@
 
 #include "classify.h"
 #include "dns.h"
+#include "domain.h"
 #include "mode.h"
 #include "output.h"
 #include "policy.h"
@@ -85,7 +86,13 @@ static int
 run_policy(const struct mode_args *a)
 {
 	struct policy_opts po;
+	char err[512] = "";
 
+	/* no database is fine (no cache); a directory or a foreign file not */
+	if (a->db != NULL && rdb_check_path(a->db, err, sizeof(err)) == -1) {
+		fprintf(stderr, PROG ": error: %s\n", err);
+		return 2;
+	}
 	memset(&po, 0, sizeof(po));
 	po.domain = a->mode_arg;
 	dns_setup(a, &po.dns);
@@ -145,14 +152,22 @@ render(const struct mode_args *a, const struct result *res, char *err,
 	return rc;
 }
 
-/* the --domain values normalised (lower case); caller frees each */
+/*
+ * The --domain values normalised (lower case, A-labels as stored);
+ * caller frees each.  A name that is no IDN is kept lower-cased, as
+ * dmarc-ingest stores it.
+ */
 static void
 norm_domains(const struct mode_args *a, char **out)
 {
+	char err[512];
 	size_t i;
 	char *p;
 
 	for (i = 0; i < a->n_domains; i++) {
+		if ((out[i] = domain_lookup_form(a->domains[i], err,
+		    sizeof(err))) != NULL)
+			continue;
 		out[i] = xstrdup(a->domains[i]);
 		for (p = out[i]; *p != '\0'; p++)
 			if (*p >= 'A' && *p <= 'Z')

@@ -377,18 +377,17 @@ policy_current(struct dns *dns, const char *domain, struct policy_lookup *pl,
 	char *d;
 	int rc;
 
+	/* looked up, stored and compared in A-label form */
+	if ((d = domain_lookup_form(domain, err, errlen)) == NULL)
+		return -1;
 	if (!dns_offline(dns)) {
-		if (policy_lookup(dns, domain, pl, err, errlen) == -1)
+		rc = policy_lookup(dns, d, pl, err, errlen);
+		free(d);
+		if (rc == -1)
 			return -1;
 		if (pl->status != POLICY_NOT_LOOKED_UP)
 			policy_store(dns, pl);
 		return 0;
-	}
-	d = xstrdup(domain);
-	if (strlen(d) > MAX_DOMAIN_LEN || domain_normalize(d) == -1) {
-		snprintf(err, errlen, "invalid domain '%s'", d);
-		free(d);
-		return -1;
 	}
 	rc = dns_db(dns) == NULL ? 0 : policy_latest(dns_db(dns), d, pl, err,
 	    errlen);

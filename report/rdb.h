@@ -51,5 +51,13 @@ void	rdb_close(struct rdb *);
  * share).  Caller frees; NULL if no home is known.
  */
 char	*rdb_default_path(void);
+/*
+ * Whether path may serve as the database without opening it for a mode:
+ * 0 if it does not exist or is a dmarc-rua database (or an empty one),
+ * -1 with err naming path and the cause (a directory, another program's
+ * database, not a database).  The policy mode runs without a database
+ * but never on a wrong one.
+ */
+int	 rdb_check_path(const char *path, char *err, size_t errlen);
 
 #endif

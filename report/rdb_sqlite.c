@@ -40,3 +40,9 @@ rdb_default_path(void)
 {
 	return db_default_path();
 }
+
+int
+rdb_check_path(const char *path, char *err, size_t errlen)
+{
+	return db_check_path(path, err, errlen);
+}

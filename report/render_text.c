@@ -10,6 +10,7 @@
  */
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
@@ -17,6 +18,7 @@
 #include "buf.h"
 #include "dmarcrec.h"
 #include "escape.h"
+#include "idna.h"
 #include "policy.h"
 #include "readiness.h"
 #include "render.h"
@@ -600,8 +602,17 @@ policy_text(struct render_buf *o, const struct policy_lookup *pl,
 {
 	const char *ap = dmarcrec_p_name(policy_applied(pl));
 
+	char *u = idna_to_ulabels(pl->domain);
+
 	render_buf_put(o, "DMARC policy for ");
 	pesc(o, pl->domain);
+	if (u != NULL) {
+		/* the A-labels are the name; the U-labels help the reader */
+		render_buf_put(o, " (");
+		pesc(o, u);
+		render_buf_put(o, ")");
+		free(u);
+	}
 	text_looked_up(o, pl);
 	render_buf_putf(o, "  status       %s\n", policy_status_name(pl->status));
 	render_buf_put(o, "  found at     ");

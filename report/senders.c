@@ -12,6 +12,7 @@
 #include <arpa/inet.h>
 
 #include "domain.h"
+#include "idna.h"
 #include "limits.h"
 #include "num.h"
 #include "senders.h"
@@ -185,7 +186,9 @@ static int
 parse_domain(struct senders *s, const struct sline *l,
     enum sender_kind kind)
 {
+	char a[MAX_DOMAIN_LEN + 2];
 	struct sender *e;
+	const char *why;
 	char *d;
 	int below = 0;
 	const char *v = l->value;
@@ -203,6 +206,14 @@ parse_domain(struct senders *s, const struct sline *l,
 		    "expected a DNS name such as example.org or "
 		    ".example.org", l->value);
 	}
+	/* matched against stored names, which are A-labels */
+	if (idna_to_alabels(d, a, &why) == IDNA_INVALID) {
+		free(d);
+		return textfile_error(l->t, "bad domain '%s': %s", l->value,
+		    why);
+	}
+	free(d);
+	d = xstrdup(a);
 	e = senders_slot(s, l);
 	e->kind = kind;
 	e->domain = d;

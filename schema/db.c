@@ -5,7 +5,9 @@
  * symbolic link at the path refused, the connection flags and pragmas that make a hostile or
  * damaged schema harmless (defensive mode, untrusted schema, foreign
  * keys), WAL for concurrent readers, and the versioned migrations
- * embedded from schema/NNN_*.sql.  Only constant SQL goes through
+ * embedded from schema/NNN_*.sql.  A directory or another program's
+ * database at the path is refused before anything is written to it; an
+ * empty one is a new database.  Only constant SQL goes through
  * sqlite3_exec here; no data is ever part of a statement's text.
  */
 #include <sys/stat.h>
@@ -159,8 +161,65 @@ check_version(sqlite3 *db, enum db_mode mode, char *err, size_t errlen)
 	return 0;
 }
 
+/* the number of objects in the schema (tables, views, indexes), or -1 */
 static int
-configure(sqlite3 *db, enum db_mode mode, char *err, size_t errlen)
+n_objects(sqlite3 *db, const char *name, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	int n = -1;
+
+	if (sqlite3_prepare_v2(db, name == NULL ? "SELECT count(*) FROM "
+	    "sqlite_schema" : "SELECT count(*) FROM sqlite_schema WHERE "
+	    "type = 'table' AND name = ?", -1, &st, NULL) != SQLITE_OK ||
+	    (name != NULL && sqlite3_bind_text(st, 1, name, -1,
+	    SQLITE_STATIC) != SQLITE_OK) || sqlite3_step(st) != SQLITE_ROW)
+		snprintf(err, errlen, "cannot read database schema: %s",
+		    sqlite3_errmsg(db));
+	else
+		n = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+/*
+ * What the file at path holds, before anything is written to it: 1 an
+ * empty database (a 0-byte file, or no table at all: dmarc-ingest
+ * creates the file and takes its lock before it writes the schema, so a
+ * run killed in between leaves one), 0 one of ours (or one newer than
+ * this program, which check_version() refuses), -1 another program's
+ * database or an error, with a message naming the file.
+ */
+static int
+classify(sqlite3 *db, const char *path, char *err, size_t errlen)
+{
+	int v, n;
+
+	if ((v = user_version(db, err, errlen)) == -1 ||
+	    (n = n_objects(db, NULL, err, errlen)) == -1)
+		return -1;
+	if (v == 0 && n == 0)
+		return 1;
+	if (v == 0) {
+		snprintf(err, errlen, "'%s' is not a dmarc-rua database: it "
+		    "holds tables but no dmarc-rua schema version (refused, "
+		    "so that another program's file is left as it is)", path);
+		return -1;
+	}
+	if (v > DB_SCHEMA_VERSION)
+		return 0;
+	if ((n = n_objects(db, "input", err, errlen)) == -1)
+		return -1;
+	if (n == 0) {
+		snprintf(err, errlen, "'%s' is not a dmarc-rua database: "
+		    "schema version %d without the dmarc-rua tables (refused)",
+		    path, v);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+configure(sqlite3 *db, char *err, size_t errlen)
 {
 	if (sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL) !=
 	    SQLITE_OK || sqlite3_db_config(db,
@@ -172,12 +231,15 @@ configure(sqlite3 *db, enum db_mode mode, char *err, size_t errlen)
 		return -1;
 	}
 	sqlite3_busy_timeout(db, DB_BUSY_TIMEOUT_MS);
-	if (exec_const(db, "PRAGMA foreign_keys = ON; "
+	return exec_const(db, "PRAGMA foreign_keys = ON; "
 	    "PRAGMA trusted_schema = OFF", "cannot configure database",
-	    err, errlen) == -1)
-		return -1;
-	if (mode == DB_READONLY)
-		return 0;
+	    err, errlen);
+}
+
+/* the pragmas of a writer, set once the file is known to be ours */
+static int
+configure_writer(sqlite3 *db, char *err, size_t errlen)
+{
 	/*
 	 * A 4 MiB page cache holds the pages a report's inserts touch (the
 	 * record tables grow at their right edge; no per-record index with
@@ -233,13 +295,54 @@ create_private(const char *path, char *err, size_t errlen)
 	return 0;
 }
 
+/* SQLite says "disk I/O error" for a directory: say what it is */
+static int
+not_a_directory(const char *path, char *err, size_t errlen)
+{
+	struct stat sb;
+
+	if (stat(path, &sb) == -1 || !S_ISDIR(sb.st_mode))
+		return 0;
+	snprintf(err, errlen, "cannot open database '%s': it is a directory "
+	    "(--db names the database file)", path);
+	return -1;
+}
+
+/*
+ * An empty database opened read-only: an empty in-memory database of the
+ * current schema, so that readers see nothing stored, as in a new one.
+ */
+static sqlite3 *
+open_empty(char *err, size_t errlen)
+{
+	sqlite3 *db = NULL;
+
+	if (sqlite3_open_v2(":memory:", &db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "cannot open database: %s", db != NULL ?
+		    sqlite3_errmsg(db) : "out of memory");
+		goto fail;
+	}
+	if (configure(db, err, errlen) == -1 ||
+	    check_version(db, DB_READWRITE, err, errlen) == -1 ||
+	    exec_const(db, "PRAGMA query_only = ON", "cannot configure "
+	    "database", err, errlen) == -1)
+		goto fail;
+	return db;
+fail:
+	sqlite3_close(db);
+	return NULL;
+}
+
 sqlite3 *
 db_open(const char *path, enum db_mode mode, char *err, size_t errlen)
 {
 	sqlite3 *db = NULL;
-	int flags;
+	int flags, kind;
 
 	assert(schema_n_migrations == DB_SCHEMA_VERSION);
+	if (not_a_directory(path, err, errlen) == -1)
+		return NULL;
 	if (mode == DB_READWRITE && (db_create_dir(path, err, errlen) == -1 ||
 	    create_private(path, err, errlen) == -1))
 		return NULL;
@@ -254,13 +357,44 @@ db_open(const char *path, enum db_mode mode, char *err, size_t errlen)
 		goto fail;
 	}
 	sqlite3_extended_result_codes(db, 1);
-	if (configure(db, mode, err, errlen) == -1 ||
-	    check_version(db, mode, err, errlen) == -1)
+	if (configure(db, err, errlen) == -1 ||
+	    (kind = classify(db, path, err, errlen)) == -1)
+		goto fail;
+	if (kind == 1 && mode == DB_READONLY) {
+		sqlite3_close(db);
+		return open_empty(err, errlen);
+	}
+	if ((mode == DB_READWRITE && configure_writer(db, err, errlen) ==
+	    -1) || check_version(db, mode, err, errlen) == -1)
 		goto fail;
 	return db;
 fail:
 	sqlite3_close(db);
 	return NULL;
+}
+
+int
+db_check_path(const char *path, char *err, size_t errlen)
+{
+	struct stat sb;
+	sqlite3 *db = NULL;
+	int rc = 0;
+
+	err[0] = '\0';
+	if (not_a_directory(path, err, errlen) == -1)
+		return -1;
+	if (stat(path, &sb) == -1)
+		return 0;
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY |
+	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK ||
+	    configure(db, err, errlen) == -1 ||
+	    classify(db, path, err, errlen) == -1)
+		rc = -1;
+	if (rc == -1 && err[0] == '\0')
+		snprintf(err, errlen, "cannot open database '%s': %s", path,
+		    db != NULL ? sqlite3_errmsg(db) : "out of memory");
+	sqlite3_close(db);
+	return rc;
 }
 
 /* a + b as a new string */

@@ -16,7 +16,7 @@
 #include <sqlite3.h>
 
 /* PRAGMA user_version of a database this build writes */
-#define DB_SCHEMA_VERSION	6
+#define DB_SCHEMA_VERSION	7
 
 enum db_mode {
 	DB_READWRITE,	/* create if missing, migrate */
@@ -34,10 +34,26 @@ enum db_mode {
  * creates missing parent directories (0700) and a missing database file
  * (0600 whatever the umask; SQLite creates -wal and -shm with the same
  * mode), refuses a symbolic link at path, and applies pending migrations,
- * each in its own transaction.  Returns the handle (caller closes it with
- * sqlite3_close) or NULL with a message in err.
+ * each in its own transaction.  Both modes refuse a directory at path and
+ * another program's database (tables but no dmarc-rua schema version, or
+ * a version without our tables) before writing anything to it.  An empty
+ * database (a 0-byte file, or one without any table, as a run killed
+ * between creating the file and writing the schema leaves) is given the
+ * schema in DB_READWRITE mode; in DB_READONLY mode it opens as an empty
+ * in-memory database of the current schema (query_only), so readers see
+ * nothing stored, as in a new database.  Returns the handle (caller
+ * closes it with sqlite3_close) or NULL with a message in err.
  */
 sqlite3	*db_open(const char *path, enum db_mode, char *err, size_t errlen);
+
+/*
+ * For a tool that can run without the database (dmarc-report policy): -1
+ * with a message in err when something is at path that is not a database
+ * of ours (a directory, another program's SQLite file, not SQLite at
+ * all); 0 when nothing is there or it is one of ours, of any version, or
+ * empty.  Opens the file read-only and writes nothing.
+ */
+int	 db_check_path(const char *path, char *err, size_t errlen);
 
 /*
  * Creates every missing directory above path (mode 0700), so that the

@@ -67,6 +67,53 @@ START_TEST(test_align_null_and_empty)
 }
 END_TEST
 
+/* issue 12 point 3: U-labels and A-labels are one name */
+START_TEST(test_align_ulabel_and_alabel_are_the_same_name)
+{
+	ck_assert_int_eq(ALIGNED("bücher.example", "xn--bcher-kva.example",
+	    1), 1);
+	ck_assert_int_eq(ALIGNED("xn--bcher-kva.example", "bücher.example",
+	    0), 1);
+	ck_assert_int_eq(ALIGNED("BÜCHER.example", "XN--BCHER-KVA.EXAMPLE",
+	    1), 1);
+	ck_assert_int_eq(ALIGNED("bücher.example.", "xn--bcher-kva.example",
+	    1), 1);
+	/* relaxed: subdomains in either form, the PSL boundary in A-labels */
+	ck_assert_int_eq(ALIGNED("mail.bücher.example",
+	    "xn--bcher-kva.example", 0), 1);
+	ck_assert_int_eq(ALIGNED("mail.bücher.example",
+	    "xn--bcher-kva.example", 1), 0);
+	ck_assert_int_eq(ALIGNED("bücher.co.uk", "news.xn--bcher-kva.co.uk",
+	    0), 1);
+	ck_assert_int_eq(ALIGNED("bücher.co.uk", "bucher.co.uk", 0), 0);
+	/* non-transitional: ß stays ß (xn--zca), it is not "ss" */
+	ck_assert_int_eq(ALIGNED("straße.example", "xn--strae-oqa.example",
+	    1), 1);
+	ck_assert_int_eq(ALIGNED("straße.example", "strasse.example", 0), 0);
+	/* the organizational domain keeps the spelling it was given */
+	ck_assert_str_eq(orgdomain_of("mail.bücher.co.uk"), "bücher.co.uk");
+	ck_assert_str_eq(orgdomain_of("mail.xn--bcher-kva.co.uk"),
+	    "xn--bcher-kva.co.uk");
+}
+END_TEST
+
+/* a name that is no IDN aligns only with its own spelling, never crashes */
+START_TEST(test_align_invalid_idn_only_matches_itself)
+{
+	char longlabel[200] = "";
+
+	for (size_t i = 0; i < 60; i++)
+		memcpy(longlabel + 2 * i, "ü", 2);
+	memcpy(longlabel + 120, ".example", sizeof(".example"));
+	ck_assert_int_eq(ALIGNED("xn--zz.example", "xn--zz.example", 1), 1);
+	ck_assert_int_eq(ALIGNED("xn--zz.example", "zz.example", 0), 0);
+	ck_assert_int_eq(ALIGNED("a☃b.example", "xn--ab-xxx.example", 0), 0);
+	ck_assert_int_eq(ALIGNED(longlabel, "example", 0), 0);
+	ck_assert_int_eq(ALIGNED(longlabel, longlabel, 1), 1);
+	ck_assert_ptr_eq(orgdomain_of(longlabel), longlabel);
+}
+END_TEST
+
 static void
 setw(struct word *w, const char *raw, const char *norm)
 {
@@ -199,6 +246,39 @@ START_TEST(test_align_no_header_from)
 }
 END_TEST
 
+/*
+ * issue 12 point 3: header_from and the auth domains in mixed forms align
+ * in both modes, so the receiver's pass is not flagged as a disagreement
+ */
+START_TEST(test_align_record_mixed_idn_forms)
+{
+	struct policy pol;
+	struct record r;
+
+	for (int strict = 0; strict <= 1; strict++) {
+		policy_init(&pol, strict ? "s" : "r", strict ? "s" : "r");
+		record_init(&r);
+		r.header_from = xstrdup("bücher.example");
+		add_dkim(&r, "xn--bcher-kva.example", "pass");
+		add_spf(&r, "XN--BCHER-KVA.example", "mfrom", "pass");
+		setw(&r.eval_dkim, "pass", "pass");
+		align_record(&pol, &r);
+		ck_assert_int_eq(r.dkim_aligned, 1);
+		ck_assert_int_eq(r.spf_aligned, 1);
+		ck_assert_int_eq(r.dmarc_pass, r.receiver_pass);
+		record_release(&r);
+		record_init(&r);
+		r.header_from = xstrdup("xn--bcher-kva.example");
+		add_dkim(&r, strict ? "BÜCHER.example" : "mail.bücher.example",
+		    "pass");
+		align_record(&pol, &r);
+		ck_assert_int_eq(r.dkim_aligned, 1);
+		record_release(&r);
+		policy_free(&pol);
+	}
+}
+END_TEST
+
 START_TEST(test_align_receiver_verdict)
 {
 	struct policy pol;
@@ -240,6 +320,9 @@ align_suite(void)
 	tcase_add_test(tc, test_align_spf_helo_not_aligned);
 	tcase_add_test(tc, test_align_no_header_from);
 	tcase_add_test(tc, test_align_receiver_verdict);
+	tcase_add_test(tc, test_align_ulabel_and_alabel_are_the_same_name);
+	tcase_add_test(tc, test_align_invalid_idn_only_matches_itself);
+	tcase_add_test(tc, test_align_record_mixed_idn_forms);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -16,6 +16,7 @@
 #include <glib.h>
 
 #include "db.h"
+#include "schema_sql.h"
 #include "testutil.h"
 #include "xalloc.h"
 
@@ -68,6 +69,34 @@ raw_db(const char *path, const char *sql)
 	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
 	ck_assert_int_eq(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
+}
+
+/* a dmarc-rua database at schema version v, as an older build left it */
+static void
+old_db(const char *path, size_t v)
+{
+	sqlite3 *db;
+	char sql[64];
+
+	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+	for (size_t i = 0; i < v; i++)
+		ck_assert_int_eq(sqlite3_exec(db, schema_migrations[i], NULL,
+		    NULL, NULL), SQLITE_OK);
+	snprintf(sql, sizeof(sql), "PRAGMA user_version = %zu", v);
+	ck_assert_int_eq(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+}
+
+/* runs a tool on the database; its exit status, its output in *out */
+static int
+tool(const char *bin, const char *db, const char *args, char **out)
+{
+	char *cmd = g_strdup_printf("NO_COLOR= '%s' --db '%s' %s 2>&1", bin,
+	    db, args);
+	int rc = tu_run(cmd, out);
+
+	g_free(cmd);
+	return rc;
 }
 
 START_TEST(test_db_creates_parent_dirs)
@@ -218,10 +247,12 @@ START_TEST(test_db_readonly_missing_or_old)
 	/* read-only mode creates no directory either */
 	*strrchr(sub, '/') = '\0';
 	ck_assert_int_eq(stat(sub, &sb), -1);
-	raw_db(path, "CREATE TABLE t (a)");
+	/* a dmarc-rua database one version old */
+	old_db(path, DB_SCHEMA_VERSION - 1);
 	err[0] = '\0';
 	ck_assert_ptr_null(db_open(path, DB_READONLY, err, sizeof(err)));
-	ck_assert_ptr_nonnull(strstr(err, "is older than this program"));
+	ck_assert_msg(strstr(err, "is older than this program") != NULL &&
+	    strstr(err, "run dmarc-ingest to upgrade it") != NULL, "%s", err);
 	free(sub);
 	free(path);
 	tu_rmtree(dir);
@@ -245,7 +276,7 @@ START_TEST(test_db_cache_mode_writes_but_never_creates_or_migrates)
 	ck_assert_ptr_null(db_open(path, DB_CACHE, err, sizeof(err)));
 	ck_assert_ptr_nonnull(strstr(err, "cannot open database"));
 	ck_assert_int_eq(stat(path, &sb), -1);
-	raw_db(old, "CREATE TABLE t (a); PRAGMA user_version = 4");
+	old_db(old, 4);
 	err[0] = '\0';
 	ck_assert_ptr_null(db_open(old, DB_CACHE, err, sizeof(err)));
 	ck_assert_ptr_nonnull(strstr(err, "is older than this program"));
@@ -389,6 +420,171 @@ START_TEST(test_db_not_created_while_another_run_holds_the_lock)
 }
 END_TEST
 
+/* issue 13: --db DIRECTORY said "disk I/O error" */
+START_TEST(test_db_directory_named_with_the_cause)
+{
+	char *dir = tu_tmpdir(), err[512], *out, want[600];
+
+	snprintf(want, sizeof(want), "cannot open database '%s': it is a "
+	    "directory", dir);
+	ck_assert_ptr_null(db_open(dir, DB_READWRITE, err, sizeof(err)));
+	ck_assert_msg(strstr(err, want) != NULL, "%s", err);
+	ck_assert_ptr_null(db_open(dir, DB_READONLY, err, sizeof(err)));
+	ck_assert_msg(strstr(err, want) != NULL, "%s", err);
+	ck_assert_int_eq(db_check_path(dir, err, sizeof(err)), -1);
+	ck_assert_int_eq(tool(TEST_INGEST_BIN, dir, "/dev/null", &out), 2);
+	ck_assert_msg(strstr(out, want) != NULL, "%s", out);
+	ck_assert_ptr_null(strstr(out, "disk I/O error"));
+	free(out);
+	ck_assert_int_eq(tool(TEST_REPORT_BIN, dir, "--no-dns", &out), 2);
+	ck_assert_msg(strstr(out, want) != NULL, "%s", out);
+	free(out);
+	ck_assert_int_eq(tool(TEST_REPORT_BIN, dir, "policy example.org "
+	    "--no-dns", &out), 2);
+	ck_assert_msg(strstr(out, want) != NULL, "%s", out);
+	free(out);
+	tu_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+/*
+ * issue 13: another program's SQLite file was told "run dmarc-ingest to
+ * upgrade it", and dmarc-ingest then added its tables to it
+ */
+START_TEST(test_db_foreign_database_refused_and_left_as_it_is)
+{
+	char *dir = tu_tmpdir(), *p = path_in(dir, "other.db");
+	char *v3 = path_in(dir, "v3.db"), *wal = path_in(dir, "other.db-wal");
+	char err[512], want[600], *out;
+	uint8_t *before, *after;
+	size_t n0, n1;
+
+	raw_db(p, "CREATE TABLE contacts (name TEXT); INSERT INTO contacts "
+	    "VALUES ('x')");
+	before = tu_slurp(p, &n0);
+	snprintf(want, sizeof(want), "'%s' is not a dmarc-rua database: it "
+	    "holds tables but no dmarc-rua schema version", p);
+	ck_assert_ptr_null(db_open(p, DB_READWRITE, err, sizeof(err)));
+	ck_assert_msg(strstr(err, want) != NULL, "%s", err);
+	ck_assert_ptr_null(db_open(p, DB_READONLY, err, sizeof(err)));
+	ck_assert_msg(strstr(err, want) != NULL, "%s", err);
+	ck_assert_int_eq(db_check_path(p, err, sizeof(err)), -1);
+	ck_assert_int_eq(tool(TEST_INGEST_BIN, p, "/dev/null", &out), 2);
+	ck_assert_msg(strstr(out, want) != NULL, "%s", out);
+	free(out);
+	ck_assert_int_eq(tool(TEST_REPORT_BIN, p, "--no-dns", &out), 2);
+	ck_assert_msg(strstr(out, want) != NULL, "%s", out);
+	ck_assert_ptr_null(strstr(out, "upgrade"));
+	free(out);
+	ck_assert_int_eq(tool(TEST_REPORT_BIN, p, "policy example.org "
+	    "--no-dns", &out), 2);
+	ck_assert_msg(strstr(out, want) != NULL, "%s", out);
+	free(out);
+	/* not one byte written, not switched to WAL, none of our tables */
+	after = tu_slurp(p, &n1);
+	ck_assert_uint_eq(n0, n1);
+	ck_assert_int_eq(memcmp(before, after, n0), 0);
+	ck_assert_int_eq(mode_of(wal), -1);
+	ck_assert_int_eq(tu_query_int(p, "SELECT count(*) FROM sqlite_schema "
+	    "WHERE name = 'input'"), 0);
+	/* a schema version, but not our tables */
+	raw_db(v3, "CREATE TABLE t (a); PRAGMA user_version = 3");
+	ck_assert_ptr_null(db_open(v3, DB_READWRITE, err, sizeof(err)));
+	ck_assert_msg(strstr(err, "is not a dmarc-rua database: schema "
+	    "version 3 without the dmarc-rua tables") != NULL, "%s", err);
+	ck_assert_int_eq(tu_query_int(v3, "PRAGMA user_version"), 3);
+	free(before);
+	free(after);
+	free(wal);
+	free(v3);
+	free(p);
+	tu_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+/*
+ * An empty database is not foreign: dmarc-ingest creates the file and
+ * takes its lock before it writes the schema, so a run killed in between
+ * leaves a 0-byte file, or a SQLite file without tables
+ */
+START_TEST(test_db_empty_database_is_new_not_foreign)
+{
+	char *dir = tu_tmpdir(), *p = path_in(dir, "empty.db");
+	char *q = path_in(dir, "notables.db"), *x, *out, err[512];
+	const char *const files[] = { p, q };
+	struct stat sb;
+	sqlite3 *db;
+
+	ck_assert_int_eq(tu_write(p, "", 0), 0);
+	raw_db(q, "PRAGMA journal_mode = WAL; PRAGMA user_version = 0");
+	for (size_t i = 0; i < 2; i++) {
+		/* a reader: nothing stored yet, the file left as it is */
+		db = db_open(files[i], DB_READONLY, err, sizeof(err));
+		ck_assert_msg(db != NULL, "%s", err);
+		ck_assert_int_eq(q_int(db, "SELECT count(*) FROM v_reports"), 0);
+		ck_assert_int_eq(q_int(db, "SELECT count(*) FROM v_records"), 0);
+		sqlite3_close(db);
+		ck_assert_int_eq(db_check_path(files[i], err, sizeof(err)), 0);
+		ck_assert_int_eq(tool(TEST_REPORT_BIN, files[i], "--no-dns",
+		    &out), 0);
+		ck_assert_msg(strstr(out, "no reports in the window") != NULL,
+		    "%s", out);
+		free(out);
+		ck_assert_int_eq(tu_query_int(files[i], "SELECT count(*) FROM "
+		    "sqlite_schema"), 0);
+	}
+	ck_assert_int_eq(stat(p, &sb), 0);
+	ck_assert_int_eq(sb.st_size, 0);
+	/* the writer simply creates the schema */
+	db = db_open(p, DB_READWRITE, err, sizeof(err));
+	ck_assert_msg(db != NULL, "%s", err);
+	ck_assert_int_eq(q_int(db, "PRAGMA user_version"), DB_SCHEMA_VERSION);
+	sqlite3_close(db);
+	x = tu_data("valid/idn/report.xml");
+	ck_assert_int_eq(tool(TEST_INGEST_BIN, q, x, &out), 0);
+	free(out);
+	ck_assert_int_eq(tu_query_int(q, "SELECT count(*) FROM v_reports"), 1);
+	free(x);
+	free(q);
+	free(p);
+	tu_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+/* schema 7 (IDN forms) on a version 6 database keeps its rows */
+START_TEST(test_db_schema_7_migration_adds_unicode_columns)
+{
+	char *dir = tu_tmpdir(), *p = path_in(dir, "v6.db"), err[512];
+	sqlite3 *db;
+
+	old_db(p, 6);
+	raw_db(p, "INSERT INTO input (sha256, source, first_seen, last_seen) "
+	    "VALUES (hex(zeroblob(32)), 'x', 1, 1); INSERT INTO report "
+	    "(input_id, format, begin_utc, end_utc, policy_domain, org_key, "
+	    "email_key, stored_at) VALUES (1, 'rfc7489', 1, 2, "
+	    "'bücher.example', '', '', 3)");
+	db = db_open(p, DB_READWRITE, err, sizeof(err));
+	ck_assert_msg(db != NULL, "%s", err);
+	ck_assert_int_eq(q_int(db, "PRAGMA user_version"), 7);
+	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM v_reports WHERE "
+	    "policy_domain = 'bücher.example' AND policy_domain_unicode IS "
+	    "NULL"), 1);
+	ck_assert_int_eq(q_int(db, "SELECT count(header_from_unicode) FROM "
+	    "v_records"), 0);
+	ck_assert_int_eq(q_int(db, "SELECT count(domain_unicode) FROM "
+	    "record_dkim"), 0);
+	ck_assert_int_eq(q_int(db, "SELECT count(domain_unicode) FROM "
+	    "record_spf"), 0);
+	sqlite3_close(db);
+	free(p);
+	tu_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
 Suite *
 db_suite(void)
 {
@@ -408,6 +604,10 @@ db_suite(void)
 	tcase_add_test(tc, test_db_symlink_at_path_refused);
 	tcase_add_test(tc,
 	    test_db_not_created_while_another_run_holds_the_lock);
+	tcase_add_test(tc, test_db_directory_named_with_the_cause);
+	tcase_add_test(tc, test_db_foreign_database_refused_and_left_as_it_is);
+	tcase_add_test(tc, test_db_empty_database_is_new_not_foreign);
+	tcase_add_test(tc, test_db_schema_7_migration_adds_unicode_columns);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -277,6 +277,7 @@ dm_exec(const char *portarg, const char *pidarg, const char *wildarg)
 	    "rua=mailto:r@wild.test",
 	    "--txt-record=_dmarc.wcust2.test,v=DMARC1; p=none; "
 	    "rua=mailto:r@wild.test",
+	    "--txt-record=_dmarc.xn--bcher-kva.test,v=DMARC1; p=quarantine",
 	    (char *)NULL);
 	_exit(127);
 }
@@ -852,6 +853,73 @@ cache_row(const char *db, const char *name, const char *status,
 	    (long long)time(NULL) - ago);
 	ck_assert_int_eq(exec_sql(db, sql), 0);
 }
+
+/*
+ * issue 12 point 3: a U-label domain is looked up, stored and found again
+ * offline in its A-label form; a name that is no IDN is refused with the
+ * reason, before any query
+ */
+START_TEST(test_dns_ulabel_domain_looked_up_as_alabel)
+{
+	char *dir, *db, *out;
+	int rc;
+
+	NEED_DNSMASQ();
+	db = new_db(&dir);
+	out = run_policy(db, "Bücher.test", resolver, 0, FORMAT_TEXT, &rc);
+	ck_assert_int_eq(rc, 0);
+	ck_assert_ptr_nonnull(strstr(out, "DMARC policy for "
+	    "xn--bcher-kva.test (b\xc3\xbc" "cher.test)\n"));
+	ck_assert_ptr_nonnull(strstr(out, "applies      quarantine"));
+	free(out);
+	ck_assert_int_eq(tu_query_int(db, "SELECT count(*) FROM dmarc_lookup "
+	    "WHERE domain = 'xn--bcher-kva.test' AND p = 'quarantine'"), 1);
+	/* offline, in either form: the stored lookup */
+	out = run_policy(db, "bücher.test", NULL, 1, FORMAT_TEXT, &rc);
+	ck_assert_int_eq(rc, 0);
+	ck_assert_ptr_nonnull(strstr(out, "(stored lookup)"));
+	free(out);
+	out = run_policy(db, "XN--BCHER-KVA.test", NULL, 1, FORMAT_TEXT, &rc);
+	ck_assert_int_eq(rc, 0);
+	free(out);
+	out = run_policy(db, "xn--zz.test", resolver, 0, FORMAT_TEXT, &rc);
+	ck_assert_int_eq(rc, 2);
+	free(out);
+	out = run_policy(db, "a\xe2\x98\x83" "b.test", resolver, 0,
+	    FORMAT_TEXT, &rc);
+	ck_assert_int_eq(rc, 2);
+	free(out);
+	ck_assert_int_eq(tu_query_int(db, "SELECT count(*) FROM dmarc_lookup"),
+	    1);
+	tu_rmtree(dir);
+	free(dir);
+	free(db);
+}
+END_TEST
+
+/* every query name goes out in A-label form (an SPF include, a rua host) */
+START_TEST(test_dns_query_names_sent_as_alabels)
+{
+	struct dns_query q[2] = {
+		{ .type = DNS_TXT, .name = "_dmarc.B\xc3\x9c" "cher.test" },
+		{ .type = DNS_TXT, .name = "_dmarc.xn--zz.test" },
+	};
+	struct dns *d;
+
+	NEED_DNSMASQ();
+	d = open_dns(NULL, resolver, 0, NULL);
+	ck_assert_int_eq(dns_run(d, q, 2), 0);
+	ck_assert_int_eq(q[0].status, DNS_OK);
+	ck_assert_uint_eq(q[0].n_rrs, 1);
+	ck_assert_str_eq(q[0].rrs[0], "v=DMARC1; p=quarantine");
+	/* no IDN: never sent */
+	ck_assert_int_ne(q[1].status, DNS_OK);
+	ck_assert_uint_eq(dns_nsent(d), 1);
+	dns_query_release(&q[0]);
+	dns_query_release(&q[1]);
+	dns_free(d);
+}
+END_TEST
 
 START_TEST(test_dns_missing_semicolon_is_invalid_not_none)
 {
@@ -1490,6 +1558,8 @@ dns_suite(void)
 	tcase_add_test(tc, test_dns_expired_cache_entry_requeried);
 	tcase_add_test(tc, test_dns_no_dns_uses_cache_only);
 	tcase_add_test(tc, test_dns_policy_run_history_and_json);
+	tcase_add_test(tc, test_dns_ulabel_domain_looked_up_as_alabel);
+	tcase_add_test(tc, test_dns_query_names_sent_as_alabels);
 	tcase_add_test(tc, test_dns_readonly_database_still_resolves);
 	tcase_add_test(tc, test_dns_missing_semicolon_is_invalid_not_none);
 	tcase_add_test(tc, test_dns_v_not_first_and_spf_at_dmarc_are_invalid);

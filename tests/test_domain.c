@@ -1,6 +1,7 @@
 /*
  * Tests for lib/domain.c: normalisation (lower case, one trailing dot)
- * and the DNS sanity check, and extracting the domain of an address.
+ * and the DNS sanity check, and extracting the domain of an address;
+ * lib/idna.c: A-label and U-label forms of internationalised names.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,7 @@
 #include <check.h>
 
 #include "domain.h"
+#include "idna.h"
 #include "limits.h"
 
 Suite	*domain_suite(void);
@@ -161,6 +163,95 @@ START_TEST(test_domain_of_address_parts)
 }
 END_TEST
 
+/* converts in; checks the form, the A-label text and the reason */
+static void
+expect_idna(const char *in, enum idna_form form, const char *want,
+    const char *why_part)
+{
+	char a[MAX_DOMAIN_LEN + 2];
+	const char *why = NULL;
+
+	ck_assert_msg(idna_to_alabels(in, a, &why) == form, "\"%s\": form %d "
+	    "expected", in, (int)form);
+	ck_assert_str_eq(a, want);
+	if (why_part != NULL)
+		ck_assert_msg(why != NULL && strstr(why, why_part) != NULL,
+		    "\"%s\": reason \"%s\", want \"%s\"", in, why ? why : "",
+		    why_part);
+}
+
+START_TEST(test_domain_idna_alabel_forms)
+{
+	expect_idna("bücher.example", IDNA_ULABELS, "xn--bcher-kva.example",
+	    NULL);
+	expect_idna("BÜCHER.Example", IDNA_ULABELS, "xn--bcher-kva.example",
+	    NULL);
+	expect_idna("XN--BCHER-KVA.example", IDNA_ALABELS,
+	    "xn--bcher-kva.example", NULL);
+	expect_idna("Example.COM", IDNA_ASCII, "example.com", NULL);
+	/* plain ASCII keeps what domain.c accepts: '_' and odd hyphens */
+	expect_idna("_dmarc.-odd-.example", IDNA_ASCII, "_dmarc.-odd-.example",
+	    NULL);
+	expect_idna("_dmarc.bücher.example", IDNA_ULABELS,
+	    "_dmarc.xn--bcher-kva.example", NULL);
+	/* UTS #46: an ideographic full stop is a dot; ß is kept */
+	expect_idna("bücher\xe3\x80\x82" "example", IDNA_ULABELS,
+	    "xn--bcher-kva.example", NULL);
+	expect_idna("straße.example", IDNA_ULABELS, "xn--strae-oqa.example",
+	    NULL);
+	expect_idna("bücher.example.", IDNA_ULABELS, "xn--bcher-kva.example.",
+	    NULL);
+}
+END_TEST
+
+START_TEST(test_domain_idna_invalid_names_say_why)
+{
+	char name[600];
+	size_t n = 0;
+
+	expect_idna("xn--zz.example", IDNA_INVALID, "", "punycode");
+	expect_idna("XN--.example", IDNA_INVALID, "", "punycode");
+	expect_idna("a\xe2\x98\x83" "b.example", IDNA_INVALID, "",
+	    "does not allow");
+	/* U+202E RIGHT-TO-LEFT OVERRIDE and U+200D ZWJ out of context */
+	expect_idna("a\xe2\x80\xae" "b.example", IDNA_INVALID, "",
+	    "does not allow");
+	expect_idna("a\xe2\x80\x8d" "b.example", IDNA_INVALID, "",
+	    "does not allow");
+	expect_idna("-bü.example", IDNA_INVALID, "", "hyphen");
+	/* 60 ü: 120 bytes of UTF-8, an A-label over 63 bytes */
+	for (size_t i = 0; i < 60; i++)
+		memcpy(name + 2 * i, "\xc3\xbc", 2);
+	memcpy(name + 120, ".example", sizeof(".example"));
+	expect_idna(name, IDNA_INVALID, "", "longer than 63");
+	/* eight labels of 20 "bü": each fits, the name is over 253 */
+	for (size_t i = 0; i < 8; i++) {
+		for (size_t j = 0; j < 20; j++, n += 3)
+			memcpy(name + n, "b\xc3\xbc", 3);
+		name[n++] = i < 7 ? '.' : '\0';
+	}
+	expect_idna(name, IDNA_INVALID, "", "longer than 253");
+	ck_assert_int_eq(idna_to_alabels(NULL, name, NULL), IDNA_INVALID);
+	ck_assert_int_eq(idna_to_alabels("", name, NULL), IDNA_INVALID);
+}
+END_TEST
+
+START_TEST(test_domain_idna_ulabel_form_for_display)
+{
+	char *u;
+
+	u = idna_to_ulabels("xn--bcher-kva.example");
+	ck_assert_str_eq(u, "bücher.example");
+	free(u);
+	u = idna_to_ulabels("BÜCHER.example");
+	ck_assert_str_eq(u, "bücher.example");
+	free(u);
+	ck_assert_ptr_null(idna_to_ulabels("example.com"));
+	ck_assert_ptr_null(idna_to_ulabels("xn--zz.example"));
+	ck_assert_ptr_null(idna_to_ulabels(NULL));
+}
+END_TEST
+
 Suite *
 domain_suite(void)
 {
@@ -174,6 +265,9 @@ domain_suite(void)
 	tcase_add_test(tc, test_domain_name_limit_is_253);
 	tcase_add_test(tc, test_domain_rejects_10k_name);
 	tcase_add_test(tc, test_domain_of_address_parts);
+	tcase_add_test(tc, test_domain_idna_alabel_forms);
+	tcase_add_test(tc, test_domain_idna_invalid_names_say_why);
+	tcase_add_test(tc, test_domain_idna_ulabel_form_for_display);
 	suite_add_tcase(s, tc);
 	return s;
 }

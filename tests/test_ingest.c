@@ -558,6 +558,44 @@ START_TEST(test_ingest_document_kinds_found_by_sniff_result)
 }
 END_TEST
 
+/*
+ * issue 12 point 3: a report mixing U-labels and A-labels aligns as the
+ * receiver aligned it (no alignment-disagrees), stores A-labels with the
+ * U-label forms beside them, and counts the names that are no IDN
+ */
+START_TEST(test_ingest_idn_report_aligns_and_keeps_both_forms)
+{
+	char *path = tu_data("valid/idn/report.xml");
+
+	ck_assert_int_eq(ingest_path(path), 0);
+	ck_assert_uint_eq(ing.stats.stored, 1);
+	ck_assert_uint_eq(ing.stats.warnings.count[DIAG_ALIGN_DISAGREES], 0);
+	ck_assert_uint_eq(ing.stats.warnings.count[DIAG_BAD_IDN], 3);
+	ck_assert_int_eq(q("SELECT count(*) FROM v_reports WHERE "
+	    "policy_domain = 'xn--bcher-kva.example' AND "
+	    "policy_domain_unicode = 'bücher.example'"), 1);
+	/* adkim=s: d= in the other form aligns, mail.bücher does not */
+	ck_assert_int_eq(q("SELECT count(*) FROM v_records WHERE "
+	    "source_ip = '192.0.2.1' AND dkim_aligned = 1 AND spf_aligned = 1 "
+	    "AND header_from = 'xn--bcher-kva.example' AND "
+	    "header_from_unicode = 'bücher.example'"), 1);
+	ck_assert_int_eq(q("SELECT count(*) FROM v_records WHERE "
+	    "source_ip = '192.0.2.2' AND dkim_aligned = 0 AND spf_aligned = 1 "
+	    "AND header_from_unicode IS NULL"), 1);
+	ck_assert_int_eq(q("SELECT count(*) FROM v_records WHERE "
+	    "dmarc_pass = 1 AND receiver_pass = 1"), 3);
+	ck_assert_int_eq(q("SELECT count(*) FROM record_dkim WHERE "
+	    "domain = 'mail.xn--bcher-kva.example' AND "
+	    "domain_unicode = 'mail.bücher.example'"), 1);
+	ck_assert_int_eq(q("SELECT count(*) FROM record_spf WHERE "
+	    "domain = 'bounce.xn--bcher-kva.example' AND "
+	    "domain_unicode = 'bounce.bücher.example'"), 1);
+	ck_assert_int_eq(q("SELECT count FROM v_warnings WHERE "
+	    "code = 'invalid-idn'"), 3);
+	free(path);
+}
+END_TEST
+
 Suite *
 ingest_suite(void)
 {
@@ -592,6 +630,7 @@ ingest_suite(void)
 	tcase_add_test(tc,
 	    test_ingest_mailsource_marks_only_committed_messages);
 	tcase_add_test(tc, test_ingest_document_kinds_found_by_sniff_result);
+	tcase_add_test(tc, test_ingest_idn_report_aligns_and_keeps_both_forms);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -653,6 +653,50 @@ START_TEST(test_parse_ipv6_and_invalid_ip)
 }
 END_TEST
 
+/*
+ * issue 12 point 3: every domain is kept as A-labels, the U-label form
+ * beside it where the report gave one; a name that is no IDN is kept as
+ * received (lower-cased) and counted, in one piece and in small chunks
+ */
+START_TEST(test_parse_idn_domains_kept_as_alabels_with_ulabel_form)
+{
+	static const size_t chunks[] = { 0, 1, 7 };
+	const struct record *a, *b, *c;
+	struct run r;
+
+	for (size_t i = 0; i < sizeof(chunks) / sizeof(chunks[0]); i++) {
+		run_file(&r, "valid/idn/report.xml", chunks[i]);
+		ok(&r);
+		warns(&r, W([DIAG_BAD_IDN] = 3));
+		ck_assert_str_eq(r.rep.policy.domain, "xn--bcher-kva.example");
+		ck_assert_pstr_eq(r.rep.policy.domain_unicode,
+		    "bücher.example");
+		a = &r.got.recs[0];
+		b = &r.got.recs[1];
+		c = &r.got.recs[2];
+		ck_assert_str_eq(a->header_from, "xn--bcher-kva.example");
+		ck_assert_pstr_eq(a->header_from_unicode, "bücher.example");
+		/* given as A-labels: no U-label form is stored */
+		ck_assert_str_eq(a->dkim[0].domain, "xn--bcher-kva.example");
+		ck_assert_ptr_null(a->dkim[0].domain_unicode);
+		ck_assert_str_eq(a->spf[0].domain, "xn--bcher-kva.example");
+		ck_assert_ptr_null(a->spf[0].domain_unicode);
+		ck_assert_ptr_null(b->header_from_unicode);
+		ck_assert_str_eq(b->dkim[0].domain,
+		    "mail.xn--bcher-kva.example");
+		ck_assert_pstr_eq(b->dkim[0].domain_unicode,
+		    "mail.bücher.example");
+		ck_assert_str_eq(b->spf[0].domain,
+		    "bounce.xn--bcher-kva.example");
+		ck_assert_str_eq(c->header_from, "xn--zz.example");
+		ck_assert_ptr_null(c->header_from_unicode);
+		ck_assert_str_eq(c->dkim[0].domain, "a\xe2\x98\x83" "b.example");
+		ck_assert_ptr_null(c->dkim[0].domain_unicode);
+		run_free(&r);
+	}
+}
+END_TEST
+
 START_TEST(test_parse_no_records)
 {
 	struct run r;
@@ -1295,6 +1339,8 @@ parse_suite(void)
 	tcase_add_test(tc, test_parse_blank_only_leaves_are_empty_not_missing);
 	tcase_add_test(tc, test_parse_cdata_and_comments_in_values);
 	tcase_add_test(tc, test_parse_ipv6_and_invalid_ip);
+	tcase_add_test(tc,
+	    test_parse_idn_domains_kept_as_alabels_with_ulabel_form);
 	tcase_add_test(tc, test_parse_no_records);
 	tcase_add_test(tc, test_parse_entity_escaped_values);
 	tcase_add_test(tc, test_parse_metacharacters_verbatim);

@@ -621,6 +621,39 @@ START_TEST(test_reportcli_summary_calls_out_live_policy_mismatch)
 }
 END_TEST
 
+/*
+ * issue 12 point 3: --domain in U-label form selects the reports stored
+ * under its A-label form
+ */
+START_TEST(test_reportcli_domain_filter_takes_either_idn_form)
+{
+	char *dir = tu_tmpdir(), *xml = tu_data("valid/idn/report.xml");
+	char db[600], cmd[2048], *out = NULL;
+	static const char *const forms[] = { "'BÜCHER.example'",
+	    "xn--bcher-kva.example" };
+
+	snprintf(db, sizeof(db), "%s/i.db", dir);
+	snprintf(cmd, sizeof(cmd), "'%s' --db '%s' '%s' >/dev/null 2>&1",
+	    TEST_INGEST_BIN, db, xml);
+	ck_assert_int_eq(tu_run(cmd, NULL), 0);
+	for (size_t i = 0; i < 2; i++) {
+		snprintf(cmd, sizeof(cmd), "NO_COLOR= '%s' --db '%s' --no-dns "
+		    "--since 2023-11-14 --until 2023-11-16 --domain %s "
+		    "2>/dev/null", TEST_REPORT_BIN, db, forms[i]);
+		ck_assert_int_eq(tu_run(cmd, &out), 0);
+		ck_assert_msg(strstr(out, "\nxn--bcher-kva.example\n  reports"
+		    "                   1\n") != NULL, "%s", out);
+		ck_assert_ptr_nonnull(strstr(out, "messages                 12"
+		    "\n"));
+		free(out);
+		out = NULL;
+	}
+	free(xml);
+	tu_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
 Suite *
 reportcli_suite(void)
 {
@@ -652,6 +685,7 @@ reportcli_suite(void)
 	tcase_add_test(tc, test_reportcli_policy_and_readiness_modes_dispatch);
 	tcase_add_test(tc,
 	    test_reportcli_summary_calls_out_live_policy_mismatch);
+	tcase_add_test(tc, test_reportcli_domain_filter_takes_either_idn_form);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -74,6 +74,24 @@ START_TEST(test_senders_valid_file)
 }
 END_TEST
 
+/* issue 12 point 3: a listed U-label name matches the stored A-labels */
+START_TEST(test_senders_idn_names_listed_in_either_form)
+{
+	struct senders s;
+
+	ck_assert_int_eq(parse(&s, "dkim B\xc3\x9c" "cher.example Books\n"
+	    "ptr .xn--bcher-kva.example Books relay\n"), 0);
+	ck_assert_str_eq(s.v[0].domain, "xn--bcher-kva.example");
+	ck_assert_str_eq(senders_match_dkim(&s, "xn--bcher-kva.example")->name,
+	    "Books");
+	ck_assert_str_eq(senders_match_ptr(&s,
+	    "mx1.xn--bcher-kva.example")->name, "Books relay");
+	senders_release(&s);
+	ck_assert_ptr_nonnull(strstr(parse_err("dkim xn--zz.example X\n"),
+	    "s.txt:1: error: bad domain 'xn--zz.example': bad punycode"));
+}
+END_TEST
+
 START_TEST(test_senders_errors_name_the_line)
 {
 	ck_assert_str_eq(parse_err("# c\nfoo 1.2.3.4 X\n"),
@@ -246,6 +264,7 @@ senders_suite(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_add_test(tc, test_senders_valid_file);
+	tcase_add_test(tc, test_senders_idn_names_listed_in_either_form);
 	tcase_add_test(tc, test_senders_errors_name_the_line);
 	tcase_add_test(tc, test_senders_nul_and_limits);
 	tcase_add_test(tc, test_senders_cidr_edges);
