@@ -303,10 +303,8 @@ START_TEST(test_corpus_every_file_stored_with_xml_totals_or_rejected)
 	char *tmp, db[600], cmd[2048];
 	int st, nstored = 0, nrejected = 0;
 
-	if (stat(TEST_CORPUS, &sb) == -1) {
-		fprintf(stderr, "corpus: %s absent, skipped\n", TEST_CORPUS);
-		return;
-	}
+	if (stat(TEST_CORPUS, &sb) == -1)
+		TU_SKIP(TU_SKIP_HOST, "corpus %s absent", TEST_CORPUS);
 	g_mime_init();
 	tmp = tu_tmpdir();
 	snprintf(db, sizeof(db), "%s/corpus.db", tmp);

@@ -3,12 +3,14 @@
  * querying result databases.  Test code may abort on setup failure; the
  * checks themselves use Check's assertions.
  */
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +23,52 @@
 #include "buf.h"
 #include "testutil.h"
 #include "xalloc.h"
+
+/* the skip count, in memory shared with Check's forks once set up */
+static unsigned long skips_local;
+static unsigned long *skips = &skips_local;
+
+void
+tu_skip_init(void)
+{
+	void *p;
+
+	p = mmap(NULL, sizeof(*skips), PROT_READ | PROT_WRITE,
+	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED) {
+		perror("mmap");
+		abort();
+	}
+	skips = p;
+	*skips = 0;
+}
+
+unsigned long
+tu_skips(void)
+{
+	return __atomic_load_n(skips, __ATOMIC_SEQ_CST);
+}
+
+void
+tu_skip(enum tu_skip kind, const char *test, const char *fmt, ...)
+{
+	const char *ci = getenv("CI");
+	char reason[1024];
+	size_t n = strlen(test);
+	va_list ap;
+
+	if (n > 3 && strcmp(test + n - 3, "_fn") == 0)
+		n -= 3;
+	va_start(ap, fmt);
+	vsnprintf(reason, sizeof(reason), fmt, ap);
+	va_end(ap);
+	if (kind == TU_SKIP_SERVER && ci != NULL && strcmp(ci, "true") == 0)
+		ck_abort_msg("%.*s: %s (CI=true: a skip is a failure)",
+		    (int)n, test, reason);
+	__atomic_add_fetch(skips, 1, __ATOMIC_SEQ_CST);
+	printf("SKIP %.*s: %s\n", (int)n, test, reason);
+	fflush(stdout);
+}
 
 char *
 tu_tmpdir(void)

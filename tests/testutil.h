@@ -36,6 +36,32 @@ int64_t	 tu_query_int(const char *db, const char *sql);
 /* one text value from a query, caller frees; NULL on failure */
 char	*tu_query_text(const char *db, const char *sql);
 
+/* what a skipped test lacked */
+enum tu_skip {
+	TU_SKIP_HOST,	/* the host cannot: no root, no tmpfs, old libzip */
+	TU_SKIP_SERVER	/* a real server the test runs against: Dovecot, dnsmasq */
+};
+/*
+ * The one way a test does not run: prints "SKIP <test>: <reason>" and
+ * counts it (tu_skips).  With CI=true in the environment a TU_SKIP_SERVER
+ * skip fails the test instead (ck_abort_msg with the reason): CI installs
+ * every server (contrib/setup-debian.sh).  test is __func__; its "_fn"
+ * suffix (Check's START_TEST) is dropped.  Use TU_SKIP, which returns.
+ */
+void	 tu_skip(enum tu_skip, const char *test, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+#define TU_SKIP(kind, ...) do {						\
+	tu_skip((kind), __func__, __VA_ARGS__);				\
+	return;								\
+} while (0)
+/*
+ * Makes the skip count survive Check's forked tests (shared memory);
+ * call once before srunner_run_all.
+ */
+void	 tu_skip_init(void);
+/* how many tests skipped so far, in this process and its forks */
+unsigned long tu_skips(void);
+
 /*
  * Runs dmarc-ingest with args (args[0] is its name, NULL-ended) and
  * standard input from in (NULL: /dev/null; output to /dev/null) as the
