@@ -48,15 +48,6 @@ teardown(void)
 	free(tmp);
 }
 
-static double
-now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* starts dmarc-ingest --db DB with args, output to tmp/out */
 static pid_t
 spawn(const char *const args[])
@@ -88,14 +79,14 @@ spawn(const char *const args[])
 static double
 run_full(const char *const args[])
 {
-	double t0 = now_s();
+	double t0 = tu_now();
 	pid_t pid = spawn(args);
 	int st;
 
 	waitpid(pid, &st, 0);
 	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
 	    "final run: status %d", st);
-	return now_s() - t0;
+	return tu_now() - t0;
 }
 
 /* a run killed after delay seconds (it may finish first) */

@@ -37,15 +37,6 @@ teardown(void)
 	free(tmp);
 }
 
-static double
-now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /*
  * Forks a child that takes the lock, tells the parent through a pipe,
  * then holds it for hold_ms (or until killed).  Returns its pid.
@@ -83,22 +74,22 @@ START_TEST(test_lock_times_out_while_held)
 	struct lock l;
 	char err[512];
 	pid_t pid = holder(10000);
-	double t0 = now_s(), waited;
+	double t0 = tu_now(), waited;
 	int st;
 
 	ck_assert_int_eq(lock_acquire(&l, db, 1, err, sizeof(err)),
 	    LOCK_BUSY);
-	waited = now_s() - t0;
+	waited = tu_now() - t0;
 	ck_assert_msg(waited >= 0.9 && waited < 3.0, "waited %.2f s", waited);
 	ck_assert_ptr_nonnull(strstr(err, "another dmarc-ingest holds the "
 	    "lock on '"));
 	ck_assert_ptr_nonnull(strstr(err, "(waited 1 s)"));
 	ck_assert_int_eq(l.fd, -1);
 	/* no wait at all with timeout 0 */
-	t0 = now_s();
+	t0 = tu_now();
 	ck_assert_int_eq(lock_acquire(&l, db, 0, err, sizeof(err)),
 	    LOCK_BUSY);
-	ck_assert(now_s() - t0 < 0.5);
+	ck_assert(tu_now() - t0 < 0.5);
 	kill(pid, SIGKILL);
 	waitpid(pid, &st, 0);
 }
@@ -109,12 +100,12 @@ START_TEST(test_lock_waits_for_release)
 	struct lock l;
 	char err[512];
 	pid_t pid = holder(400);
-	double t0 = now_s(), waited;
+	double t0 = tu_now(), waited;
 	int st;
 
 	ck_assert_int_eq(lock_acquire(&l, db, 10, err, sizeof(err)),
 	    LOCK_OK);
-	waited = now_s() - t0;
+	waited = tu_now() - t0;
 	ck_assert_msg(waited >= 0.2 && waited < 5.0, "waited %.2f s", waited);
 	waitpid(pid, &st, 0);
 	ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);

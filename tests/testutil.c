@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <check.h>
@@ -68,6 +69,25 @@ tu_skip(enum tu_skip kind, const char *test, const char *fmt, ...)
 	__atomic_add_fetch(skips, 1, __ATOMIC_SEQ_CST);
 	printf("SKIP %.*s: %s\n", (int)n, test, reason);
 	fflush(stdout);
+}
+
+double
+tu_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+long
+tu_self_rss_kb(void)
+{
+	struct rusage ru;
+
+	if (getrusage(RUSAGE_SELF, &ru) == -1)
+		return -1;
+	return ru.ru_maxrss;
 }
 
 char *

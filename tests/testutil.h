@@ -36,6 +36,16 @@ int64_t	 tu_query_int(const char *db, const char *sql);
 /* one text value from a query, caller frees; NULL on failure */
 char	*tu_query_text(const char *db, const char *sql);
 
+/* seconds on the monotonic clock, for timing a step */
+double	 tu_now(void);
+/* this process's peak RSS so far (getrusage RUSAGE_SELF), in KiB */
+long	 tu_self_rss_kb(void);
+/*
+ * How much slower a sanitizer build runs: time bounds are multiplied by
+ * it, as TU_RSS_LIMIT_KB is by TEST_RSS_FACTOR.
+ */
+#define TU_SLOW		TEST_SLOW_FACTOR
+
 /* what a skipped test lacked */
 enum tu_skip {
 	TU_SKIP_HOST,	/* the host cannot: no root, no tmpfs, old libzip */
