@@ -90,6 +90,41 @@ tu_self_rss_kb(void)
 	return ru.ru_maxrss;
 }
 
+void
+tu_fixture_db(const char *db, const char *inputs, int status)
+{
+	char *cmd;
+
+	cmd = xasprintf("cd '%s' && '%s' --db '%s' %s >/dev/null 2>&1",
+	    TEST_SOURCE_DIR, TEST_INGEST_BIN, db, inputs);
+	ck_assert_msg(tu_run(cmd, NULL) == status, "%s: not exit %d", cmd,
+	    status);
+	free(cmd);
+}
+
+void
+tu_stored_lookup(const char *db, const char *dom, long long at,
+    const char *status, const char *raw)
+{
+	sqlite3_stmt *st;
+	sqlite3 *h;
+
+	ck_assert_int_eq(sqlite3_open(db, &h), SQLITE_OK);
+	/* a record found is found at the domain itself */
+	ck_assert_int_eq(sqlite3_prepare_v2(h, "INSERT INTO dmarc_lookup "
+	    "(domain, looked_up_at, status, raw_record, record_domain) "
+	    "VALUES (?1, ?2, ?3, ?4, CASE ?3 WHEN 'found' THEN ?1 END)",
+	    -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_text(st, 1, dom, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, at);
+	sqlite3_bind_text(st, 3, status, -1, SQLITE_STATIC);
+	if (raw != NULL)
+		sqlite3_bind_text(st, 4, raw, -1, SQLITE_STATIC);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+}
+
 char *
 tu_tmpdir(void)
 {

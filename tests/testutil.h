@@ -46,6 +46,22 @@ long	 tu_self_rss_kb(void);
  */
 #define TU_SLOW		TEST_SLOW_FACTOR
 
+/*
+ * A fixture database at db: dmarc-ingest --db DB INPUTS run in the source
+ * tree, inputs being shell words relative to it ("tests/data/digest",
+ * "samples"), so stored source names are stable; asserts it exits with
+ * status (1 when an input is rejected on purpose).
+ */
+void	 tu_fixture_db(const char *db, const char *inputs, int status);
+/*
+ * Adds a stored DMARC lookup of dom to the database at db, as
+ * "dmarc-report policy" stores it: looked up at epoch at, status 'found',
+ * 'none', 'invalid' or 'dns-error', the raw TXT record (or NULL), found at
+ * dom itself.  Asserts.
+ */
+void	 tu_stored_lookup(const char *db, const char *dom, long long at,
+	    const char *status, const char *raw);
+
 /* what a skipped test lacked */
 enum tu_skip {
 	TU_SKIP_HOST,	/* the host cannot: no root, no tmpfs, old libzip */
