@@ -639,7 +639,7 @@ input_offer(struct ingest *ing, int fd, const char *source,
 	if ((uintmax_t)sb.st_size > MAX_INPUT_BYTES) {
 		ing->stats.rejected++;
 		say(ing, source, OUTCOME_REJECTED, "input is larger than the "
-		    "256 MiB limit (MAX_INPUT_BYTES); not stored", 1);
+		    LIMIT_STR(MAX_INPUT_MIB) " MiB limit (MAX_INPUT_BYTES); not stored", 1);
 		return 0;
 	}
 	if (hash_fd(fd, sha) == -1)
@@ -871,8 +871,8 @@ message_outcome(const struct message_run *mr, const struct mail_result *r,
 	}
 	if (r->too_deep || r->too_many) {
 		*reason = r->too_deep ? "MIME nesting deeper than "
-		    "MAX_MIME_DEPTH (32); the deeper parts were not read" :
-		    "more MIME parts than MAX_MIME_PARTS (256); the rest "
+		    "MAX_MIME_DEPTH (" LIMIT_STR(MAX_MIME_DEPTH) "); the deeper parts were not read" :
+		    "more MIME parts than MAX_MIME_PARTS (" LIMIT_STR(MAX_MIME_PARTS) "); the rest "
 		    "were not read";
 		return OUTCOME_REJECTED;
 	}
@@ -974,7 +974,7 @@ static int
 message_oversized(struct ingest *ing, const uint8_t sha[HASH_LEN],
     uint64_t size, const char *source, enum outcome *oc)
 {
-	static const char why[] = "message is larger than the 384 MiB "
+	static const char why[] = "message is larger than the " LIMIT_STR(MAX_MESSAGE_MIB) " MiB "
 	    "limit (MAX_MESSAGE_BYTES); not read";
 	struct message_info info;
 	int64_t id;

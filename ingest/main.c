@@ -117,7 +117,7 @@ usage(FILE *f)
 "busy or full), 78 fix the setup (IMAP login refused, no password,\n"
 "untrusted certificate, bad URL, --imap-move-to impossible).\n"
 "With --mail: 0 the message is settled (stored, known, not a report, or\n"
-"what was not stored is kept for --reprocess), 65 it is over 384 MiB (not\n"
+"what was not stored is kept for --reprocess), 65 it is over " LIMIT_STR(MAX_MESSAGE_MIB) " MiB (not\n"
 "read, not kept), 75 try again later.\n"
 "See dmarc-ingest(1).\n", progname, progname, progname, progname);
 }
@@ -437,7 +437,7 @@ ingest_stdin(struct cli *c, struct ingest *ing)
 		ing->stats.inputs++;
 		ing->stats.failed++;
 		on_source_error(c, "-", errno == EFBIG ? "input is larger "
-		    "than the 384 MiB limit (MAX_MESSAGE_BYTES)" :
+		    "than the " LIMIT_STR(MAX_MESSAGE_MIB) " MiB limit (MAX_MESSAGE_BYTES)" :
 		    strerror(errno));
 		return;
 	}
@@ -516,7 +516,7 @@ on_mbox_message(void *arg, int fd, const char *source)
 		ing->stats.mail_rejected++;
 		if (ing->report != NULL)
 			ing->report(ing->report_arg, source, OUTCOME_REJECTED,
-			    "message is larger than the 384 MiB limit "
+			    "message is larger than the " LIMIT_STR(MAX_MESSAGE_MIB) " MiB limit "
 			    "(MAX_MESSAGE_BYTES); not read", 1);
 		return 0;
 	}

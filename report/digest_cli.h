@@ -15,11 +15,9 @@
 
 #include "config.h"
 #include "email.h"
+#include "limits.h"
 #include "readiness.h"
 #include "window.h"
-
-/* readiness criteria given as flags, re-applied over the config file's */
-#define MAX_DIGEST_CLI_CRIT	32
 
 /* the digest's own options; strings borrowed from argv */
 struct digest_cli {

@@ -24,6 +24,7 @@
 #include "digest_cli.h"
 #include "dns.h"
 #include "domain.h"
+#include "limits.h"
 #include "num.h"
 #include "output.h"
 #include "policy.h"
@@ -35,8 +36,6 @@
 #include "xalloc.h"
 
 #define PROG		"dmarc-report"
-/* --domain may be given this often; each is a DNS name */
-#define MAX_REPORT_DOMAINS	256
 #define ERRLEN		1024
 
 enum fmt {
