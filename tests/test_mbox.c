@@ -111,10 +111,12 @@ END_TEST
  * does not): mbox_read's time and growth of the test's peak RSS, and
  * dmarc-ingest's time (its RSS: TU_RSS_LIMIT_KB).  Here mbox_read takes
  * ~1 s and grows nothing, dmarc-ingest ~2 s and 18 MB; sanitizer builds
- * get TU_SLOW times more.
+ * get TU_SLOW times more, and no bound on the test's own RSS: ASan's
+ * quarantine keeps what mbox_read frees (75 MB here), so there only the
+ * dmarc-ingest child's RSS is bounded.
  */
 #define MBOX_READ_SECONDS	(10.0 * TU_SLOW)
-#define MBOX_READ_GROWTH_KB	(8L * 1024 * TEST_RSS_FACTOR)
+#define MBOX_READ_GROWTH_KB	(8L * 1024)
 #define MBOX_INGEST_SECONDS	(60.0 * TU_SLOW)
 
 START_TEST(test_mbox_unquoted_from_in_body_bounded)
@@ -151,8 +153,10 @@ START_TEST(test_mbox_unquoted_from_in_body_bounded)
 	    rss - rss0);
 	ck_assert_msg(secs < MBOX_READ_SECONDS, "mbox_read took %.1f s",
 	    secs);
+#if TEST_RSS_FACTOR == 1
 	ck_assert_msg(rss - rss0 < MBOX_READ_GROWTH_KB, "mbox_read grew the "
 	    "peak RSS by %ld KiB", rss - rss0);
+#endif
 	/* through dmarc-ingest: every message settled in bounded memory */
 	snprintf(db, sizeof(db), "%s/t.db", dir);
 	args[4] = path;
