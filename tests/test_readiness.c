@@ -699,12 +699,8 @@ END_TEST
 static void
 services_db(char *path, size_t len)
 {
-	char cmd[2048];
-
 	snprintf(path, len, "%s/s.db", tmp);
-	snprintf(cmd, sizeof(cmd), "'%s' --db '%s' '%s'/services/*.xml "
-	    ">/dev/null 2>&1", TEST_INGEST_BIN, path, TEST_DATA);
-	ck_assert_int_eq(tu_run(cmd, NULL), 0);
+	tu_fixture_db(path, "tests/data/services/*.xml", 0);
 }
 
 /* r rendered as fmt; caller frees */
