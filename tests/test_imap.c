@@ -884,7 +884,7 @@ START_TEST(test_imap_netrc_mode_warning)
 }
 END_TEST
 
-/* the binary, once main.c knows --imap */
+/* the binary: --imap stores the reports and moves the messages */
 START_TEST(test_imap_binary)
 {
 	char cmd[4096];

@@ -176,7 +176,7 @@ START_TEST(test_lock_unopenable_is_error)
 }
 END_TEST
 
-/* dmarc-ingest itself, once main.c takes the lock */
+/* dmarc-ingest itself: a run that finds the lock taken exits 75 */
 START_TEST(test_lock_binary_exits_75_when_busy)
 {
 	char cmd[2048], *out = NULL;
