@@ -29,6 +29,7 @@ die() {
 
 [ -x "$dovecot" ] || die "$dovecot is missing (apt-get install dovecot-imapd)"
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DDMARC_TESTS=OFF \
+    -DDMARC_BENCH=ON \
     >/dev/null || die "cmake failed"
 cmake --build "$build" -j "$(nproc 2>/dev/null || echo 2)" --target \
     dmarc-ingest dmarc-bench-gen >"$build/bench.log" 2>&1 ||

@@ -26,6 +26,7 @@ die() {
 
 mkdir -p "$out" || die "cannot create $out"
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DDMARC_TESTS=OFF \
+    -DDMARC_BENCH=ON \
     >/dev/null || die "cmake failed"
 cmake --build "$build" -j "$(nproc 2>/dev/null || echo 2)" --target \
     dmarc-ingest dmarc-report >"$build/report-bench.log" 2>&1 ||

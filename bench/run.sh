@@ -33,6 +33,7 @@ die() {
 }
 
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DDMARC_TESTS=OFF \
+    -DDMARC_BENCH=ON \
     >/dev/null ||
     die "cmake failed"
 cmake --build "$build" -j "$(nproc 2>/dev/null || echo 2)" --target \

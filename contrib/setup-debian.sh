@@ -10,7 +10,7 @@ packages=(
 	libpsl-dev libidn2-dev publicsuffix nettle-dev
 	libgmime-3.0-dev libcurl4-openssl-dev libc-ares-dev libjansson-dev
 	check dovecot-imapd dnsmasq-base openssl
-	clang libclang-rt-14-dev cppcheck
+	clang libclang-rt-14-dev clang-format cppcheck
 	chromium fonts-dejavu-core
 )
 export DEBIAN_FRONTEND=noninteractive

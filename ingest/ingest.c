@@ -297,8 +297,9 @@ input_offer(struct ingest *ing, int fd, const char *source,
 		return ingest_fail(ing, source, "not a regular file");
 	if ((uintmax_t)sb.st_size > MAX_INPUT_BYTES) {
 		ing->stats.rejected++;
-		ingest_say(ing, source, OUTCOME_REJECTED, "input is larger than the "
-		    "256 MiB limit (MAX_INPUT_BYTES); not stored", 1);
+		ingest_say(ing, source, OUTCOME_REJECTED, "input is larger than "
+		    "the " LIMIT_STR(MAX_INPUT_MIB) " MiB limit (MAX_INPUT_BYTES);"
+		    " not stored", 1);
 		return 0;
 	}
 	if (ingest_hash_fd(fd, sha) == -1)

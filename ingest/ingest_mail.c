@@ -132,9 +132,9 @@ message_outcome(const struct message_run *mr, const struct mail_result *r,
 	}
 	if (r->too_deep || r->too_many) {
 		*reason = r->too_deep ? "MIME nesting deeper than "
-		    "MAX_MIME_DEPTH (32); the deeper parts were not read" :
-		    "more MIME parts than MAX_MIME_PARTS (256); the rest "
-		    "were not read";
+		    "MAX_MIME_DEPTH (" LIMIT_STR(MAX_MIME_DEPTH) "); the deeper "
+		    "parts were not read" : "more MIME parts than MAX_MIME_PARTS "
+		    "(" LIMIT_STR(MAX_MIME_PARTS) "); the rest were not read";
 		return OUTCOME_REJECTED;
 	}
 	*unread = mr->unread;
@@ -235,8 +235,9 @@ static int
 message_oversized(struct ingest *ing, const uint8_t sha[HASH_LEN],
     uint64_t size, const char *source, enum outcome *oc)
 {
-	static const char why[] = "message is larger than the 384 MiB "
-	    "limit (MAX_MESSAGE_BYTES); not read";
+	static const char why[] = "message is larger than the "
+	    LIMIT_STR(MAX_MESSAGE_MIB) " MiB limit (MAX_MESSAGE_BYTES); not "
+	    "read";
 	struct message_info info;
 	int64_t id;
 	int known;
@@ -444,5 +445,6 @@ ingest_message_uncopied(struct ingest *ing, const char *source)
 	ing->stats.mails++;
 	ing->stats.mail_rejected++;
 	ingest_say(ing, source, OUTCOME_REJECTED, "message is larger than "
-	    "the 384 MiB limit (MAX_MESSAGE_BYTES); not read", 1);
+	    "the " LIMIT_STR(MAX_MESSAGE_MIB) " MiB limit (MAX_MESSAGE_BYTES); "
+	    "not read", 1);
 }

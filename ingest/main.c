@@ -118,7 +118,8 @@ usage(FILE *f)
 "busy or full), 78 fix the setup (IMAP login refused, no password,\n"
 "untrusted certificate, bad URL, --imap-move-to impossible).\n"
 "With --mail: 0 the message is settled (stored, known, not a report, or\n"
-"what was not stored is kept for --reprocess), 65 it is over 384 MiB (not\n"
+"what was not stored is kept for --reprocess), 65 it is over "
+    LIMIT_STR(MAX_MESSAGE_MIB) " MiB (not\n"
 "read, not kept), 75 try again later.\n"
 "See dmarc-ingest(1).\n", progname, progname, progname, progname);
 }
@@ -438,7 +439,8 @@ ingest_stdin(struct cli *c, struct ingest *ing)
 		ing->stats.inputs++;
 		ing->stats.failed++;
 		on_source_error(c, "-", errno == EFBIG ? "input is larger "
-		    "than the 384 MiB limit (MAX_MESSAGE_BYTES)" :
+		    "than the " LIMIT_STR(MAX_MESSAGE_MIB) " MiB limit "
+		    "(MAX_MESSAGE_BYTES)" :
 		    strerror(errno));
 		return;
 	}

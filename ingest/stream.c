@@ -26,8 +26,6 @@
 #define STREAM_ERROR_LEN	256
 /* compressed bytes read from the inner stream at a time */
 #define GZ_INBUF		65536
-/* output past which the inflate ratio is checked */
-#define RATIO_FLOOR		((size_t)1024 * 1024)
 
 struct stream {
 	const struct stream_ops	*ops;
@@ -325,7 +323,7 @@ gz_bounds(struct stream *s, struct gz *g, size_t produced)
 	}
 	g->out_total += produced;
 	in = g->in_total > 0 ? g->in_total : 1;
-	if (g->out_total > RATIO_FLOOR &&
+	if (g->out_total > INFLATE_RATIO_FLOOR &&
 	    g->out_total / in > MAX_INFLATE_RATIO) {
 		stream_fail(s, "gzip: inflates more than %lu times "
 		    "(decompression bomb?)", MAX_INFLATE_RATIO);

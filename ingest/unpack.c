@@ -31,8 +31,6 @@
 
 /* longest entry name kept for messages, in bytes */
 #define WHERE_NAME_MAX	200
-/* output past which the inflate ratio of an entry is checked */
-#define RATIO_FLOOR	((size_t)1024 * 1024)
 /* tail of a zip searched for the end of central directory record */
 #define EOCD_SEARCH	(65535 + 22)
 #define MIB(x)		((unsigned long)(x) / (1024 * 1024))
@@ -187,7 +185,7 @@ entry_read(struct stream *s, void *ctx, void *p, size_t n)
 	}
 	e->out += (size_t)r;
 	comp = e->comp_size > 0 ? e->comp_size : 1;
-	if (e->out > RATIO_FLOOR && e->out / comp > MAX_INFLATE_RATIO) {
+	if (e->out > INFLATE_RATIO_FLOOR && e->out / comp > MAX_INFLATE_RATIO) {
 		stream_fail(s, "zip: entry '%s' inflates more than %lu times "
 		    "(decompression bomb?)", e->name, MAX_INFLATE_RATIO);
 		return -1;

@@ -1,18 +1,29 @@
 /*
- * Every bound dmarc-rua enforces on untrusted input, in one place.  Each
- * limit is a named constant with the attack or failure it defends against;
- * the README's limits table is generated from the same reasons.  Nothing in
- * the code may use a bare number where one of these applies.
+ * Every bound dmarc-rua enforces, in one place: on untrusted input first,
+ * then on what dmarc-report keeps and shows.  Each limit is a named
+ * constant after a comment with the attack or failure it defends against;
+ * the README's limits table is generated from those comments
+ * (contrib/limits-table, checked by the "limits" test).  Nothing in the
+ * code may use a bare number where one of these applies, nor define a
+ * MAX_* anywhere else.
  */
 #ifndef DMARC_LIMITS_H
 #define DMARC_LIMITS_H
 
+/* a limit as a string literal, for messages: LIMIT_STR(MAX_MIME_PARTS) */
+#define LIMIT_STR(x)		LIMIT_STR_(x)
+#define LIMIT_STR_(x)		#x
+
 /* one input file (compressed as received); largest real reports are ~5 MB gzip */
-#define MAX_INPUT_BYTES		(256UL * 1024 * 1024)
-/* decompressed XML of one report; stops gzip/zip bombs (real max ~50 MB) */
+#define MAX_INPUT_MIB		256
+#define MAX_INPUT_BYTES		(MAX_INPUT_MIB * 1024UL * 1024)
+/* decompressed XML of one report; stops gzip/zip bombs (real max ~50 MB);
+   raise: `dmarc-ingest --max-xml-bytes SIZE` (1M to 64G) */
 #define MAX_XML_BYTES		(512UL * 1024 * 1024)
 /* decompressed/compressed ratio once past 1 MiB out; flags a bomb early */
 #define MAX_INFLATE_RATIO	1000UL
+/* output past which that ratio is checked: small files compress wildly */
+#define INFLATE_RATIO_FLOOR	((size_t)1024 * 1024)
 /* bytes allowed after the last gzip member (Mimecast appends CRLF) */
 #define MAX_GZIP_TRAILING	64UL
 /* containers inside containers (gzip in gzip, zip in zip): 42.zip stops here */
@@ -54,7 +65,8 @@
 #define MAX_MAILDIR_NAME_TRIES	100
 
 /* one e-mail message: the largest input base64-encoded, plus headers */
-#define MAX_MESSAGE_BYTES	(384UL * 1024 * 1024)
+#define MAX_MESSAGE_MIB		384
+#define MAX_MESSAGE_BYTES	(MAX_MESSAGE_MIB * 1024UL * 1024)
 /* MIME nesting followed (multipart, message/rfc822); real reports use 3 */
 #define MAX_MIME_DEPTH		32
 /* MIME parts (header blocks) per message, counted before GMime builds one */
@@ -100,16 +112,18 @@
 /* terms of one SPF record; 8 KiB of two-byte terms ("a ") is 4096 */
 #define MAX_SPF_TERMS		512
 /* SPF terms that cost a DNS lookup, through includes and redirects
-   (RFC 7208 4.6.4: more is a permerror at every receiver) */
+   (RFC 7208 4.6.4: more is a permerror at every receiver);
+   raise: not a choice: the RFC's number */
 #define MAX_SPF_LOOKUPS		10
 /* a DKIM key record's text: an 8192-bit RSA key is ~1.4 KB of base64 */
 #define MAX_DKIM_RECORD_BYTES	8192
 /* tags of one DKIM key record; RFC 6376 defines seven */
 #define MAX_DKIM_TAGS		32
 /* void answers (NXDOMAIN, no data) in one SPF evaluation (RFC 7208
-   4.6.4: more is a permerror) */
+   4.6.4: more is a permerror); raise: not a choice: the RFC's number */
 #define MAX_SPF_VOID_LOOKUPS	2
-/* MX and PTR names looked at for one mx or ptr term (RFC 7208 4.6.4) */
+/* MX and PTR names looked at for one mx or ptr term (RFC 7208 4.6.4);
+   raise: not a choice: the RFC's numbers */
 #define MAX_SPF_MX_NAMES	10
 #define MAX_SPF_PTR_NAMES	10
 /* TXT records at one name looked at to find the SPF one */
@@ -137,9 +151,73 @@
 /* bytes looked at to tell a TLS report from other JSON */
 #define MAX_TLSRPT_SNIFF	4096
 
+/* notes kept per DMARC record; a hostile one cannot grow the list */
+#define MAX_DMARCREC_NOTES	32
+/* TXT queries one policy walk may make (RFC 9989 4.10) */
+#define POLICY_MAX_WALK		8
 /* rua/ruf destinations of one DMARC record checked (one TXT query each) */
 #define MAX_REPORT_DESTS	16
 /* TXT records receivers ignore, kept per policy lookup to explain them */
 #define MAX_POLICY_IGNORED	8
+/* previous distinct records shown; the table itself keeps every lookup */
+#define MAX_POLICY_HISTORY	50
+
+/* DNS answers kept per name; a DMARC name has one, a PTR one or two */
+#define MAX_DNS_ANSWERS		16
+/* bytes of one TXT record (its strings joined); DMARC records are < 1 KB */
+#define MAX_DNS_TXT_LEN		4096
+/* names queued in one batch; sources mode looks up one PTR per source */
+#define MAX_DNS_BATCH		100000
+/* queries in flight at once, so a big batch does not flood the resolver */
+#define MAX_DNS_INFLIGHT	64
+/* the ceiling on any DNS TTL cached: a week */
+#define MAX_DNS_TTL		(7 * 86400)
+
+/* dmarc-report --services file: tens to hundreds of lines, not more */
+#define MAX_SERVICES_BYTES	(1UL * 1024 * 1024)
+/* services entries kept from all files; each source is matched on all */
+#define MAX_SERVICES		10000
+/* bytes of one services line: a keyword, a domain and a short name */
+#define MAX_SERVICES_LINE	1024
+/* dmarc-report --config file: a few lines an operator writes */
+#define MAX_CONFIG_BYTES	(64UL * 1024)
+/* bytes of one config line */
+#define MAX_CONFIG_LINE		1024
+/* config domain and to lines kept, and criteria lines */
+#define MAX_CONFIG_VALUES	256
+/* --domain may be given this often; each is a DNS name */
+#define MAX_REPORT_DOMAINS	256
+/* readiness criteria given as flags, re-applied over the config file's */
+#define MAX_DIGEST_CLI_CRIT	32
+/* longest report window accepted: ten years of days */
+#define MAX_WINDOW_DAYS		3660
+
+/* distinct values kept per list of a source (header_from, DKIM d=...);
+   the rest is counted under one "(other)" entry */
+#define MAX_MODEL_VALUES	64
+/* sources kept per run; more are counted in model.sources_dropped */
+#define MAX_MODEL_SOURCES	2000000
+/* reporters kept per domain */
+#define MAX_MODEL_REPORTERS	1000
+/* published policies kept per domain */
+#define MAX_MODEL_POLICIES	256
+/* parts of one breakdown model_round_parts() rounds together */
+#define MAX_ROUND_PARTS		16
+/* rejected inputs listed by name; the count covers all */
+#define MAX_MODEL_REJECTS	20
+/* readiness: sources listed per domain and class; the rest is counted */
+#define MAX_READINESS_LIST	50
+/* readiness: fix sentences per source */
+#define MAX_READINESS_FIXES	4
+/* digest: entries kept per list of a domain (top sources, new sources ...) */
+#define MAX_DIGEST_LIST		10
+/* digest: days of the daily chart; a longer window has no daily chart */
+#define MAX_DIGEST_DAYS		62
+/* digest: rejection reasons listed; the rest are summed */
+#define MAX_DIGEST_REJECT_REASONS 10
+/* digest e-mail: recipients (To: addresses) */
+#define MAX_EMAIL_TO		64
+/* digest e-mail: bytes of one address or of the subject as given */
+#define MAX_EMAIL_HEADER	900
 
 #endif

@@ -30,14 +30,8 @@
 
 #include <stddef.h>
 
+#include "limits.h"
 #include "model.h"
-
-/* a services file is a list of tens to hundreds of lines, not more */
-#define MAX_SERVICES_BYTES	(1UL * 1024 * 1024)
-/* entries kept from all files together; each source is matched on all */
-#define MAX_SERVICES		10000
-/* bytes of one line: a keyword, a domain and a short name */
-#define MAX_SERVICES_LINE	1024
 
 enum service_kind {
 	SERVICE_PTR,

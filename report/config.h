@@ -22,13 +22,8 @@
 
 #include <stddef.h>
 
+#include "limits.h"
 #include "readiness.h"
-
-/* a config file is a few lines an operator writes */
-#define MAX_CONFIG_BYTES	(64UL * 1024)
-#define MAX_CONFIG_LINE		1024
-/* domain and to lines kept, and criteria lines */
-#define MAX_CONFIG_VALUES	256
 
 /* a readiness criterion as written, checked by config_readiness() */
 struct config_crit {

@@ -38,6 +38,7 @@
 
 #include "classify.h"
 #include "dns.h"
+#include "limits.h"
 #include "model.h"
 #include "query.h"
 #include "rdb.h"
@@ -48,14 +49,8 @@
 #define DIGEST_BASELINE		4	/* windows before win: "seen before" */
 #define DIGEST_DROP_POINTS	10.0	/* percentage points */
 #define DIGEST_DROP_MIN_MESSAGES 20.0	/* in prev and in win */
-/* entries kept per list of a domain (top sources, new sources ...) */
-#define MAX_DIGEST_LIST		10
 /* top failing sources shown per domain */
 #define DIGEST_TOP_FAILING	5
-/* days of the daily chart; a longer window has no daily chart */
-#define MAX_DIGEST_DAYS		62
-/* rejection reasons listed; the rest are summed */
-#define MAX_DIGEST_REJECT_REASONS 10
 
 /* a source of the current window with what the digest knows of it */
 struct dsource {

@@ -15,13 +15,11 @@
 
 #include "config.h"
 #include "email.h"
+#include "limits.h"
 #include "readiness.h"
 #include "window.h"
 
 struct format;
-
-/* readiness criteria given as flags, re-applied over the config file's */
-#define MAX_DIGEST_CLI_CRIT	32
 
 /* the digest's own options; strings borrowed from argv */
 struct digest_cli {

@@ -17,8 +17,7 @@
 
 #include <stddef.h>
 
-/* notes kept per record; a hostile record cannot grow the list further */
-#define MAX_DMARCREC_NOTES	32
+#include "limits.h"
 
 enum dmarcrec_sev {
 	DMARCREC_ERROR,		/* the record (or part) is invalid per RFC */

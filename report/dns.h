@@ -39,20 +39,13 @@
 
 #include "rdb.h"
 
-/* answer records kept per name; a DMARC name has one, a PTR one or two */
-#define MAX_DNS_ANSWERS		16
-/* bytes of one TXT record (its strings joined); DMARC records are < 1 KB */
-#define MAX_DNS_TXT_LEN		4096
-/* names queued in one batch; sources mode looks up one PTR per source */
-#define MAX_DNS_BATCH		100000
-/* queries in flight at once, so a big batch does not flood the resolver */
-#define MAX_DNS_INFLIGHT	64
+#include "limits.h"
+
 /* default timeout of one try, and tries per query */
 #define DNS_DEFAULT_TIMEOUT_MS	2000
 #define DNS_DEFAULT_TRIES	2
-/* TTL kept for a negative answer without SOA, and the ceiling on any TTL */
+/* TTL kept for a negative answer without SOA (the ceiling: MAX_DNS_TTL) */
 #define DNS_NEGATIVE_TTL	300
-#define MAX_DNS_TTL		(7 * 86400)
 
 enum dns_qtype {
 	DNS_TXT,

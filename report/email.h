@@ -20,11 +20,7 @@
 #include <stdio.h>
 
 #include "digest.h"
-
-/* recipients of one digest (To: addresses) */
-#define MAX_EMAIL_TO		64
-/* bytes of one address or of the subject as given */
-#define MAX_EMAIL_HEADER	900
+#include "limits.h"
 
 struct email_opts {
 	const char	*from;		/* NULL: email_default_from() */

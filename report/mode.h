@@ -15,13 +15,11 @@
 #include "config.h"
 #include "digest_cli.h"
 #include "format.h"
+#include "limits.h"
 #include "model.h"
 #include "query.h"
 #include "readiness.h"
 #include "window.h"
-
-/* --domain may be given this often; each is a DNS name */
-#define MAX_REPORT_DOMAINS	256
 
 struct mode;
 

@@ -28,16 +28,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "limits.h"
 #include "window.h"
-
-/* distinct values kept per list of a source (header_from, DKIM d=...);
-   the rest is counted under one "(other)" entry */
-#define MAX_MODEL_VALUES	64
-/* sources kept per run; more are counted in model.sources_dropped */
-#define MAX_MODEL_SOURCES	2000000
-/* reporters and published policies kept per domain */
-#define MAX_MODEL_REPORTERS	1000
-#define MAX_MODEL_POLICIES	256
 
 /* record.disposition, in this order; MDISP_UNKNOWN for NULL/odd words */
 enum mdisp {
@@ -236,11 +228,6 @@ struct model {
 	unsigned long	 rejected_inputs; /* total, even past the cap */
 	int		 no_dns;	/* DNS was not used */
 };
-
-/* parts of one breakdown model_round_parts() rounds together */
-#define MAX_ROUND_PARTS		16
-/* rejected inputs listed by name; the count covers all */
-#define MAX_MODEL_REJECTS	20
 
 void	model_init(struct model *, const struct window *, enum model_mode);
 void	model_release(struct model *);

@@ -47,11 +47,6 @@
 #include "limits.h"
 #include "rdb.h"
 
-/* TXT queries one walk may make (RFC 9989 4.10) */
-#define POLICY_MAX_WALK		8
-/* previous distinct records shown; the table itself keeps every lookup */
-#define MAX_POLICY_HISTORY	50
-
 enum policy_status {
 	POLICY_FOUND,		/* a DMARC record applies: raw, rec */
 	POLICY_NONE,		/* no DMARC record anywhere on the walk */

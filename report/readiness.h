@@ -96,6 +96,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "limits.h"
 #include "model.h"
 #include "query.h"
 #include "rdb.h"
@@ -111,10 +112,6 @@ struct dns;
 #define READINESS_DEFAULT_MIN_REPORTERS	2
 #define READINESS_DEFAULT_MAX_LEGIT_FAIL_PCT	0.5
 #define READINESS_DEFAULT_MIN_SOURCE_ALIGNED_PCT 95.0
-/* sources listed per domain and class; the rest is counted */
-#define MAX_READINESS_LIST		50
-/* fix sentences per source */
-#define MAX_READINESS_FIXES		4
 
 enum readiness_step {
 	RSTEP_NONE,

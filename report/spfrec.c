@@ -649,7 +649,7 @@ judge(struct spfrec *rec, size_t len)
 		    MAX_SPF_LOOKUPS);
 	if (len > SPF_UDP_RECORD_BYTES)
 		recnotes_add(&rec->notes, RECNOTE_WARNING, "too-long",
-		    "%zu bytes: the answer may not fit one 512-byte UDP DNS "
+		    "%zu bytes: the answer may not fit one " LIMIT_STR(SPF_UDP_RECORD_BYTES) "-byte UDP DNS "
 		    "packet (RFC 7208 3.4); shorten it", len);
 }
 

@@ -17,9 +17,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "limits.h"
+
 #define WINDOW_DAY		86400LL
-/* longest window accepted: ten years of days */
-#define MAX_WINDOW_DAYS		3660
 /* default window: the last 7 full UTC days */
 #define WINDOW_DEFAULT_DAYS	7
 

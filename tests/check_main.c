@@ -1,7 +1,9 @@
 /*
  * The one test runner.  "dmarc-tests SUITE..." runs the named suites,
  * "dmarc-tests" runs them all; ctest runs one suite per test so a failure
- * names its module.  "dmarc-tests --rss-run ..." is tu_run_rss's runner.  Exit status 0 only when every test passed.
+ * names its module.  "dmarc-tests --rss-run ..." is tu_run_rss's runner.
+ * Exit status 0 only when every test passed; skipped tests print SKIP
+ * lines (tu_skip) and their count last.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,8 +49,12 @@ main(int argc, char *argv[])
 			if (add_suite(&sr, argv[i]) == -1)
 				return 2;
 	}
+	tu_skip_init();
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
+	if (tu_skips() > 0)
+		printf("dmarc-tests: %lu skipped (SKIP lines above)\n",
+		    tu_skips());
 	srunner_free(sr);
 	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

@@ -26,14 +26,10 @@ static char rf_db[600];
 static void
 rf_build(void)
 {
-	char cmd[2048];
-
 	rf_tmp = tu_tmpdir();
 	snprintf(rf_db, sizeof(rf_db), "%s/t.db", rf_tmp);
-	snprintf(cmd, sizeof(cmd), "'%s' --db '%s' '%s/report' >/dev/null "
-	    "2>&1", TEST_INGEST_BIN, rf_db, TEST_DATA);
 	/* exit 1: z-broken.xml is rejected on purpose */
-	ck_assert_int_eq(tu_run(cmd, NULL), 1);
+	tu_fixture_db(rf_db, "tests/data/report", 1);
 }
 
 static void

@@ -131,9 +131,8 @@ START_TEST(test_config_flags_win_over_the_file)
 {
 	char *tmp = tu_tmpdir(), cfg[600], cmd[4096], text[1400], *out = NULL;
 
-	snprintf(cmd, sizeof(cmd), "'%s' --db '%s/t.db' '%s/digest' "
-	    ">/dev/null 2>&1", TEST_INGEST_BIN, tmp, TEST_DATA);
-	ck_assert_int_eq(tu_run(cmd, NULL), 0);
+	snprintf(cfg, sizeof(cfg), "%s/t.db", tmp);
+	tu_fixture_db(cfg, "tests/data/digest", 0);
 	snprintf(cfg, sizeof(cfg), "%s/config", tmp);
 	snprintf(text, sizeof(text), "db = %s/t.db\ndomain = d.example\n"
 	    "from = cfg@d.example\nto = a@d.example\nsubject = From the "
@@ -173,9 +172,8 @@ START_TEST(test_config_every_mode_reads_the_file)
 {
 	char *tmp = tu_tmpdir(), cfg[600], cmd[4096], text[1400], *out = NULL;
 
-	snprintf(cmd, sizeof(cmd), "'%s' --db '%s/t.db' '%s/digest' "
-	    ">/dev/null 2>&1", TEST_INGEST_BIN, tmp, TEST_DATA);
-	ck_assert_int_eq(tu_run(cmd, NULL), 0);
+	snprintf(cfg, sizeof(cfg), "%s/t.db", tmp);
+	tu_fixture_db(cfg, "tests/data/digest", 0);
 	snprintf(cfg, sizeof(cfg), "%s/config", tmp);
 	snprintf(text, sizeof(text), "db = %s/t.db\nmin-messages = 100\n"
 	    "min-days = 3\nmin-reporters = 1\n", tmp);

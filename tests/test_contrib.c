@@ -48,21 +48,6 @@ teardown(void)
 	free(tmp);
 }
 
-/* whether the binary knows an option yet (the lead wires them) */
-static int
-has_option(const char *opt)
-{
-	char *help = NULL;
-	int yes;
-
-	tu_run("'" TEST_INGEST_BIN "' --help", &help);
-	yes = help != NULL && strstr(help, opt) != NULL;
-	free(help);
-	if (!yes)
-		printf("skipped: dmarc-ingest has no %s yet\n", opt);
-	return yes;
-}
-
 /* the lines of contrib/name; caller frees */
 static char *
 contrib(const char *name)
@@ -151,8 +136,6 @@ START_TEST(test_contrib_procmail_pipe)
 {
 	char *text, *line;
 
-	if (!has_option("--mail"))
-		return;
 	text = contrib("procmailrc.example");
 	line = find_line(text, "| ", 0);
 	ck_assert_int_eq(pipe_message(line + 2), 0);
@@ -169,8 +152,6 @@ START_TEST(test_contrib_postfix_pipe)
 {
 	char *text, *service, *args;
 
-	if (!has_option("--mail"))
-		return;
 	text = contrib("postfix-master.cf.example");
 	service = find_line(text, "dmarc ", 0);
 	ck_assert_ptr_nonnull(strstr(service, " pipe"));
@@ -209,8 +190,6 @@ START_TEST(test_contrib_sieve_pipe)
 {
 	char *text, *line, *cmd;
 
-	if (!has_option("--mail"))
-		return;
 	text = contrib("sieve.example");
 	line = find_line(text, "pipe :", 1);
 	cmd = sieve_command(line);
@@ -247,8 +226,6 @@ START_TEST(test_contrib_crontab_line)
 	char *text, *line;
 	const char *p;
 
-	if (!has_option("--maildir"))
-		return;
 	text = contrib("crontab.example");
 	line = find_line(text, "*/15 ", 0);
 	p = line;
@@ -268,8 +245,6 @@ START_TEST(test_contrib_systemd_execstart)
 {
 	char *text, *line;
 
-	if (!has_option("--maildir"))
-		return;
 	text = contrib("dmarc-ingest.service");
 	line = find_line(text, "ExecStart=", 0);
 	maildir_command(line + strlen("ExecStart="));

@@ -42,46 +42,20 @@ static char *tmp;
 static char dbpath[600];
 
 static void
-lookup(sqlite3 *db, const char *dom, long long at, const char *status,
-    const char *raw)
-{
-	sqlite3_stmt *st;
-
-	/* a record found is found at the domain itself */
-	ck_assert_int_eq(sqlite3_prepare_v2(db, "INSERT INTO dmarc_lookup "
-	    "(domain, looked_up_at, status, raw_record, record_domain) "
-	    "VALUES (?1, ?2, ?3, ?4, CASE ?3 WHEN 'found' THEN ?1 END)",
-	    -1, &st, NULL), SQLITE_OK);
-	sqlite3_bind_text(st, 1, dom, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, at);
-	sqlite3_bind_text(st, 3, status, -1, SQLITE_STATIC);
-	if (raw != NULL)
-		sqlite3_bind_text(st, 4, raw, -1, SQLITE_STATIC);
-	ck_assert_int_eq(sqlite3_step(st), SQLITE_DONE);
-	sqlite3_finalize(st);
-}
-
-static void
 setup(void)
 {
-	char cmd[2048], err[512];
-	sqlite3 *db;
-
 	tmp = tu_tmpdir();
 	snprintf(dbpath, sizeof(dbpath), "%s/t.db", tmp);
-	snprintf(cmd, sizeof(cmd), "'%s' --db '%s' '%s/digest' >/dev/null "
-	    "2>&1", TEST_INGEST_BIN, dbpath, TEST_DATA);
-	ck_assert_int_eq(tu_run(cmd, NULL), 0);
-	db = db_open(dbpath, DB_READWRITE, err, sizeof(err));
-	ck_assert_msg(db != NULL, "%s", err);
-	lookup(db, "d.example", 1794268800LL, "found",
+	tu_fixture_db(dbpath, "tests/data/digest", 0);
+	tu_stored_lookup(dbpath, "d.example", 1794268800LL, "found",
 	    "v=DMARC1; p=none; rua=mailto:r@d.example");
-	lookup(db, "d.example", 1794700000LL, "dns-error", NULL);
-	lookup(db, "d.example", 1794900000LL, "found",
+	tu_stored_lookup(dbpath, "d.example", 1794700000LL, "dns-error", NULL);
+	tu_stored_lookup(dbpath, "d.example", 1794900000LL, "found",
 	    "v=DMARC1; p=quarantine; rua=mailto:r@d.example");
-	lookup(db, "quiet.example", 1794268800LL, "found", "v=DMARC1; p=reject");
-	lookup(db, "quiet.example", 1794900000LL, "found", "v=DMARC1; p=reject");
-	sqlite3_close(db);
+	tu_stored_lookup(dbpath, "quiet.example", 1794268800LL, "found",
+	    "v=DMARC1; p=reject");
+	tu_stored_lookup(dbpath, "quiet.example", 1794900000LL, "found",
+	    "v=DMARC1; p=reject");
 }
 
 static void

@@ -28,12 +28,11 @@ static char *tmp;
 static void
 setup(void)
 {
-	char cmd[2048];
+	char db[600];
 
 	tmp = tu_tmpdir();
-	snprintf(cmd, sizeof(cmd), "'%s' --db '%s/t.db' '%s/samples' "
-	    ">/dev/null 2>&1", TEST_INGEST_BIN, tmp, TEST_SOURCE_DIR);
-	ck_assert_int_eq(tu_run(cmd, NULL), 0);
+	snprintf(db, sizeof(db), "%s/t.db", tmp);
+	tu_fixture_db(db, "samples", 0);
 	g_mime_init();
 }
 

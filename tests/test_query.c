@@ -47,14 +47,10 @@ static char dbpath[600];
 static void
 build(void)
 {
-	char cmd[2048];
-
 	tmp = tu_tmpdir();
 	snprintf(dbpath, sizeof(dbpath), "%s/t.db", tmp);
-	snprintf(cmd, sizeof(cmd), "'%s' --db '%s' '%s/report' >/dev/null "
-	    "2>&1", TEST_INGEST_BIN, dbpath, TEST_DATA);
 	/* exit 1: z-broken is rejected on purpose */
-	ck_assert_int_eq(tu_run(cmd, NULL), 1);
+	tu_fixture_db(dbpath, "tests/data/report", 1);
 }
 
 static void

@@ -102,13 +102,9 @@ static char db_path[512];
 static void
 setup(void)
 {
-	char cmd[2048];
-
 	tmp = tu_tmpdir();
 	snprintf(db_path, sizeof(db_path), "%s/r.db", tmp);
-	snprintf(cmd, sizeof(cmd), "'%s' --db '%s' '%s'/readiness/*.xml "
-	    ">/dev/null 2>&1", TEST_INGEST_BIN, db_path, TEST_DATA);
-	ck_assert_int_eq(tu_run(cmd, NULL), 0);
+	tu_fixture_db(db_path, "tests/data/readiness/*.xml", 0);
 }
 
 static void
@@ -704,12 +700,8 @@ END_TEST
 static void
 services_db(char *path, size_t len)
 {
-	char cmd[2048];
-
 	snprintf(path, len, "%s/s.db", tmp);
-	snprintf(cmd, sizeof(cmd), "'%s' --db '%s' '%s'/services/*.xml "
-	    ">/dev/null 2>&1", TEST_INGEST_BIN, path, TEST_DATA);
-	ck_assert_int_eq(tu_run(cmd, NULL), 0);
+	tu_fixture_db(path, "tests/data/services/*.xml", 0);
 }
 
 /* r rendered as fmt; caller frees */
@@ -1049,30 +1041,6 @@ START_TEST(test_readiness_record_keeps_tags)
 }
 END_TEST
 
-/* inserts a dmarc_lookup row into the fixture database */
-static void
-stored_lookup(const char *dom, long long at, const char *status,
-    const char *raw)
-{
-	sqlite3_stmt *st;
-	sqlite3 *db;
-
-	ck_assert_int_eq(sqlite3_open(db_path, &db), SQLITE_OK);
-	/* a record found is found at the domain itself */
-	ck_assert_int_eq(sqlite3_prepare_v2(db, "INSERT INTO dmarc_lookup "
-	    "(domain, looked_up_at, status, raw_record, record_domain) "
-	    "VALUES (?1, ?2, ?3, ?4, CASE ?3 WHEN 'found' THEN ?1 END)",
-	    -1, &st, NULL), SQLITE_OK);
-	sqlite3_bind_text(st, 1, dom, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, at);
-	sqlite3_bind_text(st, 3, status, -1, SQLITE_STATIC);
-	if (raw != NULL)
-		sqlite3_bind_text(st, 4, raw, -1, SQLITE_STATIC);
-	ck_assert_int_eq(sqlite3_step(st), SQLITE_DONE);
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-}
-
 START_TEST(test_readiness_record_without_dns)
 {
 	struct readiness_opts o;
@@ -1083,10 +1051,11 @@ START_TEST(test_readiness_record_without_dns)
 	char err[256];
 
 	/* thin.example: a record found, then a lookup that failed */
-	stored_lookup("thin.example", 1711000000LL, "found", "v=DMARC1; "
-	    "p=quarantine; sp=quarantine; rua=mailto:agg@thin.example; "
+	tu_stored_lookup(db_path, "thin.example", 1711000000LL, "found",
+	    "v=DMARC1; p=quarantine; sp=quarantine; rua=mailto:agg@thin.example; "
 	    "ruf=mailto:f@thin.example");
-	stored_lookup("thin.example", 1711100000LL, "dns-error", NULL);
+	tu_stored_lookup(db_path, "thin.example", 1711100000LL, "dns-error",
+	    NULL);
 	memset(&dop, 0, sizeof(dop));
 	dop.db_path = db_path;
 	dop.no_dns = 1;
@@ -1130,8 +1099,8 @@ START_TEST(test_readiness_at_reject_still_closes_subdomains)
 	const struct readiness_domain *rd;
 	char err[256];
 
-	stored_lookup("sub.example", 1711000000LL, "found", "v=DMARC1; "
-	    "p=reject; sp=none; rua=mailto:agg@sub.example");
+	tu_stored_lookup(db_path, "sub.example", 1711000000LL, "found",
+	    "v=DMARC1; p=reject; sp=none; rua=mailto:agg@sub.example");
 	memset(&dop, 0, sizeof(dop));
 	dop.db_path = db_path;
 	dop.no_dns = 1;

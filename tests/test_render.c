@@ -59,14 +59,12 @@ svc_rendered(int fmt, size_t *len)
 	struct render_opts ro = { 0 };
 	struct classify cl;
 	struct model m;
-	char cmd[2048], path[600], err[512], *tmp = tu_tmpdir(), *out = NULL;
+	char path[600], err[512], *tmp = tu_tmpdir(), *out = NULL;
 	struct rdb *db;
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/s.db", tmp);
-	snprintf(cmd, sizeof(cmd), "'%s' --db '%s' '%s/services' >/dev/null "
-	    "2>&1", TEST_INGEST_BIN, path, TEST_DATA);
-	ck_assert_int_eq(tu_run(cmd, NULL), 0);
+	tu_fixture_db(path, "tests/data/services", 0);
 	ck_assert_ptr_nonnull(db = rdb_open(path, RDB_READ, err,
 	    sizeof(err)));
 	classify_init(&cl);

@@ -36,13 +36,9 @@ static char svc_db[600];
 static void
 svc_build(void)
 {
-	char cmd[2048];
-
 	svc_tmp = tu_tmpdir();
 	snprintf(svc_db, sizeof(svc_db), "%s/s.db", svc_tmp);
-	snprintf(cmd, sizeof(cmd), "'%s' --db '%s' '%s/services' >/dev/null "
-	    "2>&1", TEST_INGEST_BIN, svc_db, TEST_DATA);
-	ck_assert_int_eq(tu_run(cmd, NULL), 0);
+	tu_fixture_db(svc_db, "tests/data/services", 0);
 }
 
 static void

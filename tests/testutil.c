@@ -3,16 +3,19 @@
  * querying result databases.  Test code may abort on setup failure; the
  * checks themselves use Check's assertions.
  */
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <check.h>
@@ -21,6 +24,106 @@
 #include "buf.h"
 #include "testutil.h"
 #include "xalloc.h"
+
+/* the skip count, in memory shared with Check's forks once set up */
+static unsigned long skips_local;
+static unsigned long *skips = &skips_local;
+
+void
+tu_skip_init(void)
+{
+	void *p;
+
+	p = mmap(NULL, sizeof(*skips), PROT_READ | PROT_WRITE,
+	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED) {
+		perror("mmap");
+		abort();
+	}
+	skips = p;
+	*skips = 0;
+}
+
+unsigned long
+tu_skips(void)
+{
+	return __atomic_load_n(skips, __ATOMIC_SEQ_CST);
+}
+
+void
+tu_skip(enum tu_skip kind, const char *test, const char *fmt, ...)
+{
+	const char *ci = getenv("CI");
+	char reason[1024];
+	size_t n = strlen(test);
+	va_list ap;
+
+	if (n > 3 && strcmp(test + n - 3, "_fn") == 0)
+		n -= 3;
+	va_start(ap, fmt);
+	vsnprintf(reason, sizeof(reason), fmt, ap);
+	va_end(ap);
+	if (kind == TU_SKIP_SERVER && ci != NULL && strcmp(ci, "true") == 0)
+		ck_abort_msg("%.*s: %s (CI=true: a skip is a failure)",
+		    (int)n, test, reason);
+	__atomic_add_fetch(skips, 1, __ATOMIC_SEQ_CST);
+	printf("SKIP %.*s: %s\n", (int)n, test, reason);
+	fflush(stdout);
+}
+
+double
+tu_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+long
+tu_self_rss_kb(void)
+{
+	struct rusage ru;
+
+	if (getrusage(RUSAGE_SELF, &ru) == -1)
+		return -1;
+	return ru.ru_maxrss;
+}
+
+void
+tu_fixture_db(const char *db, const char *inputs, int status)
+{
+	char *cmd;
+
+	cmd = xasprintf("cd '%s' && '%s' --db '%s' %s >/dev/null 2>&1",
+	    TEST_SOURCE_DIR, TEST_INGEST_BIN, db, inputs);
+	ck_assert_msg(tu_run(cmd, NULL) == status, "%s: not exit %d", cmd,
+	    status);
+	free(cmd);
+}
+
+void
+tu_stored_lookup(const char *db, const char *dom, long long at,
+    const char *status, const char *raw)
+{
+	sqlite3_stmt *st;
+	sqlite3 *h;
+
+	ck_assert_int_eq(sqlite3_open(db, &h), SQLITE_OK);
+	/* a record found is found at the domain itself */
+	ck_assert_int_eq(sqlite3_prepare_v2(h, "INSERT INTO dmarc_lookup "
+	    "(domain, looked_up_at, status, raw_record, record_domain) "
+	    "VALUES (?1, ?2, ?3, ?4, CASE ?3 WHEN 'found' THEN ?1 END)",
+	    -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_text(st, 1, dom, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, at);
+	sqlite3_bind_text(st, 3, status, -1, SQLITE_STATIC);
+	if (raw != NULL)
+		sqlite3_bind_text(st, 4, raw, -1, SQLITE_STATIC);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+}
 
 char *
 tu_tmpdir(void)

@@ -36,6 +36,58 @@ int64_t	 tu_query_int(const char *db, const char *sql);
 /* one text value from a query, caller frees; NULL on failure */
 char	*tu_query_text(const char *db, const char *sql);
 
+/* seconds on the monotonic clock, for timing a step */
+double	 tu_now(void);
+/* this process's peak RSS so far (getrusage RUSAGE_SELF), in KiB */
+long	 tu_self_rss_kb(void);
+/*
+ * How much slower a sanitizer build runs: time bounds are multiplied by
+ * it, as TU_RSS_LIMIT_KB is by TEST_RSS_FACTOR.
+ */
+#define TU_SLOW		TEST_SLOW_FACTOR
+
+/*
+ * A fixture database at db: dmarc-ingest --db DB INPUTS run in the source
+ * tree, inputs being shell words relative to it ("tests/data/digest",
+ * "samples"), so stored source names are stable; asserts it exits with
+ * status (1 when an input is rejected on purpose).
+ */
+void	 tu_fixture_db(const char *db, const char *inputs, int status);
+/*
+ * Adds a stored DMARC lookup of dom to the database at db, as
+ * "dmarc-report policy" stores it: looked up at epoch at, status 'found',
+ * 'none', 'invalid' or 'dns-error', the raw TXT record (or NULL), found at
+ * dom itself.  Asserts.
+ */
+void	 tu_stored_lookup(const char *db, const char *dom, long long at,
+	    const char *status, const char *raw);
+
+/* what a skipped test lacked */
+enum tu_skip {
+	TU_SKIP_HOST,	/* the host cannot: no root, no tmpfs, old libzip */
+	TU_SKIP_SERVER	/* a real server the test runs against: Dovecot, dnsmasq */
+};
+/*
+ * The one way a test does not run: prints "SKIP <test>: <reason>" and
+ * counts it (tu_skips).  With CI=true in the environment a TU_SKIP_SERVER
+ * skip fails the test instead (ck_abort_msg with the reason): CI installs
+ * every server (contrib/setup-debian.sh).  test is __func__; its "_fn"
+ * suffix (Check's START_TEST) is dropped.  Use TU_SKIP, which returns.
+ */
+void	 tu_skip(enum tu_skip, const char *test, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+#define TU_SKIP(kind, ...) do {						\
+	tu_skip((kind), __func__, __VA_ARGS__);				\
+	return;								\
+} while (0)
+/*
+ * Makes the skip count survive Check's forked tests (shared memory);
+ * call once before srunner_run_all.
+ */
+void	 tu_skip_init(void);
+/* how many tests skipped so far, in this process and its forks */
+unsigned long tu_skips(void);
+
 /*
  * Runs dmarc-ingest with args (args[0] is its name, NULL-ended) and
  * standard input from in (NULL: /dev/null; output to /dev/null) as the
