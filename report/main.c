@@ -18,6 +18,7 @@
 
 #include <sqlite3.h>
 
+#include "dnscheck.h"
 #include "classify.h"
 #include "config.h"
 #include "db.h"
@@ -64,6 +65,7 @@ struct args {
 	const char	*senders;	/* readiness: --senders FILE */
 	struct readiness_opts ro;	/* readiness criteria */
 	int		 digest;	/* the digest mode */
+	int		 check;		/* the check mode (dnscheck.h) */
 	const char	*format;	/* --format as given (digest) */
 	struct digest_cli dc;		/* digest options */
 	struct config	 cfg;		/* the config file, every mode */
@@ -113,7 +115,8 @@ usage(FILE *f)
 {
 	fprintf(f,
 	    "usage: " PROG " [summary | sources | failures | readiness | "
-	    "policy DOMAIN | digest] [options]\n"
+	    "policy DOMAIN | digest |\n"
+	    "                     check [DOMAIN...]] [options]\n"
 	    "  --db PATH            database (default: $DMARC_DB or "
 	    "~/.local/share/dmarc-rua/dmarc.db)\n"
 	    "  --since DATE|EPOCH   first day (YYYY-MM-DD, UTC)\n"
@@ -252,6 +255,12 @@ set_mode(struct args *a, int argc, char **argv)
 		a->mode = MODEL_READINESS;
 	else if (strcmp(m, "digest") == 0)
 		a->digest = 1;
+	else if (strcmp(m, "check") == 0) {
+		a->check = 1;
+		while (optind < argc)
+			if (set_opt(a, OPT_DOMAIN, argv[optind++], NULL) == -1)
+				return -1;
+	}
 	else if (strcmp(m, "policy") == 0) {
 		a->policy = 1;
 		if (optind >= argc)
@@ -550,6 +559,24 @@ out:
 }
 
 static int
+run_check(const struct args *a, const char *db)
+{
+	struct check_args ca;
+
+	memset(&ca, 0, sizeof(ca));
+	ca.db = db;
+	ca.domains = a->domains;
+	ca.n_domains = a->n_domains;
+	ca.ws = a->ws;
+	ca.format = a->fmt == FMT_JSON ? CHECK_JSON : a->fmt == FMT_CSV ?
+	    CHECK_CSV : CHECK_TEXT;
+	ca.out = a->out;
+	ca.no_dns = a->no_dns;
+	ca.resolver = a->resolver;
+	return check_run(&ca);
+}
+
+static int
 run_digest(const struct args *a, const char *db)
 {
 	struct digest_args da;
@@ -597,6 +624,8 @@ main(int argc, char *argv[])
 		rc = run_digest(&a, path);
 	else if (a.policy)
 		rc = run_policy(&a, path);
+	else if (a.check)
+		rc = run_check(&a, path);
 	else
 		rc = run_report(&a, path);
 out:

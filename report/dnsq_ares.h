@@ -1,0 +1,67 @@
+/*
+ * The DNS behind the SPF evaluator and the check mode: struct spfdns
+ * (spfeval.h) answered through dmarc-report's c-ares channel (dns.h), for
+ * TXT, A, AAAA, MX and PTR.  One query at a time, as check_host() asks
+ * them; each answer is kept in memory for the run (a memo, bounded by
+ * MAX_DNSQ_MEMO), so an audit and the evaluations of many sources against
+ * the same record tree ask each name once.  Nothing here is written to
+ * the dns_cache table (whose qtype is TXT or PTR only): a check asks the
+ * live DNS.
+ *
+ * Answers are untrusted: TXT records keep their character-strings apart
+ * (joined, with the join offsets, RFC 7208 3.3), each record capped at
+ * MAX_DNSQ_TXT_BYTES (one byte past the record parsers' limits, so they
+ * still see "too long"), NUL bytes and invalid UTF-8 replaced by U+FFFD;
+ * at most MAX_DNSQ_RRS records, names and addresses per answer; names
+ * that are not sane host names are dropped.  NXDOMAIN and NODATA are
+ * SPFDNS_VOID; a timeout, SERVFAIL, REFUSED or a malformed answer is
+ * SPFDNS_TEMP, with the reason kept (dnsq_why()).
+ */
+#ifndef DMARC_DNSQ_ARES_H
+#define DMARC_DNSQ_ARES_H
+
+#include <stddef.h>
+
+#include "dns.h"
+#include "spfeval.h"
+
+/* answers remembered per run; a check of a few domains asks hundreds */
+#define MAX_DNSQ_MEMO		4096
+/* queries sent per run: a hostile zone of endless names costs no more */
+#define MAX_DNSQ_QUERIES	4096
+/* records, names or addresses kept from one answer: SPF looks at 10 MX
+   names and needs the 11th to say "too many" */
+#define MAX_DNSQ_RRS		64
+/* bytes of one TXT record: SPF and DKIM records stop at 8192 */
+#define MAX_DNSQ_TXT_BYTES	8193
+
+struct dnsq_memo;
+
+struct dnsq {
+	struct dns		*dns;		/* borrowed; its channel asks */
+	struct dnsq_memo	*memo;		/* owned, n_memo entries */
+	size_t			 n_memo;
+	unsigned long		 nsent;		/* queries sent */
+	const char		*why;		/* reason of the last TEMP answer:
+						   "timeout" "servfail" ... */
+};
+
+/* d must outlive q; offline (dns_offline) every answer is SPFDNS_TEMP */
+void	dnsq_init(struct dnsq *, struct dns *d);
+void	dnsq_release(struct dnsq *);
+
+/* the struct spfdns that asks through q (borrowed) */
+void	dnsq_spfdns(struct dnsq *q, struct spfdns *out);
+
+/*
+ * One query, as the spfdns callback does it.  out is filled (release
+ * with spfdns_answer_release) and out->rc returned.
+ */
+enum spfdns_rc dnsq_ask(struct dnsq *, enum spfdns_type, const char *name,
+	    struct spfdns_answer *out);
+
+/* why the last SPFDNS_TEMP answer was one ("timeout", "servfail",
+   "refused", "malformed answer", "not looked up", "too many queries") */
+const char *dnsq_why(const struct dnsq *);
+
+#endif
