@@ -265,7 +265,8 @@ txt_with(const struct spfdns_answer *a, const char *tag)
 
 static void
 check_txt_info(struct dnsq *q, const char *domain, const char *label,
-    const char *tag, const char *what, struct check_domain *out)
+    const char *tag, const char *what, const char *code,
+    struct check_domain *out)
 {
 	char name[MAX_DOMAIN_LEN + 16];
 	struct spfdns_answer a;
@@ -278,10 +279,10 @@ check_txt_info(struct dnsq *q, const char *domain, const char *label,
 		check_add(out, "mx", CHECK_INFO, "dns-error", name, -1,
 		    "%s lookup: %s", what, dnsq_why(q));
 	else if ((t = txt_with(&a, tag)) != NULL)
-		check_add(out, "mx", CHECK_OK, label + 1, name, -1, "%s: '%s'",
+		check_add(out, "mx", CHECK_OK, code, name, -1, "%s: '%s'",
 		    what, t);
 	else
-		check_add(out, "mx", CHECK_INFO, label + 1, name, -1,
+		check_add(out, "mx", CHECK_INFO, code, name, -1,
 		    "no %s record", what);
 	spfdns_answer_release(&a);
 }
@@ -316,8 +317,10 @@ check_mx(struct dnsq *q, const char *domain, struct check_domain *out)
 		return;
 	}
 	spfdns_answer_release(&a);
-	check_txt_info(q, domain, "_mta-sts", "v=STSv1", "MTA-STS", out);
-	check_txt_info(q, domain, "_smtp._tls", "v=TLSRPTv1", "TLS-RPT", out);
+	check_txt_info(q, domain, "_mta-sts", "v=STSv1", "MTA-STS", "mta-sts",
+	    out);
+	check_txt_info(q, domain, "_smtp._tls", "v=TLSRPTv1", "TLS-RPT",
+	    "tls-rpt", out);
 }
 
 void

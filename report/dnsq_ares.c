@@ -200,6 +200,12 @@ add_name(struct spfdns_answer *out, const char *name)
 		free(s);
 		return;
 	}
+	/* c-ares repeats the first PTR name among the aliases */
+	for (size_t i = 0; i < out->n_names; i++)
+		if (strcmp(out->names[i], s) == 0) {
+			free(s);
+			return;
+		}
 	out->names = xreallocarray(out->names, out->n_names + 1,
 	    sizeof(*out->names));
 	out->names[out->n_names++] = s;
@@ -283,12 +289,17 @@ classify(int status, const char **why)
 	case ARES_EREFUSED:
 		*why = "refused";
 		return SPFDNS_TEMP;
+	case ARES_ECONNREFUSED:
+		/* c-ares 1.18 skips a server answering SERVFAIL or REFUSED
+		   and ends with this once none is left */
+		*why = "no server answered (SERVFAIL, REFUSED or unreachable)";
+		return SPFDNS_TEMP;
 	case ARES_EBADRESP:
 	case ARES_EFORMERR:
 		*why = "malformed answer";
 		return SPFDNS_TEMP;
 	default:
-		*why = "DNS lookup failed";
+		*why = ares_strerror(status);
 		return SPFDNS_TEMP;
 	}
 }

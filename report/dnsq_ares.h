@@ -61,7 +61,8 @@ enum spfdns_rc dnsq_ask(struct dnsq *, enum spfdns_type, const char *name,
 	    struct spfdns_answer *out);
 
 /* why the last SPFDNS_TEMP answer was one ("timeout", "servfail",
-   "refused", "malformed answer", "not looked up", "too many queries") */
+   "refused", "no server answered (SERVFAIL, ...)", "malformed answer",
+   "not looked up", "too many queries", or c-ares' text); static */
 const char *dnsq_why(const struct dnsq *);
 
 #endif
