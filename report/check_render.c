@@ -1,7 +1,7 @@
 /*
  * Output of the check mode (dnscheck.h): text (a block per domain, worst
  * first, an item per line), JSON (one object, documented in
- * dmarc-report(1)) and CSV (one row per item).  Every string from DNS or
+ * dmarc-report(1)) and CSV (one row per item, RFC 4180 with CRLF).  Every string from DNS or
  * the database leaves through escape_term, escape_json or escape_csv.
  */
 #include <stdio.h>
@@ -128,8 +128,8 @@ render_json(struct buf *b, const struct check_result *r)
 static int
 csv_field(struct buf *b, const char *v, int last)
 {
-	return escape_csv(b, v) == -1 || buf_addc(b, last ? '\n' : ',') == -1 ?
-	    -1 : 0;
+	return escape_csv(b, v) == -1 || buf_adds(b, last ? "\r\n" : ",") ==
+	    -1 ? -1 : 0;
 }
 
 static int
@@ -137,7 +137,7 @@ render_csv(struct buf *b, const struct check_result *r)
 {
 	char num[32];
 
-	if (buf_adds(b, "domain,area,verdict,code,subject,messages,text\n") ==
+	if (buf_adds(b, "domain,area,verdict,code,subject,messages,text\r\n") ==
 	    -1)
 		return -1;
 	for (size_t i = 0; i < r->n_domains; i++)

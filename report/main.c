@@ -2,12 +2,13 @@
  * dmarc-report: the command line.  Parses the mode and options, reads
  * the config file for every mode (config.h: flags win), builds the
  * window (window.h), opens the database read-only, runs the mode
- * (summary.h, sources.h, policy.h, readiness) and renders the model in
- * the chosen format (render.h) to standard output or atomically to -o
- * FILE (output.h).  sources, failures and readiness name each source's
+ * (summary.h, sources.h, policy.h, readiness, check: dnscheck.h) and
+ * renders the model in the chosen format (render.h) to standard output
+ * or atomically to -o FILE (output.h).  sources, failures and readiness name each source's
  * sending service (classify.h: --services FILE, then the built-in
  * table).  Exit status: 0 done (also when the window holds no report), 2
- * usage or system error; policy mode as policy_run() says.
+ * usage or system error; policy and check as policy_run() and
+ * check_run() say.
  */
 #include <getopt.h>
 #include <stdio.h>

@@ -691,7 +691,7 @@ START_TEST(test_check_cli_exit_codes_and_formats)
 	    resolver);
 	ck_assert_int_eq(run_check(args, &out), 1);
 	ck_assert(strncmp(out, "domain,area,verdict,code,subject,messages,"
-	    "text\n", 43) == 0);
+	    "text\r\n", 44) == 0);
 	ck_assert_ptr_nonnull(strstr(out, "shop.test,spf,error,"
 	    "source-not-authorized,203.0.113.7,20,"));
 	free(out);
