@@ -19,6 +19,8 @@
  *   plusall.test, two.test (two v=spf1), split.test (a term split across
  *   two strings), glued.test (two strings with no space between terms)
  *   clean.test  nothing wrong
+ *   wide.test   40 includes each including one more record (81 records);
+ *               huge.test, one 9,807-byte record
  */
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -38,6 +40,7 @@
 #include "db.h"
 #include "dnscheck.h"
 #include "dnsq_ares.h"
+#include "limits.h"
 #include "testutil.h"
 #include "xalloc.h"
 
@@ -113,6 +116,21 @@ servfail_start(void)
 	}
 	close(s);
 	return sf_pid > 0 ? port : 0;
+}
+
+/* "v=spf1" and 700 "ip4:192.0.2.1" terms: 9,807 bytes, 39 strings */
+static char	 huge_arg[10240];
+#define HUGE_ARG huge_arg
+
+static void
+huge_fill(void)
+{
+	size_t n = (size_t)snprintf(huge_arg, sizeof(huge_arg),
+	    "--txt-record=huge.test,v=spf1");
+
+	for (int i = 0; i < 700; i++)
+		n += (size_t)snprintf(huge_arg + n, sizeof(huge_arg) - n,
+		    " ip4:192.0.2.1");
 }
 
 static void
@@ -193,6 +211,66 @@ dm_exec(const char *portarg, const char *pidarg, const char *sfarg)
 	    "--txt-record=_mta-sts.clean.test,v=STSv1; id=20261101",
 	    "--txt-record=_smtp._tls.clean.test,v=TLSRPTv1; rua=mailt"
 	    "o:tls@clean.test",
+	    /* hostile: 1 + 40 + 40 records, 880 bytes; a 9.8 KB record */
+	    "--txt-record=wide.test,v=spf1 include:w1.wide.test inclu"
+	    "de:w2.wide.test include:w3.wide.test include:w4.wide.tes"
+	    "t include:w5.wide.test include:w6.wide.test include:w7.w"
+	    "ide.test include:w8.wide.test include:w9.wide.test inclu"
+	    "de:w10.wide.test include:w11.wide.test include:w12.wide."
+	    "test include:w13.wide.test include:w14.wide.test include"
+	    ":w15.wide.test include:w16.wide.test include:w17.wide.te"
+	    "st include:w18.wide.test include:w19.wide.test include:w"
+	    "20.wide.test include:w21.wide.test include:w22.wide.test"
+	    " include:w23.wide.test include:w24.wide.test include:w25"
+	    ".wide.test include:w26.wide.test include:w27.wide.test i"
+	    "nclude:w28.wide.test include:w29.wide.test include:w30.w"
+	    "ide.test include:w31.wide.test include:w32.wide.test inc"
+	    "lude:w33.wide.test include:w34.wide.test include:w35.wid"
+	    "e.test include:w36.wide.test include:w37.wide.test inclu"
+	    "de:w38.wide.test include:w39.wide.test include:w40.wide."
+	    "test -all",
+	    "--txt-record=w1.wide.test,v=spf1 include:y.wide.test -all",
+	    "--txt-record=w2.wide.test,v=spf1 include:y.wide.test -all",
+	    "--txt-record=w3.wide.test,v=spf1 include:y.wide.test -all",
+	    "--txt-record=w4.wide.test,v=spf1 include:y.wide.test -all",
+	    "--txt-record=w5.wide.test,v=spf1 include:y.wide.test -all",
+	    "--txt-record=w6.wide.test,v=spf1 include:y.wide.test -all",
+	    "--txt-record=w7.wide.test,v=spf1 include:y.wide.test -all",
+	    "--txt-record=w8.wide.test,v=spf1 include:y.wide.test -all",
+	    "--txt-record=w9.wide.test,v=spf1 include:y.wide.test -all",
+	    "--txt-record=w10.wide.test,v=spf1 include:y.wide.test -all",
+	    "--txt-record=w11.wide.test,v=spf1 include:y.wide.test -all",
+	    "--txt-record=w12.wide.test,v=spf1 include:y.wide.test -all",
+	    "--txt-record=w13.wide.test,v=spf1 include:y.wide.test -all",
+	    "--txt-record=w14.wide.test,v=spf1 include:y.wide.test -all",
+	    "--txt-record=w15.wide.test,v=spf1 include:y.wide.test -all",
+	    "--txt-record=w16.wide.test,v=spf1 include:y.wide.test -all",
+	    "--txt-record=w17.wide.test,v=spf1 include:y.wide.test -all",
+	    "--txt-record=w18.wide.test,v=spf1 include:y.wide.test -all",
+	    "--txt-record=w19.wide.test,v=spf1 include:y.wide.test -all",
+	    "--txt-record=w20.wide.test,v=spf1 include:y.wide.test -all",
+	    "--txt-record=w21.wide.test,v=spf1 include:y.wide.test -all",
+	    "--txt-record=w22.wide.test,v=spf1 include:y.wide.test -all",
+	    "--txt-record=w23.wide.test,v=spf1 include:y.wide.test -all",
+	    "--txt-record=w24.wide.test,v=spf1 include:y.wide.test -all",
+	    "--txt-record=w25.wide.test,v=spf1 include:y.wide.test -all",
+	    "--txt-record=w26.wide.test,v=spf1 include:y.wide.test -all",
+	    "--txt-record=w27.wide.test,v=spf1 include:y.wide.test -all",
+	    "--txt-record=w28.wide.test,v=spf1 include:y.wide.test -all",
+	    "--txt-record=w29.wide.test,v=spf1 include:y.wide.test -all",
+	    "--txt-record=w30.wide.test,v=spf1 include:y.wide.test -all",
+	    "--txt-record=w31.wide.test,v=spf1 include:y.wide.test -all",
+	    "--txt-record=w32.wide.test,v=spf1 include:y.wide.test -all",
+	    "--txt-record=w33.wide.test,v=spf1 include:y.wide.test -all",
+	    "--txt-record=w34.wide.test,v=spf1 include:y.wide.test -all",
+	    "--txt-record=w35.wide.test,v=spf1 include:y.wide.test -all",
+	    "--txt-record=w36.wide.test,v=spf1 include:y.wide.test -all",
+	    "--txt-record=w37.wide.test,v=spf1 include:y.wide.test -all",
+	    "--txt-record=w38.wide.test,v=spf1 include:y.wide.test -all",
+	    "--txt-record=w39.wide.test,v=spf1 include:y.wide.test -all",
+	    "--txt-record=w40.wide.test,v=spf1 include:y.wide.test -all",
+	    "--txt-record=y.wide.test,v=spf1 -all",
+	    HUGE_ARG,
 	    (char *)NULL);
 	_exit(127);
 }
@@ -238,6 +316,7 @@ ck_setup(void)
 	snprintf(sfarg, sizeof(sfarg), "--server=/servfail.test/127.0.0.1#%d",
 	    sport);
 	snprintf(resolver, sizeof(resolver), "127.0.0.1:%d", dm_port);
+	huge_fill();
 	if ((dm_pid = fork()) == 0)
 		dm_exec(portarg, pidarg, sfarg);
 	for (int i = 0; i < 100 && dm_pid > 0; i++) {
@@ -656,6 +735,44 @@ START_TEST(test_check_clean_domain_has_nothing_to_fix)
 }
 END_TEST
 
+START_TEST(test_check_hostile_zone_stays_bounded)
+{
+	struct check_domain d;
+	struct dns *dn;
+	struct dnsq q;
+	struct spfdns_answer a;
+	struct check_data none;
+	size_t len;
+
+	NEED_DNSMASQ();
+	/* 81 records in the tree: the audit stops at MAX_SPF_AUDIT_NODES */
+	memset(&none, 0, sizeof(none));
+	dn = open_dns(resolver, 0);
+	dnsq_init(&q, dn);
+	check_domain(dn, &q, "wide.test", &none, &d);
+	ck_assert_msg(q.nsent <= MAX_SPF_AUDIT_QUERIES + 8, "%lu queries",
+	    q.nsent);
+	ck_assert_ptr_nonnull(item(&d, "audit-capped", 0));
+	ck_assert_verdict(about(&d, "too-many-lookups", "wide.test"),
+	    CHECK_ERROR);
+	/* 880 bytes: over one UDP packet's 512 */
+	ck_assert_ptr_nonnull(item(&d, "too-long", 0));
+	domain_release(&d);
+	/* 9,807 bytes arrive over TCP and are cut one past the limit */
+	ck_assert_int_eq(dnsq_ask(&q, SPFDNS_TXT, "huge.test", &a), SPFDNS_OK);
+	ck_assert_uint_eq(a.n_txt, 1);
+	len = strlen(a.txt[0].text);
+	ck_assert_uint_eq(len, MAX_DNSQ_TXT_BYTES);
+	ck_assert_uint_ge(a.txt[0].n_joins, 32);
+	spfdns_answer_release(&a);
+	dnsq_release(&q);
+	dns_free(dn);
+	check_one("huge.test", &d);
+	ck_assert_verdict(about(&d, "too-long", "huge.test"), CHECK_ERROR);
+	domain_release(&d);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ */
 /* the command line                                                   */
 
@@ -762,6 +879,7 @@ check_suite(void)
 	tcase_add_test(tc, test_check_three_void_lookups);
 	tcase_add_test(tc, test_check_record_problems);
 	tcase_add_test(tc, test_check_clean_domain_has_nothing_to_fix);
+	tcase_add_test(tc, test_check_hostile_zone_stays_bounded);
 	tcase_add_test(tc, test_check_cli_exit_codes_and_formats);
 	tcase_add_test(tc, test_check_cli_usage_errors_exit_2);
 	tcase_add_test(tc, test_check_cli_no_dns_uses_the_stored_dmarc_lookup);
