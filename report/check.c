@@ -325,7 +325,8 @@ check_mx(struct dnsq *q, const char *domain, struct check_domain *out)
 
 void
 check_domain(struct dns *dns, struct dnsq *q, const char *domain,
-    const struct check_data *data, struct check_domain *out)
+    const struct check_data *data, const struct classify *svc,
+    struct check_domain *out)
 {
 	memset(out, 0, sizeof(*out));
 	out->domain = xstrdup(domain);
@@ -336,7 +337,7 @@ check_domain(struct dns *dns, struct dnsq *q, const char *domain,
 		    "SPF, DKIM and MX are not checked with --no-dns");
 		return;
 	}
-	check_spf(q, domain, data, out);
+	check_spf(q, domain, data, svc, out);
 	check_dkim(q, data, out);
 	check_mx(q, domain, out);
 }

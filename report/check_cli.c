@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "dnscheck.h"
+#include "classify.h"
 #include "db.h"
 #include "dnsq_ares.h"
 #include "domain.h"
@@ -82,8 +83,9 @@ dns_options(const struct check_args *a, struct dns_opts *o)
 
 /* checks every domain into r; 0, or -1 with a message in err */
 static int
-check_all(sqlite3 *db, struct dns *dns, char **doms, size_t n,
-    struct check_result *r, char *err, size_t errlen)
+check_all(sqlite3 *db, struct dns *dns, const struct classify *svc,
+    char **doms, size_t n, struct check_result *r, char *err,
+    size_t errlen)
 {
 	struct dnsq q;
 	int rc = 0;
@@ -95,7 +97,7 @@ check_all(sqlite3 *db, struct dns *dns, char **doms, size_t n,
 
 		if ((rc = check_query(db, &r->window, doms[i], &data, err,
 		    errlen)) == 0)
-			check_domain(dns, &q, doms[i], &data,
+			check_domain(dns, &q, doms[i], &data, svc,
 			    &r->domains[r->n_domains++]);
 		check_data_release(&data);
 	}
@@ -126,6 +128,7 @@ check_run(const struct check_args *a)
 {
 	struct window_spec ws = a->ws;
 	struct check_result r;
+	struct classify svc;
 	struct dns_opts o;
 	struct dns *dns = NULL;
 	sqlite3 *db = NULL;
@@ -134,10 +137,14 @@ check_run(const struct check_args *a)
 	int rc = 2;
 
 	memset(&r, 0, sizeof(r));
+	classify_init(&svc);
 	ws.default_days = CHECK_DEFAULT_DAYS;
 	r.checked_at = (int64_t)time(NULL);
 	r.no_dns = a->no_dns;
 	if (window_parse(&ws, &r.window, err, sizeof(err)) == -1 ||
+	    (a->services != NULL && classify_load(&svc, a->services, err,
+	    sizeof(err)) == -1) || classify_builtin(&svc, err,
+	    sizeof(err)) == -1 ||
 	    (db = db_open(a->db, DB_READONLY, err, sizeof(err))) == NULL ||
 	    domains(a, db, &r.window, &doms, &n, err, sizeof(err)) == -1) {
 		rc = fail(err);
@@ -150,7 +157,7 @@ check_run(const struct check_args *a)
 	}
 	dns_options(a, &o);
 	if ((dns = dns_new(&o, err, sizeof(err))) == NULL ||
-	    check_all(db, dns, doms, n, &r, err, sizeof(err)) == -1 ||
+	    check_all(db, dns, &svc, doms, n, &r, err, sizeof(err)) == -1 ||
 	    write_result(a, &r, err, sizeof(err)) == -1) {
 		rc = fail(err);
 		goto out;
@@ -161,6 +168,7 @@ check_run(const struct check_args *a)
 			rc = 1;
 out:
 	check_result_release(&r);
+	classify_release(&svc);
 	for (size_t i = 0; i < n; i++)
 		free(doms[i]);
 	free(doms);

@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "dnscheck.h"
+#include "classify.h"
 #include "dnsq_ares.h"
 #include "spfeval.h"
 
@@ -140,11 +141,45 @@ audit(struct check_domain *out, const struct spfdns *dns, const char *env,
 	costs(out, au);
 }
 
+/*
+ * The term that would authorize source s: its service's include when its
+ * reverse name (one PTR query) names a service of svc that the table
+ * gives an spf domain for, else ip4:/ip6: with its address.
+ */
+static void
+suggest(struct dnsq *q, const struct classify *svc,
+    const struct check_source *s, char *out, size_t outlen)
+{
+	struct spfdns_answer a;
+	const struct service *by_ptr = NULL;
+	char rev[80];
+
+	snprintf(out, outlen, "add 'ip%d:%s' or the include of its sending "
+	    "service", s->family, s->ip);
+	if (svc == NULL || dns_reverse_name(s->ip, rev, sizeof(rev)) == -1)
+		return;
+	if (dnsq_ask(q, SPFDNS_PTR, rev, &a) == SPFDNS_OK)
+		by_ptr = classify_match(svc, SERVICE_PTR, a.names[0]);
+	for (size_t i = 0; by_ptr != NULL && i < svc->n; i++)
+		if (svc->v[i].kind == SERVICE_SPF &&
+		    strcmp(svc->v[i].name, by_ptr->name) == 0) {
+			snprintf(out, outlen, "it is %s by its reverse name "
+			    "'%s': add 'include:%s' (as %s documents it) or "
+			    "'ip%d:%s'", by_ptr->name, a.names[0],
+			    svc->v[i].domain, by_ptr->name, s->family, s->ip);
+			break;
+		}
+	spfdns_answer_release(&a);
+}
+
 /* check_host() for the sources of env; the join with the reports */
 static void
-join(struct check_domain *out, const struct spfdns *dns, const char *env,
-    const struct check_data *data)
+join(struct check_domain *out, struct dnsq *q, const struct spfdns *dns,
+    const char *env, const struct check_data *data,
+    const struct classify *svc)
 {
+	char fix[MAX_DOMAIN_LEN * 2 + 128];
+
 	struct spf_eval ev;
 	double other = 0, ok = 0;
 	size_t n_other = 0, n_bad = 0, n = 0;
@@ -167,12 +202,12 @@ join(struct check_domain *out, const struct spfdns *dns, const char *env,
 			continue;
 		}
 		n_bad++;
+		suggest(q, svc, s, fix, sizeof(fix));
 		check_add(out, "spf", CHECK_ERROR, "source-not-authorized",
 		    s->ip, s->messages, "sent %.0f messages as %s (%.0f "
 		    "DKIM-aligned, so likely the domain's own) but SPF gives "
-		    "%s (%s): add 'ip%d:%s' or the include of its sending "
-		    "service", s->messages, env, s->dkim_aligned,
-		    spf_result_name(ev.result), ev.why, s->family, s->ip);
+		    "%s (%s): %s", s->messages, env, s->dkim_aligned,
+		    spf_result_name(ev.result), ev.why, fix);
 	}
 	if (n_bad == 0 && ok > 0)
 		check_add(out, "spf", CHECK_OK, "sources-authorized", env, ok,
@@ -187,7 +222,7 @@ join(struct check_domain *out, const struct spfdns *dns, const char *env,
 
 void
 check_spf(struct dnsq *q, const char *domain, const struct check_data *data,
-    struct check_domain *out)
+    const struct classify *svc, struct check_domain *out)
 {
 	const char *env[MAX_CHECK_ENVELOPES];
 	size_t n = envelopes(domain, data, env);
@@ -203,6 +238,6 @@ check_spf(struct dnsq *q, const char *domain, const struct check_data *data,
 				msgs += data->sources[k].messages;
 		audit(out, &dns, env[i], msgs > 0 ? msgs : -1, &au);
 		spf_audit_release(&au);
-		join(out, &dns, env[i], data);
+		join(out, q, &dns, env[i], data, svc);
 	}
 }

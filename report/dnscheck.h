@@ -153,18 +153,23 @@ int	check_query_domains(sqlite3 *db, const struct window *w,
 /* ------------------------------------------------------------------ */
 /* the checks (check.c, check_spf.c)                                  */
 
+struct classify;
 struct dnsq;
 
 /*
  * Checks one domain: DMARC through dns (policy_current, stored), SPF,
- * DKIM and MX through q, joined with data.  Fills *out (released with the
+ * DKIM and MX through q, joined with data.  svc (may be NULL) names the
+ * sending service of a source SPF does not authorize, by its reverse
+ * name, and the include its table gives.  Fills *out (released with the
  * result).  Never fails: DNS trouble and missing records are items.
  */
 void	check_domain(struct dns *dns, struct dnsq *q, const char *domain,
-	    const struct check_data *data, struct check_domain *out);
+	    const struct check_data *data, const struct classify *svc,
+	    struct check_domain *out);
 /* the SPF part of check_domain */
 void	check_spf(struct dnsq *q, const char *domain,
-	    const struct check_data *data, struct check_domain *out);
+	    const struct check_data *data, const struct classify *svc,
+	    struct check_domain *out);
 
 /* ------------------------------------------------------------------ */
 /* output (check_render.c)                                            */
@@ -198,6 +203,8 @@ struct check_args {
 	int		 no_dns;
 	const char	*resolver;
 	int		 timeout_ms;	/* per try; 0: dns.h's default */
+	const char	*services;	/* --services FILE, read before the
+					   built-in table; NULL: none */
 };
 
 /*

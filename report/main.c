@@ -574,6 +574,7 @@ run_check(const struct args *a, const char *db)
 	ca.out = a->out;
 	ca.no_dns = a->no_dns;
 	ca.resolver = a->resolver;
+	ca.services = a->dc.services;
 	return check_run(&ca);
 }
 

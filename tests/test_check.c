@@ -12,7 +12,8 @@
  *   shop.test   DMARC p=none pct=50; SPF ip4:192.0.2.0/30 and
  *               include:_spf.esp.test (198.51.100.0/28); selectors s2048,
  *               s1024, s512 (RSA keys of those sizes), revoked (p=), and
- *               "gone" (no record); MX; TLS-RPT, no MTA-STS
+ *               "gone" (no record); MX; TLS-RPT, no MTA-STS; the
+ *               unauthorized 203.0.113.7 has a SendGrid PTR name
  *   many.test   2 + 4 includes, four a: terms: 11 lookups
  *   void.test   a:n1 a:n2 include:n3, none exist: 3 void lookups
  *   loop.test   includes loop2.test, which includes loop.test
@@ -192,6 +193,7 @@ dm_exec(const char *portarg, const char *pidarg, const char *sfarg)
 	    "--txt-record=b1.many.test,v=spf1 ip4:192.0.2.9 -all",
 	    "--host-record=h.many.test,192.0.2.50,2001:db8::50",
 	    "--ptr-record=50.2.0.192.in-addr.arpa,h.many.test",
+	    "--ptr-record=7.113.0.203.in-addr.arpa,o1.ptr.sendgrid.net",
 	    "--txt-record=void.test,v=spf1 a:n1.void.test a:n2.void.t"
 	    "est include:n3.void.test ~all",
 	    "--txt-record=loop.test,v=spf1 include:loop2.test -all",
@@ -400,7 +402,7 @@ check_one(const char *domain, struct check_domain *out)
 	ck_assert_int_eq(check_query(db, &w, domain, &data, err,
 	    sizeof(err)), 0);
 	dnsq_init(&q, d);
-	check_domain(d, &q, domain, &data, out);
+	check_domain(d, &q, domain, &data, NULL, out);
 	dnsq_release(&q);
 	check_data_release(&data);
 	sqlite3_close(db);
@@ -749,7 +751,7 @@ START_TEST(test_check_hostile_zone_stays_bounded)
 	memset(&none, 0, sizeof(none));
 	dn = open_dns(resolver, 0);
 	dnsq_init(&q, dn);
-	check_domain(dn, &q, "wide.test", &none, &d);
+	check_domain(dn, &q, "wide.test", &none, NULL, &d);
 	ck_assert_msg(q.nsent <= MAX_SPF_AUDIT_QUERIES + 8, "%lu queries",
 	    q.nsent);
 	ck_assert_ptr_nonnull(item(&d, "audit-capped", 0));
@@ -811,6 +813,14 @@ START_TEST(test_check_cli_exit_codes_and_formats)
 	    "text\r\n", 44) == 0);
 	ck_assert_ptr_nonnull(strstr(out, "shop.test,spf,error,"
 	    "source-not-authorized,203.0.113.7,20,"));
+	free(out);
+	/* the built-in service table names 203.0.113.7 by its PTR */
+	snprintf(args, sizeof(args), "--resolver %s shop.test", resolver);
+	ck_assert_int_eq(run_check(args, &out), 1);
+	ck_assert_ptr_nonnull(strstr(out, "it is SendGrid by its reverse "
+	    "name 'o1.ptr.sendgrid.net': add 'include:sendgrid.net'"));
+	ck_assert_ptr_nonnull(strstr(out, "add 'ip4:203.0.113.8' or the "
+	    "include of its sending service"));
 	free(out);
 	/* the default domains are the window's policy domains */
 	snprintf(args, sizeof(args), "--resolver %s", resolver);
