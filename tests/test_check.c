@@ -23,6 +23,7 @@
  *   wide.test   40 includes each including one more record (81 records);
  *               huge.test, one 9,807-byte record
  */
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 
@@ -102,6 +103,23 @@ servfail_serve(int s)
 	}
 }
 
+/*
+ * A server child dies with the runner and holds none of its output: a
+ * runner that crashed (CK_FORK=no) must not leave ctest waiting on a pipe.
+ */
+static void
+quiet_child(void)
+{
+	int devnull = open("/dev/null", O_WRONLY);
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (devnull != -1) {
+		dup2(devnull, 1);
+		dup2(devnull, 2);
+		close(devnull);
+	}
+}
+
 static int
 servfail_start(void)
 {
@@ -112,6 +130,7 @@ servfail_start(void)
 	if ((sf_pid = fork()) == 0) {
 		/* not Check's handler, which signals the whole group */
 		signal(SIGTERM, SIG_DFL);
+		quiet_child();
 		servfail_serve(s);
 		_exit(0);
 	}
@@ -137,12 +156,7 @@ huge_fill(void)
 static void
 dm_exec(const char *portarg, const char *pidarg, const char *sfarg)
 {
-	int devnull = open("/dev/null", O_WRONLY);
-
-	if (devnull != -1) {
-		dup2(devnull, 1);
-		dup2(devnull, 2);
-	}
+	quiet_child();
 	execl(DNSMASQ, "dnsmasq", "--no-daemon", "--no-resolv", "--no-hosts",
 	    "--listen-address=127.0.0.1", "--bind-interfaces", portarg,
 	    pidarg, "--local-ttl=300", "--local=/test/",
