@@ -37,7 +37,8 @@ check_add(struct check_domain *d, const char *area, enum check_verdict v,
 	char text[CHECK_TEXT_MAX];
 	va_list ap;
 
-	if (v > d->worst)
+	/* information is nothing to fix: the domain stays ok */
+	if (v > d->worst && v != CHECK_INFO)
 		d->worst = v;
 	if (d->n_items >= MAX_CHECK_ITEMS) {
 		d->dropped++;

@@ -1,8 +1,9 @@
 /*
  * Output of the check mode (dnscheck.h): text (a block per domain, worst
  * first, an item per line), JSON (one object, documented in
- * dmarc-report(1)) and CSV (one row per item, RFC 4180 with CRLF).  Every string from DNS or
- * the database leaves through escape_term, escape_json or escape_csv.
+ * dmarc-report(1)) and CSV (one row per item, RFC 4180 with CRLF).
+ * Every string from DNS or the database leaves through escape_term,
+ * escape_json or escape_csv.
  */
 #include <stdio.h>
 #include <string.h>

@@ -62,7 +62,7 @@ const char *check_verdict_name(enum check_verdict);
 struct check_item {
 	char		 area[8];	/* "dmarc" "spf" "dkim" "mx" */
 	enum check_verdict verdict;
-	char		 code[24];	/* stable name, e.g. "too-many-lookups" */
+	char		 code[24];	/* stable name: "too-many-lookups" */
 	char		*subject;	/* owned: the DNS name, selector or
 					   source the item is about */
 	char		*text;		/* owned: what was found and what to
@@ -77,7 +77,8 @@ struct check_domain {
 	struct check_item *items;	/* owned, in the order found */
 	size_t		 n_items;
 	size_t		 dropped;	/* items past MAX_CHECK_ITEMS */
-	enum check_verdict worst;
+	enum check_verdict worst;	/* ok, warning or error: the worst
+					   item, info counting as ok */
 	double		 messages;	/* mail of the domain in the window */
 };
 
@@ -93,7 +94,7 @@ void	check_result_release(struct check_result *);
 
 /*
  * Adds an item to d (printf-style text, cut at 1 KiB; subject copied,
- * NULL is ""), raising d->worst.  Past MAX_CHECK_ITEMS it only counts.
+ * NULL is ""), raising d->worst (not for CHECK_INFO).  Past MAX_CHECK_ITEMS it only counts.
  */
 void	check_add(struct check_domain *d, const char *area,
 	    enum check_verdict, const char *code, const char *subject,
@@ -108,7 +109,8 @@ struct check_source {
 	char		*ip;		/* owned, canonical text */
 	int		 family;	/* 4 or 6 */
 	unsigned char	 addr[16];	/* ip as bytes (IPv4: first 4) */
-	char		*envelope;	/* owned: MAIL FROM domain, lower case */
+	char		*envelope;	/* owned: MAIL FROM domain, lower
+					   case */
 	double		 messages;
 	double		 dkim_aligned;	/* of them, DKIM-aligned (the
 					   domain's own signature) */

@@ -42,8 +42,8 @@ struct dnsq {
 	struct dnsq_memo	*memo;		/* owned, n_memo entries */
 	size_t			 n_memo;
 	unsigned long		 nsent;		/* queries sent */
-	const char		*why;		/* reason of the last TEMP answer:
-						   "timeout" "servfail" ... */
+	const char		*why;		/* last TEMP answer's reason:
+						   "timeout" ... (static) */
 };
 
 /* d must outlive q; offline (dns_offline) every answer is SPFDNS_TEMP */
