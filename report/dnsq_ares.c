@@ -304,6 +304,36 @@ classify(int status, const char **why)
 	}
 }
 
+/* the ARES_* status of parsing abuf as type (a wire type) into out */
+static int
+parse_wire(int type, const unsigned char *abuf, int alen,
+    struct spfdns_answer *out)
+{
+	int st;
+
+	if (type == T_TXT)
+		st = parse_txt(abuf, alen, out);
+	else if (type == T_A || type == T_AAAA)
+		st = parse_addrs(type, abuf, alen, out);
+	else if (type == T_MX)
+		st = parse_mx(abuf, alen, out);
+	else
+		st = parse_ptr(abuf, alen, out);
+	if (st != ARES_SUCCESS)
+		spfdns_answer_release(out);
+	return st;
+}
+
+enum spfdns_rc
+dnsq_parse(enum spfdns_type t, const unsigned char *abuf, int alen,
+    struct spfdns_answer *out)
+{
+	const char *why = NULL;
+
+	return out->rc = classify(parse_wire(wire_type(t), abuf, alen, out),
+	    &why);
+}
+
 /* sends one query and waits for it; the ARES_* status */
 static int
 ask_wire(struct dnsq *q, int type, const char *name, struct pending *p)
@@ -336,18 +366,8 @@ ask_net(struct dnsq *q, enum spfdns_type t, const char *name,
 		return out->rc = SPFDNS_TEMP;
 	}
 	st = ask_wire(q, type, name, &p);
-	if (st == ARES_SUCCESS) {
-		if (type == T_TXT)
-			st = parse_txt(p.abuf, p.alen, out);
-		else if (type == T_A || type == T_AAAA)
-			st = parse_addrs(type, p.abuf, p.alen, out);
-		else if (type == T_MX)
-			st = parse_mx(p.abuf, p.alen, out);
-		else
-			st = parse_ptr(p.abuf, p.alen, out);
-		if (st != ARES_SUCCESS)
-			spfdns_answer_release(out);
-	}
+	if (st == ARES_SUCCESS)
+		st = parse_wire(type, p.abuf, p.alen, out);
 	free(p.abuf);
 	return out->rc = classify(st, why);
 }

@@ -60,6 +60,15 @@ void	dnsq_spfdns(struct dnsq *q, struct spfdns *out);
 enum spfdns_rc dnsq_ask(struct dnsq *, enum spfdns_type, const char *name,
 	    struct spfdns_answer *out);
 
+/*
+ * Parses one DNS answer message abuf[0..alen) of the type asked into out
+ * (zeroed by the caller; release with spfdns_answer_release) with the
+ * bounds above.  Returns SPFDNS_OK, SPFDNS_VOID (no record of the type)
+ * or SPFDNS_TEMP (malformed).  Pure: the fuzz target calls it.
+ */
+enum spfdns_rc dnsq_parse(enum spfdns_type, const unsigned char *abuf,
+	    int alen, struct spfdns_answer *out);
+
 /* why the last SPFDNS_TEMP answer was one ("timeout", "servfail",
    "refused", "no server answered (SERVFAIL, ...)", "malformed answer",
    "not looked up", "too many queries", or c-ares' text); static */
