@@ -288,6 +288,24 @@ check_txt_info(struct dnsq *q, const char *domain, const char *label,
 	spfdns_answer_release(&a);
 }
 
+/* BIMI (default._bimi TXT) is shown only when published */
+static void
+check_bimi(struct dnsq *q, const char *domain, struct check_domain *out)
+{
+	char name[MAX_DOMAIN_LEN + 16];
+	struct spfdns_answer a;
+	const char *t;
+
+	snprintf(name, sizeof(name), "default._bimi.%s", domain);
+	if (strlen(name) > MAX_DOMAIN_LEN)
+		return;
+	if (dnsq_ask(q, SPFDNS_TXT, name, &a) == SPFDNS_OK &&
+	    (t = txt_with(&a, "v=BIMI1")) != NULL)
+		check_add(out, "mx", CHECK_OK, "bimi", name, -1, "BIMI: '%s'",
+		    t);
+	spfdns_answer_release(&a);
+}
+
 static void
 check_mx(struct dnsq *q, const char *domain, struct check_domain *out)
 {
@@ -322,6 +340,7 @@ check_mx(struct dnsq *q, const char *domain, struct check_domain *out)
 	    out);
 	check_txt_info(q, domain, "_smtp._tls", "v=TLSRPTv1", "TLS-RPT",
 	    "tls-rpt", out);
+	check_bimi(q, domain, out);
 }
 
 void

@@ -227,6 +227,8 @@ dm_exec(const char *portarg, const char *pidarg, const char *sfarg)
 	    "--txt-record=_mta-sts.clean.test,v=STSv1; id=20261101",
 	    "--txt-record=_smtp._tls.clean.test,v=TLSRPTv1; rua=mailt"
 	    "o:tls@clean.test",
+	    "--txt-record=default._bimi.clean.test,v=BIMI1; "
+	    "l=https://clean.test/logo.svg",
 	    /* hostile: 1 + 40 + 40 records, 880 bytes; a 9.8 KB record */
 	    "--txt-record=wide.test,v=spf1 include:w1.wide.test inclu"
 	    "de:w2.wide.test include:w3.wide.test include:w4.wide.tes"
@@ -665,6 +667,8 @@ START_TEST(test_check_shop_dmarc_and_mx)
 	    CHECK_OK);
 	ck_assert_verdict(about(&d, "mta-sts", "_mta-sts.shop.test"),
 	    CHECK_INFO);
+	/* no BIMI record: no item */
+	ck_assert_ptr_null(item(&d, "bimi", 0));
 	domain_release(&d);
 }
 END_TEST
@@ -748,6 +752,7 @@ START_TEST(test_check_clean_domain_has_nothing_to_fix)
 		    d.items[i].code, d.items[i].text);
 	ck_assert_verdict(about(&d, "mta-sts", "_mta-sts.clean.test"),
 	    CHECK_OK);
+	about(&d, "bimi", "default._bimi.clean.test");
 	domain_release(&d);
 }
 END_TEST
