@@ -20,6 +20,8 @@
  *   plusall.test, two.test (two v=spf1), split.test (a term split across
  *   two strings), glued.test (two strings with no space between terms)
  *   clean.test  nothing wrong
+ *   macro.test  exists:%{i}.ok.macro.test, true for 192.0.2.77 only
+ *   ext.test    rua to partner.test (authorized) and other.test (not)
  *   wide.test   40 includes each including one more record (81 records);
  *               huge.test, one 9,807-byte record
  */
@@ -229,6 +231,11 @@ dm_exec(const char *portarg, const char *pidarg, const char *sfarg)
 	    "o:tls@clean.test",
 	    "--txt-record=default._bimi.clean.test,v=BIMI1; "
 	    "l=https://clean.test/logo.svg",
+	    "--txt-record=macro.test,v=spf1 exists:%{i}.ok.macro.test -all",
+	    "--host-record=192.0.2.77.ok.macro.test,127.0.0.2",
+	    "--txt-record=_dmarc.ext.test,v=DMARC1; p=none; "
+	    "rua=mailto:r@partner.test,mailto:r@other.test",
+	    "--txt-record=ext.test._report._dmarc.partner.test,v=DMARC1",
 	    /* hostile: 1 + 40 + 40 records, 880 bytes; a 9.8 KB record */
 	    "--txt-record=wide.test,v=spf1 include:w1.wide.test inclu"
 	    "de:w2.wide.test include:w3.wide.test include:w4.wide.tes"
@@ -741,6 +748,47 @@ START_TEST(test_check_record_problems)
 }
 END_TEST
 
+START_TEST(test_check_host_expands_macros_through_the_adapter)
+{
+	static const unsigned char ok[4] = { 192, 0, 2, 77 };
+	static const unsigned char no[4] = { 192, 0, 2, 78 };
+	struct dns *d;
+	struct dnsq q;
+	struct spfdns dns;
+	struct spf_eval ev;
+
+	NEED_DNSMASQ();
+	d = open_dns(resolver, 0);
+	dnsq_init(&q, d);
+	dnsq_spfdns(&q, &dns);
+	spf_check_host(&dns, ok, 4, "macro.test", "macro.test", &ev);
+	ck_assert_int_eq(ev.result, SPF_R_PASS);
+	/* exists: for .78 is NXDOMAIN: one void lookup, then -all */
+	spf_check_host(&dns, no, 4, "macro.test", "macro.test", &ev);
+	ck_assert_int_eq(ev.result, SPF_R_FAIL);
+	ck_assert_uint_eq(ev.voids, 1);
+	dnsq_release(&q);
+	dns_free(d);
+}
+END_TEST
+
+START_TEST(test_check_unauthorized_report_destination)
+{
+	struct check_domain d;
+	const struct check_item *it;
+
+	NEED_DNSMASQ();
+	check_one("ext.test", &d);
+	/* partner.test publishes ext.test._report._dmarc; other.test not */
+	ck_assert_uint_eq(count(&d, "dest-unauthorized"), 1);
+	it = about(&d, "dest-unauthorized", "_dmarc.ext.test");
+	ck_assert_verdict(it, CHECK_ERROR);
+	ck_assert_ptr_nonnull(strstr(it->text,
+	    "ext.test._report._dmarc.other.test"));
+	domain_release(&d);
+}
+END_TEST
+
 START_TEST(test_check_clean_domain_has_nothing_to_fix)
 {
 	struct check_domain d;
@@ -909,6 +957,8 @@ check_suite(void)
 	tcase_add_test(tc, test_check_eleven_lookups_with_cost_per_include);
 	tcase_add_test(tc, test_check_three_void_lookups);
 	tcase_add_test(tc, test_check_record_problems);
+	tcase_add_test(tc, test_check_host_expands_macros_through_the_adapter);
+	tcase_add_test(tc, test_check_unauthorized_report_destination);
 	tcase_add_test(tc, test_check_clean_domain_has_nothing_to_fix);
 	tcase_add_test(tc, test_check_hostile_zone_stays_bounded);
 	tcase_add_test(tc, test_check_cli_exit_codes_and_formats);
