@@ -403,6 +403,20 @@ answer_copy(struct spfdns_answer *to, const struct spfdns_answer *a)
 	to->n_addrs = a->n_addrs;
 }
 
+/* bytes of an answer's strings, for the memo's budget */
+static size_t
+answer_bytes(const struct spfdns_answer *a)
+{
+	size_t n = a->n_addrs * 16;
+
+	for (size_t i = 0; i < a->n_txt; i++)
+		n += strlen(a->txt[i].text) + a->txt[i].n_joins *
+		    sizeof(size_t);
+	for (size_t i = 0; i < a->n_names; i++)
+		n += strlen(a->names[i]);
+	return n;
+}
+
 static struct dnsq_memo *
 memo_find(struct dnsq *q, enum spfdns_type t, const char *name)
 {
@@ -431,8 +445,10 @@ dnsq_ask(struct dnsq *q, enum spfdns_type t, const char *name,
 	ask_net(q, t, name, out, &why);
 	q->why = why;
 	/* "too many queries" is this run's limit, not the name's answer */
-	if (q->n_memo < MAX_DNSQ_MEMO && (why == NULL || strcmp(why,
+	if (q->n_memo < MAX_DNSQ_MEMO && q->memo_bytes + answer_bytes(out) <=
+	    MAX_DNSQ_MEMO_BYTES && (why == NULL || strcmp(why,
 	    "too many queries") != 0)) {
+		q->memo_bytes += answer_bytes(out);
 		q->memo = xreallocarray(q->memo, q->n_memo + 1,
 		    sizeof(*q->memo));
 		m = &q->memo[q->n_memo++];

@@ -25,8 +25,10 @@
 #include "dns.h"
 #include "spfeval.h"
 
-/* answers remembered per run; a check of a few domains asks hundreds */
+/* answers remembered per run (a check of a few domains asks hundreds),
+   and their bytes: one answer is at most a 64 KiB message */
 #define MAX_DNSQ_MEMO		4096
+#define MAX_DNSQ_MEMO_BYTES	(16UL * 1024 * 1024)
 /* queries sent per run: a hostile zone of endless names costs no more */
 #define MAX_DNSQ_QUERIES	4096
 /* records, names or addresses kept from one answer: SPF looks at 10 MX
@@ -41,6 +43,7 @@ struct dnsq {
 	struct dns		*dns;		/* borrowed; its channel asks */
 	struct dnsq_memo	*memo;		/* owned, n_memo entries */
 	size_t			 n_memo;
+	size_t			 memo_bytes;	/* text and names held there */
 	unsigned long		 nsent;		/* queries sent */
 	const char		*why;		/* last TEMP answer's reason:
 						   "timeout" ... (static) */
