@@ -3,8 +3,8 @@
  * DNS server: dnsmasq on 127.0.0.1 at a free port serving a zone built
  * for the planted problems (tests/data/check/shop.xml holds the reports
  * they are joined with), plus two small UDP servers of this file: one
- * that answers SERVFAIL (dnsmasq forwards servfail.test to it) and one
- * that never answers (a timeout).  Expectations are computed by hand in
+ * that answers SERVFAIL, or a CNAME loop for cnameloop.test (dnsmasq
+ * forwards both zones to it), and one that never answers (a timeout).  Expectations are computed by hand in
  * the comments.  No test touches the internet; without dnsmasq each DNS
  * test prints "skipped" with the reason (with CI=true it fails).
  *
@@ -84,7 +84,31 @@ udp_loopback(int *port)
 	return s;
 }
 
-/* answers every query on s with its question and RCODE 2 (SERVFAIL) */
+/*
+ * The answer to a name under cnameloop.test, in place after the question
+ * ending at q: NAME CNAME x.NAME, x.NAME CNAME NAME (a loop).  Returns
+ * the message length.
+ */
+static size_t
+cname_loop(unsigned char *m, size_t q)
+{
+	static const unsigned char rr1[] = { 0xc0, 0x0c, 0, 5, 0, 1, 0, 0, 0,
+	    60, 0, 4, 1, 'x', 0xc0, 0x0c };
+	unsigned char rr2[] = { 0xc0, 0, 0, 5, 0, 1, 0, 0, 0, 60, 0, 2,
+	    0xc0, 0x0c };
+
+	rr2[1] = (unsigned char)(q + 12);	/* x.NAME: rr1's data */
+	memcpy(m + q, rr1, sizeof(rr1));
+	memcpy(m + q + sizeof(rr1), rr2, sizeof(rr2));
+	m[3] = 0x80;		/* RA, RCODE 0 */
+	m[7] = 2;		/* two answers */
+	return q + sizeof(rr1) + sizeof(rr2);
+}
+
+/*
+ * Answers every query on s: a name under cnameloop.test with a CNAME
+ * loop, any other with its question and RCODE 2 (SERVFAIL).
+ */
 static void
 servfail_serve(int s)
 {
@@ -92,16 +116,26 @@ servfail_serve(int s)
 	struct sockaddr_in from;
 	socklen_t fl;
 	ssize_t n;
+	size_t q, len;
 
 	for (;;) {
 		fl = sizeof(from);
-		if ((n = recvfrom(s, m, sizeof(m), 0, (struct sockaddr *)&from,
+		if ((n = recvfrom(s, m, 400, 0, (struct sockaddr *)&from,
 		    &fl)) < 12)
 			continue;
+		for (q = 12; q < (size_t)n && m[q] != 0; q += m[q] + 1u)
+			;
+		if ((q += 5) > (size_t)n || q > 200)
+			continue;
+		len = (size_t)n;
 		m[2] = (unsigned char)(m[2] | 0x80);	/* QR */
 		m[3] = (unsigned char)((m[3] & 0xf0) | 2);
 		memset(m + 6, 0, 6);	/* no answer, authority, additional */
-		sendto(s, m, (size_t)n, 0, (struct sockaddr *)&from, fl);
+		/* the name ends "\x09cnameloop\x04test\x00" */
+		if (q >= 12 + 5 + 15 && memcmp(m + q - 5 - 15,
+		    "\x09cnameloop\x04test", 15) == 0)
+			len = cname_loop(m, q);
+		sendto(s, m, len, 0, (struct sockaddr *)&from, fl);
 	}
 }
 
@@ -322,7 +356,7 @@ port_taken(int port)
 static void
 ck_setup(void)
 {
-	char portarg[32], sfarg[64], cmd[2048], pidarg[700];
+	char portarg[32], sfarg[96], cmd[2048], pidarg[700];
 	int s, status, sport;
 
 	ck_dir = tu_tmpdir();
@@ -338,8 +372,8 @@ ck_setup(void)
 		return;
 	snprintf(pidarg, sizeof(pidarg), "--pid-file=%s/dnsmasq.pid", ck_dir);
 	snprintf(portarg, sizeof(portarg), "--port=%d", dm_port);
-	snprintf(sfarg, sizeof(sfarg), "--server=/servfail.test/127.0.0.1#%d",
-	    sport);
+	snprintf(sfarg, sizeof(sfarg), "--server=/servfail.test/"
+	    "cnameloop.test/127.0.0.1#%d", sport);
 	snprintf(resolver, sizeof(resolver), "127.0.0.1:%d", dm_port);
 	huge_fill();
 	if ((dm_pid = fork()) == 0)
@@ -828,6 +862,13 @@ START_TEST(test_check_hostile_zone_stays_bounded)
 	/* 880 bytes: over one UDP packet's 512 */
 	ck_assert_ptr_nonnull(item(&d, "too-long", 0));
 	domain_release(&d);
+	/* a CNAME loop in the answer: no record, quickly */
+	ck_assert_int_ne(dnsq_ask(&q, SPFDNS_TXT, "c1.cnameloop.test", &a),
+	    SPFDNS_OK);
+	spfdns_answer_release(&a);
+	ck_assert_int_ne(dnsq_ask(&q, SPFDNS_MX, "c1.cnameloop.test", &a),
+	    SPFDNS_OK);
+	spfdns_answer_release(&a);
 	/* 9,807 bytes arrive over TCP and are cut one past the limit */
 	ck_assert_int_eq(dnsq_ask(&q, SPFDNS_TXT, "huge.test", &a), SPFDNS_OK);
 	ck_assert_uint_eq(a.n_txt, 1);
