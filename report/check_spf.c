@@ -135,9 +135,10 @@ audit(struct check_domain *out, const struct spfdns *dns, const char *env,
 		    "%s", au->notes.v[i].text);
 	if (strcmp(r->status, "ok") == 0 || strcmp(r->status, "invalid") == 0)
 		check_add(out, "spf", CHECK_INFO, "lookups", env, -1,
-		    "%zu DNS lookups through includes and redirects (limit "
-		    "%d), %zu void (limit %d)", au->lookups, MAX_SPF_LOOKUPS,
-		    au->voids, MAX_SPF_VOID_LOOKUPS);
+		    "%zu DNS lookup%s through includes and redirects (limit "
+		    "%d), %zu void (limit %d)", au->lookups, au->lookups == 1 ?
+		    "" : "s", MAX_SPF_LOOKUPS, au->voids,
+		    MAX_SPF_VOID_LOOKUPS);
 	costs(out, au);
 }
 
