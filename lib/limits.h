@@ -220,4 +220,36 @@
 /* digest e-mail: bytes of one address or of the subject as given */
 #define MAX_EMAIL_HEADER	900
 
+/* dmarc-report check: DNS answers remembered per run (a check of a few
+   domains asks hundreds), and their bytes: one answer is at most a
+   64 KiB message */
+#define MAX_DNSQ_MEMO		4096
+#define MAX_DNSQ_MEMO_BYTES	(16UL * 1024 * 1024)
+/* dmarc-report check: DNS queries sent per run; a hostile zone of endless
+   names costs no more */
+#define MAX_DNSQ_QUERIES	4096
+/* dmarc-report check: records, names or addresses kept from one answer;
+   SPF looks at 10 MX names and needs the 11th to say "too many" */
+#define MAX_DNSQ_RRS		64
+/* dmarc-report check: bytes of one TXT record kept, one past the SPF and
+   DKIM parsers' 8192 so that they still say "too long" */
+#define MAX_DNSQ_TXT_BYTES	8193
+/* dmarc-report check: domains checked in one run */
+#define MAX_CHECK_DOMAINS	256
+/* dmarc-report check: findings kept per domain; a hostile zone or
+   database cannot grow the list further */
+#define MAX_CHECK_ITEMS		256
+/* dmarc-report check: stored sources evaluated against SPF per envelope
+   domain, the biggest first */
+#define MAX_CHECK_SOURCES	200
+/* dmarc-report check: envelope domains under one domain whose SPF trees
+   are audited */
+#define MAX_CHECK_ENVELOPES	16
+/* dmarc-report check: DKIM (d=, selector) pairs checked per domain, the
+   most used first */
+#define MAX_CHECK_SELECTORS	64
+/* dmarc-report check: bytes of one run's output, a few hundred items of
+   a KiB at most per domain */
+#define MAX_CHECK_OUTPUT	(64UL * 1024 * 1024)
+
 #endif

@@ -267,6 +267,20 @@ dns_offline(const struct dns *d)
 	return d->opts.no_dns;
 }
 
+ares_channel
+dns_channel(struct dns *d)
+{
+	return d->ch;
+}
+
+static int pump(struct dns *);
+
+int
+dns_pump(struct dns *d)
+{
+	return d->ch != NULL ? pump(d) : -1;
+}
+
 void
 dns_query_release(struct dns_query *q)
 {

@@ -37,9 +37,10 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "rdb.h"
+#include <ares.h>
 
 #include "limits.h"
+#include "rdb.h"
 
 /* default timeout of one try, and tries per query */
 #define DNS_DEFAULT_TIMEOUT_MS	2000
@@ -165,6 +166,15 @@ int		 dns_db_writable(const struct dns *);
 void		 dns_db_failed(struct dns *, const char *why);
 /* 1 if opts->no_dns was set */
 int		 dns_offline(const struct dns *);
+
+/*
+ * For queries of other types than TXT and PTR (dnsq_ares.h, not cached):
+ * the channel, NULL when offline (borrowed), and one turn of its event
+ * loop: waits for socket activity or the next timeout and lets c-ares
+ * run its callbacks.  dns_pump returns 0, or -1 if poll failed.
+ */
+ares_channel	 dns_channel(struct dns *);
+int		 dns_pump(struct dns *);
 
 /*
  * Reverse DNS for sources.  The caller fills ip (borrowed) for each

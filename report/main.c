@@ -5,7 +5,7 @@
  * it.  The modes open the database read-only, build the window, query,
  * look up and judge, and render in the chosen format (format.h).  Exit
  * status: 0 done (also when the window holds no report), 2 usage or
- * system error; policy mode as policy_run() says.
+ * system error; policy and check as policy_run() and check_run() say.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -71,7 +71,8 @@ usage(FILE *f)
 {
 	fprintf(f,
 	    "usage: " PROG " [summary | sources | failures | readiness | "
-	    "policy DOMAIN | digest] [options]\n"
+	    "policy DOMAIN | digest |\n"
+	    "                     check [DOMAIN...]] [options]\n"
 	    "  --db PATH            database (default: $DMARC_DB or "
 	    "~/.local/share/dmarc-rua/dmarc.db)\n"
 	    "  --since DATE|EPOCH   first day (YYYY-MM-DD, UTC)\n"
@@ -92,9 +93,10 @@ usage(FILE *f)
 	    "  --sort failing|messages|ip   order of sources\n"
 	    "  --limit N            at most N sources\n"
 	    "  --senders FILE       readiness: the operator's own senders\n"
-	    "  --services FILE      sources, failures, readiness, digest: "
-	    "sending services\n"
-	    "                       (read before the built-in table)\n"
+	    "  --services FILE      sources, failures, readiness, check, "
+	    "digest: sending\n"
+	    "                       services (read before the built-in "
+	    "table)\n"
 	    "  --min-messages N, --min-days N, --min-reporters N,\n"
 	    "  --max-legit-fail-pct P, --min-source-aligned-pct P\n"
 	    "                       readiness criteria\n"
@@ -199,7 +201,11 @@ set_mode(struct mode_args *a, int argc, char **argv)
 		return usage_error("unknown mode", argv[optind]);
 	if (optind < argc)
 		optind++;
-	if (a->mode->takes_arg) {
+	if (a->mode->takes_arg == MODE_ARG_DOMAINS) {
+		while (optind < argc)
+			if (set_opt(a, OPT_DOMAIN, argv[optind++], NULL) == -1)
+				return -1;
+	} else if (a->mode->takes_arg == MODE_ARG_DOMAIN) {
 		if (optind >= argc) {
 			snprintf(msg, sizeof(msg), "%s: DOMAIN missing",
 			    a->mode->name);

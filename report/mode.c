@@ -13,6 +13,7 @@
 
 #include "classify.h"
 #include "dns.h"
+#include "dnscheck.h"
 #include "domain.h"
 #include "mode.h"
 #include "output.h"
@@ -32,6 +33,7 @@
 static int	run_model(const struct mode_args *);
 static int	run_policy(const struct mode_args *);
 static int	run_digest(const struct mode_args *);
+static int	run_check(const struct mode_args *);
 
 static const struct mode modes[] = {
 	{ "summary", TJC, MODEL_SUMMARY, 0, WINDOW_DEFAULT_DAYS, 0,
@@ -43,10 +45,13 @@ static const struct mode modes[] = {
 	{ "readiness", TJC, MODEL_READINESS, 0, READINESS_DEFAULT_DAYS, 1,
 	    run_model },
 	{ "policy", FORMAT_BIT(FORMAT_TEXT) | FORMAT_BIT(FORMAT_JSON),
-	    MODEL_SUMMARY, 1, WINDOW_DEFAULT_DAYS, 0, run_policy },
+	    MODEL_SUMMARY, MODE_ARG_DOMAIN, WINDOW_DEFAULT_DAYS, 0,
+	    run_policy },
 	{ "digest", FORMAT_BIT(FORMAT_TEXT) | FORMAT_BIT(FORMAT_MARKDOWN) |
 	    FORMAT_BIT(FORMAT_HTML) | FORMAT_BIT(FORMAT_EMAIL),
 	    MODEL_SUMMARY, 0, WINDOW_DEFAULT_DAYS, 1, run_digest },
+	{ "check", TJC, MODEL_SUMMARY, MODE_ARG_DOMAINS, CHECK_DEFAULT_DAYS,
+	    1, run_check },
 };
 
 const struct mode *
@@ -291,4 +296,24 @@ run_digest(const struct mode_args *a)
 	da.senders = a->senders;
 	da.cli = &a->dc;
 	return digest_cli_run(&da);
+}
+
+/* the check mode (dnscheck.h): its own exit status, 0, 1 or 2 */
+static int
+run_check(const struct mode_args *a)
+{
+	struct check_args ca;
+
+	memset(&ca, 0, sizeof(ca));
+	ca.db = a->db;
+	ca.domains = a->domains;
+	ca.n_domains = a->n_domains;
+	ca.ws = a->ws;
+	ca.format = a->fmt == FORMAT_JSON ? CHECK_JSON : a->fmt ==
+	    FORMAT_CSV ? CHECK_CSV : CHECK_TEXT;
+	ca.out = a->out;
+	ca.no_dns = a->no_dns;
+	ca.resolver = a->resolver;
+	ca.services = a->dc.services;
+	return check_run(&ca);
 }

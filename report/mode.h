@@ -23,6 +23,11 @@
 
 struct mode;
 
+/* what follows the mode word on the command line */
+#define MODE_ARG_NONE		0
+#define MODE_ARG_DOMAIN		1	/* one DOMAIN (policy) */
+#define MODE_ARG_DOMAINS	2	/* any number, as --domain (check) */
+
 /* the command line as main.c parsed it, the config file applied */
 struct mode_args {
 	const struct mode *mode;
@@ -49,8 +54,8 @@ struct mode {
 	unsigned	 formats;	/* FORMAT_BIT() of each format printed */
 	enum model_mode	 model;		/* the model it queries (model
 					   modes only) */
-	int		 takes_arg;	/* one argument follows (policy
-					   DOMAIN) */
+	int		 takes_arg;	/* MODE_ARG_*: what follows the
+					   mode word */
 	int		 default_days;	/* days of the window without
 					   options (digest: --week last) */
 	int		 uses_services;	/* sources are named by service */

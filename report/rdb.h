@@ -13,8 +13,10 @@
  *   digest_query.c rejected inputs by reason (digest.h)
  *   policy_store.c dmarc_lookup: store, latest, history (policy.h)
  *   dns_cache.c    dns_cache: get and put (dns_cache.h)
+ *   check_query.c  the check mode's sources and DKIM selectors (dnscheck.h)
  * A backend implements rdb.h, query_run(), digest_query_rejects(),
- * policy_store()/policy_latest()/policy_history() and dns_cache.h.
+ * policy_store()/policy_latest()/policy_history(), dns_cache.h and
+ * check_query()/check_query_domains().
  *
  * Two ways to open (schema/db.h says what each means on disk):
  *   RDB_READ   the reports, read-only: the mode's queries never write
