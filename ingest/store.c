@@ -435,6 +435,7 @@ store_close(struct store *s)
 		sqlite3_exec(s->db, "PRAGMA optimize", NULL, NULL, NULL);
 		sqlite3_close(s->db);
 	}
+	store_keep_free(s->keep);
 	free(s);
 }
 
