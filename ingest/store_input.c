@@ -153,7 +153,7 @@ input_write(struct packer *pk, const char *hex, const char *source,
 	struct store *s = pk->s;
 	const char *container = container_of(in, n);
 	struct binder b;
-	int64_t size = 0;
+	int64_t size = 0, first = (int64_t)n;
 	int eof, raw;
 
 	if (source == NULL)
@@ -166,6 +166,9 @@ input_write(struct packer *pk, const char *hex, const char *source,
 	binder_int(&b, (int64_t)time(NULL));
 	binder_int(&b, (int64_t)time(NULL));
 	binder_text(&b, raw ? source : NULL);
+	/* the first read's size: the whole size of an input under a chunk,
+	   so only longer ones need ST_INPUT_SIZE (a statement per input) */
+	binder_int(&b, (int64_t)n);
 	if (binder_run(s, &b, "cannot add input") == -1)
 		return -1;
 	pk->input = sqlite3_last_insert_rowid(s->db);
@@ -187,6 +190,8 @@ input_write(struct packer *pk, const char *hex, const char *source,
 			return -1;
 		}
 	}
+	if (size == first)
+		return pk->input;
 	binder_start(&b, s, ST_INPUT_SIZE);
 	binder_int(&b, size);
 	binder_int(&b, pk->input);
