@@ -1,9 +1,11 @@
 /*
  * dmarc-bench-peakrss: runs a command and says what it cost.  Forks and
  * execs CMD ARGS..., waits for it with wait4(2), prints one line
- * "wall_s=<seconds> maxrss_kb=<kilobytes>" on standard error (the child's
- * own stdout and stderr pass through untouched) and exits with the
- * child's status, or 128 + signal if it was killed.  Used by bench/run.sh.
+ * "wall_s=<seconds> maxrss_kb=<kilobytes> user_s=<s> sys_s=<s>" on
+ * standard error (CPU times vary less than wall time on a loaded
+ * machine; the child's own stdout and stderr pass through untouched) and
+ * exits with the child's status, or 128 + signal if it was killed.
+ * Used by bench/run.sh and bench/report-bench.sh.
  */
 #include <sys/resource.h>
 #include <sys/time.h>
@@ -58,8 +60,10 @@ main(int argc, char *argv[])
 		}
 	}
 	/* ru_maxrss is in kilobytes on Linux */
-	fprintf(stderr, "wall_s=%.3f maxrss_kb=%ld\n", now() - t0,
-	    ru.ru_maxrss);
+	fprintf(stderr, "wall_s=%.3f maxrss_kb=%ld user_s=%.3f sys_s=%.3f\n",
+	    now() - t0, ru.ru_maxrss, (double)ru.ru_utime.tv_sec +
+	    ru.ru_utime.tv_usec / 1e6, (double)ru.ru_stime.tv_sec +
+	    ru.ru_stime.tv_usec / 1e6);
 	if (WIFSIGNALED(status))
 		return 128 + WTERMSIG(status);
 	return WEXITSTATUS(status);

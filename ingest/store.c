@@ -38,8 +38,8 @@ static const char *const sql[ST__COUNT] = {
 	[ST_REPORTS_ROLLBACK_TO] = "ROLLBACK TO reports",
 	[ST_INPUT_LOOKUP] = "SELECT id, outcome FROM input WHERE sha256 = ?",
 	[ST_INPUT_ADD] = "INSERT INTO input (sha256, source, container, "
-	    "stored_deflated, first_seen, last_seen, source_raw) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?)",
+	    "stored_deflated, first_seen, last_seen, source_raw, size) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
 	[ST_INPUT_SIZE] = "UPDATE input SET size = ? WHERE id = ?",
 	[ST_CHUNK_ADD] = "INSERT INTO input_chunk (input_id, seq, data) "
 	    "VALUES (?, ?, ?)",
@@ -435,6 +435,7 @@ store_close(struct store *s)
 		sqlite3_exec(s->db, "PRAGMA optimize", NULL, NULL, NULL);
 		sqlite3_close(s->db);
 	}
+	store_keep_free(s->keep);
 	free(s);
 }
 

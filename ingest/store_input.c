@@ -3,7 +3,10 @@
  * and its original bytes kept in input_chunk rows as received (plain XML
  * gzip'd) so --reprocess can parse them again.  Bytes move through a
  * fixed STORE_CHUNK buffer in both directions, so memory stays bounded
- * whatever the input's size.
+ * whatever the input's size.  The two buffers and the deflate state of
+ * store_input_add live as long as the store (struct keepbufs): a run of
+ * small inputs allocated 2 MiB and a deflate state per input before,
+ * each one new pages to fault in.
  */
 #include <sys/types.h>
 
@@ -30,14 +33,35 @@ store_input_lookup(struct store *s, const uint8_t sha[HASH_LEN],
 	    &info->outcome);
 }
 
+/* what store_input_add keeps between inputs (store.keep) */
+struct keepbufs {
+	uint8_t		*in;		/* STORE_CHUNK bytes read */
+	uint8_t		*out;		/* STORE_CHUNK bytes of gzip output */
+	z_stream	 z;
+	int		 z_ready;	/* z initialised: deflateReset, not
+					   deflateInit2, for the next input */
+};
+
+void
+store_keep_free(struct keepbufs *k)
+{
+	if (k == NULL)
+		return;
+	if (k->z_ready)
+		deflateEnd(&k->z);
+	free(k->in);
+	free(k->out);
+	free(k);
+}
+
 /* the state of one input being written to input_chunk */
 struct packer {
 	struct store	*s;
 	int64_t		 input;		/* ledger row id */
 	int64_t		 seq;		/* next chunk */
 	int		 deflating;	/* z is in use */
-	z_stream	 z;
-	uint8_t		*out;		/* STORE_CHUNK bytes of gzip output */
+	z_stream	*z;		/* s->keep->z */
+	uint8_t		*out;		/* s->keep->out */
 };
 
 static int
@@ -58,7 +82,7 @@ chunk_add(struct packer *pk, const uint8_t *p, size_t n)
 static int
 chunk_deflate(struct packer *pk, const uint8_t *p, size_t n, int finish)
 {
-	z_stream *z = &pk->z;
+	z_stream *z = pk->z;
 	int zr;
 
 	z->next_in = (Bytef *)(uintptr_t)p;	/* zlib does not write it */
@@ -93,6 +117,34 @@ container_of(const uint8_t *p, ssize_t n)
 	return NULL;
 }
 
+/* a gzip stream at level 1 in s->keep, new or reset */
+static int
+deflate_start(struct packer *pk)
+{
+	struct keepbufs *k = pk->s->keep;
+	int zr;
+
+	/* level 1: XML still shrinks ~10x, at a third of the cost */
+	if (k->z_ready)
+		zr = deflateReset(&k->z);
+	else if ((zr = deflateInit2(&k->z, Z_BEST_SPEED, Z_DEFLATED,
+	    15 + 16, 8, Z_DEFAULT_STRATEGY)) == Z_OK)
+		k->z_ready = 1;
+	if (zr != Z_OK) {
+		snprintf(pk->s->err, sizeof(pk->s->err), "cannot compress "
+		    "input: %s", k->z.msg ? k->z.msg : "zlib error");
+		return -1;
+	}
+	if (k->out == NULL)
+		k->out = xmalloc(STORE_CHUNK);
+	pk->deflating = 1;
+	pk->z = &k->z;
+	pk->out = k->out;
+	k->z.next_out = pk->out;
+	k->z.avail_out = (uInt)STORE_CHUNK;
+	return 0;
+}
+
 /* writes the ledger row and the chunks; the transaction is open */
 static int64_t
 input_write(struct packer *pk, const char *hex, const char *source,
@@ -101,7 +153,7 @@ input_write(struct packer *pk, const char *hex, const char *source,
 	struct store *s = pk->s;
 	const char *container = container_of(in, n);
 	struct binder b;
-	int64_t size = 0;
+	int64_t size = 0, first = (int64_t)n;
 	int eof, raw;
 
 	if (source == NULL)
@@ -114,22 +166,14 @@ input_write(struct packer *pk, const char *hex, const char *source,
 	binder_int(&b, (int64_t)time(NULL));
 	binder_int(&b, (int64_t)time(NULL));
 	binder_text(&b, raw ? source : NULL);
+	/* the first read's size: the whole size of an input under a chunk,
+	   so only longer ones need ST_INPUT_SIZE (a statement per input) */
+	binder_int(&b, (int64_t)n);
 	if (binder_run(s, &b, "cannot add input") == -1)
 		return -1;
 	pk->input = sqlite3_last_insert_rowid(s->db);
-	if (container == NULL) {
-		/* level 1: XML still shrinks ~10x, at a third of the cost */
-		if (deflateInit2(&pk->z, Z_BEST_SPEED, Z_DEFLATED,
-		    15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
-			snprintf(s->err, sizeof(s->err), "cannot compress "
-			    "input: %s", pk->z.msg ? pk->z.msg : "zlib error");
-			return -1;
-		}
-		pk->deflating = 1;
-		pk->out = xmalloc(STORE_CHUNK);
-		pk->z.next_out = pk->out;
-		pk->z.avail_out = (uInt)STORE_CHUNK;
-	}
+	if (container == NULL && deflate_start(pk) == -1)
+		return -1;
 	for (;;) {
 		size += n;
 		eof = (size_t)n < STORE_CHUNK;
@@ -146,6 +190,8 @@ input_write(struct packer *pk, const char *hex, const char *source,
 			return -1;
 		}
 	}
+	if (size == first)
+		return pk->input;
 	binder_start(&b, s, ST_INPUT_SIZE);
 	binder_int(&b, size);
 	binder_int(&b, pk->input);
@@ -167,7 +213,11 @@ store_input_add(struct store *s, const uint8_t sha[HASH_LEN],
 	assert(s->report == 0);
 	memset(&pk, 0, sizeof(pk));
 	pk.s = s;
-	in = xmalloc(STORE_CHUNK);
+	if (s->keep == NULL)
+		s->keep = xcalloc(1, sizeof(*s->keep));
+	if (s->keep->in == NULL)
+		s->keep->in = xmalloc(STORE_CHUNK);
+	in = s->keep->in;
 	hash_hex(sha, hex);
 	if ((lseek(fd, 0, SEEK_SET) == -1 && errno != ESPIPE) ||
 	    (n = fd_read_full(fd, in, STORE_CHUNK)) == -1) {
@@ -185,11 +235,7 @@ store_input_add(struct store *s, const uint8_t sha[HASH_LEN],
 		goto out;
 	id = pk.input;
 out:
-	if (pk.deflating)
-		deflateEnd(&pk.z);
 	sqlite3_clear_bindings(s->st[ST_CHUNK_ADD]);
-	free(pk.out);
-	free(in);
 	return id;
 }
 

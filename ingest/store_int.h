@@ -84,6 +84,9 @@ struct store {
 	struct canon	 canon;		/* the open report's records folded */
 	char		 err[512];	/* last error, as it happened */
 	int		 errcode;	/* SQLite's primary code for it */
+	struct keepbufs	*keep;		/* store_input.c's buffers and deflate
+					   state, kept from input to input;
+					   NULL until the first */
 };
 
 
@@ -95,6 +98,8 @@ struct binder {
 };
 
 
+/* frees s->keep (store_close); NULL-safe */
+void	 store_keep_free(struct keepbufs *);
 /* sets s->err to "what: SQLite's message"; returns -1 */
 int	 store_seterr(struct store *, const char *what);
 /* starts binding statement which; returns it */

@@ -1,6 +1,8 @@
 /*
  * Builds the digest model of digest.h: the windows, one query_run per
- * window (current, previous, baseline, history, each day), the readiness
+ * window (current, previous, baseline, the history windows before the
+ * baseline), the days summed in the current window's pass and the history
+ * windows inside the baseline in its pass (query_sub), the readiness
  * verdicts through readiness_build, and the list of domains.  The
  * comparisons (what changed) are in digest_changes.c; the rejected inputs
  * by reason in digest_query.c.
@@ -33,10 +35,70 @@ windows_init(struct digest *d, const struct window *w)
 	}
 }
 
-/* query_run over w into m (model_init'ed here) */
+/*
+ * The sub-windows summed in the passes over other windows: the days of
+ * win (in the current window's pass) and the history windows inside the
+ * baseline (in its pass).  Each tally is what a pass of its own would sum.
+ */
+struct dsubs {
+	struct query_sub day[MAX_DIGEST_DAYS];
+	size_t		 n_days;	/* 0: too many days, none drawn */
+	struct query_sub hist[DIGEST_HISTORY];
+	int		 hist_in_base[DIGEST_HISTORY]; /* hist[i] is used */
+	size_t		 n_hist;	/* entries used at the front of hist */
+};
+
+static int
+win_inside(const struct window *in, const struct window *w)
+{
+	return in->since >= w->since && in->until <= w->until;
+}
+
+static void
+dsubs_init(struct dsubs *s, const struct digest *d)
+{
+	int i, n = window_days(&d->win);
+
+	memset(s, 0, sizeof(*s));
+	for (i = 0; n <= MAX_DIGEST_DAYS && i < n; i++) {
+		s->day[i].win.since = d->win.since + i * WINDOW_DAY;
+		s->day[i].win.until = s->day[i].win.since + WINDOW_DAY;
+	}
+	s->n_days = n <= MAX_DIGEST_DAYS && n > 0 ? (size_t)n : 0;
+	/* the last two are the current and previous windows themselves */
+	for (i = 0; i < DIGEST_HISTORY - 2; i++)
+		if (win_inside(&d->hist_win[i], &d->base_win)) {
+			s->hist_in_base[i] = 1;
+			s->hist[s->n_hist++].win = d->hist_win[i];
+		}
+}
+
+static void
+dsubs_release(struct dsubs *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n_days; i++)
+		free(s->day[i].t);
+	for (i = 0; i < s->n_hist; i++)
+		free(s->hist[i].t);
+}
+
+/* the tally of domain dom in sub-window sub of model m; NULL if none */
+static const struct mtally *
+sub_tally(struct model *m, const struct query_sub *sub,
+    const char *dom)
+{
+	const struct msum *s = model_domain(m, dom);
+
+	return s != NULL && sub->t != NULL ? &sub->t[s - m->domains] : NULL;
+}
+
+/* query_run over w into m (model_init'ed here), with sub-windows */
 static int
 run_window(struct rdb *db, const struct digest_opts *o, const struct window *w,
-    int sources, struct model *m, char *err, size_t errlen)
+    int sources, struct query_sub *subs, size_t n_subs, struct model *m,
+    char *err, size_t errlen)
 {
 	struct query_opts qo;
 
@@ -44,6 +106,8 @@ run_window(struct rdb *db, const struct digest_opts *o, const struct window *w,
 	qo.domains = o->domains;
 	qo.n_domains = o->n_domains;
 	qo.sources = sources;
+	qo.subs = subs;
+	qo.n_subs = n_subs;
 	model_init(m, w, MODEL_SOURCES);
 	return query_run(db, &qo, m, err, errlen);
 }
@@ -97,71 +161,68 @@ domains_init(struct digest *d, const struct digest_opts *o)
 	}
 }
 
-/* one history window's tallies into hist_*[i] */
+/* one history window's tallies into hist_*[i]; sub NULL: m's own */
 static void
-hist_take(struct digest *d, struct model *m, int i)
+hist_take(struct digest *d, struct model *m, const struct query_sub *sub,
+    int i)
 {
+	const struct msum *s;
+	const struct mtally *t;
 	size_t k;
 
 	for (k = 0; k < d->n_domains; k++) {
-		const struct msum *s = model_domain(m, d->domains[k].domain);
-
-		d->domains[k].hist_messages[i] = s ? s->t.messages : 0;
-		d->domains[k].hist_pass[i] = s ? s->t.dmarc_pass : 0;
+		if (sub != NULL)
+			t = sub_tally(m, sub, d->domains[k].domain);
+		else
+			t = (s = model_domain(m, d->domains[k].domain)) ?
+			    &s->t : NULL;
+		d->domains[k].hist_messages[i] = t ? t->messages : 0;
+		d->domains[k].hist_pass[i] = t ? t->dmarc_pass : 0;
 	}
 }
 
 static int
 history(struct rdb *db, const struct digest_opts *o, struct digest *d,
-    char *err, size_t errlen)
+    const struct dsubs *subs, char *err, size_t errlen)
 {
 	struct model m;
+	size_t h = 0;
 	int i, rc = 0;
 
 	for (i = 0; i < DIGEST_HISTORY && rc == 0; i++) {
 		if (i == DIGEST_HISTORY - 1)
-			hist_take(d, &d->cur, i);
+			hist_take(d, &d->cur, NULL, i);
 		else if (i == DIGEST_HISTORY - 2)
-			hist_take(d, &d->prev, i);
+			hist_take(d, &d->prev, NULL, i);
+		else if (subs->hist_in_base[i])
+			hist_take(d, &d->base, &subs->hist[h++], i);
 		else {
-			rc = run_window(db, o, &d->hist_win[i], 0, &m, err,
-			    errlen);
+			rc = run_window(db, o, &d->hist_win[i], 0, NULL, 0,
+			    &m, err, errlen);
 			if (rc == 0)
-				hist_take(d, &m, i);
+				hist_take(d, &m, NULL, i);
 			model_release(&m);
 		}
 	}
 	return rc;
 }
 
-static int
-daily(struct rdb *db, const struct digest_opts *o, struct digest *d,
-    char *err, size_t errlen)
+/* the days of win, summed in the current window's pass */
+static void
+daily(struct digest *d, const struct dsubs *subs)
 {
-	struct window w;
-	struct model m;
-	int i, n = window_days(&d->win), rc = 0;
-	size_t k;
+	const struct mtally *t;
+	size_t i, k;
 
-	if (n > MAX_DIGEST_DAYS)
-		return 0;
-	for (i = 0; i < n && rc == 0; i++) {
-		w.since = d->win.since + i * WINDOW_DAY;
-		w.until = w.since + WINDOW_DAY;
-		if ((rc = run_window(db, o, &w, 0, &m, err, errlen)) == 0)
-			for (k = 0; k < d->n_domains; k++) {
-				struct ddomain *dd = &d->domains[k];
-				const struct msum *s = model_domain(&m,
-				    dd->domain);
+	for (i = 0; i < subs->n_days; i++)
+		for (k = 0; k < d->n_domains; k++) {
+			struct ddomain *dd = &d->domains[k];
 
-				dd->n_days = n;
-				dd->day_pass[i] = s ? s->t.dmarc_pass : 0;
-				dd->day_fail[i] = s ? s->t.messages -
-				    s->t.dmarc_pass : 0;
-			}
-		model_release(&m);
-	}
-	return rc;
+			t = sub_tally(&d->cur, &subs->day[i], dd->domain);
+			dd->n_days = (int)subs->n_days;
+			dd->day_pass[i] = t ? t->dmarc_pass : 0;
+			dd->day_fail[i] = t ? t->messages - t->dmarc_pass : 0;
+		}
 }
 
 /* readiness over its own window ending with win; fills each rd */
@@ -213,11 +274,14 @@ totals(struct digest *d)
 
 static int
 models(struct rdb *db, struct dns *dns, const struct digest_opts *o,
-    struct digest *d, char *err, size_t errlen)
+    struct digest *d, struct dsubs *subs, char *err, size_t errlen)
 {
-	if (run_window(db, o, &d->win, 1, &d->cur, err, errlen) == -1 ||
-	    run_window(db, o, &d->prev_win, 1, &d->prev, err, errlen) == -1 ||
-	    run_window(db, o, &d->base_win, 1, &d->base, err, errlen) == -1)
+	if (run_window(db, o, &d->win, 1, subs->day, subs->n_days, &d->cur,
+	    err, errlen) == -1 ||
+	    run_window(db, o, &d->prev_win, 1, NULL, 0, &d->prev, err,
+	    errlen) == -1 ||
+	    run_window(db, o, &d->base_win, 1, subs->hist, subs->n_hist,
+	    &d->base, err, errlen) == -1)
 		return -1;
 	if (dns != NULL) {
 		d->dns_used = 1;
@@ -234,27 +298,33 @@ digest_build(struct rdb *db, struct dns *dns, const struct window *w,
     size_t errlen)
 {
 	struct rdb *hdb;
+	struct dsubs subs;
 	size_t i;
+	int rc = -1;
 
 	memset(d, 0, sizeof(*d));
 	d->now = o->now;
 	windows_init(d, w);
-	if (models(db, dns, o, d, err, errlen) == -1)
-		return -1;
+	dsubs_init(&subs, d);
+	if (models(db, dns, o, d, &subs, err, errlen) == -1)
+		goto out;
 	domains_init(d, o);
 	digest_index(d);
-	if (history(db, o, d, err, errlen) == -1 ||
-	    daily(db, o, d, err, errlen) == -1 ||
+	daily(d, &subs);
+	if (history(db, o, d, &subs, err, errlen) == -1 ||
 	    readiness(db, dns, o, d, err, errlen) == -1 ||
 	    digest_query_rejects(db, &d->win, d, err, errlen) == -1)
-		return -1;
+		goto out;
 	hdb = dns != NULL && dns_db(dns) != NULL ? dns_db(dns) : db;
 	for (i = 0; i < d->n_domains; i++)
 		if (digest_changes(d, &d->domains[i], o->services, hdb, err,
 		    errlen) == -1)
-			return -1;
+			goto out;
 	totals(d);
-	return 0;
+	rc = 0;
+out:
+	dsubs_release(&subs);
+	return rc;
 }
 
 static void

@@ -89,6 +89,33 @@ str_eq(const char *a, const char *b)
 	return strcmp(a, b) == 0;
 }
 
+/* FNV-1a over the three strings, NULL apart from "" */
+static uint32_t
+value_hash(const char *name, const char *detail, const char *result)
+{
+	const char *f[3] = { name, detail, result };
+	const unsigned char *p;
+	uint32_t h = 2166136261u;
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		h = (h ^ (f[i] == NULL ? 0x100u : 0x200u)) * 16777619u;
+		for (p = (const unsigned char *)f[i]; p != NULL && *p != '\0';
+		    p++)
+			h = (h ^ *p) * 16777619u;
+	}
+	return h;
+}
+
+/* v is the value (name, detail, result) of hash h */
+static int
+value_is(const struct mvalue *v, uint32_t h, const char *name,
+    const char *detail, const char *result)
+{
+	return !v->other && v->hash == h && str_eq(v->name, name) &&
+	    str_eq(v->detail, detail) && str_eq(v->result, result);
+}
+
 static struct mvalue *
 values_slot(struct mvalues *vs)
 {
@@ -105,13 +132,12 @@ model_values_add(struct mvalues *vs, const char *name, const char *detail,
     const char *result, double messages, unsigned long rows)
 {
 	struct mvalue *v = NULL, *other = NULL;
+	uint32_t h = value_hash(name, detail, result);
 	size_t i, kept = 0;
 
 	/* the same value comes again and again: try the last one first */
-	if (vs->last < vs->n && !vs->v[vs->last].other &&
-	    str_eq(vs->v[vs->last].name, name) &&
-	    str_eq(vs->v[vs->last].detail, detail) &&
-	    str_eq(vs->v[vs->last].result, result)) {
+	if (vs->last < vs->n && value_is(&vs->v[vs->last], h, name, detail,
+	    result)) {
 		v = &vs->v[vs->last];
 		goto add;
 	}
@@ -121,9 +147,7 @@ model_values_add(struct mvalues *vs, const char *name, const char *detail,
 			continue;
 		}
 		kept++;
-		if (str_eq(vs->v[i].name, name) &&
-		    str_eq(vs->v[i].detail, detail) &&
-		    str_eq(vs->v[i].result, result)) {
+		if (value_is(&vs->v[i], h, name, detail, result)) {
 			v = &vs->v[i];
 			break;
 		}
@@ -139,6 +163,7 @@ model_values_add(struct mvalues *vs, const char *name, const char *detail,
 		v->name = name ? xstrdup(name) : NULL;
 		v->detail = detail ? xstrdup(detail) : NULL;
 		v->result = result ? xstrdup(result) : NULL;
+		v->hash = h;
 	}
 	vs->last = (size_t)(v - vs->v);
 add:

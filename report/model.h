@@ -102,6 +102,8 @@ struct mvalue {
 	double		 messages;
 	unsigned long	 rows;		/* records (or reports) counted */
 	int		 other;		/* the overflow bucket */
+	uint32_t	 hash;		/* of name, detail, result: compared
+					   before the strings */
 };
 
 /*

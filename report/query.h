@@ -23,6 +23,18 @@
 #include "model.h"
 #include "rdb.h"
 
+/*
+ * A window inside the query's window whose domain tallies the same record
+ * pass also sums (the digest's days and history weeks), as a query_run
+ * over that window alone would give them: the same reports, the same
+ * shares, the same order of additions.  t is allocated by query_run, one
+ * per domain of the model (m->domains order); the caller frees it.
+ */
+struct query_sub {
+	struct window	 win;		/* inside the query's window */
+	struct mtally	*t;		/* [m->n_domains], zero if no record */
+};
+
 struct query_opts {
 	const char *const *domains;	/* --domain values; NULL: all */
 	size_t		 n_domains;
@@ -34,6 +46,8 @@ struct query_opts {
 					   whose header_from is below the
 					   policy domain is a source of its
 					   own (readiness) */
+	struct query_sub	*subs;	/* NULL: none */
+	size_t		 n_subs;
 };
 
 /*

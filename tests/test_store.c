@@ -605,6 +605,46 @@ START_TEST(test_store_bytes_roundtrip_large)
 }
 END_TEST
 
+/*
+ * The store keeps its read buffer and deflate state from one input to
+ * the next: plain inputs in a row, a multi-chunk one between small ones,
+ * each come back byte for byte, none carrying bytes of the one before.
+ */
+START_TEST(test_store_plain_inputs_in_a_row_each_kept_whole)
+{
+	const size_t n = 2 * 1024 * 1024 + 5;
+	struct fixture fx;
+	struct visit v;
+	uint8_t *big;
+
+	fx_open(&fx);
+	memset(&v, 0, sizeof(v));
+	big = noise(n, 3);
+	big[0] = '<';
+	ck_assert_int_gt(add_input(&fx, "1.xml", xml, sizeof(xml) - 1), 0);
+	ck_assert_int_gt(add_input(&fx, "2.xml", big, n), 0);
+	ck_assert_int_gt(add_input(&fx, "3.xml", "<a/>", 4), 0);
+	ck_assert_int_gt(add_input(&fx, "4.xml", "", 0), 0);
+	ck_assert_int_gt(add_input(&fx, "5.xml", big + 1, 1000), 0);
+	ck_query_str(&fx, "SELECT group_concat(stored_deflated, '') FROM "
+	    "(SELECT * FROM input ORDER BY id)", "11111");
+	ck_assert_int_eq(store_foreach_input(fx.s, 1, visit_fn, &v), 0);
+	ck_assert_int_eq(v.n, 5);
+	ck_assert_uint_eq(v.len[0], sizeof(xml) - 1);
+	ck_assert(memcmp(v.bytes[0], xml, sizeof(xml) - 1) == 0);
+	ck_assert_uint_eq(v.len[1], n);
+	ck_assert(memcmp(v.bytes[1], big, n) == 0);
+	ck_assert_uint_eq(v.len[2], 4);
+	ck_assert(memcmp(v.bytes[2], "<a/>", 4) == 0);
+	ck_assert_uint_eq(v.len[3], 0);
+	ck_assert_uint_eq(v.len[4], 1000);
+	ck_assert(memcmp(v.bytes[4], big + 1, 1000) == 0);
+	visit_free(&v);
+	free(big);
+	fx_close(&fx);
+}
+END_TEST
+
 START_TEST(test_store_sql_metachars_verbatim)
 {
 	static const char evil[] = "Robert'); DROP TABLE report;-- \"%_\\ "
@@ -835,6 +875,7 @@ store_suite(void)
 	tcase_add_test(tc, test_store_input_ledger);
 	tcase_add_test(tc, test_store_bytes_roundtrip_plain_gzip);
 	tcase_add_test(tc, test_store_bytes_roundtrip_large);
+	tcase_add_test(tc, test_store_plain_inputs_in_a_row_each_kept_whole);
 	tcase_add_test(tc, test_store_sql_metachars_verbatim);
 	tcase_add_test(tc, test_store_input_clear);
 	tcase_add_test(tc, test_store_disk_full);
