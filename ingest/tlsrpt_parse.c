@@ -136,6 +136,12 @@ member_text(json_t *o, const char *key, int required, int warn, char **out,
 	json_t *v = json_object_get(o, key);
 
 	*out = NULL;
+	/* "contact-info": null from small senders: absent, with a warning */
+	if (v != NULL && json_is_null(v) && !required) {
+		if (warn)
+			diag_warn(d, DIAG_EMPTY_FIELD);
+		return 0;
+	}
 	if (v != NULL && !json_is_string(v)) {
 		diag_error(d, "TLS report: '%s' is not a string", key);
 		return -1;
@@ -373,6 +379,15 @@ read_report(json_t *root, struct tlsrpt *rep, struct diag *d)
 
 	if (!json_is_object(root)) {
 		diag_error(d, "TLS report: the document is not a JSON object");
+		return -1;
+	}
+	if (json_object_get(root, "organization-name") == NULL &&
+	    json_object_get(root, "date-range") == NULL &&
+	    json_object_get(root, "policies") == NULL &&
+	    json_object_get(root, "report-id") == NULL) {
+		diag_error(d, "not a report: JSON, but not an SMTP TLS report "
+		    "(none of its keys, "
+		    "RFC 8460 4.4)");
 		return -1;
 	}
 	unknown_members(root, keys, sizeof(keys) / sizeof(keys[0]), d);
