@@ -25,6 +25,8 @@ struct feed {
 	size_t		 total;
 	int		 too_big;	/* more than MAX_TLSRPT_BYTES */
 	int		 failed;	/* the read callback failed */
+	int		 nul;		/* a NUL byte came: refused at the
+					   edge, wherever it is */
 };
 
 /* jansson's allocations while a parse runs, capped */
@@ -86,6 +88,12 @@ feed_read(void *buf, size_t len, void *arg)
 		len = 65536;
 	if ((n = f->read(f->ctx, buf, (int)len)) < 0) {
 		f->failed = 1;
+		return (size_t)-1;
+	}
+	if (memchr(buf, '\0', (size_t)n) != NULL) {
+		f->nul = 1;
+		f->total += (size_t)((char *)memchr(buf, '\0', (size_t)n) -
+		    (char *)buf);
 		return (size_t)-1;
 	}
 	f->total += (size_t)n;
@@ -443,7 +451,7 @@ int
 tlsrpt_parse(parse_read_fn read, void *ctx, struct tlsrpt *rep,
     struct diag *d)
 {
-	struct feed f = { read, ctx, 0, 0, 0 };
+	struct feed f = { read, ctx, 0, 0, 0, 0 };
 	json_error_t jerr;
 	json_t *root;
 	int rc = -1;
@@ -461,8 +469,14 @@ tlsrpt_parse(parse_read_fn read, void *ctx, struct tlsrpt *rep,
 			diag_error(d, "TLS report: the document needs more "
 			    "than %lu bytes of memory to read",
 			    (unsigned long)MAX_TLSRPT_MEMORY);
+		else if (f.nul)
+			diag_error(d, "TLS report: a NUL byte at offset %zu "
+			    "(JSON text holds none)", f.total);
 		else if (f.failed)
 			diag_error(d, "TLS report: the input cannot be read");
+		else if (json_error_code(&jerr) == json_error_invalid_utf8)
+			diag_error(d, "TLS report: not valid JSON: invalid "
+			    "UTF-8 at line %d (RFC 8259 8.1)", jerr.line);
 		else
 			diag_error(d, "TLS report: not valid JSON: %s at line "
 			    "%d", jerr.text, jerr.line);
