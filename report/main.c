@@ -2,7 +2,7 @@
  * dmarc-report: the command line.  Parses the mode and options, reads
  * the config file for every mode (config.h: flags win), builds the
  * window (window.h), opens the database read-only, runs the mode
- * (summary.h, sources.h, policy.h, readiness) and renders the model in
+ * (summary.h, sources.h, policy.h, readiness, tls.h) and renders the model in
  * the chosen format (render.h) to standard output or atomically to -o
  * FILE (output.h).  sources, failures and readiness name each source's
  * sending service (classify.h: --services FILE, then the built-in
@@ -31,6 +31,7 @@
 #include "render.h"
 #include "sources.h"
 #include "summary.h"
+#include "tls.h"
 #include "window.h"
 #include "xalloc.h"
 
@@ -64,6 +65,7 @@ struct args {
 	const char	*senders;	/* readiness: --senders FILE */
 	struct readiness_opts ro;	/* readiness criteria */
 	int		 digest;	/* the digest mode */
+	int		 tls;		/* the tls mode (tls.h) */
 	const char	*format;	/* --format as given (digest) */
 	struct digest_cli dc;		/* digest options */
 	struct config	 cfg;		/* the config file, every mode */
@@ -113,7 +115,7 @@ usage(FILE *f)
 {
 	fprintf(f,
 	    "usage: " PROG " [summary | sources | failures | readiness | "
-	    "policy DOMAIN | digest] [options]\n"
+	    "policy DOMAIN | digest | tls] [options]\n"
 	    "  --db PATH            database (default: $DMARC_DB or "
 	    "~/.local/share/dmarc-rua/dmarc.db)\n"
 	    "  --since DATE|EPOCH   first day (YYYY-MM-DD, UTC)\n"
@@ -252,6 +254,8 @@ set_mode(struct args *a, int argc, char **argv)
 		a->mode = MODEL_READINESS;
 	else if (strcmp(m, "digest") == 0)
 		a->digest = 1;
+	else if (strcmp(m, "tls") == 0)
+		a->tls = 1;
 	else if (strcmp(m, "policy") == 0) {
 		a->policy = 1;
 		if (optind >= argc)
@@ -571,6 +575,16 @@ run_digest(const struct args *a, const char *db)
 	return digest_cli_run(&da);
 }
 
+/* the tls mode: SMTP TLS reports (tls.h) */
+static int
+run_tls(const struct args *a, const char *db)
+{
+	struct tls_args ta = { db, &a->ws, a->domains, a->n_domains,
+	    a->format, a->out };
+
+	return tls_run(&ta);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -595,6 +609,8 @@ main(int argc, char *argv[])
 	}
 	if (a.digest)
 		rc = run_digest(&a, path);
+	else if (a.tls)
+		rc = run_tls(&a, path);
 	else if (a.policy)
 		rc = run_policy(&a, path);
 	else
