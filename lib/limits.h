@@ -136,6 +136,10 @@
 #define MAX_TLSRPT_MX_HOSTS	64
 /* bytes looked at to tell a TLS report from other JSON */
 #define MAX_TLSRPT_SNIFF	4096
+/* dmarc-report tls: failure rows (domain, result type, MX, reporter) and
+   policy domains listed; past them rows are counted, not listed */
+#define MAX_TLS_FAILURE_ROWS	100000
+#define MAX_TLS_DOMAINS		10000
 
 /* rua/ruf destinations of one DMARC record checked (one TXT query each) */
 #define MAX_REPORT_DESTS	16

@@ -19,12 +19,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "limits.h"
 #include "window.h"
 
-/* failure rows kept in one model; more are counted, not listed */
-#define MAX_TLS_FAILURE_ROWS	100000
-/* policy domains kept in one model */
-#define MAX_TLS_DOMAINS		10000
 
 /* failed sessions of one result type at one MX, said by one reporter */
 struct tls_fail {

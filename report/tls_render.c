@@ -157,7 +157,8 @@ render_json(struct out *o, const struct tls_model *m)
 
 	window_date(m->w.since, since, sizeof(since));
 	window_date(m->w.until - 1, until, sizeof(until));
-	fprintf(o->f, "{\"window\":{\"since\":\"%s\",\"until\":\"%s\","
+	fprintf(o->f, "{\"format\":\"dmarc-report\",\"version\":1,"
+	    "\"mode\":\"tls\",\"window\":{\"since\":\"%s\",\"until\":\"%s\","
 	    "\"days\":%d},\"domains\":[", since, until, window_days(&m->w));
 	for (size_t i = 0; i < m->n_domains; i++) {
 		if (i > 0)

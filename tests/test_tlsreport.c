@@ -143,6 +143,7 @@ START_TEST(test_tlsreport_json_fields)
 {
 	char *out = week("--format json", 0);
 
+	json_is(out, "$.mode", "tls");
 	json_is(out, "$.window.since", "2026-11-16");
 	json_is(out, "$.window.days", "7");
 	json_is(out, "$.domains[0].domain", "example.org");
