@@ -2,8 +2,8 @@
  * SMTP TLS reports (RFC 8460) through the whole of dmarc-ingest: mail
  * modelled on what Google and Microsoft send (tests/data/tlsmail, written
  * by us) stored with hand-computed totals; .json.gz and .json files; the
- * Maildir, mbox and --mail paths each storing a TLS report from a mixed
- * mailbox; re-sent reports as duplicates and the same key with other
+ * Maildir, mbox, --mail and IMAP (a real Dovecot; skipped without one)
+ * paths each storing a TLS report from a mixed mailbox; re-sent reports as duplicates and the same key with other
  * content as a conflict; hostile JSON rejected with its reason and its
  * bytes kept; --reprocess.
  */
@@ -19,7 +19,9 @@
 #include <sqlite3.h>
 #include <zlib.h>
 
+#include "imap.h"
 #include "ingest.h"
+#include "mailtest.h"
 #include "store.h"
 #include "testutil.h"
 #include "xalloc.h"
@@ -500,6 +502,61 @@ START_TEST(test_tlsingest_mail_pipe_mixed_mailbox)
 }
 END_TEST
 
+/* the IMAP source: its own setup, the store opened by the run */
+static struct mt_dovecot dv;
+static int dv_up;
+static char dv_why[1024];
+
+static void
+setup_imap(void)
+{
+	tmp = tu_tmpdir();
+	snprintf(db, sizeof(db), "%s/t.db", tmp);
+	setenv(IMAP_PASSWORD_ENV, MT_PASSWORD, 1);
+	dv_up = mt_dovecot_start(&dv, dv_why, sizeof(dv_why)) == 0;
+}
+
+static void
+teardown_imap(void)
+{
+	mt_dovecot_stop(&dv);
+	tu_rmtree(tmp);
+	free(tmp);
+}
+
+START_TEST(test_tlsingest_imap_mixed_mailbox)
+{
+	struct imap_options o;
+	struct imap_stats ist;
+	struct store *s;
+	struct ingest in;
+	char url[512], err[1024];
+
+	if (!dv_up) {
+		printf("skipped: dovecot cannot be started: %s\n", dv_why);
+		return;
+	}
+	for (size_t i = 0; i < N_MIXED; i++) {
+		size_t n;
+		uint8_t *p = fixture(mixed[i], &n);
+
+		ck_assert_int_eq(mt_dovecot_put(&dv, (const char *)p, n), 0);
+		free(p);
+	}
+	mt_dovecot_url(&dv, 0, url, sizeof(url));
+	memset(&o, 0, sizeof(o));
+	o.url = url;
+	s = store_open(db, err, sizeof(err));
+	ck_assert_msg(s != NULL, "%s", err);
+	ingest_init(&in, s);
+	ck_assert_msg(imap_run(&o, &in, &ist, err, sizeof(err)) == IMAP_OK,
+	    "%s", err);
+	store_close(s);
+	ck_assert_uint_eq(ist.marked, N_MIXED);
+	assert_mixed_stored();
+}
+END_TEST
+
 Suite *
 tlsingest_suite(void)
 {
@@ -517,6 +574,11 @@ tlsingest_suite(void)
 	tcase_add_test(tc, test_tlsingest_mbox_mixed_mailbox);
 	tcase_add_test(tc, test_tlsingest_maildir_mixed_mailbox);
 	tcase_add_test(tc, test_tlsingest_mail_pipe_mixed_mailbox);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("imap");
+	tcase_add_checked_fixture(tc, setup_imap, teardown_imap);
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_tlsingest_imap_mixed_mailbox);
 	suite_add_tcase(s, tc);
 	return s;
 }
