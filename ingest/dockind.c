@@ -10,6 +10,9 @@ static const struct doc_kind kinds[] = {
 	/* RFC 7489 appendix C, RFC 9990: parsed by rua_parse.c, stored by
 	   store_rua.c */
 	{ "DMARC aggregate report", CONTAINER_XML, 1, rua_ingest },
+	/* RFC 8460 4.4: parsed by tlsrpt_parse.c, stored by store_tls.c;
+	   JSON is UTF-8 by definition (RFC 8259 8.1): nothing repaired */
+	{ "SMTP TLS report", CONTAINER_JSON, 0, tls_ingest },
 };
 
 const struct doc_kind *

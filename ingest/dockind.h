@@ -3,9 +3,10 @@
  * what sniffing calls the document (sniff.h), and the function that
  * parses and stores it.  The unpacker hands on every document whose
  * sniff result has a row (anything else is "not a report"), and
- * ingest_doc.c passes it to its row.  A new kind (the SMTP TLS report
- * of RFC 8460 is next) is a sniff result, a row and its own files: a
- * parser (tlsrpt_parse.c), its store and its ingest function here.
+ * ingest_doc.c passes it to its row.  Two kinds today: the DMARC
+ * aggregate report (XML) and the SMTP TLS report of RFC 8460 (JSON).  A
+ * new kind is a sniff result, a row and its own files: a parser, its
+ * store and its ingest function here.
  */
 #ifndef DMARC_DOCKIND_H
 #define DMARC_DOCKIND_H
@@ -56,6 +57,7 @@ const struct doc_kind *dockind_find(enum container c);
 
 /* the rows' ingest functions, each in its kind's own file */
 void	rua_ingest(struct doc *, struct doc_result *);	/* ingest_rua.c */
+void	tls_ingest(struct doc *, struct doc_result *);	/* ingest_tls.c */
 
 /*
  * For the rows: the parser's read callback (parse_read_fn; ctx is the

@@ -6,7 +6,8 @@
  * memory holds headers and structure only; a part is decoded on demand,
  * first 4 KiB to decide, then streamed to the temporary file.  Which part
  * is a report is decided by content; the declared type and name are hints
- * (TLS-RPT is recognised by its type, XML must have a <feedback> root).
+ * (XML must have a <feedback> root, JSON the keys of an SMTP TLS report
+ * or the type application/tlsrpt+json or a .json name).
  * A message without a report is named by what its parts say it is, the
  * ARF part's Feedback-Type first (RFC 5965, RFC 6591).
  */
@@ -25,6 +26,7 @@
 #include "mail.h"
 #include "mailscan.h"
 #include "sniff.h"
+#include "tlsrpt.h"
 #include "xalloc.h"
 
 /* decoded bytes looked at to decide whether a part is a report */
@@ -346,8 +348,10 @@ root_is_feedback(const char *p, size_t n)
 
 /*
  * Whether the first decoded bytes make the part a report candidate: gzip
- * or zip (unless named as TLS-RPT JSON), or XML with a <feedback> root
- * (a declared XML type or .xml name is enough for UTF-16 text).
+ * or zip (an aggregate report, or an SMTP TLS report's .json.gz), XML
+ * with a <feedback> root (a declared XML type or .xml name is enough for
+ * UTF-16 text), or a JSON object with a TLS report's keys (the declared
+ * type application/tlsrpt+json or a .json name is enough).
  */
 static int
 is_candidate(const char *p, size_t n, const char *type, const char *name)
@@ -355,8 +359,10 @@ is_candidate(const char *p, size_t n, const char *type, const char *name)
 	switch (sniff(p, n, NULL)) {
 	case CONTAINER_GZIP:
 	case CONTAINER_ZIP:
-		return !ends_with(name, ".json.gz") && !ends_with(name,
-		    ".json.zip");
+		return 1;
+	case CONTAINER_JSON:
+		return tlsrpt_sniff(p, n) || strncmp(type,
+		    "application/tlsrpt", 18) == 0 || ends_with(name, ".json");
 	case CONTAINER_TNEF:
 		return 1;	/* may hold one: kept, refused with a reason */
 	case CONTAINER_XML:
@@ -512,13 +518,11 @@ walk_leaf(struct walker *w, GMimePart *part, const char *num)
 		g_free(hint);
 		return;
 	}
-	if (strncmp(type, "application/tlsrpt", 18) == 0) {
-		note(w, 3, "SMTP TLS report", type);
-		g_free(type);
-		g_free(hint);
-		return;
-	}
-	if (ends_with(name, ".json.gz") || ends_with(name, ".json"))
+	/* said only when the part turns out not to be a candidate */
+	if (strncmp(type, "application/tlsrpt", 18) == 0)
+		note(w, 3, "SMTP TLS report part that is neither gzip "
+		    "nor JSON", type);
+	else if (ends_with(name, ".json.gz") || ends_with(name, ".json"))
 		note(w, 2, "SMTP TLS report?", "a .json part");
 	peek = xmalloc(PEEK_BYTES);
 	if ((dec = decoded_stream(part)) != NULL &&
@@ -566,9 +570,10 @@ walk_multipart(struct walker *w, GMimeMultipart *mp, const char *num,
 	char child[256];
 	int n = g_mime_multipart_get_count(mp);
 
+	/* an SMTP TLS report (RFC 8460 5.3) is ours: its parts are walked */
 	if (g_mime_content_type_is_type(ct, "multipart", "report") &&
 	    (rt = g_mime_content_type_get_parameter(ct, "report-type")) !=
-	    NULL) {
+	    NULL && strcasecmp(rt, "tlsrpt") != 0) {
 		/*
 		 * Another kind of report: its parts are not ours, except
 		 * that its own message/feedback-report part says what it is

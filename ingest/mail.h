@@ -4,13 +4,14 @@
  * and 2231, broken real-world headers); this module walks the tree at any
  * depth (multipart, forwarded message/rfc822, a report that is the whole
  * body), decodes each leaf part (base64, quoted-printable, binary) and
- * decides by its first decoded bytes whether it may be an aggregate report
- * (gzip, zip, or XML whose root is <feedback>), using the MIME type and
+ * decides by its first decoded bytes whether it may be a report (gzip,
+ * zip, XML whose root is <feedback>, or the JSON of an SMTP TLS report
+ * in an application/tlsrpt+json or .json part), using the MIME type and
  * file name only as hints; a TNEF part (winmail.dat) is passed on too, to
  * be kept and refused with its reason.  A message without such a part is
  * classified: by its message/feedback-report part's Feedback-Type
  * ("DMARC failure report", "abuse report"), else by its report type or
- * part types ("SMTP TLS report", "delivery status notification", ...),
+ * part types ("read receipt", "delivery status notification", ...),
  * else by its Subject ("DMARC failure report?").  Nothing here touches
  * the database.
  */

@@ -1,9 +1,10 @@
 /*
  * Content sniffing for unpack: the first bytes of a payload say whether it
  * is gzip, zip, XML (optionally behind a UTF-8 or UTF-16 byte order mark),
- * nothing at all, or something that is not a report, which is named so
- * the rejection message tells the user what arrived instead ("PNG image",
- * "JSON (an SMTP TLS report?)", the 6-byte "unused" Yahoo sent).
+ * a JSON object (the SMTP TLS report of RFC 8460), nothing at all, or
+ * something that is not a report, which is named so the rejection
+ * message tells the user what arrived instead ("PNG image", "JSON array
+ * (not a report)", the 6-byte "unused" Yahoo sent).
  */
 #include <stddef.h>
 #include <string.h>
@@ -115,8 +116,12 @@ sniff_text(const unsigned char *p, size_t n, const char **what)
 		*what = "XML";
 		return CONTAINER_XML;
 	}
-	if (*p == '{' || *p == '[')
-		*what = "JSON (an SMTP TLS report?)";
+	if (*p == '{') {
+		*what = "JSON";
+		return CONTAINER_JSON;
+	}
+	if (*p == '[')
+		*what = "JSON array (not a report)";
 	else if (is_text(p, n) && is_mail(p, n))
 		*what = "e-mail message";
 	else if (is_text(p, n))

@@ -7,7 +7,7 @@
  * end: released (new or conflicting) or rolled back (a duplicate, or a
  * failure).  A settled unit commits at once, or with store_batch() waits
  * for store_commit() with later units.  What is written lives in
- * store_input.c, store_rua.c and store_mail.c.
+ * store_input.c, store_rua.c, store_tls.c and store_mail.c.
  */
 #include <assert.h>
 #include <stdio.h>
@@ -430,6 +430,7 @@ store_close(struct store *s)
 		return;
 	if (s->db != NULL) {
 		rollback(s);
+		store_tls_close(s);
 		for (size_t i = 0; i < ST__COUNT; i++)
 			sqlite3_finalize(s->st[i]);
 		sqlite3_exec(s->db, "PRAGMA optimize", NULL, NULL, NULL);

@@ -142,6 +142,26 @@ int	 store_report_end(struct store *, const struct report *,
 void	 store_report_abort(struct store *);
 
 /*
+ * Stores one SMTP TLS report (store_tls.c) inside its input's unit (a
+ * savepoint of its own), doc_sha the SHA-256 of its JSON as received.
+ * A report with the same key (organization-name case-folded, report-id)
+ * and the same canonical digest (store_tls_digest) is a duplicate and
+ * nothing is written; the same key with other content is stored and
+ * flagged as a conflict; otherwise it is stored.  Returns the status, or
+ * -1 on a database error (the input's unit rolled back).
+ */
+struct tlsrpt;
+int	 store_tls_report(struct store *, int64_t input_id,
+	    const char *where, const struct tlsrpt *,
+	    const uint8_t doc_sha[HASH_LEN]);
+/*
+ * The meaning of a TLS report as one SHA-256: its fields, policies and
+ * failure details, blind to JSON white space, member order and the order
+ * of policies, mx-host patterns and failure details.
+ */
+void	 store_tls_digest(const struct tlsrpt *, uint8_t out[HASH_LEN]);
+
+/*
  * Reprocessing: calls fn for each input whose outcome is rejected (all ==
  * 0) or any outcome (all != 0), in ledger order, with a temporary file
  * descriptor holding the original bytes at offset 0.  fn returns 0 to go
@@ -152,7 +172,7 @@ typedef int (*store_input_fn)(void *arg, int64_t input_id,
 int	 store_foreach_input(struct store *, int all, store_input_fn fn,
 	    void *arg);
 /*
- * Removes the reports an input contributed, before it is parsed again
+ * Removes the reports (DMARC and TLS) an input contributed, before it is parsed again
  * (a unit of its own outside an input).
  */
 int	 store_input_clear(struct store *, int64_t input_id);

@@ -3,7 +3,8 @@
  * statements, the store's state, the binder that binds parameters left
  * to right, and the units of work every write goes through.  store.c owns
  * these; store_input.c (the input ledger and kept bytes), store_rua.c
- * (reports and records) and store_mail.c (the mail ledger) use them.
+ * (reports and records), store_tls.c (SMTP TLS reports, with statements
+ * of its own) and store_mail.c (the mail ledger) use them.
  */
 #ifndef DMARC_STORE_INT_H
 #define DMARC_STORE_INT_H
@@ -82,6 +83,8 @@ struct store {
 	int64_t		 input;		/* its input's row id */
 	int64_t		 seq;		/* next record seq in the report */
 	struct canon	 canon;		/* the open report's records folded */
+	struct store_tls *tls;		/* store_tls.c's statements, prepared
+					   on first use; NULL before */
 	char		 err[512];	/* last error, as it happened */
 	int		 errcode;	/* SQLite's primary code for it */
 	struct keepbufs	*keep;		/* store_input.c's buffers and deflate
@@ -143,6 +146,10 @@ int	 store_update_one(struct store *, struct binder *, int64_t id,
    last_seen = now, seen_count + 1) */
 int	 store_seen(struct store *, enum st which, int64_t id,
 	    const char *noun);
+/* store_tls.c: finalizes its statements (store_close); NULL-safe */
+void	 store_tls_close(struct store *);
+/* store_tls.c: deletes the TLS reports of an input (store_input_clear) */
+int	 store_tls_clear(struct store *, int64_t input_id);
 /* inserts the non-zero warning counts of d; report_id 0: the input's */
 int	 store_warnings_add(struct store *, int64_t input_id,
 	    int64_t report_id, const struct diag *);

@@ -25,6 +25,8 @@ struct feed {
 	size_t		 total;
 	int		 too_big;	/* more than MAX_TLSRPT_BYTES */
 	int		 failed;	/* the read callback failed */
+	int		 nul;		/* a NUL byte came: refused at the
+					   edge, wherever it is */
 };
 
 /* jansson's allocations while a parse runs, capped */
@@ -88,6 +90,12 @@ feed_read(void *buf, size_t len, void *arg)
 		f->failed = 1;
 		return (size_t)-1;
 	}
+	if (memchr(buf, '\0', (size_t)n) != NULL) {
+		f->nul = 1;
+		f->total += (size_t)((char *)memchr(buf, '\0', (size_t)n) -
+		    (char *)buf);
+		return (size_t)-1;
+	}
 	f->total += (size_t)n;
 	if (f->total > MAX_TLSRPT_BYTES) {
 		f->too_big = 1;
@@ -136,6 +144,12 @@ member_text(json_t *o, const char *key, int required, int warn, char **out,
 	json_t *v = json_object_get(o, key);
 
 	*out = NULL;
+	/* "contact-info": null from small senders: absent, with a warning */
+	if (v != NULL && json_is_null(v) && !required) {
+		if (warn)
+			diag_warn(d, DIAG_EMPTY_FIELD);
+		return 0;
+	}
 	if (v != NULL && !json_is_string(v)) {
 		diag_error(d, "TLS report: '%s' is not a string", key);
 		return -1;
@@ -375,6 +389,15 @@ read_report(json_t *root, struct tlsrpt *rep, struct diag *d)
 		diag_error(d, "TLS report: the document is not a JSON object");
 		return -1;
 	}
+	if (json_object_get(root, "organization-name") == NULL &&
+	    json_object_get(root, "date-range") == NULL &&
+	    json_object_get(root, "policies") == NULL &&
+	    json_object_get(root, "report-id") == NULL) {
+		diag_error(d, "not a report: JSON, but not an SMTP TLS report "
+		    "(none of its keys, "
+		    "RFC 8460 4.4)");
+		return -1;
+	}
 	unknown_members(root, keys, sizeof(keys) / sizeof(keys[0]), d);
 	if (member_text(root, "organization-name", 1, 0, &rep->org_name,
 	    d) == -1 ||
@@ -428,7 +451,7 @@ int
 tlsrpt_parse(parse_read_fn read, void *ctx, struct tlsrpt *rep,
     struct diag *d)
 {
-	struct feed f = { read, ctx, 0, 0, 0 };
+	struct feed f = { read, ctx, 0, 0, 0, 0 };
 	json_error_t jerr;
 	json_t *root;
 	int rc = -1;
@@ -446,8 +469,14 @@ tlsrpt_parse(parse_read_fn read, void *ctx, struct tlsrpt *rep,
 			diag_error(d, "TLS report: the document needs more "
 			    "than %lu bytes of memory to read",
 			    (unsigned long)MAX_TLSRPT_MEMORY);
+		else if (f.nul)
+			diag_error(d, "TLS report: a NUL byte at offset %zu "
+			    "(JSON text holds none)", f.total);
 		else if (f.failed)
 			diag_error(d, "TLS report: the input cannot be read");
+		else if (json_error_code(&jerr) == json_error_invalid_utf8)
+			diag_error(d, "TLS report: not valid JSON: invalid "
+			    "UTF-8 at line %d (RFC 8259 8.1)", jerr.line);
 		else
 			diag_error(d, "TLS report: not valid JSON: %s at line "
 			    "%d", jerr.text, jerr.line);

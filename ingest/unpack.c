@@ -1,7 +1,8 @@
 /*
  * The container walk between an input file and the XML parser.  Every
  * level is sniffed by content (sniff.c): a document of a kind in the
- * table (dockind.h: XML) is handed to the caller as a stream, gzip is inflated on the fly (stream.c), zip is opened with
+ * table (dockind.h: XML, JSON) is handed to the caller as a stream, gzip
+ * is inflated on the fly (stream.c), zip is opened with
  * libzip from the input's descriptor (top level) or from memory (a zip
  * inside another container, bounded by MAX_NESTED_ZIP_BYTES) and its
  * entries are walked in turn.  Nothing is extracted to disk; nesting,

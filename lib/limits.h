@@ -150,6 +150,10 @@
 #define MAX_TLSRPT_MX_HOSTS	64
 /* bytes looked at to tell a TLS report from other JSON */
 #define MAX_TLSRPT_SNIFF	4096
+/* dmarc-report tls: failure rows (domain, result type, MX, reporter) and
+   policy domains listed; past them rows are counted, not listed */
+#define MAX_TLS_FAILURE_ROWS	100000
+#define MAX_TLS_DOMAINS		10000
 
 /* notes kept per DMARC record; a hostile one cannot grow the list */
 #define MAX_DMARCREC_NOTES	32

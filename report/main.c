@@ -72,7 +72,7 @@ usage(FILE *f)
 	fprintf(f,
 	    "usage: " PROG " [summary | sources | failures | readiness | "
 	    "policy DOMAIN | digest |\n"
-	    "                     check [DOMAIN...]] [options]\n"
+	    "                     check [DOMAIN...] | tls] [options]\n"
 	    "  --db PATH            database (default: $DMARC_DB or "
 	    "~/.local/share/dmarc-rua/dmarc.db)\n"
 	    "  --since DATE|EPOCH   first day (YYYY-MM-DD, UTC)\n"

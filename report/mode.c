@@ -22,6 +22,7 @@
 #include "senders.h"
 #include "sources.h"
 #include "summary.h"
+#include "tls.h"
 #include "xalloc.h"
 
 #define PROG		"dmarc-report"
@@ -34,6 +35,7 @@ static int	run_model(const struct mode_args *);
 static int	run_policy(const struct mode_args *);
 static int	run_digest(const struct mode_args *);
 static int	run_check(const struct mode_args *);
+static int	run_tls(const struct mode_args *);
 
 static const struct mode modes[] = {
 	{ "summary", TJC, MODEL_SUMMARY, 0, WINDOW_DEFAULT_DAYS, 0,
@@ -52,6 +54,8 @@ static const struct mode modes[] = {
 	    MODEL_SUMMARY, 0, WINDOW_DEFAULT_DAYS, 1, run_digest },
 	{ "check", TJC, MODEL_SUMMARY, MODE_ARG_DOMAINS, CHECK_DEFAULT_DAYS,
 	    1, run_check },
+	{ "tls", TJC, MODEL_SUMMARY, MODE_ARG_NONE, WINDOW_DEFAULT_DAYS, 0,
+	    run_tls },
 };
 
 const struct mode *
@@ -316,4 +320,14 @@ run_check(const struct mode_args *a)
 	ca.resolver = a->resolver;
 	ca.services = a->dc.services;
 	return check_run(&ca);
+}
+
+/* the tls mode: SMTP TLS reports (tls.h) */
+static int
+run_tls(const struct mode_args *a)
+{
+	struct tls_args ta = { a->db, &a->ws, a->domains, a->n_domains,
+	    format_get(a->fmt)->name, a->out };
+
+	return tls_run(&ta);
 }

@@ -14,9 +14,10 @@
  *   policy_store.c dmarc_lookup: store, latest, history (policy.h)
  *   dns_cache.c    dns_cache: get and put (dns_cache.h)
  *   check_query.c  the check mode's sources and DKIM selectors (dnscheck.h)
+ *   tls_query.c    the tls mode's SMTP TLS reports (tls.h)
  * A backend implements rdb.h, query_run(), digest_query_rejects(),
  * policy_store()/policy_latest()/policy_history(), dns_cache.h and
- * check_query()/check_query_domains().
+ * check_query()/check_query_domains() and tls_query().
  *
  * Two ways to open (schema/db.h says what each means on disk):
  *   RDB_READ   the reports, read-only: the mode's queries never write

@@ -501,7 +501,7 @@ START_TEST(test_ingest_reprocess_rejected_keeps_it_rejected)
 	ck_assert_uint_eq(ing.stats.inputs, 1);
 	ck_assert_uint_eq(ing.stats.rejected, 1);
 	ck_assert_int_eq(q("SELECT count(*) FROM v_ingest WHERE outcome = "
-	    "'rejected' AND reason LIKE '%JSON%'"), 1);
+	    "'rejected' AND reason LIKE '%TLS report%'"), 1);
 }
 END_TEST
 
@@ -541,8 +541,9 @@ START_TEST(test_ingest_mailsource_marks_only_committed_messages)
 END_TEST
 
 /*
- * XML documents go to the DMARC aggregate report row; archives, TNEF,
- * JSON and the rest have no row, so unpack refuses or opens them
+ * XML documents go to the DMARC aggregate report row, JSON objects to
+ * the SMTP TLS report row; archives, TNEF and the rest have no row, so
+ * unpack refuses or opens them
  */
 START_TEST(test_ingest_document_kinds_found_by_sniff_result)
 {
@@ -555,6 +556,10 @@ START_TEST(test_ingest_document_kinds_found_by_sniff_result)
 	ck_assert_int_eq(k->utf8_repair, 1);
 	for (size_t i = 0; i < sizeof(none) / sizeof(none[0]); i++)
 		ck_assert_ptr_null(dockind_find(none[i]));
+	k = dockind_find(CONTAINER_JSON);
+	ck_assert_ptr_nonnull(k);
+	ck_assert_ptr_eq(k->ingest, tls_ingest);
+	ck_assert_int_eq(k->utf8_repair, 0);
 }
 END_TEST
 

@@ -75,6 +75,20 @@ START_TEST(test_sniff_empty_and_whitespace_only)
 }
 END_TEST
 
+/* a JSON object is a document of its own kind: the SMTP TLS report */
+START_TEST(test_sniff_json_object_is_a_document)
+{
+	const char *what;
+
+	ck_assert_int_eq(SNIFF("{\"organization-name\":", &what),
+	    CONTAINER_JSON);
+	ck_assert_str_eq(what, "JSON");
+	ck_assert_int_eq(SNIFF(" \r\n\t{}", &what), CONTAINER_JSON);
+	ck_assert_int_eq(SNIFF("\xef\xbb\xbf{\"a\":1}", &what),
+	    CONTAINER_JSON);
+}
+END_TEST
+
 START_TEST(test_sniff_names_what_is_not_a_report)
 {
 	const char *what;
@@ -87,11 +101,8 @@ START_TEST(test_sniff_names_what_is_not_a_report)
 	ck_assert_str_eq(what, "TNEF");
 	ck_assert_int_eq(SNIFF("%PDF-1.4\n", &what), CONTAINER_OTHER);
 	ck_assert_str_eq(what, "PDF document");
-	ck_assert_int_eq(SNIFF("{\"organization-name\":", &what),
-	    CONTAINER_OTHER);
-	ck_assert_str_eq(what, "JSON (an SMTP TLS report?)");
 	ck_assert_int_eq(SNIFF("\n [1,2]", &what), CONTAINER_OTHER);
-	ck_assert_str_eq(what, "JSON (an SMTP TLS report?)");
+	ck_assert_str_eq(what, "JSON array (not a report)");
 	ck_assert_int_eq(SNIFF("unused", &what), CONTAINER_OTHER);
 	ck_assert_str_eq(what, "plain text");
 	ck_assert_int_eq(SNIFF("caf\xc3\xa9 ok\r\n", &what), CONTAINER_OTHER);
@@ -147,6 +158,7 @@ sniff_suite(void)
 	tcase_add_test(tc, test_sniff_xml_utf16);
 	tcase_add_test(tc, test_sniff_containers_by_magic);
 	tcase_add_test(tc, test_sniff_empty_and_whitespace_only);
+	tcase_add_test(tc, test_sniff_json_object_is_a_document);
 	tcase_add_test(tc, test_sniff_names_what_is_not_a_report);
 	tcase_add_test(tc, test_sniff_utf8_cut_by_window_is_still_text);
 	tcase_add_test(tc, test_sniff_names_mail_messages);
