@@ -71,7 +71,7 @@ usage(FILE *f)
 {
 	fprintf(f,
 	    "usage: " PROG " [summary | sources | failures | readiness | "
-	    "policy DOMAIN | digest] [options]\n"
+	    "policy DOMAIN | digest | site -o DIR] [options]\n"
 	    "  --db PATH            database (default: $DMARC_DB or "
 	    "~/.local/share/dmarc-rua/dmarc.db)\n"
 	    "  --since DATE|EPOCH   first day (YYYY-MM-DD, UTC)\n"
@@ -103,6 +103,9 @@ usage(FILE *f)
 	    "                       (default From dmarc-report@HOST, To the "
 	    "user)\n"
 	    "                       (default window: --week last)\n"
+	    "  site -o DIR          a static website of the window's "
+	    "reports in DIR\n"
+	    "                       (default window: --last 90d)\n"
 	    "  -h, --help           this text\n"
 	    "  -V, --version        the version\n");
 }

@@ -18,6 +18,7 @@
 #include "policy.h"
 #include "rdb.h"
 #include "senders.h"
+#include "site.h"
 #include "sources.h"
 #include "summary.h"
 #include "xalloc.h"
@@ -46,6 +47,9 @@ static const struct mode modes[] = {
 	{ "digest", FORMAT_BIT(FORMAT_TEXT) | FORMAT_BIT(FORMAT_MARKDOWN) |
 	    FORMAT_BIT(FORMAT_HTML) | FORMAT_BIT(FORMAT_EMAIL),
 	    MODEL_SUMMARY, 0, WINDOW_DEFAULT_DAYS, 1, run_digest },
+	/* writes HTML pages to -o DIR; --format does not apply */
+	{ "site", FORMAT_BIT(FORMAT_TEXT), MODEL_SUMMARY, 0, SITE_DEFAULT_DAYS,
+	    0, site_run },
 };
 
 const struct mode *
