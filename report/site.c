@@ -72,8 +72,8 @@ pages(struct site_gen *g)
 	if (site_page_begin(g, "health.html", 0, "Ingest health", NULL) ==
 	    -1)
 		return -1;
-	fputs("<p>Inputs dmarc-ingest rejected, first seen in the window, "
-	    "and why.</p>\n", g->pg.f);
+	fputs("<p>Inputs dmarc-ingest rejected, and why (all of them, not "
+	    "only the window's).</p>\n", g->pg.f);
 	if (site_query(g->db, SITE_Q_REJECTS, &g->w, NULL, site_rejects_row,
 	    g, g->err, sizeof(g->err)) == -1 || site_stream_end(g) == -1 ||
 	    site_page_end(g, NULL) == -1)

@@ -85,8 +85,10 @@ enum site_q {
 	   dmarc pass, n2 seq; 2 warning: s0 code, n0 count; 3 error: s0
 	   text */
 	SITE_Q_REPORTS,
-	/* key ""; 0 reason: s0 reason, n0 inputs; 1 input: s0 source,
-	   s1 reason, s2 sha256, n0 id, n1 first seen, n2 size */
+	/* every rejected input, whatever the window: key ""; 0 reason:
+	   s0 reason, n0 inputs; 1 input (the newest MAX_SITE_REJECTS):
+	   s0 source, s1 reason, s2 sha256, n0 id, n1 first seen,
+	   n2 size */
 	SITE_Q_REJECTS,
 };
 

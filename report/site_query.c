@@ -96,7 +96,8 @@ static const char q_reports[] =
     "coalesce(c.eval_dkim, c.eval_dkim_raw), coalesce(c.eval_spf, "
     "c.eval_spf_raw), c.header_from, "
     CAT3("coalesce(domain, '?') || ' ' || coalesce(result, result_raw, "
-    "'?')", "record_dkim") ", "
+    "'?') || coalesce(' (' || human_result || ')', '')", "record_dkim")
+    ", "
     CAT3("coalesce(domain, '?') || ' ' || coalesce(result, result_raw, "
     "'?')", "record_spf") ", "
     CAT3("coalesce(type, type_raw, '?') || coalesce(': ' || comment, "
@@ -114,15 +115,15 @@ static const char q_reports[] =
     "OR " DOM " IN (SELECT value FROM json_each(?3))) "
     "ORDER BY 1, 2, 3, 4";
 
+/* every rejected input, not the window's: the health of ingest now */
 static const char q_rejects[] =
     "SELECT '', 0, -count(*), coalesce(reason, ''), " S9 ", count(*), "
-    N6 ", NULL FROM input WHERE outcome = 'rejected' AND "
-    "first_seen >= ?1 AND first_seen < ?2 GROUP BY 4 "
+    N6 ", NULL FROM input WHERE outcome = 'rejected' GROUP BY 4 "
     "UNION ALL SELECT * FROM (SELECT '', 1, -first_seen, source, "
     "coalesce(reason, ''), sha256, NULL, NULL, NULL, NULL, NULL, NULL, "
     "NULL, id, first_seen, size, NULL, NULL, NULL, NULL, NULL "
-    "FROM input WHERE outcome = 'rejected' AND first_seen >= ?1 AND "
-    "first_seen < ?2 ORDER BY first_seen DESC, id DESC LIMIT ?4) "
+    "FROM input WHERE outcome = 'rejected' "
+    "ORDER BY first_seen DESC, id DESC LIMIT ?1) "
     "ORDER BY 1, 2, 3, 4";
 
 static const char *const queries[] = {
@@ -137,6 +138,9 @@ static int
 bind(sqlite3_stmt *st, enum site_q q, const struct window *w,
     const char *domains_json)
 {
+	if (q == SITE_Q_REJECTS)
+		return sqlite3_bind_int64(st, 1, MAX_SITE_REJECTS) ==
+		    SQLITE_OK ? 0 : -1;
 	if (sqlite3_bind_int64(st, 1, w->since) != SQLITE_OK ||
 	    sqlite3_bind_int64(st, 2, w->until) != SQLITE_OK)
 		return -1;
@@ -145,9 +149,6 @@ bind(sqlite3_stmt *st, enum site_q q, const struct window *w,
 		return -1;
 	if (q == SITE_Q_REPORTS &&
 	    sqlite3_bind_int64(st, 4, MAX_SITE_RECORDS) != SQLITE_OK)
-		return -1;
-	if (q == SITE_Q_REJECTS &&
-	    sqlite3_bind_int64(st, 4, MAX_SITE_REJECTS) != SQLITE_OK)
 		return -1;
 	return 0;
 }
