@@ -256,4 +256,17 @@
    a KiB at most per domain */
 #define MAX_CHECK_OUTPUT	(64UL * 1024 * 1024)
 
+/* dmarc-report site: rows shown in one table of a page; the rest are counted */
+#define MAX_SITE_ROWS		500
+/* dmarc-report site: records listed on a report page (the download holds them all) */
+#define MAX_SITE_RECORDS	1000
+/* dmarc-report site: domains on the index (each is one small struct) */
+#define MAX_SITE_DOMAINS	100000
+/* dmarc-report site: rejected inputs listed on the ingest health page */
+#define MAX_SITE_REJECTS	1000
+/* dmarc-report site: longest page file name under DIR ("d/" + 253-byte domain + ".html") */
+#define MAX_SITE_NAME		300
+/* dmarc-report site: bytes of one page held in memory before it is written */
+#define MAX_SITE_PAGE		(32 * 1024 * 1024)
+
 #endif

@@ -72,7 +72,8 @@ usage(FILE *f)
 	fprintf(f,
 	    "usage: " PROG " [summary | sources | failures | readiness | "
 	    "policy DOMAIN | digest |\n"
-	    "                     check [DOMAIN...] | tls] [options]\n"
+	    "                     check [DOMAIN...] | tls | site -o DIR] "
+	    "[options]\n"
 	    "  --db PATH            database (default: $DMARC_DB or "
 	    "~/.local/share/dmarc-rua/dmarc.db)\n"
 	    "  --since DATE|EPOCH   first day (YYYY-MM-DD, UTC)\n"
@@ -105,6 +106,9 @@ usage(FILE *f)
 	    "                       (default From dmarc-report@HOST, To the "
 	    "user)\n"
 	    "                       (default window: --week last)\n"
+	    "  site -o DIR          a static website of the window's "
+	    "reports in DIR\n"
+	    "                       (default window: --last 90d)\n"
 	    "  -h, --help           this text\n"
 	    "  -V, --version        the version\n");
 }

@@ -20,6 +20,7 @@
 #include "policy.h"
 #include "rdb.h"
 #include "senders.h"
+#include "site.h"
 #include "sources.h"
 #include "summary.h"
 #include "tls.h"
@@ -56,6 +57,9 @@ static const struct mode modes[] = {
 	    1, run_check },
 	{ "tls", TJC, MODEL_SUMMARY, MODE_ARG_NONE, WINDOW_DEFAULT_DAYS, 0,
 	    run_tls },
+	/* writes HTML pages to -o DIR; --format does not apply */
+	{ "site", FORMAT_BIT(FORMAT_TEXT), MODEL_SUMMARY, 0, SITE_DEFAULT_DAYS,
+	    0, site_run },
 };
 
 const struct mode *

@@ -17,16 +17,8 @@
 # usage: chromium_digest.sh DMARC-REPORT DMARC-INGEST SOURCE-DIR
 set -eu
 report=$1 ingest=$2 src=$3
-browser=$(command -v chromium || command -v chromium-browser || true)
-if [ -z "$browser" ]; then
-	if [ "${CI:-}" = true ]; then
-		echo "chromium_digest: FAIL: chromium is not installed and CI=true (Debian: apt-get install chromium)" >&2
-		exit 1
-	fi
-	# the format of tu_skip (tests/testutil.h); ctest counts it as skipped
-	echo "SKIP chromium-digest: chromium is not installed (Debian: apt-get install chromium)"
-	exit 77
-fi
+. "$src/tests/chromium_lib.sh"
+chromium_find chromium_digest
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "chromium_digest: FAIL: $*" >&2; exit 1; }
@@ -41,20 +33,6 @@ if grep -Eo '(https?:|ftp:|//|src=|href=|url\([^#])' "$tmp/digest.html" | grep -
 	fail "the HTML holds a URL or a reference"
 fi
 
-# run's first argument names the profile and log; the rest go to chromium
-run() {
-	n=$1; shift
-	timeout 120 "$browser" --headless --no-sandbox --disable-gpu \
-	    --disable-quic --no-first-run --disable-background-networking \
-	    --disable-component-update --disable-sync \
-	    --disable-default-apps --disable-extensions --no-pings \
-	    --disable-domain-reliability --disable-client-side-phishing-detection \
-	    --allow-browser-signin=false --no-default-browser-check \
-	    --disable-features=NetworkTimeServiceQuerying,OptimizationHints,Translate,MediaRouter,AutofillServerCommunication,CertificateTransparencyComponentUpdater \
-	    --user-data-dir="$tmp/profile$n" --enable-logging=stderr --v=0 \
-	    --host-resolver-rules="MAP * ~NOTFOUND" \
-	    --log-net-log="$tmp/net$n.json" --window-size=1000,2400 "$@"
-}
 run 1 --screenshot="$tmp/digest.png" "file://$tmp/digest.html" \
     >"$tmp/out1" 2>"$tmp/err1" || fail "chromium --screenshot failed: $(tail -5 "$tmp/err1")"
 run 2 --dump-dom "file://$tmp/digest.html" >"$tmp/dom" 2>"$tmp/err2" ||
@@ -73,15 +51,6 @@ done
 if grep -E "Uncaught|ERROR:CONSOLE|CONSOLE\(" "$tmp/err1" "$tmp/err2"; then
 	fail "console errors"
 fi
-# Requests the page made: the renderer's loads carry Chromium's
-# blink_resource_loader traffic annotation (101845102) and the page's
-# origin as initiator ("null" for file://); the browser's own background
-# fetches (component updater, network time) carry neither.
-page_requests() {
-	{ grep -o '"traffic_annotation":101845102,"url":"[^"]*"' "$1" |
-	    grep -v '"url":"file:' || true
-	  grep -o '"initiator":"\(null\|file:[^"]*\)"' "$1" || true; }
-}
 for n in 1 2; do
 	[ -s "$tmp/net$n.json" ] || fail "no net log"
 	reqs=$(page_requests "$tmp/net$n.json")
@@ -94,37 +63,6 @@ run 3 --dump-dom "file://$tmp/canary.html" >/dev/null 2>&1 || true
 [ -n "$(page_requests "$tmp/net3.json")" ] ||
     fail "the request check does not see a canary image request"
 # --- at phone width ---------------------------------------------------
-# phone HTML OUT: a page holding HTML in a 390 px iframe (srcdoc, so the
-# script may read its document), which writes the iframe document's
-# scrollWidth and the innermost elements past its right edge
-phone() {
-	esc=$(sed -e 's/&/\&amp;/g' -e 's/"/\&quot;/g' "$1")
-	cat >"$2" <<EOT
-<!DOCTYPE html><html><head><meta charset="utf-8"></head>
-<body style="margin:0"><iframe id="f"
- style="width:390px;height:20000px;border:0" srcdoc="$esc"></iframe>
-<pre id="out">not measured</pre><script>
-window.onload = function () {
-	var d = document.getElementById("f").contentDocument;
-	var w = d.documentElement.clientWidth, bad = [], r = [];
-	d.querySelectorAll("body *").forEach(function (e) {
-		if (e.getBoundingClientRect().right > w + 0.5)
-			bad.push(e);
-	});
-	bad.forEach(function (e) {
-		var inner = !bad.some(function (c) {
-			return c !== e && e.contains(c);
-		});
-		if (r.length < 5 && inner)
-			r.push(e.tagName + ":" +
-			    (e.textContent || "").slice(0, 40));
-	});
-	document.getElementById("out").textContent = "width " +
-	    d.documentElement.scrollWidth + " of " + w + " " + r.join(" | ");
-};
-</script></body></html>
-EOT
-}
 "$ingest" --db "$tmp/h.db" "$src/tests/data/html" >/dev/null 2>&1 || true
 "$report" digest --db "$tmp/h.db" --now 1795417200 --no-dns --format html \
     -o "$tmp/hostile.html"

@@ -1,0 +1,243 @@
+/*
+ * The site's queries (site.h) in the SQLite backend: each one statement,
+ * a UNION ALL of the sections of one kind of page, ordered by the page's
+ * key so that site_pages.c writes a page whenever the key changes and
+ * holds only one page's rows.  The window is ?1..?2 on begin_utc, the
+ * domains ?3 (a JSON array, or NULL).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "query_sql.h"
+#include "rdb_sqlite.h"
+#include "site.h"
+
+/* bytes of the database mapped for reading (as QUERY_MMAP_SIZE) */
+#define SITE_MMAP_SIZE	"1073741824"
+/* page cache: 16 MiB, inside the 128 MB the issue allows */
+#define SITE_CACHE_KB	"-16384"
+
+#define DOM	"coalesce(r.policy_domain, '')"
+#define WR	" FROM report r WHERE r.status = 'stored' " \
+		"AND r.begin_utc >= ?1 AND r.begin_utc < ?2 AND (?3 IS NULL " \
+		"OR " DOM " IN (SELECT value FROM json_each(?3)))"
+#define WRC	" FROM report r JOIN record c ON c.report_id = r.id " \
+		"WHERE r.status = 'stored' " \
+		"AND r.begin_utc >= ?1 AND r.begin_utc < ?2 AND (?3 IS NULL " \
+		"OR " DOM " IN (SELECT value FROM json_each(?3)))"
+#define N6	"NULL, NULL, NULL, NULL, NULL, NULL"
+#define S8	"NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL"
+#define S9	S8 ", NULL"
+#define DAY	"r.begin_utc / 86400"
+#define PASS	"sum(c.count * c.dmarc_pass)"
+
+/* columns: key, kind, ord, s0..s9, n0..n7 */
+static const char q_domains[] =
+    "SELECT " DOM ", 0, 0, (SELECT x.policy_p FROM report x WHERE "
+    "x.status = 'stored' AND x.policy_domain IS r.policy_domain AND "
+    "x.begin_utc >= ?1 AND x.begin_utc < ?2 ORDER BY x.begin_utc DESC, "
+    "x.id DESC LIMIT 1), (SELECT x.policy_sp FROM report x WHERE "
+    "x.status = 'stored' AND x.policy_domain IS r.policy_domain AND "
+    "x.begin_utc >= ?1 AND x.begin_utc < ?2 ORDER BY x.begin_utc DESC, "
+    "x.id DESC LIMIT 1), " S8 ", count(*), max(r.stored_at), "
+    "(SELECT coalesce(x.policy_pct, -1) FROM report x WHERE "
+    "x.status = 'stored' AND x.policy_domain IS r.policy_domain AND "
+    "x.begin_utc >= ?1 AND x.begin_utc < ?2 ORDER BY x.begin_utc DESC, "
+    "x.id DESC LIMIT 1), " "NULL, NULL, NULL, NULL, NULL" WR " GROUP BY 1 "
+    "UNION ALL SELECT " DOM ", 1, " DAY ", " S9 ", NULL, " DAY ", "
+    "sum(c.count), " PASS ", NULL, NULL, NULL, NULL, NULL" WRC
+    " GROUP BY 1, 3 "
+    "UNION ALL SELECT " DOM ", 2, -((sum(c.count) - " PASS ") * 1e10 + "
+    "sum(c.count)), c.source_ip, "
+    S8 ", NULL, sum(c.count), " PASS ", " N6 WRC
+    " GROUP BY 1, c.source_ip "
+    "UNION ALL SELECT " DOM ", 3, " CATEGORY ", " S9 ", NULL, "
+    CATEGORY ", sum(c.count), " N6 WRC " AND c.dmarc_pass = 0 "
+    "GROUP BY 1, 3 "
+    "UNION ALL SELECT " DOM ", 4, -sum(c.count), max(r.org_name), "
+    "r.org_key, " S8 ", sum(c.count), " PASS ", count(DISTINCT r.id), "
+    "NULL, NULL, NULL, NULL, NULL" WRC " GROUP BY 1, r.org_key "
+    "ORDER BY 1, 2, 3, 4";
+
+static const char q_sources[] =
+    "SELECT c.source_ip, 0, -sum(c.count), " DOM ", " S9 ", "
+    "sum(c.count), " PASS ", " N6 WRC " AND c.source_ip IS NOT NULL "
+    "GROUP BY 1, 4 "
+    "UNION ALL SELECT c.source_ip, 1, " DAY ", " S9 ", NULL, " DAY ", "
+    "sum(c.count), " PASS ", NULL, NULL, NULL, NULL, NULL" WRC
+    " AND c.source_ip IS NOT NULL GROUP BY 1, 3 "
+    "UNION ALL SELECT c.source_ip, 2, -sum(c.count), max(r.org_name), "
+    "r.org_key, " S8 ", sum(c.count), " PASS ", " N6 WRC
+    " AND c.source_ip IS NOT NULL GROUP BY 1, r.org_key "
+    "UNION ALL SELECT c.source_ip, 3, -r.begin_utc, r.org_name, " DOM
+    ", " S8 ", r.id, sum(c.count), " PASS ", r.begin_utc, "
+    "NULL, NULL, NULL, NULL" WRC " AND c.source_ip IS NOT NULL "
+    "GROUP BY 1, r.id "
+    "ORDER BY 1, 2, 3, 4";
+
+static const char q_reporters[] =
+    "SELECT r.org_key, 0, 0, max(r.org_name), max(r.email), " S8 ", "
+    "count(*), sum(r.messages), " N6 WR " GROUP BY 1 "
+    "UNION ALL SELECT r.org_key, 1, -sum(r.messages), " DOM ", " S9 ", "
+    "sum(r.messages), count(*), " N6 WR " GROUP BY 1, 4 "
+    "UNION ALL SELECT r.org_key, 2, -r.begin_utc, " DOM ", r.report_id, "
+    S8 ", r.id, r.messages, r.begin_utc, r.end_utc, NULL, NULL, NULL, "
+    "NULL" WR " ORDER BY 1, 2, 3, 4";
+
+#define CAT3(sel, from) "(SELECT group_concat(" sel ", ', ') FROM " from \
+		" WHERE record_id = c.id)"
+
+static const char q_reports[] =
+    "SELECT r.id, 0, 0, r.org_name, r.email, r.report_id, " DOM ", "
+    "r.policy_p, r.policy_sp, r.generator, r.extra_contact_info, "
+    "r.format, i.container, r.begin_utc, r.end_utc, r.input_id, "
+    "r.messages, r.n_records, r.stored_at, i.stored_deflated, "
+    "coalesce(r.policy_pct, -1) FROM report r JOIN input i ON "
+    "i.id = r.input_id WHERE r.status = 'stored' "
+    "AND r.begin_utc >= ?1 AND r.begin_utc < ?2 AND (?3 IS NULL "
+    "OR " DOM " IN (SELECT value FROM json_each(?3))) "
+    "UNION ALL SELECT r.id, 1, c.seq, coalesce(c.source_ip, "
+    "c.source_ip_raw), coalesce(c.disposition, c.disposition_raw), "
+    "coalesce(c.eval_dkim, c.eval_dkim_raw), coalesce(c.eval_spf, "
+    "c.eval_spf_raw), c.header_from, "
+    CAT3("coalesce(domain, '?') || ' ' || coalesce(result, result_raw, "
+    "'?') || coalesce(' (' || human_result || ')', '')", "record_dkim")
+    ", "
+    CAT3("coalesce(domain, '?') || ' ' || coalesce(result, result_raw, "
+    "'?')", "record_spf") ", "
+    CAT3("coalesce(type, type_raw, '?') || coalesce(': ' || comment, "
+    "'')", "record_reason") ", NULL, NULL, c.count, c.dmarc_pass, c.seq, "
+    "NULL, NULL, NULL, NULL, NULL" WRC " AND c.seq < ?4 "
+    "UNION ALL SELECT r.id, 2, 0, w.code, " S9 ", w.count, " N6
+    ", NULL FROM report r JOIN warning w ON w.report_id = r.id "
+    "WHERE r.status = 'stored' "
+    "AND r.begin_utc >= ?1 AND r.begin_utc < ?2 AND (?3 IS NULL "
+    "OR " DOM " IN (SELECT value FROM json_each(?3))) "
+    "UNION ALL SELECT r.id, 3, e.seq, e.text, " S9 ", " N6 ", NULL, "
+    "NULL FROM report r JOIN report_error e ON e.report_id = r.id "
+    "WHERE r.status = 'stored' "
+    "AND r.begin_utc >= ?1 AND r.begin_utc < ?2 AND (?3 IS NULL "
+    "OR " DOM " IN (SELECT value FROM json_each(?3))) "
+    "ORDER BY 1, 2, 3, 4";
+
+/* every rejected input, not the window's: the health of ingest now */
+static const char q_rejects[] =
+    "SELECT '', 0, -count(*), coalesce(reason, ''), " S9 ", count(*), "
+    N6 ", NULL FROM input WHERE outcome = 'rejected' GROUP BY 4 "
+    "UNION ALL SELECT * FROM (SELECT '', 1, -first_seen, source, "
+    "coalesce(reason, ''), sha256, NULL, NULL, NULL, NULL, NULL, NULL, "
+    "NULL, id, first_seen, size, NULL, NULL, NULL, NULL, NULL "
+    "FROM input WHERE outcome = 'rejected' "
+    "ORDER BY first_seen DESC, id DESC LIMIT ?1) "
+    "ORDER BY 1, 2, 3, 4";
+
+static const char *const queries[] = {
+	[SITE_Q_DOMAINS] = q_domains,
+	[SITE_Q_SOURCES] = q_sources,
+	[SITE_Q_REPORTERS] = q_reporters,
+	[SITE_Q_REPORTS] = q_reports,
+	[SITE_Q_REJECTS] = q_rejects,
+};
+
+static int
+bind(sqlite3_stmt *st, enum site_q q, const struct window *w,
+    const char *domains_json)
+{
+	if (q == SITE_Q_REJECTS)
+		return sqlite3_bind_int64(st, 1, MAX_SITE_REJECTS) ==
+		    SQLITE_OK ? 0 : -1;
+	if (sqlite3_bind_int64(st, 1, w->since) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 2, w->until) != SQLITE_OK)
+		return -1;
+	if (domains_json != NULL && sqlite3_bind_text(st, 3, domains_json,
+	    -1, SQLITE_STATIC) != SQLITE_OK)
+		return -1;
+	if (q == SITE_Q_REPORTS &&
+	    sqlite3_bind_int64(st, 4, MAX_SITE_RECORDS) != SQLITE_OK)
+		return -1;
+	return 0;
+}
+
+static void
+row_of(sqlite3_stmt *st, struct site_row *r)
+{
+	int i;
+
+	r->key = (const char *)sqlite3_column_text(st, 0);
+	if (r->key == NULL)
+		r->key = "";
+	r->kind = sqlite3_column_int(st, 1);
+	for (i = 0; i < SITE_ROW_STRS; i++)
+		r->s[i] = (const char *)sqlite3_column_text(st, 3 + i);
+	for (i = 0; i < SITE_ROW_NUMS; i++)
+		r->n[i] = sqlite3_column_int64(st, 3 + SITE_ROW_STRS + i);
+}
+
+int
+site_query(struct rdb *h, enum site_q q, const struct window *w,
+    const char *domains_json, site_row_fn fn, void *arg, char *err,
+    size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	struct site_row row;
+	int step, rc = -1;
+
+	/* as query.c: mmap saves a copy per page; the sorts of the
+	   UNION ALLs spill to temporary files past the cache */
+	(void)sqlite3_exec(h->db, "PRAGMA mmap_size = " SITE_MMAP_SIZE
+	    "; PRAGMA cache_size = " SITE_CACHE_KB, NULL, NULL, NULL);
+	if (sqlite3_prepare_v2(h->db, queries[q], -1, &st, NULL) !=
+	    SQLITE_OK || bind(st, q, w, domains_json) == -1) {
+		snprintf(err, errlen, "database query (site) failed: %s",
+		    sqlite3_errmsg(h->db));
+		goto out;
+	}
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		row_of(st, &row);
+		if (fn(&row, arg) == -1)
+			goto out;
+	}
+	if (step != SQLITE_DONE) {
+		snprintf(err, errlen, "database query (site) failed: %s",
+		    sqlite3_errmsg(h->db));
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+site_query_input(struct rdb *h, int64_t id, FILE *f, char *err,
+    size_t errlen)
+{
+	static const char q[] = "SELECT data FROM input_chunk WHERE "
+	    "input_id = ?1 ORDER BY seq";
+	sqlite3_stmt *st = NULL;
+	const void *p;
+	int n, step, rc = -1;
+
+	if (sqlite3_prepare_v2(h->db, q, -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 1, id) != SQLITE_OK)
+		goto fail;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		p = sqlite3_column_blob(st, 0);
+		n = sqlite3_column_bytes(st, 0);
+		if (n > 0 && fwrite(p, 1, (size_t)n, f) != (size_t)n) {
+			snprintf(err, errlen, "write failed (input %lld)",
+			    (long long)id);
+			goto out;
+		}
+	}
+	if (step != SQLITE_DONE)
+		goto fail;
+	rc = 0;
+	goto out;
+fail:
+	snprintf(err, errlen, "database query (input %lld) failed: %s",
+	    (long long)id, sqlite3_errmsg(h->db));
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
