@@ -237,6 +237,9 @@ check_spf(struct dnsq *q, const char *domain, const struct check_data *data,
 		for (size_t k = 0; k < data->n_sources; k++)
 			if (strcasecmp(data->sources[k].envelope, env[i]) == 0)
 				msgs += data->sources[k].messages;
+		/* spf_audit() fills it; zeroed so that no reader (cppcheck's
+		   ctuuninitvar) sees it otherwise */
+		memset(&au, 0, sizeof(au));
 		audit(out, &dns, env[i], msgs > 0 ? msgs : -1, &au);
 		spf_audit_release(&au);
 		join(out, q, &dns, env[i], data, svc);
