@@ -50,7 +50,6 @@ static const struct wire_case cases[] = {
 	{ "soa-short.bin", DNS_TXT, 0, 3, 0, NULL, DNS_NEGATIVE_TTL },
 	{ "txt-len-lies.bin", DNS_TXT, 0, 0, 1, "v=DMARC1; p=none", 60 },
 	{ "many-answers.bin", DNS_TXT, 0, 0, MAX_DNS_ANSWERS, "r0", 60 },
-	{ "empty.bin", DNS_TXT, -1, -1, 0, NULL, 0 },
 	{ "short-header.bin", DNS_TXT, -1, -1, 0, NULL, 0 },
 	{ "loop-question.bin", DNS_TXT, -1, -1, 0, NULL, 0 },
 	{ "loop-two.bin", DNS_TXT, -1, -1, 0, NULL, 0 },
@@ -139,6 +138,20 @@ START_TEST(test_dnswire_malformed_leaves_answer_empty)
 }
 END_TEST
 
+/* an empty message (no header at all) is refused, as either type */
+START_TEST(test_dnswire_empty_message_refused)
+{
+	static const unsigned char none[1];
+	struct dns_answer a;
+
+	ck_assert_int_eq(dns_wire_parse(none, 0, DNS_TXT, &a), -1);
+	ck_assert_uint_eq(a.n_rrs, 0);
+	ck_assert_int_eq(dns_wire_parse(none, 0, DNS_PTR, &a), -1);
+	ck_assert_uint_eq(a.n_rrs, 0);
+	dns_answer_release(&a);
+}
+END_TEST
+
 /* every prefix of every fixture, as either type, stays in bounds */
 START_TEST(test_dnswire_every_prefix_stays_in_bounds)
 {
@@ -209,6 +222,7 @@ dnswire_suite(void)
 
 	tcase_add_loop_test(tc, test_dnswire_fixture_gives_its_answer, 0, n);
 	tcase_add_test(tc, test_dnswire_malformed_leaves_answer_empty);
+	tcase_add_test(tc, test_dnswire_empty_message_refused);
 	tcase_add_loop_test(tc, test_dnswire_every_prefix_stays_in_bounds, 0,
 	    n);
 	tcase_add_test(tc, test_dnswire_oversized_message_refused);

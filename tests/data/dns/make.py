@@ -53,7 +53,6 @@ files = {
     'ptr-insane.bin': hdr(an=1) + question(PQ, PTR) +
         rr(PTR_, PTR, 86400, name('bad name.example')),
     # hostile
-    'empty.bin': b'',
     'short-header.bin': hdr()[:11],
     'loop-question.bin': hdr() + b'\xc0\x0c' + struct.pack('>HH', TXT, 1),
     'loop-two.bin': hdr(an=1) + b'\xc0\x0e' + b'\xc0\x0c' +
