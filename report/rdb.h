@@ -5,19 +5,18 @@
  * issue 16) is new files, not an edit threaded through the modes.
  *
  * The backend is one set of files chosen at build time.  Today's is
- * SQLite, and these are all its files (the only ones that include the
- * SQLite header or name its types):
- *   rdb_sqlite.c   rdb_open/rdb_close over schema/db.h, struct rdb
- *                  itself (rdb_sqlite.h, private to the files below)
+ * SQLite: rdb_sqlite.c (rdb_open/rdb_close over schema/db.h, struct rdb
+ * itself in rdb_sqlite.h, private to the backend) and rdb_stmt_sqlite.c
+ * (the statements below).  The query files are written against the
+ * statement API; those not yet moved onto it still include the SQLite
+ * header (test_query lists them) and are what a second backend ports:
  *   query.c        the window's domains, sources, rejects (query.h)
  *   digest_query.c rejected inputs by reason (digest.h)
  *   policy_store.c dmarc_lookup: store, latest, history (policy.h)
  *   dns_cache.c    dns_cache: get and put (dns_cache.h)
  *   check_query.c  the check mode's sources and DKIM selectors (dnscheck.h)
  *   tls_query.c    the tls mode's SMTP TLS reports (tls.h)
- * A backend implements rdb.h, query_run(), digest_query_rejects(),
- * policy_store()/policy_latest()/policy_history(), dns_cache.h and
- * check_query()/check_query_domains() and tls_query().
+ *   site_query.c   the site mode's pages (site.h)
  *
  * Two ways to open (schema/db.h says what each means on disk):
  *   RDB_READ   the reports, read-only: the mode's queries never write
@@ -30,8 +29,10 @@
 #define DMARC_RDB_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct rdb;
+struct rdb_stmt;
 
 enum rdb_mode {
 	RDB_READ,	/* read-only */
@@ -62,5 +63,40 @@ char	*rdb_default_path(void);
  * but never on a wrong one.
  */
 int	 rdb_check_path(const char *path, char *err, size_t errlen);
+
+/*
+ * Statements, the one way a query file talks to the database whatever
+ * the backend.  SQL is written once, in the dialect both backends read
+ * (parameters as ?1, ?2, ...); a statement belongs to its handle and
+ * must be finalized before rdb_close.
+ *
+ * rdb_prepare: 0 and *st (caller finalizes it with rdb_finalize), or -1
+ *   with the backend's message in err.
+ * rdb_bind_*: parameter i counts from 1; text is copied (NULL binds NULL).
+ *   0, or -1 (rdb_errmsg says why).
+ * rdb_step: 1 a row is ready, 0 done, -1 an error (rdb_errmsg).
+ * rdb_col_*: column i counts from 0; text and blobs stay valid until the
+ *   next rdb_step, rdb_reset or rdb_finalize; NULL columns read as 0,
+ *   NULL (text) or NULL with *len 0 (blob).
+ * rdb_reset: ready to step again, bindings cleared.
+ * rdb_exec: runs SQL with no parameters and no rows; -1 with err.
+ */
+int	 rdb_prepare(struct rdb *, const char *sql, struct rdb_stmt **st,
+	    char *err, size_t errlen);
+int	 rdb_bind_int64(struct rdb_stmt *, int i, int64_t);
+int	 rdb_bind_double(struct rdb_stmt *, int i, double);
+int	 rdb_bind_text(struct rdb_stmt *, int i, const char *);
+int	 rdb_bind_null(struct rdb_stmt *, int i);
+int	 rdb_step(struct rdb_stmt *);
+int	 rdb_col_is_null(struct rdb_stmt *, int i);
+int64_t	 rdb_col_int64(struct rdb_stmt *, int i);
+double	 rdb_col_double(struct rdb_stmt *, int i);
+const char *rdb_col_text(struct rdb_stmt *, int i);
+const void *rdb_col_blob(struct rdb_stmt *, int i, size_t *len);
+void	 rdb_reset(struct rdb_stmt *);
+void	 rdb_finalize(struct rdb_stmt *);		/* NULL is fine */
+int	 rdb_exec(struct rdb *, const char *sql, char *err, size_t errlen);
+/* the last error on the handle, for messages; never NULL */
+const char *rdb_errmsg(struct rdb *);
 
 #endif

@@ -84,12 +84,68 @@ run(int64_t since, int64_t until, const char *const *doms, size_t n,
 	"%s = %f, expected %f", #a, (double)(a), (double)(b))
 
 /*
+ * The statement API (rdb.h) the query files are written against:
+ * numbered parameters, every column type, NULL in and out, a reset that
+ * clears bindings, and errors that say why.
+ */
+START_TEST(test_query_statements_bind_step_and_read_every_type)
+{
+	struct rdb_stmt *st;
+	struct rdb *db;
+	char err[512];
+	size_t len;
+	const char *b;
+
+	db = rdb_open(dbpath, RDB_READ, err, sizeof(err));
+	ck_assert_msg(db != NULL, "%s", err);
+	ck_assert_int_eq(rdb_prepare(db, "SELECT ?1 + 1, ?2 * 2, ?3 || 'x',"
+	    " ?4, CAST(?3 AS BLOB)", &st, err, sizeof(err)), 0);
+	ck_assert_int_eq(rdb_bind_int64(st, 1, 41), 0);
+	ck_assert_int_eq(rdb_bind_double(st, 2, 1.25), 0);
+	ck_assert_int_eq(rdb_bind_text(st, 3, "ab"), 0);
+	ck_assert_int_eq(rdb_bind_null(st, 4), 0);
+	ck_assert_int_eq(rdb_step(st), 1);
+	ck_assert_int_eq(rdb_col_int64(st, 0), 42);
+	near(rdb_col_double(st, 1), 2.5);
+	ck_assert_str_eq(rdb_col_text(st, 2), "abx");
+	ck_assert_int_eq(rdb_col_is_null(st, 3), 1);
+	ck_assert_ptr_null(rdb_col_text(st, 3));
+	ck_assert_int_eq(rdb_col_is_null(st, 0), 0);
+	b = rdb_col_blob(st, 4, &len);
+	ck_assert_uint_eq(len, 2);
+	ck_assert_int_eq(memcmp(b, "ab", 2), 0);
+	ck_assert_int_eq(rdb_step(st), 0);
+	rdb_reset(st);
+	ck_assert_int_eq(rdb_step(st), 1);	/* bindings cleared: NULLs */
+	ck_assert_int_eq(rdb_col_is_null(st, 0), 1);
+	b = rdb_col_blob(st, 4, &len);
+	ck_assert_ptr_null(b);
+	ck_assert_uint_eq(len, 0);
+	rdb_finalize(st);
+	rdb_finalize(NULL);
+
+	/* errors: bad SQL names the cause; a read-only handle refuses writes */
+	ck_assert_int_eq(rdb_prepare(db, "SELEKT 1", &st, err, sizeof(err)),
+	    -1);
+	ck_assert_ptr_null(st);
+	ck_assert_ptr_nonnull(strstr(err, "SELEKT"));
+	ck_assert_int_eq(rdb_exec(db, "DELETE FROM input", err,
+	    sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "readonly"));
+	ck_assert_int_eq(rdb_exec(db, "SELECT 1", err, sizeof(err)), 0);
+	ck_assert_ptr_nonnull(rdb_errmsg(db));
+	rdb_close(db);
+}
+END_TEST
+
+/*
  * The database seam (report/rdb.h): outside the SQLite backend's files
  * no file of report/ names sqlite3, so a second backend is new files.
  */
 START_TEST(test_query_only_the_backend_names_sqlite)
 {
 	static const char *const backend[] = { "rdb_sqlite.c",
+	    "rdb_stmt_sqlite.c",
 	    "rdb_sqlite.h", "query.c", "digest_query.c", "policy_store.c",
 	    "dns_cache.c", "check_query.c", "tls_query.c",
 	    "site_query.c" };
@@ -548,6 +604,8 @@ query_suite(void)
 	    test_query_two_days_add_up_and_zero_range_counts_whole);
 	tcase_add_test(tc, test_query_sources_keyed_by_domain_and_address);
 	tcase_add_test(tc, test_query_only_the_backend_names_sqlite);
+	tcase_add_test(tc,
+	    test_query_statements_bind_step_and_read_every_type);
 	tcase_add_test(tc, test_query_domain_filter_and_empty_window);
 	tcase_add_test(tc, test_query_rejected_inputs_counted_by_first_seen);
 	tcase_add_test(tc, test_query_round_parts_keeps_the_total);
