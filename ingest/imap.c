@@ -15,7 +15,8 @@
  * with at most that many UIDs, whatever the mailbox holds; the window
  * cursor follows the server's EXPUNGE responses, so messages moved away
  * meanwhile shift nothing out of sight.  Each message is fetched with
- * BODY.PEEK[], ingested, and marked (\Seen, moved) after its commit.
+ * BODY.PEEK[], ingested, and marked (\Seen, moved) after its batch's
+ * commit.
  */
 #include <errno.h>
 #include <poll.h>
@@ -79,7 +80,8 @@ struct imap {
 	int		 too_large;	/* over MAX_MESSAGE_BYTES: discarded */
 	uint64_t	 size;		/* WANT_SIZE: RFC822.SIZE */
 	size_t		 listed;	/* LIST lines of the last command */
-	uint32_t	 marks[IMAP_MARK_BATCH]; /* committed, not yet marked */
+	uint32_t	 marks[IMAP_MARK_BATCH]; /* settled, not yet marked */
+	uint64_t	 mark_batch[IMAP_MARK_BATCH]; /* their batches */
 	size_t		 n_marks;
 	int		 failed;	/* err holds the first error */
 };
@@ -883,42 +885,57 @@ uid_set(char *p, size_t len, const uint32_t *uids, size_t n)
 }
 
 /*
- * Marks the committed messages waiting in im->marks: \Seen, then moved
- * when asked.  Batched because the server syncs its mailbox on every
- * command that changes it (about 15 ms for Dovecot on Maildir).
+ * Commits the batch, then marks the messages waiting in im->marks whose
+ * batch is committed: \Seen, then moved when asked; the others (their
+ * batch was lost) are left unseen.  Batched because the server syncs its
+ * mailbox on every command that changes it (about 15 ms for Dovecot on
+ * Maildir).
  */
 static int
-flush_marks(struct imap *im, struct imap_stats *st)
+flush_marks(struct imap *im, struct ingest *ing, struct imap_stats *st)
 {
 	char set[16 * IMAP_MARK_BATCH];
-	size_t n = im->n_marks;
+	uint64_t durable;
+	size_t n = 0;
+	int lost;
 
-	if (n == 0)
-		return 0;
-	uid_set(set, sizeof(set), im->marks, n);
+	lost = ingest_commit(ing) == -1;
+	durable = ingest_durable(ing);
+	while (n < im->n_marks && im->mark_batch[n] <= durable)
+		n++;
 	im->n_marks = 0;
+	if (lost)
+		(void)failf(im, ingest_temporary(ing) ? IMAP_TEMPORARY :
+		    IMAP_FAILED, ": messages not committed (database error): "
+		    "left unseen on the server");
+	if (n == 0)
+		return lost ? -1 : 0;
+	uid_set(set, sizeof(set), im->marks, n);
 	if (command(im, IMAP_FAILED, "UID STORE %s +FLAGS.SILENT (\\Seen)",
 	    set) == -1)
 		return -1;
 	st->marked += n;
 	if (im->folder == NULL)
-		return 0;
+		return lost ? -1 : 0;
 	if (im->has_move)
 		return command(im, IMAP_FAILED, "UID MOVE %s %s", set,
-		    im->folder);
+		    im->folder) == -1 || lost ? -1 : 0;
 	if (command(im, IMAP_FAILED, "UID COPY %s %s", set,
 	    im->folder) == -1 || command(im, IMAP_FAILED, "UID STORE %s "
 	    "+FLAGS.SILENT (\\Deleted)", set) == -1)
 		return -1;
-	return command(im, IMAP_FAILED, "UID EXPUNGE %s", set);
+	return command(im, IMAP_FAILED, "UID EXPUNGE %s", set) == -1 ||
+	    lost ? -1 : 0;
 }
 
-/* queues a committed message for marking */
+/* queues a settled message for marking once its batch is committed */
 static int
-mark(struct imap *im, uint32_t uid, struct imap_stats *st)
+mark(struct imap *im, struct ingest *ing, uint32_t uid,
+    struct imap_stats *st)
 {
-	im->marks[im->n_marks++] = uid;
-	return im->n_marks == IMAP_MARK_BATCH ? flush_marks(im, st) : 0;
+	im->marks[im->n_marks] = uid;
+	im->mark_batch[im->n_marks++] = ingest_batch_no(ing);
+	return im->n_marks == IMAP_MARK_BATCH ? flush_marks(im, ing, st) : 0;
 }
 
 /*
@@ -979,7 +996,7 @@ one_message(struct imap *im, struct ingest *ing, uint32_t uid, int big,
 		    IMAP_FAILED, ";UIDVALIDITY=%u/;UID=%u: not processed "
 		    "(database error): left unseen on the server",
 		    im->uidvalidity, uid);
-	return mark(im, uid, st);
+	return mark(im, ing, uid, st);
 }
 
 /*
@@ -1012,7 +1029,7 @@ window(struct imap *im, struct ingest *ing, uint32_t lo, uint32_t hi,
 		    st) == -1)
 			return -1;
 	/* before the next window: its sequence numbers follow the moves */
-	if (flush_marks(im, st) == -1)
+	if (flush_marks(im, ing, st) == -1)
 		return -1;
 	return (long)n;
 }
@@ -1128,7 +1145,7 @@ imap_run(const struct imap_options *o, struct ingest *ing,
 	    walk(&im, ing, st) == -1) {
 		/* what was committed before the error is still marked */
 		if (im.status != IMAP_TEMPORARY)
-			(void)flush_marks(&im, st);
+			(void)flush_marks(&im, ing, st);
 		rc = im.status;
 	} else
 		rc = IMAP_OK;

@@ -75,6 +75,7 @@ ingest_batch_join(struct ingest *ing, const char *source)
 	if (ing->batch_ms != 0)
 		return;
 	ing->batch_ms = now_ms();
+	ing->batch_no++;
 	memcpy(ing->batch_first, source, n);	/* truncated: a message */
 	ing->batch_first[n] = '\0';
 }
@@ -111,17 +112,29 @@ ingest_commit(struct ingest *ing)
 		batch_lost(ing, store_errmsg(ing->store));
 		return -1;
 	}
+	/* writes outside an open batch do not move it (a lost one's) */
+	if (ing->batch_ms != 0)
+		ing->durable = ing->batch_no;
 	ing->committed = ing->stats;
 	ing->batch_ms = 0;
 	return 0;
 }
 
-/*
- * After an input (rc: how it went): notices a lost batch, and commits
- * when the batch is due.  Returns rc, or -1 when the batch was lost.
- */
-static int
-batch_after(struct ingest *ing, int rc)
+uint64_t
+ingest_batch_no(const struct ingest *ing)
+{
+	return ing->batch_no;
+}
+
+uint64_t
+ingest_durable(const struct ingest *ing)
+{
+	return ing->durable;
+}
+
+/* after an input or message: ingest_int.h */
+int
+ingest_batch_after(struct ingest *ing, int rc)
 {
 	if (store_take_lost(ing->store)) {
 		batch_lost(ing, store_errmsg(ing->store));
@@ -318,7 +331,7 @@ ingest_input(struct ingest *ing, int fd, const char *source,
     struct input_done *done)
 {
 	ingest_batch_join(ing, source);
-	return batch_after(ing, input_offer(ing, fd, source, done));
+	return ingest_batch_after(ing, input_offer(ing, fd, source, done));
 }
 
 int
@@ -400,7 +413,8 @@ reprocess_one(void *arg, int64_t input_id, const char *source, int fd)
 	struct ingest *ing = arg;
 
 	ingest_batch_join(ing, source);
-	return batch_after(ing, reprocess_input(ing, input_id, source, fd));
+	return ingest_batch_after(ing, reprocess_input(ing, input_id, source,
+	    fd));
 }
 
 int
