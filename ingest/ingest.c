@@ -182,11 +182,42 @@ settle(struct ingest *ing, struct input_result *res)
  * Unpacks, parses and stores an input whose ledger row is input_id; *ocp
  * (may be NULL) gets its outcome.
  */
+/*
+ * The state of one input (its document buffers are 64 KB) is kept from
+ * one input to the next, not allocated for each: run_take() hands out the
+ * spare one, reset, or a new one; run_give() keeps it as the spare.  The
+ * spare lives as long as the process (a reachable static, one pipeline
+ * thread).
+ */
+static struct input_run *spare_run;
+
+static struct input_run *
+run_take(void)
+{
+	struct input_run *run = spare_run;
+
+	spare_run = NULL;
+	if (run == NULL)
+		return xcalloc(1, sizeof(*run));
+	/* ingest_doc() resets each document's state */
+	memset(run, 0, offsetof(struct input_run, doc));
+	return run;
+}
+
+static void
+run_give(struct input_run *run)
+{
+	if (spare_run == NULL)
+		spare_run = run;
+	else
+		free(run);
+}
+
 static int
 process_input(struct ingest *ing, int64_t input_id, int fd,
     const char *source, enum outcome *ocp)
 {
-	struct input_run *run = xcalloc(1, sizeof(*run));
+	struct input_run *run = run_take();
 	struct input_result *res = &run->res;
 	struct diag d;
 	enum outcome oc;
@@ -227,7 +258,7 @@ process_input(struct ingest *ing, int64_t input_id, int fd,
 		*ocp = oc;
 	rc = 0;
 out:
-	free(run);
+	run_give(run);
 	return rc;
 }
 
