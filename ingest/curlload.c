@@ -1,25 +1,15 @@
 /*
- * Loads libcurl on first use (curlload.h says why) and resolves the
- * functions of struct curl_api.  The handle stays open for the life of
- * the process.
+ * libcurl's table for lazylib.c: loaded on first use (curlload.h says
+ * why).
  */
-#include <dlfcn.h>
-#include <stdio.h>
-#include <string.h>
-
 #include "curlload.h"
+#include "lazylib.h"
 
 struct curl_api curl_api;
 
-/* a function of curl_api and the symbol it is */
-struct sym {
-	const char	*name;
-	size_t		 off;
-};
+#define SYM(f, n)	LAZY_SYM(struct curl_api, f, n)
 
-#define SYM(f, n)	{ n, offsetof(struct curl_api, f) }
-
-static const struct sym syms[] = {
+static const struct lazy_sym syms[] = {
 	SYM(global_init, "curl_global_init"),
 	SYM(global_cleanup, "curl_global_cleanup"),
 	SYM(easy_init, "curl_easy_init"),
@@ -37,42 +27,11 @@ static const struct sym syms[] = {
 	SYM(url_set, "curl_url_set"),
 };
 
-static int loaded;		/* 1 done, -1 failed */
-static char why[256];
-
-static int
-load(void)
-{
-	void *h = dlopen(CURLLOAD_SONAME, RTLD_NOW | RTLD_LOCAL);
-	struct curl_api api;
-	void *f;
-
-	if (h == NULL) {
-		snprintf(why, sizeof(why), "cannot load libcurl: %s",
-		    dlerror());
-		return -1;
-	}
-	for (size_t i = 0; i < sizeof(syms) / sizeof(syms[0]); i++) {
-		if ((f = dlsym(h, syms[i].name)) == NULL) {
-			snprintf(why, sizeof(why), "libcurl (%s) lacks %s",
-			    CURLLOAD_SONAME, syms[i].name);
-			dlclose(h);
-			return -1;
-		}
-		/* POSIX: a function pointer has the representation of a void * */
-		memcpy((char *)&api + syms[i].off, &f, sizeof(f));
-	}
-	curl_api = api;
-	return 0;
-}
+static struct lazy_lib lib = { CURLLOAD_SONAME, syms,
+    sizeof(syms) / sizeof(syms[0]), &curl_api, 0, "" };
 
 int
 curl_load(char *err, size_t errlen)
 {
-	if (loaded == 0)
-		loaded = load() == 0 ? 1 : -1;
-	if (loaded == 1)
-		return 0;
-	snprintf(err, errlen, "%s", why);
-	return -1;
+	return lazy_load(&lib, err, errlen);
 }
