@@ -105,7 +105,9 @@ struct binder {
 void	 store_keep_free(struct keepbufs *);
 /* sets s->err to "what: SQLite's message"; returns -1 */
 int	 store_seterr(struct store *, const char *what);
-/* starts binding statement which; returns it */
+/* statement which, prepared on first use; NULL with s->err set */
+sqlite3_stmt *store_stmt(struct store *, enum st which);
+/* starts binding statement which; returns it (NULL: b->rc says so) */
 sqlite3_stmt *binder_start(struct binder *, struct store *, enum st which);
 /* binds text (NULL binds SQL NULL), an integer, NULL, or a word as its
    normalised form and its raw text (two parameters) */
