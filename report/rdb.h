@@ -10,7 +10,6 @@
  * (the statements below).  The query files are written against the
  * statement API; those not yet moved onto it still include the SQLite
  * header (test_query lists them) and are what a second backend ports:
- *   query.c        the window's domains, sources, rejects (query.h)
  *   digest_query.c rejected inputs by reason (digest.h)
  *   policy_store.c dmarc_lookup: store, latest, history (policy.h)
  *   dns_cache.c    dns_cache: get and put (dns_cache.h)

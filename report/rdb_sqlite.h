@@ -1,7 +1,7 @@
 /*
  * The SQLite backend's view of struct rdb (rdb.h): the connection and
  * the statements prepared once on it.  Included only by the backend's
- * own files (rdb_sqlite.c, query.c, digest_query.c, policy_store.c,
+ * own files (rdb_sqlite.c, digest_query.c, policy_store.c,
  * dns_cache.c); every other file sees the handle as opaque.
  */
 #ifndef DMARC_RDB_SQLITE_H
