@@ -139,6 +139,7 @@ struct tgroup {
 struct qlist {
 	const char	*sql;
 	const char	*what;
+	unsigned	 omit;		/* its QUERY_OMIT_* bit */
 	size_t		 offset;	/* of its struct mvalues in msource */
 	struct rdb_stmt	*st;
 	int		 started;	/* stepped at least once */
@@ -162,6 +163,8 @@ struct qctx {
 						   records only */
 	int			 split_sub;	/* key sources by
 						   msource.sub too */
+	int			 sources;	/* fill m->sources */
+	unsigned		 omit;		/* QUERY_OMIT_* */
 	struct model		*m;
 	/* the record pass: tally groups per domain, the last domain seen */
 	struct tgroup		*groups;	/* [n_domains * TGROUPS] */
@@ -679,12 +682,15 @@ source_row(struct qctx *q, struct rdb_stmt *st, double m)
 	    col_int(st, COL_CAT), m,
 	    m * col_int(st, COL_PASS), m * da, m * sa,
 	    m * (da && sa), 1);
-	model_values_add(&s->header_from, col_text(st, COL_HFROM), NULL,
-	    NULL, m, 1);
-	model_values_add(&s->envelope_from, col_text(st, COL_EFROM), NULL,
-	    NULL, m, 1);
-	model_values_add(&s->reporters, col_text(st, COL_ORG), NULL, NULL,
-	    m, 1);
+	if (!(q->omit & QUERY_OMIT_FROM)) {
+		model_values_add(&s->header_from, col_text(st, COL_HFROM),
+		    NULL, NULL, m, 1);
+		model_values_add(&s->envelope_from, col_text(st, COL_EFROM),
+		    NULL, NULL, m, 1);
+	}
+	if (!(q->omit & QUERY_OMIT_REPORTERS))
+		model_values_add(&s->reporters, col_text(st, COL_ORG), NULL,
+		    NULL, m, 1);
 	return s;
 }
 
@@ -722,7 +728,7 @@ record_row(struct qctx *q, struct rdb_stmt *st, struct qlist *lists,
 	size_t i;
 
 	tally_add(q, st, m);
-	if (n == 0)
+	if (!q->sources)
 		return 0;
 	s = source_row(q, st, m);
 	id = rdb_col_int64(st, COL_ID);
@@ -749,25 +755,32 @@ lists_done(struct qctx *q, const struct qlist *lists, size_t n)
 	return 0;
 }
 
+static const struct qlist qlists[] = {
+	{ q_source_dkim, "DKIM results", QUERY_OMIT_DKIM,
+	    offsetof(struct msource, dkim), NULL, 0, 0 },
+	{ q_source_spf, "SPF results", QUERY_OMIT_SPF,
+	    offsetof(struct msource, spf), NULL, 0, 0 },
+	{ q_source_reasons, "reasons", QUERY_OMIT_REASONS,
+	    offsetof(struct msource, reasons), NULL, 0, 0 },
+};
+#define N_QLISTS	(sizeof(qlists) / sizeof(qlists[0]))
+
 /*
- * The record pass: domain tallies always, sources and their lists when
- * sources is set.  The lists are stepped only once the record statement
- * has begun, so all read the same snapshot.
+ * The record pass: domain tallies always, sources and the lists not
+ * omitted when sources is set.  The lists are stepped only once the
+ * record statement has begun, so all read the same snapshot.
  */
 static int
 read_records(struct qctx *q, int sources)
 {
-	struct qlist lists[] = {
-		{ q_source_dkim, "DKIM results",
-		    offsetof(struct msource, dkim), NULL, 0, 0 },
-		{ q_source_spf, "SPF results",
-		    offsetof(struct msource, spf), NULL, 0, 0 },
-		{ q_source_reasons, "reasons",
-		    offsetof(struct msource, reasons), NULL, 0, 0 },
-	};
+	struct qlist lists[N_QLISTS];
 	struct rdb_stmt *st = NULL;
-	size_t i, n = sources ? sizeof(lists) / sizeof(lists[0]) : 0;
+	size_t i, n = 0;
 	int rc = -1, s;
+
+	for (i = 0; sources && i < N_QLISTS; i++)
+		if (!(q->omit & qlists[i].omit))
+			lists[n++] = qlists[i];
 
 	q->groups = xcalloc(q->m->n_domains * TGROUPS, sizeof(*q->groups));
 	if (q->n_subs > 0)
@@ -894,6 +907,8 @@ query_run(struct rdb *r, const struct query_opts *o, struct model *m,
 	}
 	q.failing_only = o->failing_only;
 	q.split_sub = o->split_subdomains;
+	q.sources = o->sources;
+	q.omit = o->omit;
 	q.subs = o->subs;
 	q.n_subs = o->n_subs;
 	if (read_span(&q) == -1 || read_reports(&q) == -1 ||
