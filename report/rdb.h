@@ -98,5 +98,7 @@ void	 rdb_finalize(struct rdb_stmt *);		/* NULL is fine */
 int	 rdb_exec(struct rdb *, const char *sql, char *err, size_t errlen);
 /* the last error on the handle, for messages; never NULL */
 const char *rdb_errmsg(struct rdb *);
+/* 1 if the last error on the handle was a table that does not exist */
+int	 rdb_no_table(struct rdb *);
 
 #endif
