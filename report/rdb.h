@@ -14,7 +14,6 @@
  *   digest_query.c rejected inputs by reason (digest.h)
  *   policy_store.c dmarc_lookup: store, latest, history (policy.h)
  *   dns_cache.c    dns_cache: get and put (dns_cache.h)
- *   check_query.c  the check mode's sources and DKIM selectors (dnscheck.h)
  *   tls_query.c    the tls mode's SMTP TLS reports (tls.h)
  *   site_query.c   the site mode's pages (site.h)
  *
