@@ -16,7 +16,6 @@
  *   dns_cache.c    dns_cache: get and put (dns_cache.h)
  *   check_query.c  the check mode's sources and DKIM selectors (dnscheck.h)
  *   tls_query.c    the tls mode's SMTP TLS reports (tls.h)
- *   site_query.c   the site mode's pages (site.h)
  *
  * Two ways to open (schema/db.h says what each means on disk):
  *   RDB_READ   the reports, read-only: the mode's queries never write
