@@ -14,7 +14,6 @@
  *   digest_query.c rejected inputs by reason (digest.h)
  *   policy_store.c dmarc_lookup: store, latest, history (policy.h)
  *   dns_cache.c    dns_cache: get and put (dns_cache.h)
- *   site_query.c   the site mode's pages (site.h)
  *
  * Two ways to open (schema/db.h says what each means on disk):
  *   RDB_READ   the reports, read-only: the mode's queries never write
