@@ -7,13 +7,10 @@
  * The backend is one set of files chosen at build time.  Today's is
  * SQLite: rdb_sqlite.c (rdb_open/rdb_close over schema/db.h, struct rdb
  * itself in rdb_sqlite.h, private to the backend) and rdb_stmt_sqlite.c
- * (the statements below).  The query files are written against the
- * statement API; those not yet moved onto it still include the SQLite
- * header (test_query lists them) and are what a second backend ports:
- *   query.c        the window's domains, sources, rejects (query.h)
- *   digest_query.c rejected inputs by reason (digest.h)
- *   policy_store.c dmarc_lookup: store, latest, history (policy.h)
- *   dns_cache.c    dns_cache: get and put (dns_cache.h)
+ * (the statements below).  Every query file (query.c, digest_query.c,
+ * policy_store.c, dns_cache.c, check_query.c, tls_query.c, site_query.c)
+ * is written against the statement API, in SQL both backends read;
+ * test_query proves no other file names the SQLite library.
  *
  * Two ways to open (schema/db.h says what each means on disk):
  *   RDB_READ   the reports, read-only: the mode's queries never write

@@ -1,8 +1,8 @@
 /*
  * The SQLite backend's view of struct rdb (rdb.h): the connection and
  * the statements prepared once on it.  Included only by the backend's
- * own files (rdb_sqlite.c, rdb_stmt_sqlite.c, query.c and, for the
- * cache statements, dns_cache.c); every other file sees it as opaque.
+ * own files (rdb_sqlite.c, rdb_stmt_sqlite.c); every other file sees
+ * the handle as opaque.
  */
 #ifndef DMARC_RDB_SQLITE_H
 #define DMARC_RDB_SQLITE_H
