@@ -7,15 +7,10 @@
  * The backend is one set of files chosen at build time.  Today's is
  * SQLite: rdb_sqlite.c (rdb_open/rdb_close over schema/db.h, struct rdb
  * itself in rdb_sqlite.h, private to the backend) and rdb_stmt_sqlite.c
- * (the statements below).  The query files are written against the
- * statement API; those not yet moved onto it still include the SQLite
- * header (test_query lists them) and are what a second backend ports:
- *   digest_query.c rejected inputs by reason (digest.h)
- *   policy_store.c dmarc_lookup: store, latest, history (policy.h)
- *   dns_cache.c    dns_cache: get and put (dns_cache.h)
- *   check_query.c  the check mode's sources and DKIM selectors (dnscheck.h)
- *   tls_query.c    the tls mode's SMTP TLS reports (tls.h)
- *   site_query.c   the site mode's pages (site.h)
+ * (the statements below).  Every query file (query.c, digest_query.c,
+ * policy_store.c, dns_cache.c, check_query.c, tls_query.c, site_query.c)
+ * is written against the statement API, in SQL both backends read;
+ * test_query proves no other file names the SQLite library.
  *
  * Two ways to open (schema/db.h says what each means on disk):
  *   RDB_READ   the reports, read-only: the mode's queries never write
@@ -97,5 +92,7 @@ void	 rdb_finalize(struct rdb_stmt *);		/* NULL is fine */
 int	 rdb_exec(struct rdb *, const char *sql, char *err, size_t errlen);
 /* the last error on the handle, for messages; never NULL */
 const char *rdb_errmsg(struct rdb *);
+/* 1 if the last error on the handle was a table that does not exist */
+int	 rdb_no_table(struct rdb *);
 
 #endif

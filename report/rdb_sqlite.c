@@ -28,9 +28,9 @@ rdb_close(struct rdb *r)
 {
 	if (r == NULL)
 		return;
-	sqlite3_finalize(r->cache_get);
-	sqlite3_finalize(r->cache_del);
-	sqlite3_finalize(r->cache_ins);
+	rdb_finalize(r->cache_get);
+	rdb_finalize(r->cache_del);
+	rdb_finalize(r->cache_ins);
 	sqlite3_close(r->db);
 	free(r);
 }

@@ -1,8 +1,8 @@
 /*
  * The SQLite backend's view of struct rdb (rdb.h): the connection and
  * the statements prepared once on it.  Included only by the backend's
- * own files (rdb_sqlite.c, digest_query.c, policy_store.c,
- * dns_cache.c); every other file sees the handle as opaque.
+ * own files (rdb_sqlite.c, rdb_stmt_sqlite.c); every other file sees
+ * the handle as opaque.
  */
 #ifndef DMARC_RDB_SQLITE_H
 #define DMARC_RDB_SQLITE_H
@@ -15,7 +15,7 @@ struct rdb {
 	sqlite3		*db;		/* owned connection */
 	/* dns_cache.c's statements, prepared once (sources may look up
 	   tens of thousands of names), owned: */
-	sqlite3_stmt	*cache_get, *cache_del, *cache_ins;
+	struct rdb_stmt	*cache_get, *cache_del, *cache_ins;
 };
 
 #endif

@@ -5,6 +5,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "rdb_sqlite.h"
 #include "xalloc.h"
@@ -140,4 +141,10 @@ const char *
 rdb_errmsg(struct rdb *r)
 {
 	return sqlite3_errmsg(r->db);
+}
+
+int
+rdb_no_table(struct rdb *r)
+{
+	return strstr(sqlite3_errmsg(r->db), "no such table") != NULL;
 }
