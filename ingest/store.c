@@ -140,6 +140,37 @@ store_seterr(struct store *s, const char *what)
 	return -1;
 }
 
+int
+store_prepare_all(struct store *s, const char *const *text, size_t n,
+    sqlite3_stmt **st)
+{
+	for (size_t i = 0; i < n; i++)
+		if (sqlite3_prepare_v3(s->db, text[i], -1,
+		    SQLITE_PREPARE_PERSISTENT, &st[i], NULL) != SQLITE_OK) {
+			store_seterr(s, "cannot prepare statement");
+			store_finalize_all(st, i);
+			return -1;
+		}
+	return 0;
+}
+
+void
+store_finalize_all(sqlite3_stmt **st, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		sqlite3_finalize(st[i]);
+		st[i] = NULL;
+	}
+}
+
+void
+binder_use(struct binder *b, sqlite3_stmt *st)
+{
+	b->st = st;
+	b->i = 0;
+	b->rc = SQLITE_OK;
+}
+
 sqlite3_stmt *
 binder_start(struct binder *b, struct store *s, enum st which)
 {
@@ -409,13 +440,9 @@ store_open(const char *path, char *err, size_t errlen)
 		    "read-only file system)");
 		goto fail;
 	}
-	for (size_t i = 0; i < ST__COUNT; i++) {
-		if (sqlite3_prepare_v3(s->db, sql[i], -1,
-		    SQLITE_PREPARE_PERSISTENT, &s->st[i], NULL) != SQLITE_OK) {
-			snprintf(err, errlen, "cannot prepare statement: %s",
-			    sqlite3_errmsg(s->db));
-			goto fail;
-		}
+	if (store_prepare_all(s, sql, ST__COUNT, s->st) == -1) {
+		snprintf(err, errlen, "%s", s->err);
+		goto fail;
 	}
 	return s;
 fail:
@@ -431,8 +458,8 @@ store_close(struct store *s)
 	if (s->db != NULL) {
 		rollback(s);
 		store_tls_close(s);
-		for (size_t i = 0; i < ST__COUNT; i++)
-			sqlite3_finalize(s->st[i]);
+		store_ruf_close(s);
+		store_finalize_all(s->st, ST__COUNT);
 		sqlite3_exec(s->db, "PRAGMA optimize", NULL, NULL, NULL);
 		sqlite3_close(s->db);
 	}

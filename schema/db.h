@@ -16,7 +16,7 @@
 #include <sqlite3.h>
 
 /* PRAGMA user_version of a database this build writes */
-#define DB_SCHEMA_VERSION	8
+#define DB_SCHEMA_VERSION	9
 
 enum db_mode {
 	DB_READWRITE,	/* create if missing, migrate */
