@@ -37,6 +37,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <check.h>
@@ -963,6 +964,52 @@ START_TEST(test_check_cli_no_dns_uses_the_stored_dmarc_lookup)
 }
 END_TEST
 
+/*
+ * A run with DNS stores each domain's check with its time and every item
+ * (dns_check, v_dns_checks); a --no-dns run stores nothing.  shop.test's
+ * worst is error and 203.0.113.7's 20 unauthorized messages are one of
+ * its items; clean.test is ok.
+ */
+START_TEST(test_check_cli_stores_each_check_with_its_time)
+{
+	char args[256], *out, *s;
+	int64_t before, n, t0 = (int64_t)time(NULL), t1;
+
+	NEED_DNSMASQ();
+	before = tu_query_int(ck_db, "SELECT count(*) FROM dns_check");
+	snprintf(args, sizeof(args), "--resolver %s shop.test clean.test",
+	    resolver);
+	ck_assert_int_eq(run_check(args, &out), 1);
+	free(out);
+	t1 = (int64_t)time(NULL);
+	ck_assert_int_eq(tu_query_int(ck_db, "SELECT count(*) FROM "
+	    "dns_check"), before + 2);
+	s = tu_query_text(ck_db, "SELECT worst FROM dns_check WHERE domain "
+	    "= 'shop.test' ORDER BY id DESC LIMIT 1");
+	ck_assert_str_eq(s, "error");
+	free(s);
+	s = tu_query_text(ck_db, "SELECT worst FROM dns_check WHERE domain "
+	    "= 'clean.test' ORDER BY id DESC LIMIT 1");
+	ck_assert_str_eq(s, "ok");
+	free(s);
+	n = tu_query_int(ck_db, "SELECT checked_at FROM dns_check ORDER BY "
+	    "id DESC LIMIT 1");
+	ck_assert(n >= t0 && n <= t1);
+	ck_assert_int_eq(tu_query_int(ck_db, "SELECT messages FROM "
+	    "v_dns_checks WHERE check_id = (SELECT max(id) FROM dns_check "
+	    "WHERE domain = 'shop.test') AND code = 'source-not-authorized' "
+	    "AND subject = '203.0.113.7' AND verdict = 'error'"), 20);
+	/* the items are stored, not only the verdict */
+	ck_assert_int_gt(tu_query_int(ck_db, "SELECT count(*) FROM "
+	    "dns_check_item WHERE check_id = (SELECT max(id) FROM dns_check "
+	    "WHERE domain = 'shop.test')"), 5);
+	ck_assert_int_eq(run_check("--no-dns shop.test", &out), 1);
+	free(out);
+	ck_assert_int_eq(tu_query_int(ck_db, "SELECT count(*) FROM "
+	    "dns_check"), before + 2);
+}
+END_TEST
+
 START_TEST(test_check_cli_no_dns_without_stored_lookup)
 {
 	char *out;
@@ -999,6 +1046,7 @@ check_suite(void)
 	tcase_add_test(tc, test_check_cli_usage_errors_exit_2);
 	tcase_add_test(tc, test_check_cli_no_dns_uses_the_stored_dmarc_lookup);
 	tcase_add_test(tc, test_check_cli_no_dns_without_stored_lookup);
+	tcase_add_test(tc, test_check_cli_stores_each_check_with_its_time);
 	suite_add_tcase(s, tc);
 	return s;
 }

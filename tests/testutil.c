@@ -125,6 +125,43 @@ tu_stored_lookup(const char *db, const char *dom, long long at,
 	sqlite3_close(h);
 }
 
+void
+tu_stored_check(const char *db, const char *dom, long long at,
+    const char *worst, const struct tu_check_item *items, size_t n)
+{
+	sqlite3_stmt *st;
+	sqlite3 *h;
+	sqlite3_int64 id;
+
+	ck_assert_int_eq(sqlite3_open(db, &h), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(h, "INSERT INTO dns_check "
+	    "(domain, checked_at, worst, window_since, window_until, "
+	    "messages) VALUES (?1, ?2, ?3, ?2 - 30 * 86400, ?2, 0)", -1, &st,
+	    NULL), SQLITE_OK);
+	sqlite3_bind_text(st, 1, dom, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, at);
+	sqlite3_bind_text(st, 3, worst, -1, SQLITE_STATIC);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+	id = sqlite3_last_insert_rowid(h);
+	ck_assert_int_eq(sqlite3_prepare_v2(h, "INSERT INTO dns_check_item "
+	    "(check_id, seq, verdict, area, code, subject, text) VALUES "
+	    "(?1, ?2, ?3, ?4, ?5, ?6, ?7)", -1, &st, NULL), SQLITE_OK);
+	for (size_t i = 0; i < n; i++) {
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_int64(st, 2, (sqlite3_int64)i);
+		sqlite3_bind_text(st, 3, items[i].verdict, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, items[i].area, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 5, items[i].code, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 6, items[i].subject, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 7, items[i].text, -1, SQLITE_STATIC);
+		ck_assert_int_eq(sqlite3_step(st), SQLITE_DONE);
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+}
+
 char *
 tu_tmpdir(void)
 {

@@ -62,6 +62,22 @@ void	 tu_fixture_db(const char *db, const char *inputs, int status);
 void	 tu_stored_lookup(const char *db, const char *dom, long long at,
 	    const char *status, const char *raw);
 
+/* one item of a stored check (tu_stored_check) */
+struct tu_check_item {
+	const char	*verdict;	/* ok, info, warning, error */
+	const char	*area;		/* dmarc, spf, dkim, mx */
+	const char	*code;
+	const char	*subject;
+	const char	*text;
+};
+/*
+ * Adds a check of dom to the database at db, as "dmarc-report check"
+ * stores it (dns_check, dns_check_item): checked at epoch at, its worst
+ * verdict, items[0..n) in that order, about no mail.  Asserts.
+ */
+void	 tu_stored_check(const char *db, const char *dom, long long at,
+	    const char *worst, const struct tu_check_item *items, size_t n);
+
 /* what a skipped test lacked */
 enum tu_skip {
 	TU_SKIP_HOST,	/* the host cannot: no root, no tmpfs, old libzip */
