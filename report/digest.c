@@ -363,6 +363,7 @@ ddomain_release(struct ddomain *dd)
 	free(dd->record_new);
 	free(dd->next_record);
 	free(dd->live_policy);
+	dhealth_release(&dd->health);
 }
 
 void

@@ -14,10 +14,11 @@
  *
  * Two ways to open (schema/db.h says what each means on disk):
  *   RDB_READ   the reports, read-only: the mode's queries never write
- *   RDB_CACHE  read-write, for the DNS cache (dns_cache) and the policy
- *              lookups (dmarc_lookup) only, the two tables dmarc-report
- *              writes; the database must already exist at the current
- *              schema version (dmarc-report never creates or migrates)
+ *   RDB_CACHE  read-write, for the DNS cache (dns_cache), the policy
+ *              lookups (dmarc_lookup) and the stored checks (dns_check,
+ *              check_store.c) only, the tables dmarc-report writes; the
+ *              database must already exist at the current schema
+ *              version (dmarc-report never creates or migrates)
  */
 #ifndef DMARC_RDB_H
 #define DMARC_RDB_H
@@ -30,7 +31,7 @@ struct rdb_stmt;
 
 enum rdb_mode {
 	RDB_READ,	/* read-only */
-	RDB_CACHE,	/* writes dns_cache and dmarc_lookup */
+	RDB_CACHE,	/* writes dns_cache, dmarc_lookup, dns_check */
 };
 
 /*
