@@ -10,9 +10,11 @@
  * rdb_stmt_sqlite.c).  Each backend is one row of the table in
  * rdb_int.h; rdb.c dispatches.  The query files are written against the
  * statement API below in the SQL both engines read; the few places the
- * dialects differ are named fields of that row (rdb_begin()).  Files not
- * yet moved onto the API still include the SQLite header
- * (tests/test_query.c lists them) and work on SQLite only.
+ * dialects differ are named fields of that row (rdb_begin()).  Every
+ * query file (query.c, digest_query.c, policy_store.c, dns_cache.c,
+ * check_query.c, tls_query.c, site_query.c) is written against the
+ * statement API; test_query proves no other file names the SQLite
+ * library.
  *
  * Two ways to open (schema/db.h and db_pg.h say what each means):
  *   RDB_READ   the reports, read-only: the mode's queries never write

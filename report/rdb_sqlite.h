@@ -1,8 +1,8 @@
 /*
  * The SQLite backend's view of struct rdb (rdb_int.h): r->db is the
  * sqlite3 connection.  Included only by the backend's own files
- * (rdb_sqlite.c, rdb_stmt_sqlite.c) and the query files not yet moved
- * onto the statement API (tests/test_query.c lists them).
+ * (rdb_sqlite.c, rdb_stmt_sqlite.c); every other file sees the handle
+ * as opaque.
  */
 #ifndef DMARC_RDB_SQLITE_H
 #define DMARC_RDB_SQLITE_H

@@ -1,5 +1,5 @@
 /*
- * The site's queries (site.h) in the SQLite backend: each one statement,
+ * The site's queries (site.h), written against rdb.h: each one statement,
  * a UNION ALL of the sections of one kind of page, ordered by the page's
  * key so that site_pages.c writes a page whenever the key changes and
  * holds only one page's rows.  The window is ?1..?2 on begin_utc, the
@@ -9,13 +9,15 @@
 #include <string.h>
 
 #include "query_sql.h"
-#include "rdb_sqlite.h"
+#include "rdb.h"
 #include "site.h"
 
 /* bytes of the database mapped for reading (as QUERY_MMAP_SIZE) */
 #define SITE_MMAP_SIZE	"1073741824"
 /* page cache: 16 MiB, inside the 128 MB the issue allows */
 #define SITE_CACHE_KB	"-16384"
+/* room for a backend's message */
+#define SITE_QERRLEN	512
 
 #define DOM	"coalesce(r.policy_domain, '')"
 #define WR	" FROM report r WHERE r.status = 'stored' " \
@@ -140,37 +142,35 @@ static const char *const queries[] = {
 };
 
 static int
-bind(sqlite3_stmt *st, enum site_q q, const struct window *w,
+bind(struct rdb_stmt *st, enum site_q q, const struct window *w,
     const char *domains_json)
 {
 	if (q == SITE_Q_REJECTS)
-		return sqlite3_bind_int64(st, 1, MAX_SITE_REJECTS) ==
-		    SQLITE_OK ? 0 : -1;
-	if (sqlite3_bind_int64(st, 1, w->since) != SQLITE_OK ||
-	    sqlite3_bind_int64(st, 2, w->until) != SQLITE_OK)
+		return rdb_bind_int64(st, 1, MAX_SITE_REJECTS);
+	if (rdb_bind_int64(st, 1, w->since) == -1 ||
+	    rdb_bind_int64(st, 2, w->until) == -1)
 		return -1;
-	if (domains_json != NULL && sqlite3_bind_text(st, 3, domains_json,
-	    -1, SQLITE_STATIC) != SQLITE_OK)
+	if (domains_json != NULL && rdb_bind_text(st, 3, domains_json) == -1)
 		return -1;
 	if (q == SITE_Q_REPORTS &&
-	    sqlite3_bind_int64(st, 4, MAX_SITE_RECORDS) != SQLITE_OK)
+	    rdb_bind_int64(st, 4, MAX_SITE_RECORDS) == -1)
 		return -1;
 	return 0;
 }
 
 static void
-row_of(sqlite3_stmt *st, struct site_row *r)
+row_of(struct rdb_stmt *st, struct site_row *r)
 {
 	int i;
 
-	r->key = (const char *)sqlite3_column_text(st, 0);
+	r->key = rdb_col_text(st, 0);
 	if (r->key == NULL)
 		r->key = "";
-	r->kind = sqlite3_column_int(st, 1);
+	r->kind = (int)rdb_col_int64(st, 1);
 	for (i = 0; i < SITE_ROW_STRS; i++)
-		r->s[i] = (const char *)sqlite3_column_text(st, 3 + i);
+		r->s[i] = rdb_col_text(st, 3 + i);
 	for (i = 0; i < SITE_ROW_NUMS; i++)
-		r->n[i] = sqlite3_column_int64(st, 3 + SITE_ROW_STRS + i);
+		r->n[i] = rdb_col_int64(st, 3 + SITE_ROW_STRS + i);
 }
 
 int
@@ -178,33 +178,36 @@ site_query(struct rdb *h, enum site_q q, const struct window *w,
     const char *domains_json, site_row_fn fn, void *arg, char *err,
     size_t errlen)
 {
-	sqlite3_stmt *st = NULL;
+	struct rdb_stmt *st = NULL;
 	struct site_row row;
+	char perr[SITE_QERRLEN];
 	int step, rc = -1;
 
 	/* as query.c: mmap saves a copy per page; the sorts of the
 	   UNION ALLs spill to temporary files past the cache */
-	(void)sqlite3_exec(h->db, "PRAGMA mmap_size = " SITE_MMAP_SIZE
-	    "; PRAGMA cache_size = " SITE_CACHE_KB, NULL, NULL, NULL);
-	if (sqlite3_prepare_v2(h->db, queries[q], -1, &st, NULL) !=
-	    SQLITE_OK || bind(st, q, w, domains_json) == -1) {
+	(void)rdb_exec(h, "PRAGMA mmap_size = " SITE_MMAP_SIZE
+	    "; PRAGMA cache_size = " SITE_CACHE_KB, perr, sizeof(perr));
+	if (rdb_prepare(h, queries[q], &st, perr, sizeof(perr)) == -1) {
 		snprintf(err, errlen, "database query (site) failed: %s",
-		    sqlite3_errmsg(h->db));
+		    perr);
 		goto out;
 	}
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+	if (bind(st, q, w, domains_json) == -1)
+		goto fail;
+	while ((step = rdb_step(st)) == 1) {
 		row_of(st, &row);
 		if (fn(&row, arg) == -1)
 			goto out;
 	}
-	if (step != SQLITE_DONE) {
-		snprintf(err, errlen, "database query (site) failed: %s",
-		    sqlite3_errmsg(h->db));
-		goto out;
-	}
+	if (step == -1)
+		goto fail;
 	rc = 0;
+	goto out;
+fail:
+	snprintf(err, errlen, "database query (site) failed: %s",
+	    rdb_errmsg(h));
 out:
-	sqlite3_finalize(st);
+	rdb_finalize(st);
 	return rc;
 }
 
@@ -214,30 +217,35 @@ site_query_input(struct rdb *h, int64_t id, FILE *f, char *err,
 {
 	static const char q[] = "SELECT data FROM input_chunk WHERE "
 	    "input_id = ?1 ORDER BY seq";
-	sqlite3_stmt *st = NULL;
+	struct rdb_stmt *st = NULL;
+	char perr[SITE_QERRLEN];
 	const void *p;
-	int n, step, rc = -1;
+	size_t n;
+	int step, rc = -1;
 
-	if (sqlite3_prepare_v2(h->db, q, -1, &st, NULL) != SQLITE_OK ||
-	    sqlite3_bind_int64(st, 1, id) != SQLITE_OK)
+	if (rdb_prepare(h, q, &st, perr, sizeof(perr)) == -1) {
+		snprintf(err, errlen, "database query (input %lld) failed: "
+		    "%s", (long long)id, perr);
+		goto out;
+	}
+	if (rdb_bind_int64(st, 1, id) == -1)
 		goto fail;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		p = sqlite3_column_blob(st, 0);
-		n = sqlite3_column_bytes(st, 0);
-		if (n > 0 && fwrite(p, 1, (size_t)n, f) != (size_t)n) {
+	while ((step = rdb_step(st)) == 1) {
+		p = rdb_col_blob(st, 0, &n);
+		if (n > 0 && fwrite(p, 1, n, f) != n) {
 			snprintf(err, errlen, "write failed (input %lld)",
 			    (long long)id);
 			goto out;
 		}
 	}
-	if (step != SQLITE_DONE)
+	if (step == -1)
 		goto fail;
 	rc = 0;
 	goto out;
 fail:
 	snprintf(err, errlen, "database query (input %lld) failed: %s",
-	    (long long)id, sqlite3_errmsg(h->db));
+	    (long long)id, rdb_errmsg(h));
 out:
-	sqlite3_finalize(st);
+	rdb_finalize(st);
 	return rc;
 }
