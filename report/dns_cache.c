@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "dns_cache.h"
-#include "rdb_sqlite.h"
+#include "rdb_int.h"
 #include "xalloc.h"
 
 static const char *
@@ -92,7 +92,7 @@ dns_cache_get(struct rdb *r, const char *resolver, const char *key,
 int
 dns_cache_begin(struct rdb *r, char *err, size_t errlen)
 {
-	if (rdb_exec(r, "BEGIN IMMEDIATE", err, errlen) == -1)
+	if (rdb_begin(r, err, errlen) == -1)
 		return -1;
 	if ((r->cache_del == NULL && rdb_prepare(r,
 	    "DELETE FROM dns_cache WHERE resolver = ?1 AND qtype = ?2 AND "

@@ -65,6 +65,14 @@ int	 db_check_path(const char *path, char *err, size_t errlen);
 int	 db_create_dir(const char *path, char *err, size_t errlen);
 
 /*
+ * 1 when target names a PostgreSQL database: a libpq connection URI
+ * (postgresql://... or postgres://...) or a key=value connection string
+ * (service=NAME, "host=... dbname=..."); else it is a SQLite path (name
+ * a file whose name looks like "word=..." as ./word=...).
+ */
+int	 db_is_postgres(const char *target);
+
+/*
  * The default database path: $DMARC_DB, else
  * $XDG_DATA_HOME/dmarc-rua/dmarc.db, else ~/.local/share/dmarc-rua/dmarc.db.
  * Returns a string the caller frees, or NULL if no home is known.
