@@ -690,6 +690,16 @@ main(int argc, char *argv[])
 		options_release(&c.opt);
 		return c.opt.mail != NULL ? EXIT_TEMPFAIL : EXIT_TROUBLE;
 	}
+	/* a connection string is not a file name: never create one as a
+	   path; the string itself is not printed (it may hold a password) */
+	if (db_is_postgres(dbpath)) {
+		fprintf(stderr, "%s: --db: error: dmarc-ingest stores into "
+		    "SQLite only for now; a PostgreSQL database is read by "
+		    "dmarc-report\n", progname);
+		free(dbpath);
+		options_release(&c.opt);
+		return c.opt.mail != NULL ? EXIT_TEMPFAIL : EXIT_TROUBLE;
+	}
 	/*
 	 * The lock first, then the database: a run waiting for another
 	 * never creates or migrates the database under it.  The lock file
