@@ -9,8 +9,11 @@
 # one DKIM and one SPF result per record, one in 50 forwarded.  Runs
 # `site` twice into bench/out/site (cold: every page new; warm: the same
 # data again) through dmarc-bench-peakrss.  The database is kept in
-# bench/out/site-bench.db between runs (delete it to rebuild).  Exits 1 if
-# a target is missed, 2 if the build or the fill failed.
+# bench/out/site-bench.db between runs (delete it to rebuild).  With
+# BENCH_OLD=/path/to/dmarc-report, that binary and the new one run
+# interleaved (old cold, new cold, old warm, new warm; BENCH_RUNS rounds)
+# and the min and median of each are printed.  Exits 1 if a target is
+# missed (by the new binary), 2 if the build or the fill failed.
 set -u
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -28,7 +31,7 @@ die() {
 }
 
 mkdir -p "$out" || die "cannot create $out"
-cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DDMARC_TESTS=OFF \
+cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DDMARC_TESTS=OFF -DDMARC_BENCH=ON \
     >/dev/null || die "cmake failed"
 cmake --build "$build" -j "$(nproc 2>/dev/null || echo 2)" --target \
     dmarc-ingest dmarc-report dmarc-bench-peakrss \
@@ -99,25 +102,55 @@ records=$(sqlite3 "$db" "SELECT count(*) FROM record") ||
 # the 90 days 2026-11-16 .. 2027-02-13
 now=$((first_day + days * 86400 + 3600))
 status=0
+# run LABEL BINARY DIR: one site run, its figures in $res (label secs kB)
 run() {
 	label=$1
-	"$peak" "$report" site --db "$db" --now "$now" --last ${days}d \
-	    -o "$out/site" >"$out/site-$label.out" 2>"$out/site-$label.err" ||
+	"$peak" "$2" site --db "$db" --now "$now" --last ${days}d \
+	    -o "$3" >"$out/site-$label.out" 2>"$out/site-$label.err" ||
 	    die "site failed: $(tail -3 "$out/site-$label.err")"
 	cost=$(grep wall_s= "$out/site-$label.err")
 	secs=${cost#wall_s=}
 	secs=${secs%% *}
 	kb=${cost#*maxrss_kb=}
+	kb=${kb%% *}
 	ok=$(echo "$secs < 60 && $kb < 131072" | bc)
-	printf '%-5s %7.2f s %7d kB  %s  (target < 60 s, < 128 MB) %s\n' \
+	printf '%-9s %7.2f s %7d kB  %s  (target < 60 s, < 128 MB) %s\n' \
 	    "$label" "$secs" "$kb" "$(sed 's/^dmarc-report: site: //' \
 	    "$out/site-$label.out")" "$([ "$ok" = 1 ] && echo ok ||
 	    echo MISSED)"
-	[ "$ok" = 1 ] || status=1
+	echo "$label $secs $kb" >>"$out/site-runs"
+	case $label in new-*|cold|warm) [ "$ok" = 1 ] || status=1 ;; esac
+}
+# min and median of the runs of one label
+summary() {
+	grep "^$1 " "$out/site-runs" | sort -n -k2 | awk -v l="$1" '
+	    { s[NR] = $2; k[NR] = $3 }
+	    END { if (NR) printf "%-9s min %7.2f s  median %7.2f s  " \
+	        "peak RSS max %d kB (%d runs)\n", l, s[1], s[int((NR + 1) / 2)],
+	        k[NR], NR }'
 }
 echo "site-bench: $records records in the database"
-rm -rf "$out/site"
-run cold
-run warm
-du -sh "$out/site" | sed 's/^/site-bench: site size /'
+: >"$out/site-runs"
+if [ -z "${BENCH_OLD:-}" ]; then
+	rm -rf "$out/site"
+	run cold "$report" "$out/site"
+	run warm "$report" "$out/site"
+	du -sh "$out/site" | sed 's/^/site-bench: site size /'
+	exit $status
+fi
+# BENCH_OLD=/path/to/old/dmarc-report: old and new interleaved,
+# BENCH_RUNS (default 2) rounds of old cold, new cold, old warm, new warm
+i=0
+while [ "$i" -lt "${BENCH_RUNS:-2}" ]; do
+	rm -rf "$out/site-old" "$out/site-new"
+	run old-cold "$BENCH_OLD" "$out/site-old"
+	run new-cold "$report" "$out/site-new"
+	run old-warm "$BENCH_OLD" "$out/site-old"
+	run new-warm "$report" "$out/site-new"
+	i=$((i + 1))
+done
+for l in old-cold new-cold old-warm new-warm; do
+	summary $l
+done
+du -sh "$out/site-new" | sed 's/^/site-bench: new site size /'
 exit $status

@@ -2,7 +2,9 @@
 # Writes OUT, a C source, from FILES (paths joined with |, in order):
 #   with ARRAY and COUNT: const char *const ARRAY[], the bytes of each file
 #     as a NUL-terminated string, and const size_t COUNT, their number
-#     (schema/: the migrations, in schema_sql.h);
+#     (schema/: the migrations, in schema_sql.h); with NUMBERED, each
+#     file's name begins with its number NNN and it is entry NNN - 1, a
+#     number without a file being an entry of an SQL comment only;
 #   with TEXT and LEN: const char TEXT[], the one file's bytes with a NUL
 #     added, and const size_t LEN, its length without the NUL (report/:
 #     services.txt).
@@ -32,6 +34,25 @@ if(TEXT)
 elseif(ARRAY)
 	set(n 0)
 	foreach(f ${FILES})
+		if(NUMBERED)
+			# entry NNN - 1 is NNN_*.sql; a number with no file is
+			# an empty entry (a version step with nothing to do)
+			get_filename_component(base ${f} NAME)
+			string(REGEX MATCH "^[0-9]+" num "${base}")
+			if(num STREQUAL "")
+				message(FATAL_ERROR "embed.cmake: ${base}: no number")
+			endif()
+			math(EXPR num "${num} - 1")
+			if(num LESS n)
+				message(FATAL_ERROR "embed.cmake: ${base}: out of order")
+			endif()
+			while(n LESS num)
+				math(EXPR missing "${n} + 1")
+				string(APPEND body "static const char m${n}[] = "
+				    "\"-- no migration ${missing} in this build\\n\";\n")
+				math(EXPR n "${n} + 1")
+			endwhile()
+		endif()
 		file(READ ${f} hex HEX)
 		string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," hex "${hex}")
 		string(APPEND body "static const char m${n}[] = {${hex}0x00};\n")

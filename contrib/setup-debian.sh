@@ -9,6 +9,7 @@ packages=(
 	libxml2-dev zlib1g-dev libzip-dev libsqlite3-dev sqlite3
 	libpsl-dev libidn2-dev publicsuffix nettle-dev
 	libgmime-3.0-dev libcurl4-openssl-dev libc-ares-dev libjansson-dev
+	libpq-dev postgresql
 	check dovecot-imapd dnsmasq-base openssl
 	clang libclang-rt-14-dev clang-format cppcheck
 	chromium fonts-dejavu-core

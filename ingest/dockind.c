@@ -13,6 +13,10 @@ static const struct doc_kind kinds[] = {
 	/* RFC 8460 4.4: parsed by tlsrpt_parse.c, stored by store_tls.c;
 	   JSON is UTF-8 by definition (RFC 8259 8.1): nothing repaired */
 	{ "SMTP TLS report", CONTAINER_JSON, 0, tls_ingest },
+	/* RFC 9991, RFC 6591, RFC 5965: the document mail_ruf.c builds,
+	   parsed by ruf_parse.c, stored by store_ruf.c; GMime reads the
+	   charsets itself: nothing repaired */
+	{ "DMARC failure report", CONTAINER_ARF, 0, ruf_ingest },
 };
 
 const struct doc_kind *

@@ -3,8 +3,9 @@
  * what sniffing calls the document (sniff.h), and the function that
  * parses and stores it.  The unpacker hands on every document whose
  * sniff result has a row (anything else is "not a report"), and
- * ingest_doc.c passes it to its row.  Two kinds today: the DMARC
- * aggregate report (XML) and the SMTP TLS report of RFC 8460 (JSON).  A
+ * ingest_doc.c passes it to its row.  Three kinds today: the DMARC
+ * aggregate report (XML), the SMTP TLS report of RFC 8460 (JSON) and
+ * the DMARC failure report (ARF, as mail_ruf.c builds it).  A
  * new kind is a sniff result, a row and its own files: a parser, its
  * store and its ingest function here.
  */
@@ -58,6 +59,7 @@ const struct doc_kind *dockind_find(enum container c);
 /* the rows' ingest functions, each in its kind's own file */
 void	rua_ingest(struct doc *, struct doc_result *);	/* ingest_rua.c */
 void	tls_ingest(struct doc *, struct doc_result *);	/* ingest_tls.c */
+void	ruf_ingest(struct doc *, struct doc_result *);	/* ingest_ruf.c */
 
 /*
  * For the rows: the parser's read callback (parse_read_fn; ctx is the

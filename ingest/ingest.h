@@ -58,6 +58,10 @@ struct ingest {
 						   --max-xml-bytes */
 	size_t			 max_mail_reports; /* MAX_MAIL_REPORTS
 						   (tests lower it) */
+	int			 keep_failure_bodies; /* failure reports keep
+						   the original message's
+						   body (default: headers
+						   only; ruf.h) */
 	/* the batch: inputs settled but not yet committed */
 	struct ingest_stats	 committed;	/* stats at the last commit */
 	int64_t			 batch_ms;	/* its first input, monotonic

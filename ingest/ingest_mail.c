@@ -210,6 +210,7 @@ message_process(struct message_run *mr, struct mail *m, enum outcome *oc)
 	char err[512];
 	int unread;
 
+	mail_keep_bodies(m, ing->keep_failure_bodies);
 	if (mail_walk(m, ing->max_mail_reports, on_part, mr, &res, err,
 	    sizeof(err)) == -1)
 		return message_fail(ing, mr->source, mr->system_error ?

@@ -24,6 +24,7 @@
 #include "fdio.h"
 #include "limits.h"
 #include "mail.h"
+#include "mail_ruf.h"
 #include "mailscan.h"
 #include "sniff.h"
 #include "tlsrpt.h"
@@ -39,6 +40,8 @@ struct mail {
 	GMimeMessage	*msg;
 	struct mail_meta meta;
 	char		*message_id, *from, *subject;	/* owned */
+	int		 keep_bodies;	/* failure reports: original bodies
+					   kept (mail_keep_bodies) */
 };
 
 /* state of one walk */
@@ -53,6 +56,7 @@ struct walker {
 	char			*err;
 	size_t			 errlen;
 	int			 failed;
+	int			 keep_bodies;	/* the mail's */
 };
 
 void
@@ -158,6 +162,12 @@ mail_open(int fd, off_t lead, char *err, size_t errlen)
 	}
 	meta_fill(m);
 	return m;
+}
+
+void
+mail_keep_bodies(struct mail *m, int keep)
+{
+	m->keep_bodies = keep;
 }
 
 const struct mail_meta *
@@ -405,16 +415,21 @@ fail:
 	return -1;
 }
 
-/* hands a candidate part to the callback */
-static void
-offer(struct walker *w, GMimeStream *dec, const char *peek, size_t n,
-    struct mail_part *mp)
+/* 1 when another candidate may be offered; else it is counted skipped */
+static int
+room(struct walker *w)
 {
-	if (w->res->n_candidates >= w->max_reports) {
-		w->res->n_skipped++;
-		return;
-	}
-	if ((mp->fd = spool_part(dec, peek, n)) == -1) {
+	if (w->res->n_candidates < w->max_reports)
+		return 1;
+	w->res->n_skipped++;
+	return 0;
+}
+
+/* hands a candidate whose bytes are in mp->fd (-1: not written) on */
+static void
+offer_fd(struct walker *w, struct mail_part *mp)
+{
+	if (mp->fd == -1) {
 		snprintf(w->err, w->errlen, "cannot write temporary file: %s",
 		    strerror(errno));
 		w->failed = 1;
@@ -427,6 +442,17 @@ offer(struct walker *w, GMimeStream *dec, const char *peek, size_t n,
 		w->failed = 1;
 	}
 	close(mp->fd);
+}
+
+/* hands a candidate part to the callback */
+static void
+offer(struct walker *w, GMimeStream *dec, const char *peek, size_t n,
+    struct mail_part *mp)
+{
+	if (!room(w))
+		return;
+	mp->fd = spool_part(dec, peek, n);
+	offer_fd(w, mp);
 }
 
 /*
@@ -463,6 +489,22 @@ arf_type(const char *p, size_t n, char *out, size_t len)
 	}
 }
 
+/* the Feedback-Type of an ARF part, lower case, "" if none */
+static void
+part_arf_type(GMimePart *part, char *ft, size_t len)
+{
+	char *peek = xmalloc(PEEK_BYTES);
+	GMimeStream *dec;
+	ssize_t n = 0;
+
+	if ((dec = decoded_stream(part)) != NULL)
+		n = read_some(dec, peek, PEEK_BYTES);
+	arf_type(peek, n > 0 ? (size_t)n : 0, ft, len);
+	if (dec != NULL)
+		g_object_unref(dec);
+	free(peek);
+}
+
 /*
  * Names the message by its message/feedback-report part (ARF, RFC 5965):
  * the Feedback-Type says what it is, whatever the Subject or the
@@ -474,14 +516,10 @@ arf_note(struct walker *w, GMimePart *part)
 {
 	static const char *const abuse[] = { "abuse", "fraud", "virus",
 		"other", NULL };
-	char *peek = xmalloc(PEEK_BYTES), ft[33], detail[96];
+	char ft[33], detail[96];
 	const char *what = "feedback report (ARF)";
-	GMimeStream *dec;
-	ssize_t n = 0;
 
-	if ((dec = decoded_stream(part)) != NULL)
-		n = read_some(dec, peek, PEEK_BYTES);
-	arf_type(peek, n > 0 ? (size_t)n : 0, ft, sizeof(ft));
+	part_arf_type(part, ft, sizeof(ft));
 	if (strcmp(ft, "auth-failure") == 0)
 		what = "DMARC failure report";
 	for (size_t i = 0; abuse[i] != NULL; i++)
@@ -494,9 +532,6 @@ arf_note(struct walker *w, GMimePart *part)
 		snprintf(detail, sizeof(detail), "message/feedback-report "
 		    "without a Feedback-Type");
 	note(w, 4, what, detail);
-	if (dec != NULL)
-		g_object_unref(dec);
-	free(peek);
 }
 
 static void
@@ -546,6 +581,55 @@ walk_leaf(struct walker *w, GMimePart *part, const char *num)
 
 static void walk(struct walker *, GMimeObject *, const char *, int);
 
+/* the multipart's ARF part when it says auth-failure (RFC 6591), else NULL */
+static GMimeObject *
+failure_arf(GMimeMultipart *mp)
+{
+	GMimeObject *o;
+	char ft[33];
+	int n = g_mime_multipart_get_count(mp);
+
+	for (int i = 0; i < n && i < MAX_MIME_PARTS; i++) {
+		o = g_mime_multipart_get_part(mp, i);
+		if (o == NULL || !GMIME_IS_PART(o) ||
+		    !g_mime_content_type_is_type(
+		    g_mime_object_get_content_type(o), "message",
+		    "feedback-report"))
+			continue;
+		part_arf_type(GMIME_PART(o), ft, sizeof(ft));
+		return strcmp(ft, "auth-failure") == 0 ? o : NULL;
+	}
+	return NULL;
+}
+
+/* a DMARC failure report: its document (mail_ruf.h) is the candidate */
+static void
+offer_failure(struct walker *w, GMimeMultipart *mp, GMimeObject *arf,
+    const char *num)
+{
+	struct mail_part part;
+	char where[300], *doc;
+	size_t len;
+
+	w->res->n_parts += (size_t)g_mime_multipart_get_count(mp);
+	if (!room(w))
+		return;
+	doc = mail_ruf_doc(mp, arf, w->keep_bodies, &len);
+	snprintf(where, sizeof(where), "%s%s (DMARC failure report)",
+	    num[0] != '\0' ? "part " : "message body", num);
+	part.type = "message/feedback-report";
+	part.filename = NULL;
+	part.where = where;
+	if ((part.fd = fd_temp("dmarc-ruf")) != -1 &&
+	    (fd_write_all(part.fd, doc, len) == -1 ||
+	    lseek(part.fd, 0, SEEK_SET) == -1)) {
+		close(part.fd);
+		part.fd = -1;
+	}
+	g_free(doc);
+	offer_fd(w, &part);
+}
+
 /* a direct child of a multipart/report: only its ARF part is read */
 static void
 report_child(struct walker *w, GMimeObject *obj)
@@ -569,7 +653,13 @@ walk_multipart(struct walker *w, GMimeMultipart *mp, const char *num,
 	const char *rt;
 	char child[256];
 	int n = g_mime_multipart_get_count(mp);
+	GMimeObject *arf;
 
+	/* a DMARC failure report (RFC 9991) is ours, in any multipart */
+	if ((arf = failure_arf(mp)) != NULL) {
+		offer_failure(w, mp, arf, num);
+		return;
+	}
 	/* an SMTP TLS report (RFC 8460 5.3) is ours: its parts are walked */
 	if (g_mime_content_type_is_type(ct, "multipart", "report") &&
 	    (rt = g_mime_content_type_get_parameter(ct, "report-type")) !=
@@ -653,6 +743,7 @@ mail_walk(struct mail *m, size_t max_reports, mail_part_fn fn, void *arg,
 	w.res = res;
 	w.err = err;
 	w.errlen = errlen;
+	w.keep_bodies = m->keep_bodies;
 	err[0] = '\0';
 	walk(&w, g_mime_message_get_mime_part(m->msg), "", 0);
 	if (res->n_candidates == 0 && subject_failure(m->subject))

@@ -7,7 +7,9 @@
  * decides by its first decoded bytes whether it may be a report (gzip,
  * zip, XML whose root is <feedback>, or the JSON of an SMTP TLS report
  * in an application/tlsrpt+json or .json part), using the MIME type and
- * file name only as hints; a TNEF part (winmail.dat) is passed on too, to
+ * file name only as hints; a multipart whose message/feedback-report part
+ * says auth-failure is a DMARC failure report, handed on as one document
+ * (mail_ruf.h); a TNEF part (winmail.dat) is passed on too, to
  * be kept and refused with its reason.  A message without such a part is
  * classified: by its message/feedback-report part's Feedback-Type
  * ("DMARC failure report", "abuse report"), else by its report type or
@@ -83,6 +85,11 @@ const struct mail_meta *mail_meta(const struct mail *);
  */
 int	mail_walk(struct mail *, size_t max_reports, mail_part_fn fn,
 	    void *arg, struct mail_result *, char *err, size_t errlen);
+/*
+ * Whether the walk keeps the original message's body in the document of
+ * a DMARC failure report (default 0: only its headers; ruf.h).
+ */
+void	mail_keep_bodies(struct mail *, int keep);
 /* frees the parsed message; NULL is fine */
 void	mail_free(struct mail *);
 

@@ -54,6 +54,7 @@ struct options {
 	int		 imap_only;	/* an option that needs --imap */
 	unsigned	 lock_timeout;	/* --lock-timeout, seconds */
 	uint64_t	 max_xml_bytes;	/* --max-xml-bytes, 0: the default */
+	int		 keep_bodies;	/* --keep-failure-bodies */
 };
 
 /* run state shared with the callbacks */
@@ -76,9 +77,10 @@ usage(FILE *f)
 "       %s [options] --mail FILE|-\n"
 "       %s [options] [--mbox FILE] [--maildir DIR] [--imap URL] [PATH...]\n"
 "       %s [options] --reprocess[=all]\n"
-"Store DMARC aggregate reports and SMTP TLS reports (XML or JSON, gzip or\n"
+"Store DMARC aggregate reports, SMTP TLS reports (XML or JSON, gzip or\n"
 "zip files, e-mail messages, or directories of them; '-' reads standard\n"
-"input) in an SQLite database.\n"
+"input) and DMARC failure reports (e-mail messages) in an SQLite\n"
+"database.\n"
 "\n"
 "  --mail FILE|-      one e-mail message (from an MTA pipe); exit status\n"
 "                     0 means it is settled, 65 bounce it, 75 retry\n"
@@ -102,6 +104,9 @@ usage(FILE *f)
 "                     dmarc-ingest on the same database, then exit 75\n"
 "  --max-xml-bytes N  largest decompressed report (default 512M; K, M and\n"
 "                     G suffixes, 1M to 64G): raise it for huge reports\n"
+"  --keep-failure-bodies  keep the body of the original message a DMARC\n"
+"                     failure report quotes (default: its headers only;\n"
+"                     the body is a stranger's mail)\n"
 "  --db PATH          database (default $DMARC_DB, else\n"
 "                     $XDG_DATA_HOME/dmarc-rua/dmarc.db)\n"
 "  --reprocess[=all]  parse the kept bytes of rejected inputs and of inputs\n"
@@ -346,6 +351,7 @@ parse_options(int argc, char *argv[], struct options *o)
 		{ "cacert", required_argument, NULL, 'C' },
 		{ "lock-timeout", required_argument, NULL, 'L' },
 		{ "max-xml-bytes", required_argument, NULL, 'x' },
+		{ "keep-failure-bodies", no_argument, NULL, 'K' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int ch;
@@ -396,6 +402,9 @@ parse_options(int argc, char *argv[], struct options *o)
 			break;
 		case 'f':
 			o->maildir.failed_to = optarg;
+			break;
+		case 'K':
+			o->keep_bodies = 1;
 			break;
 		case 'x':
 			if (xml_limit_option(o, optarg) == -1)
@@ -683,6 +692,16 @@ main(int argc, char *argv[])
 		options_release(&c.opt);
 		return c.opt.mail != NULL ? EXIT_TEMPFAIL : EXIT_TROUBLE;
 	}
+	/* a connection string is not a file name: never create one as a
+	   path; the string itself is not printed (it may hold a password) */
+	if (db_is_postgres(dbpath)) {
+		fprintf(stderr, "%s: --db: error: dmarc-ingest stores into "
+		    "SQLite only for now; a PostgreSQL database is read by "
+		    "dmarc-report\n", progname);
+		free(dbpath);
+		options_release(&c.opt);
+		return c.opt.mail != NULL ? EXIT_TEMPFAIL : EXIT_TROUBLE;
+	}
 	/*
 	 * The lock first, then the database: a run waiting for another
 	 * never creates or migrates the database under it.  The lock file
@@ -712,6 +731,7 @@ main(int argc, char *argv[])
 	ingest_init(&ing, st);
 	if (c.opt.max_xml_bytes != 0)
 		ing.max_xml_bytes = c.opt.max_xml_bytes;
+	ing.keep_failure_bodies = c.opt.keep_bodies;
 	ing.report = on_outcome;
 	ing.report_arg = &c;
 	if (c.opt.reprocess) {

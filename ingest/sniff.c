@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "ruf.h"
 #include "sniff.h"
 
 static int
@@ -161,6 +162,10 @@ sniff(const void *v, size_t n, const char **what)
 	if (has_prefix(p, n, "PK\3\4", 4) || has_prefix(p, n, "PK\5\6", 4)) {
 		*what = "zip";
 		return CONTAINER_ZIP;
+	}
+	if (has_prefix(p, n, RUF_DOC_MAGIC, RUF_DOC_MAGIC_LEN)) {
+		*what = "DMARC failure report";
+		return CONTAINER_ARF;
 	}
 	/* TNEF's signature 0x223e9f78, little-endian (MS-OXTNEF 2.1.3.1) */
 	if (has_prefix(p, n, "\x78\x9f\x3e\x22", 4)) {

@@ -15,6 +15,8 @@ enum container {
 	CONTAINER_TNEF,		/* 78 9f 3e 22: Outlook's winmail.dat */
 	CONTAINER_JSON,		/* optional BOM and white space, then '{':
 				   a JSON object (the SMTP TLS report) */
+	CONTAINER_ARF,		/* RUF_DOC_MAGIC (ruf.h): a DMARC failure
+				   report as mail.c hands it on */
 	CONTAINER_OTHER,	/* anything else: see what */
 };
 

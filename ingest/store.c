@@ -156,6 +156,37 @@ store_stmt(struct store *s, enum st which)
 	return s->st[which];
 }
 
+int
+store_prepare_all(struct store *s, const char *const *text, size_t n,
+    sqlite3_stmt **st)
+{
+	for (size_t i = 0; i < n; i++)
+		if (sqlite3_prepare_v3(s->db, text[i], -1,
+		    SQLITE_PREPARE_PERSISTENT, &st[i], NULL) != SQLITE_OK) {
+			store_seterr(s, "cannot prepare statement");
+			store_finalize_all(st, i);
+			return -1;
+		}
+	return 0;
+}
+
+void
+store_finalize_all(sqlite3_stmt **st, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		sqlite3_finalize(st[i]);
+		st[i] = NULL;
+	}
+}
+
+void
+binder_use(struct binder *b, sqlite3_stmt *st)
+{
+	b->st = st;
+	b->i = 0;
+	b->rc = SQLITE_OK;
+}
+
 sqlite3_stmt *
 binder_start(struct binder *b, struct store *s, enum st which)
 {
@@ -445,8 +476,8 @@ store_close(struct store *s)
 	if (s->db != NULL) {
 		rollback(s);
 		store_tls_close(s);
-		for (size_t i = 0; i < ST__COUNT; i++)
-			sqlite3_finalize(s->st[i]);
+		store_ruf_close(s);
+		store_finalize_all(s->st, ST__COUNT);
 		sqlite3_exec(s->db, "PRAGMA optimize", NULL, NULL, NULL);
 		sqlite3_close(s->db);
 	}

@@ -162,6 +162,20 @@ int	 store_tls_report(struct store *, int64_t input_id,
 void	 store_tls_digest(const struct tlsrpt *, uint8_t out[HASH_LEN]);
 
 /*
+ * Stores one DMARC failure report (store_ruf.c) inside its input's unit
+ * (a savepoint of its own), doc_sha the SHA-256 of its document.  A
+ * report with the same key (reported domain, source IP, arrival date,
+ * original Message-ID) and the same ARF fields and original headers is a
+ * duplicate and nothing is written; the same key with other content is
+ * stored and flagged as a conflict; otherwise it is stored.  Returns the
+ * status, or -1 on a database error (the input's unit rolled back).
+ */
+struct ruf;
+int	 store_ruf_report(struct store *, int64_t input_id,
+	    const char *where, const struct ruf *,
+	    const uint8_t doc_sha[HASH_LEN]);
+
+/*
  * Reprocessing: calls fn for each input whose outcome is rejected (all ==
  * 0) or any outcome (all != 0), in ledger order, with a temporary file
  * descriptor holding the original bytes at offset 0.  fn returns 0 to go

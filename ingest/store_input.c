@@ -489,6 +489,7 @@ store_input_clear(struct store *s, int64_t input_id)
 		return -1;
 	if (store_run_id(s, ST_REPORTS_CLEAR, input_id, what) == -1 ||
 	    store_tls_clear(s, input_id) == -1 ||
+	    store_ruf_clear(s, input_id) == -1 ||
 	    store_run_id(s, ST_WARN_CLEAR_ALL, input_id, what) == -1 ||
 	    store_run_id(s, ST_INPUT_RESET, input_id, what) == -1) {
 		store_unit_abort(s);

@@ -85,6 +85,7 @@ struct store {
 	struct canon	 canon;		/* the open report's records folded */
 	struct store_tls *tls;		/* store_tls.c's statements, prepared
 					   on first use; NULL before */
+	struct store_ruf *ruf;		/* store_ruf.c's, the same way */
 	char		 err[512];	/* last error, as it happened */
 	int		 errcode;	/* SQLite's primary code for it */
 	struct keepbufs	*keep;		/* store_input.c's buffers and deflate
@@ -107,7 +108,19 @@ void	 store_keep_free(struct keepbufs *);
 int	 store_seterr(struct store *, const char *what);
 /* statement which, prepared on first use; NULL with s->err set */
 sqlite3_stmt *store_stmt(struct store *, enum st which);
-/* starts binding statement which; returns it (NULL: b->rc says so) */
+/*
+ * Prepares the n statements sql[] into st[] (persistent: they live as
+ * long as the store).  0, or -1 with s->err set and none left prepared.
+ * Every statement set of the store (store.c's, store_tls.c's,
+ * store_ruf.c's) is prepared and finalized through these two.
+ */
+int	 store_prepare_all(struct store *, const char *const *sql, size_t n,
+	    sqlite3_stmt **st);
+/* finalizes st[0..n) and sets them NULL; NULL entries are fine */
+void	 store_finalize_all(sqlite3_stmt **st, size_t n);
+/* starts binding a statement of another set (store_tls.c, store_ruf.c) */
+void	 binder_use(struct binder *, sqlite3_stmt *);
+/* starts binding statement which; returns it */
 sqlite3_stmt *binder_start(struct binder *, struct store *, enum st which);
 /* binds text (NULL binds SQL NULL), an integer, NULL, or a word as its
    normalised form and its raw text (two parameters) */
@@ -152,6 +165,9 @@ int	 store_seen(struct store *, enum st which, int64_t id,
 void	 store_tls_close(struct store *);
 /* store_tls.c: deletes the TLS reports of an input (store_input_clear) */
 int	 store_tls_clear(struct store *, int64_t input_id);
+/* store_ruf.c: the same for the failure reports */
+void	 store_ruf_close(struct store *);
+int	 store_ruf_clear(struct store *, int64_t input_id);
 /* inserts the non-zero warning counts of d; report_id 0: the input's */
 int	 store_warnings_add(struct store *, int64_t input_id,
 	    int64_t report_id, const struct diag *);

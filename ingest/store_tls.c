@@ -67,15 +67,10 @@ tls_stmts(struct store *s)
 	if (s->tls != NULL)
 		return s->tls;
 	t = xcalloc(1, sizeof(*t));
-	for (size_t i = 0; i < TST__COUNT; i++)
-		if (sqlite3_prepare_v3(s->db, tsql[i], -1,
-		    SQLITE_PREPARE_PERSISTENT, &t->st[i], NULL) != SQLITE_OK) {
-			store_seterr(s, "cannot prepare statement");
-			for (size_t k = 0; k < i; k++)
-				sqlite3_finalize(t->st[k]);
-			free(t);
-			return NULL;
-		}
+	if (store_prepare_all(s, tsql, TST__COUNT, t->st) == -1) {
+		free(t);
+		return NULL;
+	}
 	return s->tls = t;
 }
 
@@ -84,8 +79,7 @@ store_tls_close(struct store *s)
 {
 	if (s->tls == NULL)
 		return;
-	for (size_t i = 0; i < TST__COUNT; i++)
-		sqlite3_finalize(s->tls->st[i]);
+	store_finalize_all(s->tls->st, TST__COUNT);
 	free(s->tls);
 	s->tls = NULL;
 }
@@ -214,9 +208,7 @@ store_tls_digest(const struct tlsrpt *r, uint8_t out[HASH_LEN])
 static void
 tbind(struct binder *b, struct store *s, enum tst which)
 {
-	b->st = s->tls->st[which];
-	b->i = 0;
-	b->rc = SQLITE_OK;
+	binder_use(b, s->tls->st[which]);
 }
 
 /*

@@ -28,6 +28,11 @@ static const char *const names[DIAG__COUNT] = {
 	[DIAG_ALIGN_DISAGREES] = "alignment-disagrees",
 	[DIAG_GZIP_TRAILING] = "gzip-trailing-bytes",
 	[DIAG_ZIP_ENTRY_SKIPPED] = "zip-entry-skipped",
+	[DIAG_ARF_BAD_LINE] = "arf-bad-line",
+	[DIAG_ARF_CONTAINER] = "arf-container",
+	[DIAG_ARF_NO_ORIGINAL] = "arf-no-original",
+	[DIAG_ARF_FIELDS_CUT] = "arf-fields-cut",
+	[DIAG_ARF_BAD_BYTES] = "arf-bad-bytes",
 };
 
 void

@@ -31,6 +31,12 @@ enum diag_code {
 	DIAG_ALIGN_DISAGREES,	/* our DMARC verdict differs from receiver's */
 	DIAG_GZIP_TRAILING,	/* bytes after the last gzip member */
 	DIAG_ZIP_ENTRY_SKIPPED,	/* zip entry that is not a report */
+	DIAG_ARF_BAD_LINE,	/* ARF or header line that is no field */
+	DIAG_ARF_CONTAINER,	/* failure report not in multipart/report;
+				   report-type=feedback-report (RFC 6591 3) */
+	DIAG_ARF_NO_ORIGINAL,	/* no original message or headers part */
+	DIAG_ARF_FIELDS_CUT,	/* fields or headers past their limit */
+	DIAG_ARF_BAD_BYTES,	/* control bytes or invalid UTF-8 replaced */
 	DIAG__COUNT
 };
 

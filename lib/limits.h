@@ -150,6 +150,21 @@
 #define MAX_TLSRPT_MX_HOSTS	64
 /* bytes looked at to tell a TLS report from other JSON */
 #define MAX_TLSRPT_SNIFF	4096
+/* one DMARC failure report (RFC 6591) as stored: its ARF part and the
+   original's headers; a real one is a few KiB */
+#define MAX_RUF_BYTES		(1UL * 1024 * 1024)
+/* fields of the message/feedback-report part; RFC 6591 names about 20 */
+#define MAX_RUF_FIELDS		256
+/* bytes of one ARF field or original header field, folded lines joined */
+#define MAX_RUF_FIELD_BYTES	8192
+/* header fields of the original message kept (Received chains run ~30) */
+#define MAX_RUF_HEADERS		200
+/* bytes of the original message's header block kept */
+#define MAX_RUF_HEADER_BYTES	(64UL * 1024)
+/* bytes of the original body kept with --keep-failure-bodies */
+#define MAX_RUF_BODY_BYTES	(256UL * 1024)
+/* dmarc-report failures: sample subjects and auth results per source */
+#define MAX_RUF_SAMPLES		3
 /* dmarc-report tls: failure rows (domain, result type, MX, reporter) and
    policy domains listed; past them rows are counted, not listed */
 #define MAX_TLS_FAILURE_ROWS	100000

@@ -3,7 +3,8 @@
  * days), the domains (the arguments, else the window's policy domains),
  * the database read-only, the resolver (live answers: a check asks
  * again), each domain checked and joined with its reports, the domains
- * sorted worst first, the result rendered to standard output or -o FILE.
+ * sorted worst first, the result rendered to standard output or -o FILE,
+ * then, when the DNS was asked, stored with its time (check_store.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 #include <time.h>
 
 #include "dnscheck.h"
+#include "check_store.h"
 #include "classify.h"
 #include "dnsq_ares.h"
 #include "domain.h"
@@ -162,6 +164,9 @@ check_run(const struct check_args *a)
 		rc = fail(err);
 		goto out;
 	}
+	/* kept for the digest; a failed write is a note, not a failure */
+	if (!a->no_dns)
+		check_store(dns, &r);
 	rc = 0;
 	for (size_t i = 0; i < r.n_domains; i++)
 		if (r.domains[i].worst >= CHECK_WARNING)

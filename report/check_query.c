@@ -7,6 +7,7 @@
  * in it; its records count whole.
  */
 #include <arpa/inet.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,7 +15,7 @@
 #include "domain.h"
 #include "ipaddr.h"
 #include "limits.h"
-#include "rdb_sqlite.h"
+#include "rdb.h"
 #include "xalloc.h"
 
 /* ?1 since, ?2 until, ?3 domain */
@@ -84,36 +85,42 @@ check_data_release(struct check_data *d)
 }
 
 static int
-prepare(sqlite3 *db, const char *sql, const struct window *w,
-    const char *domain, sqlite3_stmt **st, char *err, size_t errlen)
+prepare(struct rdb *db, const char *sql, const struct window *w,
+    const char *domain, struct rdb_stmt **st, char *err, size_t errlen)
 {
-	if (sqlite3_prepare_v2(db, sql, -1, st, NULL) != SQLITE_OK) {
-		snprintf(err, errlen, "cannot read the reports: %s",
-		    sqlite3_errmsg(db));
+	char msg[256];
+
+	if (rdb_prepare(db, sql, st, msg, sizeof(msg)) == -1) {
+		snprintf(err, errlen, "cannot read the reports: %s", msg);
 		return -1;
 	}
-	sqlite3_bind_int64(*st, 1, w->since);
-	sqlite3_bind_int64(*st, 2, w->until);
-	if (domain != NULL)
-		sqlite3_bind_text(*st, 3, domain, -1, SQLITE_STATIC);
+	if (rdb_bind_int64(*st, 1, w->since) == -1 ||
+	    rdb_bind_int64(*st, 2, w->until) == -1 ||
+	    (domain != NULL && rdb_bind_text(*st, 3, domain) == -1)) {
+		snprintf(err, errlen, "cannot read the reports: %s",
+		    rdb_errmsg(db));
+		rdb_finalize(*st);
+		*st = NULL;
+		return -1;
+	}
 	return 0;
 }
 
 static int
-step_done(sqlite3 *db, int rc, char *err, size_t errlen)
+step_done(struct rdb *db, int rc, char *err, size_t errlen)
 {
-	if (rc == SQLITE_DONE)
+	if (rc == 0)
 		return 0;
 	snprintf(err, errlen, "cannot read the reports: %s",
-	    sqlite3_errmsg(db));
+	    rdb_errmsg(db));
 	return -1;
 }
 
 /* a text column as a clean domain (NULL if it is not one); owned */
 static char *
-col_domain(sqlite3_stmt *st, int i)
+col_domain(struct rdb_stmt *st, int i)
 {
-	const char *s = (const char *)sqlite3_column_text(st, i);
+	const char *s = rdb_col_text(st, i);
 	char *d;
 
 	if (s == NULL || strlen(s) > MAX_DOMAIN_LEN + 1)
@@ -128,9 +135,9 @@ col_domain(sqlite3_stmt *st, int i)
 
 /* one source row; 0, or -1 if the row is unusable (skipped) */
 static int
-add_source(struct check_data *d, sqlite3_stmt *st)
+add_source(struct check_data *d, struct rdb_stmt *st)
 {
-	const char *ip = (const char *)sqlite3_column_text(st, 0);
+	const char *ip = rdb_col_text(st, 0);
 	char canon[IPADDR_TEXT_LEN], *env;
 	struct check_source *s;
 	int fam;
@@ -147,16 +154,16 @@ add_source(struct check_data *d, sqlite3_stmt *st)
 	s->family = fam;
 	inet_pton(fam == 4 ? AF_INET : AF_INET6, canon, s->addr);
 	s->envelope = env;
-	s->messages = sqlite3_column_double(st, 3);
-	s->dkim_aligned = sqlite3_column_double(st, 4);
-	s->spf_pass = sqlite3_column_double(st, 5);
+	s->messages = rdb_col_double(st, 3);
+	s->dkim_aligned = rdb_col_double(st, 4);
+	s->spf_pass = rdb_col_double(st, 5);
 	return 0;
 }
 
 static int
-add_selector(struct check_data *d, sqlite3_stmt *st)
+add_selector(struct check_data *d, struct rdb_stmt *st)
 {
-	const char *sel = (const char *)sqlite3_column_text(st, 1);
+	const char *sel = rdb_col_text(st, 1);
 	struct check_selector *k;
 	char *dom;
 
@@ -168,8 +175,8 @@ add_selector(struct check_data *d, sqlite3_stmt *st)
 	k = &d->selectors[d->n_selectors++];
 	k->d = dom;
 	k->selector = xstrdup(sel);
-	k->messages = sqlite3_column_double(st, 2);
-	k->passed = sqlite3_column_double(st, 3);
+	k->messages = rdb_col_double(st, 2);
+	k->passed = rdb_col_double(st, 3);
 	return 0;
 }
 
@@ -177,36 +184,36 @@ int
 check_query(struct rdb *r, const struct window *w, const char *domain,
     struct check_data *out, char *err, size_t errlen)
 {
-	sqlite3 *db = r->db;
-	sqlite3_stmt *st = NULL;
+	struct rdb *db = r;
+	struct rdb_stmt *st = NULL;
 	int rc = -1, s;
 
 	memset(out, 0, sizeof(*out));
 	if (prepare(db, q_total, w, domain, &st, err, errlen) == -1)
 		goto out;
-	if ((s = sqlite3_step(st)) == SQLITE_ROW)
-		out->messages = sqlite3_column_double(st, 0);
+	if ((s = rdb_step(st)) == 1)
+		out->messages = rdb_col_double(st, 0);
 	else if (step_done(db, s, err, errlen) == -1)
 		goto out;
-	sqlite3_finalize(st);
+	rdb_finalize(st);
 	if (prepare(db, q_sources, w, domain, &st, err, errlen) == -1)
 		goto out;
-	sqlite3_bind_int(st, 4, MAX_CHECK_SOURCES * MAX_CHECK_ENVELOPES);
-	while ((s = sqlite3_step(st)) == SQLITE_ROW)
+	rdb_bind_int64(st, 4, MAX_CHECK_SOURCES * MAX_CHECK_ENVELOPES);
+	while ((s = rdb_step(st)) == 1)
 		add_source(out, st);
 	if (step_done(db, s, err, errlen) == -1)
 		goto out;
-	sqlite3_finalize(st);
+	rdb_finalize(st);
 	if (prepare(db, q_selectors, w, domain, &st, err, errlen) == -1)
 		goto out;
-	sqlite3_bind_int(st, 4, MAX_CHECK_SELECTORS);
-	while ((s = sqlite3_step(st)) == SQLITE_ROW)
+	rdb_bind_int64(st, 4, MAX_CHECK_SELECTORS);
+	while ((s = rdb_step(st)) == 1)
 		add_selector(out, st);
 	if (step_done(db, s, err, errlen) == -1)
 		goto out;
 	rc = 0;
 out:
-	sqlite3_finalize(st);
+	rdb_finalize(st);
 	if (rc == -1)
 		check_data_release(out);
 	return rc;
@@ -216,8 +223,8 @@ int
 check_query_domains(struct rdb *r, const struct window *w, char ***out,
     size_t *n, size_t max, char *err, size_t errlen)
 {
-	sqlite3 *db = r->db;
-	sqlite3_stmt *st = NULL;
+	struct rdb *db = r;
+	struct rdb_stmt *st = NULL;
 	int s;
 	char *d;
 
@@ -225,14 +232,14 @@ check_query_domains(struct rdb *r, const struct window *w, char ***out,
 	*n = 0;
 	if (prepare(db, q_domains, w, NULL, &st, err, errlen) == -1)
 		return -1;
-	sqlite3_bind_int64(st, 3, (sqlite3_int64)max);
-	while ((s = sqlite3_step(st)) == SQLITE_ROW)
+	rdb_bind_int64(st, 3, (int64_t)max);
+	while ((s = rdb_step(st)) == 1)
 		if ((d = col_domain(st, 0)) != NULL) {
 			*out = xreallocarray(*out, *n + 1, sizeof(**out));
 			(*out)[(*n)++] = d;
 		}
 	s = step_done(db, s, err, errlen);
-	sqlite3_finalize(st);
+	rdb_finalize(st);
 	if (s == -1) {
 		for (size_t i = 0; i < *n; i++)
 			free((*out)[i]);

@@ -94,10 +94,24 @@ sub_tally(struct model *m, const struct query_sub *sub,
 	return s != NULL && sub->t != NULL ? &sub->t[s - m->domains] : NULL;
 }
 
-/* query_run over w into m (model_init'ed here), with sub-windows */
+/*
+ * The source lists the digest reads: the current and baseline sources'
+ * DKIM and SPF results (the sending service, classify.h, and the new
+ * selectors); the previous week's sources only for their tallies.
+ */
+#define DIGEST_OMIT	(QUERY_OMIT_FROM | QUERY_OMIT_REPORTERS | \
+	QUERY_OMIT_REASONS)
+
+/* a run_window with domain tallies only, no sources */
+#define DIGEST_NO_SOURCES	(~0u)
+
+/*
+ * query_run over w into m (model_init'ed here), with sub-windows; omit
+ * is the source lists left out, or DIGEST_NO_SOURCES
+ */
 static int
 run_window(struct rdb *db, const struct digest_opts *o, const struct window *w,
-    int sources, struct query_sub *subs, size_t n_subs, struct model *m,
+    unsigned omit, struct query_sub *subs, size_t n_subs, struct model *m,
     char *err, size_t errlen)
 {
 	struct query_opts qo;
@@ -105,7 +119,8 @@ run_window(struct rdb *db, const struct digest_opts *o, const struct window *w,
 	memset(&qo, 0, sizeof(qo));
 	qo.domains = o->domains;
 	qo.n_domains = o->n_domains;
-	qo.sources = sources;
+	qo.sources = omit != DIGEST_NO_SOURCES;
+	qo.omit = omit != DIGEST_NO_SOURCES ? omit : 0;
 	qo.subs = subs;
 	qo.n_subs = n_subs;
 	model_init(m, w, MODEL_SOURCES);
@@ -197,8 +212,8 @@ history(struct rdb *db, const struct digest_opts *o, struct digest *d,
 		else if (subs->hist_in_base[i])
 			hist_take(d, &d->base, &subs->hist[h++], i);
 		else {
-			rc = run_window(db, o, &d->hist_win[i], 0, NULL, 0,
-			    &m, err, errlen);
+			rc = run_window(db, o, &d->hist_win[i],
+			    DIGEST_NO_SOURCES, NULL, 0, &m, err, errlen);
 			if (rc == 0)
 				hist_take(d, &m, NULL, i);
 			model_release(&m);
@@ -276,12 +291,12 @@ static int
 models(struct rdb *db, struct dns *dns, const struct digest_opts *o,
     struct digest *d, struct dsubs *subs, char *err, size_t errlen)
 {
-	if (run_window(db, o, &d->win, 1, subs->day, subs->n_days, &d->cur,
+	if (run_window(db, o, &d->win, DIGEST_OMIT, subs->day, subs->n_days,
+	    &d->cur, err, errlen) == -1 ||
+	    run_window(db, o, &d->prev_win, QUERY_OMIT_ALL, NULL, 0, &d->prev,
 	    err, errlen) == -1 ||
-	    run_window(db, o, &d->prev_win, 1, NULL, 0, &d->prev, err,
-	    errlen) == -1 ||
-	    run_window(db, o, &d->base_win, 1, subs->hist, subs->n_hist,
-	    &d->base, err, errlen) == -1)
+	    run_window(db, o, &d->base_win, DIGEST_OMIT, subs->hist,
+	    subs->n_hist, &d->base, err, errlen) == -1)
 		return -1;
 	if (dns != NULL) {
 		d->dns_used = 1;
@@ -348,6 +363,7 @@ ddomain_release(struct ddomain *dd)
 	free(dd->record_new);
 	free(dd->next_record);
 	free(dd->live_policy);
+	dhealth_release(&dd->health);
 }
 
 void

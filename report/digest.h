@@ -28,6 +28,19 @@
  *   quiet domain    a domain asked for (--domain, config) or seen in base
  *                   with no report at all in win
  * Ingest health: inputs rejected in win (ledger first_seen), by reason.
+ *
+ * DNS health, per domain (digest_health.c): the newest check stored by
+ * `dmarc-report check` (check_store.h) at or before the run (now) and
+ * the one before it.  Items are matched by (area, code, subject); a
+ * problem is an item whose verdict is warning or error:
+ *   new             a problem of the newest check with no match before
+ *   changed         matched, verdicts differ, the newest is a problem
+ *   fixed           a problem before whose match is gone or is now ok
+ *                   or info
+ *   still           a problem of both checks with the same verdict
+ * Listed in that order (at most MAX_DIGEST_LIST, the rest counted); with
+ * one stored check its problems are listed as they are, with none the
+ * section says how to store one.
  */
 #ifndef DMARC_DIGEST_H
 #define DMARC_DIGEST_H
@@ -36,6 +49,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "check_store.h"
 #include "classify.h"
 #include "dns.h"
 #include "limits.h"
@@ -75,6 +89,34 @@ struct dselector {
 	double		 messages;
 };
 
+/* one line of the DNS health: a stored item and how it changed */
+enum dhealth_change {
+	DHEALTH_NEW,
+	DHEALTH_CHANGED,
+	DHEALTH_FIXED,
+	DHEALTH_STILL,		/* also every problem of a first check */
+};
+
+struct dhealth_item {
+	const struct check_stored_item *it;	/* borrowed from the
+					   newest check (the one before for
+					   DHEALTH_FIXED) */
+	enum dhealth_change change;
+	enum check_verdict was;		/* DHEALTH_CHANGED, DHEALTH_FIXED:
+					   the verdict before */
+};
+
+struct dhealth {
+	struct check_stored checks[2];	/* [0] the newest, [1] the one
+					   before */
+	size_t		 n_checks;	/* 0, 1 or 2 */
+	struct dhealth_item items[MAX_DIGEST_LIST];
+	size_t		 n_items;
+	unsigned long	 more;		/* lines past MAX_DIGEST_LIST */
+	size_t		 n_errors, n_warnings;	/* of the newest check */
+	size_t		 n_new, n_changed, n_fixed;
+};
+
 struct ddomain {
 	char		*domain;	/* owned */
 	const struct msum *cur;		/* borrowed from digest.cur; NULL:
@@ -108,6 +150,7 @@ struct ddomain {
 					   when nothing is to change or
 					   without a verdict */
 	char		*live_policy;	/* owned, e.g. "p=none", NULL unknown */
+	struct dhealth	 health;	/* the stored DNS checks */
 };
 
 struct dreject {
@@ -216,5 +259,15 @@ const char *digest_publish_lead(const struct readiness_domain *);
  */
 const char *digest_source_advice(const struct ddomain *,
 	    const struct dsource *);
+/*
+ * The DNS health of dd in words (digest_health.c): *summary, one
+ * sentence ("error: 2 errors, 1 warning in the check of 2026-11-22
+ * 06:00 UTC (before: warning, 2026-11-15 06:00 UTC): 1 new, 1 fixed"),
+ * and the lines of dd->health.items ("new error, spf 'shop.test': TEXT").
+ * Untrusted text inside: escape for the sink.  Caller frees *summary,
+ * each line and the array.
+ */
+void	digest_health_words(const struct ddomain *dd, char **summary,
+	    char ***lines, size_t *n);
 /* "1 domain" / "NOT READY" ... : the verdict word of dd, or "no verdict" */
 const char *digest_verdict(const struct ddomain *);

@@ -395,5 +395,7 @@ digest_changes(struct digest *d, struct ddomain *dd,
 	}
 	silent_reporters(d, dd);
 	next_step(dd);
-	return record_change(d, dd, hdb, err, errlen);
+	if (record_change(d, dd, hdb, err, errlen) == -1)
+		return -1;
+	return digest_health(dd, hdb, d->now, err, errlen);
 }

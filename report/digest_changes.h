@@ -27,4 +27,13 @@ int	digest_changes(struct digest *d, struct ddomain *dd,
 	    const struct classify *services, struct rdb *hdb, char *err,
 	    size_t errlen);
 
+/*
+ * Fills dd->health from the checks of dd->domain stored in hdb at or
+ * before now (digest_health.c; released by dhealth_release).  Returns 0,
+ * or -1 with a message in err.
+ */
+int	digest_health(struct ddomain *dd, struct rdb *hdb, int64_t now,
+	    char *err, size_t errlen);
+void	dhealth_release(struct dhealth *);
+
 #endif

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "digest.h"
-#include "rdb_sqlite.h"
+#include "rdb.h"
 #include "xalloc.h"
 
 static const char q_reasons[] =
@@ -19,34 +19,33 @@ int
 digest_query_rejects(struct rdb *h, const struct window *w, struct digest *d,
     char *err, size_t errlen)
 {
-	sqlite3 *db = h->db;
-	sqlite3_stmt *st = NULL;
+	struct rdb_stmt *st = NULL;
 	const char *r;
 	int step, rc = -1;
 
-	if (sqlite3_prepare_v2(db, q_reasons, -1, &st, NULL) != SQLITE_OK ||
-	    sqlite3_bind_int64(st, 1, w->since) != SQLITE_OK ||
-	    sqlite3_bind_int64(st, 2, w->until) != SQLITE_OK)
+	if (rdb_prepare(h, q_reasons, &st, err, errlen) == -1 ||
+	    rdb_bind_int64(st, 1, w->since) == -1 ||
+	    rdb_bind_int64(st, 2, w->until) == -1)
 		goto fail;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		unsigned long n = (unsigned long)sqlite3_column_int64(st, 1);
+	while ((step = rdb_step(st)) == 1) {
+		unsigned long n = (unsigned long)rdb_col_int64(st, 1);
 
 		d->rejected += n;
 		if (d->n_rejects == MAX_DIGEST_REJECT_REASONS)
 			continue;
-		r = (const char *)sqlite3_column_text(st, 0);
+		r = rdb_col_text(st, 0);
 		d->rejects[d->n_rejects].reason = xstrdup(r == NULL ||
 		    r[0] == '\0' ? "(no reason)" : r);
 		d->rejects[d->n_rejects++].n = n;
 	}
-	if (step != SQLITE_DONE)
+	if (step != 0)
 		goto fail;
 	rc = 0;
 	goto out;
 fail:
 	snprintf(err, errlen, "database query (rejected inputs) failed: %s",
-	    sqlite3_errmsg(db));
+	    rdb_errmsg(h));
 out:
-	sqlite3_finalize(st);
+	rdb_finalize(st);
 	return rc;
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "model.h"
+#include "strpool.h"
 #include "xalloc.h"
 
 static const char *const disp_names[MDISP__COUNT] = {
@@ -73,9 +74,9 @@ model_values_release(struct mvalues *vs)
 	size_t i;
 
 	for (i = 0; i < vs->n; i++) {
-		free(vs->v[i].name);
-		free(vs->v[i].detail);
-		free(vs->v[i].result);
+		strpool_put(vs->v[i].name);
+		strpool_put(vs->v[i].detail);
+		strpool_put(vs->v[i].result);
 	}
 	free(vs->v);
 	memset(vs, 0, sizeof(*vs));
@@ -160,9 +161,9 @@ model_values_add(struct mvalues *vs, const char *name, const char *detail,
 		v = other;
 	} else if (v == NULL) {
 		v = values_slot(vs);
-		v->name = name ? xstrdup(name) : NULL;
-		v->detail = detail ? xstrdup(detail) : NULL;
-		v->result = result ? xstrdup(result) : NULL;
+		v->name = strpool_get(name);
+		v->detail = strpool_get(detail);
+		v->result = strpool_get(result);
 		v->hash = h;
 	}
 	vs->last = (size_t)(v - vs->v);

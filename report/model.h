@@ -96,9 +96,9 @@ void	mtally_add(struct mtally *, const struct mtally *);
  * The "(other)" entry has other = 1 and name NULL.
  */
 struct mvalue {
-	char		*name;		/* owned, may be NULL (absent) */
-	char		*detail;	/* owned, may be NULL */
-	char		*result;	/* owned, may be NULL */
+	char		*name;		/* strpool.h copy; NULL if absent */
+	char		*detail;	/* a strpool.h copy, may be NULL */
+	char		*result;	/* a strpool.h copy, may be NULL */
 	double		 messages;
 	unsigned long	 rows;		/* records (or reports) counted */
 	int		 other;		/* the overflow bucket */

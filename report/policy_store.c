@@ -10,7 +10,7 @@
 
 #include "limits.h"
 #include "policy.h"
-#include "rdb_sqlite.h"
+#include "rdb.h"
 #include "policy_int.h"
 #include "xalloc.h"
 
@@ -101,16 +101,13 @@ load_dests(struct policy_lookup *pl, const char *s)
 }
 
 static void
-bind_opt(sqlite3_stmt *st, int i, const char *s)
+bind_opt(struct rdb_stmt *st, int i, const char *s)
 {
-	if (s != NULL)
-		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_null(st, i);
+	rdb_bind_text(st, i, s);
 }
 
 static void
-bind_letter(sqlite3_stmt *st, int i, char c)
+bind_letter(struct rdb_stmt *st, int i, char c)
 {
 	char s[2] = { c, '\0' };
 
@@ -118,20 +115,20 @@ bind_letter(sqlite3_stmt *st, int i, char c)
 }
 
 static void
-bind_record(sqlite3_stmt *st, const struct policy_lookup *pl)
+bind_record(struct rdb_stmt *st, const struct policy_lookup *pl)
 {
 	const struct dmarcrec *r = &pl->rec;
 
 	bind_opt(st, 1, pl->domain);
-	sqlite3_bind_int64(st, 2, pl->looked_up_at);
+	rdb_bind_int64(st, 2, pl->looked_up_at);
 	bind_opt(st, 3, policy_status_name(pl->status));
 	if (pl->rcode >= 0)
-		sqlite3_bind_int(st, 4, pl->rcode);
+		rdb_bind_int64(st, 4, pl->rcode);
 	bind_opt(st, 5, pl->record_domain);
 	bind_opt(st, 6, pl->org_domain);
 	bind_opt(st, 7, pl->raw);
 	if (pl->raw != NULL)
-		sqlite3_bind_int(st, 8, r->valid);
+		rdb_bind_int64(st, 8, r->valid);
 	bind_opt(st, 9, dmarcrec_p_name(r->p));
 	bind_opt(st, 10, dmarcrec_p_name(r->sp));
 	bind_opt(st, 11, dmarcrec_p_name(r->np));
@@ -140,7 +137,7 @@ bind_record(sqlite3_stmt *st, const struct policy_lookup *pl)
 	bind_letter(st, 14, r->adkim);
 	bind_letter(st, 15, r->aspf);
 	if (r->pct >= 0)
-		sqlite3_bind_int(st, 16, r->pct);
+		rdb_bind_int64(st, 16, r->pct);
 	bind_opt(st, 17, r->rua);
 	bind_opt(st, 18, r->ruf);
 	bind_opt(st, 19, r->fo);
@@ -150,20 +147,20 @@ int
 policy_store(struct dns *dns, struct policy_lookup *pl)
 {
 	struct rdb *r = dns_db(dns);
-	sqlite3 *db = r != NULL ? r->db : NULL;
-	sqlite3_stmt *st = NULL;
-	char *all = NULL, *walk = NULL, *dests = NULL;
+	struct rdb_stmt *st = NULL;
+	char *all = NULL, *walk = NULL, *dests = NULL, err[256];
 	int rc = -1;
 
-	if (db == NULL || !dns_db_writable(dns) ||
+	if (r == NULL || !dns_db_writable(dns) ||
 	    pl->status == POLICY_NOT_LOOKED_UP)
 		return -1;
-	if (sqlite3_prepare_v2(db, "INSERT INTO dmarc_lookup (domain, "
+	if (rdb_prepare(r, "INSERT INTO dmarc_lookup (domain, "
 	    "looked_up_at, status, rcode, record_domain, org_domain, "
 	    "raw_record, valid, p, sp, np, psd, t, adkim, aspf, pct, rua, "
-	    "ruf, fo, warnings, walk_notes, report_dests) VALUES (?, ?, ?, ?, "
-	    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", -1, &st,
-	    NULL) != SQLITE_OK)
+	    "ruf, fo, warnings, walk_notes, report_dests) VALUES (?1, ?2, "
+	    "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, "
+	    "?17, ?18, ?19, ?20, ?21, ?22) RETURNING id", &st, err,
+	    sizeof(err)) == -1)
 		goto out;
 	bind_record(st, pl);
 	all = notes_text(&pl->rec, 0);
@@ -172,14 +169,16 @@ policy_store(struct dns *dns, struct policy_lookup *pl)
 	bind_opt(st, 20, all);
 	bind_opt(st, 21, walk);
 	bind_opt(st, 22, dests);
-	if (sqlite3_step(st) != SQLITE_DONE)
+	if (rdb_step(st) != 1)
 		goto out;
-	pl->id = sqlite3_last_insert_rowid(db);
+	pl->id = rdb_col_int64(st, 0);
+	if (rdb_step(st) != 0)
+		goto out;
 	rc = 0;
 out:
 	if (rc == -1)
-		dns_db_failed(dns, sqlite3_errmsg(db));
-	sqlite3_finalize(st);
+		dns_db_failed(dns, rdb_errmsg(r));
+	rdb_finalize(st);
 	free(all);
 	free(walk);
 	free(dests);
@@ -214,24 +213,25 @@ load_walk_notes(struct dmarcrec *rec, const char *s)
 }
 
 static char *
-col_dup(sqlite3_stmt *st, int i)
+col_dup(struct rdb_stmt *st, int i)
 {
-	const unsigned char *s = sqlite3_column_text(st, i);
+	const char *s = rdb_col_text(st, i);
 
-	return s != NULL ? xstrdup((const char *)s) : NULL;
+	return s != NULL ? xstrdup(s) : NULL;
 }
 
-/* prepares sql on db; 0 ok, 1 when the table does not exist, -1 error */
+/* prepares sql on r; 0 ok, 1 when the table does not exist, -1 error */
 static int
-prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st, char *err,
+prepare(struct rdb *r, const char *sql, struct rdb_stmt **st, char *err,
     size_t errlen)
 {
-	if (sqlite3_prepare_v2(db, sql, -1, st, NULL) == SQLITE_OK)
+	char msg[256];
+
+	if (rdb_prepare(r, sql, st, msg, sizeof(msg)) == 0)
 		return 0;
-	if (strstr(sqlite3_errmsg(db), "no such table") != NULL)
+	if (rdb_no_table(r))
 		return 1;
-	snprintf(err, errlen, "cannot read policy lookups: %s",
-	    sqlite3_errmsg(db));
+	snprintf(err, errlen, "cannot read policy lookups: %s", msg);
 	return -1;
 }
 
@@ -239,26 +239,24 @@ int
 policy_latest(struct rdb *r, const char *domain, struct policy_lookup *pl,
     char *err, size_t errlen)
 {
-	sqlite3 *db = r->db;
-	sqlite3_stmt *st = NULL;
+	struct rdb_stmt *st = NULL;
 	int rc, step;
 
 	memset(pl, 0, sizeof(*pl));
 	pl->rec.pct = -1;
 	pl->rcode = -1;
-	if ((rc = prepare(db, "SELECT id, looked_up_at, status, rcode, "
+	if ((rc = prepare(r, "SELECT id, looked_up_at, status, rcode, "
 	    "record_domain, org_domain, raw_record, walk_notes, report_dests "
-	    "FROM dmarc_lookup WHERE domain = ? ORDER BY looked_up_at DESC, id "
+	    "FROM dmarc_lookup WHERE domain = ?1 ORDER BY looked_up_at DESC, id "
 	    "DESC LIMIT 1", &st, err, errlen)) != 0)
 		return rc == 1 ? 0 : -1;
-	sqlite3_bind_text(st, 1, domain, -1, SQLITE_STATIC);
-	if ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		pl->id = sqlite3_column_int64(st, 0);
-		pl->looked_up_at = sqlite3_column_int64(st, 1);
-		pl->status = policy_status_from_name((const char *)
-		    sqlite3_column_text(st, 2));
-		if (sqlite3_column_type(st, 3) != SQLITE_NULL)
-			pl->rcode = sqlite3_column_int(st, 3);
+	rdb_bind_text(st, 1, domain);
+	if ((step = rdb_step(st)) == 1) {
+		pl->id = rdb_col_int64(st, 0);
+		pl->looked_up_at = rdb_col_int64(st, 1);
+		pl->status = policy_status_from_name(rdb_col_text(st, 2));
+		if (!rdb_col_is_null(st, 3))
+			pl->rcode = (int)rdb_col_int64(st, 3);
 		pl->domain = xstrdup(domain);
 		pl->record_domain = col_dup(st, 4);
 		pl->org_domain = col_dup(st, 5);
@@ -266,18 +264,17 @@ policy_latest(struct rdb *r, const char *domain, struct policy_lookup *pl,
 		pl->stored = 1;
 		if (pl->raw != NULL)
 			dmarcrec_parse(pl->raw, &pl->rec);
-		load_walk_notes(&pl->rec, (const char *)
-		    sqlite3_column_text(st, 7));
-		load_dests(pl, (const char *)sqlite3_column_text(st, 8));
+		load_walk_notes(&pl->rec, rdb_col_text(st, 7));
+		load_dests(pl, rdb_col_text(st, 8));
 		rc = 1;
-	} else if (step == SQLITE_DONE)
+	} else if (step == 0)
 		rc = 0;
 	else {
 		snprintf(err, errlen, "cannot read policy lookups: %s",
-		    sqlite3_errmsg(db));
+		    rdb_errmsg(r));
 		rc = -1;
 	}
-	sqlite3_finalize(st);
+	rdb_finalize(st);
 	return rc;
 }
 
@@ -303,13 +300,12 @@ same_str(const char *a, const char *b)
 
 /* adds one lookup row to the run-collapsed list (newest MAX kept) */
 static void
-history_add(struct policy_change **c, size_t *n, sqlite3_stmt *st)
+history_add(struct policy_change **c, size_t *n, struct rdb_stmt *st)
 {
-	enum policy_status s = policy_status_from_name((const char *)
-	    sqlite3_column_text(st, 1));
-	const char *rd = (const char *)sqlite3_column_text(st, 2);
-	const char *raw = (const char *)sqlite3_column_text(st, 3);
-	int64_t at = sqlite3_column_int64(st, 0);
+	enum policy_status s = policy_status_from_name(rdb_col_text(st, 1));
+	const char *rd = rdb_col_text(st, 2);
+	const char *raw = rdb_col_text(st, 3);
+	int64_t at = rdb_col_int64(st, 0);
 	struct policy_change *last = *n > 0 ? &(*c)[*n - 1] : NULL;
 
 	if (last != NULL && last->status == s && same_str(last->raw, raw) &&
@@ -337,28 +333,27 @@ int
 policy_history(struct rdb *r, const char *domain, struct policy_change **c,
     size_t *n, char *err, size_t errlen)
 {
-	sqlite3 *db = r->db;
-	sqlite3_stmt *st = NULL;
+	struct rdb_stmt *st = NULL;
 	int rc, step;
 
 	*c = NULL;
 	*n = 0;
-	if ((rc = prepare(db, "SELECT looked_up_at, status, record_domain, "
-	    "raw_record FROM dmarc_lookup WHERE domain = ? ORDER BY "
+	if ((rc = prepare(r, "SELECT looked_up_at, status, record_domain, "
+	    "raw_record FROM dmarc_lookup WHERE domain = ?1 ORDER BY "
 	    "looked_up_at, id", &st, err, errlen)) != 0)
 		return rc == 1 ? 0 : -1;
-	sqlite3_bind_text(st, 1, domain, -1, SQLITE_STATIC);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW)
+	rdb_bind_text(st, 1, domain);
+	while ((step = rdb_step(st)) == 1)
 		history_add(c, n, st);
 	rc = 0;
-	if (step != SQLITE_DONE) {
+	if (step != 0) {
 		snprintf(err, errlen, "cannot read policy history: %s",
-		    sqlite3_errmsg(db));
+		    rdb_errmsg(r));
 		policy_history_free(*c, *n);
 		*c = NULL;
 		*n = 0;
 		rc = -1;
 	}
-	sqlite3_finalize(st);
+	rdb_finalize(st);
 	return rc;
 }

@@ -3,7 +3,8 @@
  * Every statement is prepared with bound parameters:
  *   ?1 since, ?2 until (the window), ?3 the lowest begin_utc a report
  *   overlapping the window can have (since minus the longest range),
- *   ?4 the --domain filter as a JSON array or NULL.
+ *   ?4, ?5, ... the --domain values, one parameter each, in an IN list
+ *   put where DOMAIN_FILTER stands (nothing without --domain).
  * The share of a report (window.h) is computed in SQL as SHARE.
  *
  * The window's records are read once, in index order: each row feeds
@@ -22,25 +23,22 @@
 #include <strings.h>
 
 #include "buf.h"
-#include "escape.h"
 #include "limits.h"
 #include "query.h"
 #include "query_sql.h"
-#include "rdb_sqlite.h"
 #include "xalloc.h"
-
-/*
- * No reading through mmap: every page of the database a run touches
- * would stay mapped and count in its resident set (1.29 GB for a digest
- * of 5 million records).  Pages are read into SQLite's bounded page cache
- * (QUERY_CACHE_KIB) instead, and the kernel's page cache keeps the file.
- */
-#define QUERY_MMAP_SIZE	"0"
 
 #define SHARE \
 	"(CASE WHEN r.end_utc <= r.begin_utc THEN 1.0 ELSE " \
 	"(min(r.end_utc, ?2) - max(r.begin_utc, ?1)) * 1.0 / " \
 	"(r.end_utc - r.begin_utc) END)"
+
+/*
+ * Where the --domain filter goes: an SQL comment, replaced by q_prepare
+ * with "AND coalesce(r.policy_domain, '') IN (?4, ?5, ...)" when
+ * domains are given.
+ */
+#define DOMAIN_FILTER "/*domains*/"
 
 /* the reports overlapping the window, as table w(id, dom, org, f) */
 #define WREPORTS \
@@ -54,8 +52,7 @@
 	"AND r.begin_utc >= ?3 AND r.begin_utc < ?2 " \
 	"AND (r.end_utc > ?1 OR (r.end_utc <= r.begin_utc " \
 	"AND r.begin_utc >= ?1)) " \
-	"AND (?4 IS NULL OR coalesce(r.policy_domain, '') IN " \
-	"(SELECT value FROM json_each(?4)))) AS w"
+	DOMAIN_FILTER ") AS w"
 
 /* records of those reports */
 #define WRECORDS WREPORTS " JOIN record c ON c.report_id = w.id "
@@ -142,9 +139,11 @@ struct tgroup {
 struct qlist {
 	const char	*sql;
 	const char	*what;
+	unsigned	 omit;		/* its QUERY_OMIT_* bit */
 	size_t		 offset;	/* of its struct mvalues in msource */
-	sqlite3_stmt	*st;
-	int		 rc;		/* last step; 0 before the first */
+	struct rdb_stmt	*st;
+	int		 started;	/* stepped at least once */
+	int		 rc;		/* last step (rdb_step) */
 };
 
 /* a slot of the source table: the key's hash saves loading the source */
@@ -155,14 +154,17 @@ struct qslot {
 
 /* the statement and the parameters every query binds */
 struct qctx {
-	sqlite3			*db;
+	struct rdb		*db;
 	const struct window	*win;
 	int64_t			 lowest_begin;
-	char			*domains_json;	/* NULL: no filter */
+	const char *const	*domains;	/* --domain values */
+	size_t			 n_domains;	/* 0: no filter */
 	int			 failing_only;	/* sources: dmarc_pass = 0
 						   records only */
 	int			 split_sub;	/* key sources by
 						   msource.sub too */
+	int			 sources;	/* fill m->sources */
+	unsigned		 omit;		/* QUERY_OMIT_* */
 	struct model		*m;
 	/* the record pass: tally groups per domain, the last domain seen */
 	struct tgroup		*groups;	/* [n_domains * TGROUPS] */
@@ -184,42 +186,80 @@ static int
 q_fail(struct qctx *q, const char *what)
 {
 	snprintf(q->err, q->errlen, "database query (%s) failed: %s", what,
-	    sqlite3_errmsg(q->db));
+	    rdb_errmsg(q->db));
 	return -1;
 }
 
-/* prepares sql and binds whichever of ?1..?4 it uses */
-static sqlite3_stmt *
-q_prepare(struct qctx *q, const char *sql, const char *what)
+/* the SQL with DOMAIN_FILTER replaced (caller frees) */
+static char *
+q_sql(const struct qctx *q, const char *sql)
 {
-	sqlite3_stmt *st = NULL;
-	int n;
+	const char *mark = strstr(sql, DOMAIN_FILTER);
+	char num[16];
+	struct buf b;
+	size_t i;
 
-	if (sqlite3_prepare_v2(q->db, sql, -1, &st, NULL) != SQLITE_OK) {
+	buf_init(&b, strlen(sql) + 64 + sizeof(num) * q->n_domains);
+	if (mark == NULL || q->n_domains == 0) {
+		buf_adds(&b, sql);
+		return buf_detach(&b, NULL);
+	}
+	buf_add(&b, sql, (size_t)(mark - sql));
+	buf_adds(&b, " AND coalesce(r.policy_domain, '') IN (");
+	for (i = 0; i < q->n_domains; i++) {
+		snprintf(num, sizeof(num), "%s?%zu", i > 0 ? ", " : "", i + 4);
+		buf_adds(&b, num);
+	}
+	buf_addc(&b, ')');
+	buf_adds(&b, mark + strlen(DOMAIN_FILTER));
+	return buf_detach(&b, NULL);
+}
+
+/*
+ * Prepares sql and binds its parameters: ?1 and ?2 when it has n >= 2,
+ * ?3 and the --domain values too when n >= 3 (the WREPORTS queries).
+ */
+static struct rdb_stmt *
+q_prepare(struct qctx *q, const char *sql, int n, const char *what)
+{
+	struct rdb_stmt *st = NULL;
+	char *text = q_sql(q, sql);
+	size_t i;
+	int bad;
+
+	bad = rdb_prepare(q->db, text, &st, q->err, q->errlen) == -1;
+	free(text);
+	if (bad) {
 		q_fail(q, what);
 		return NULL;
 	}
-	n = sqlite3_bind_parameter_count(st);
-	if ((n >= 1 && sqlite3_bind_int64(st, 1, q->win->since)) ||
-	    (n >= 2 && sqlite3_bind_int64(st, 2, q->win->until)) ||
-	    (n >= 3 && sqlite3_bind_int64(st, 3, q->lowest_begin)) ||
-	    (n >= 4 && (q->domains_json == NULL ? sqlite3_bind_null(st, 4) :
-	    sqlite3_bind_text(st, 4, q->domains_json, -1, SQLITE_STATIC)))) {
+	bad = (n >= 2 && (rdb_bind_int64(st, 1, q->win->since) ||
+	    rdb_bind_int64(st, 2, q->win->until))) ||
+	    (n >= 3 && rdb_bind_int64(st, 3, q->lowest_begin));
+	for (i = 0; !bad && n >= 3 && i < q->n_domains; i++)
+		bad = rdb_bind_text(st, (int)i + 4, q->domains[i]) != 0;
+	if (bad) {
 		q_fail(q, what);
-		sqlite3_finalize(st);
+		rdb_finalize(st);
 		return NULL;
 	}
 	return st;
 }
 
 static const char *
-col_text(sqlite3_stmt *st, int i)
+col_text(struct rdb_stmt *st, int i)
 {
-	return (const char *)sqlite3_column_text(st, i);
+	return rdb_col_text(st, i);
+}
+
+static int
+col_int(struct rdb_stmt *st, int i)
+{
+	return (int)rdb_col_int64(st, i);
 }
 
 static char *
-col_dup(sqlite3_stmt *st, int i)
+col_dup(struct rdb_stmt *st, int i)
 {
 	const char *s = col_text(st, i);
 
@@ -250,30 +290,29 @@ domain_get(struct model *m, const char *dom)
 }
 
 static int
-str_same(const char *a, const unsigned char *b)
+str_same(const char *a, const char *b)
 {
 	if (a == NULL || b == NULL)
 		return a == NULL && b == NULL;
-	return strcmp(a, (const char *)b) == 0;
+	return strcmp(a, b) == 0;
 }
 
 static void
-policy_add(struct msum *d, sqlite3_stmt *st, double messages)
+policy_add(struct msum *d, struct rdb_stmt *st, double messages)
 {
 	struct mpolicy *p;
 	size_t i;
-	int pct = sqlite3_column_type(st, 9) == SQLITE_NULL ? -1 :
-	    sqlite3_column_int(st, 9);
+	int pct = rdb_col_is_null(st, 9) ? -1 : col_int(st, 9);
 
 	for (i = 0; i < d->n_policies; i++) {
 		p = &d->policies[i];
-		if (str_same(p->p, sqlite3_column_text(st, 6)) &&
-		    str_same(p->sp, sqlite3_column_text(st, 7)) &&
-		    str_same(p->np, sqlite3_column_text(st, 8)) &&
+		if (str_same(p->p, col_text(st, 6)) &&
+		    str_same(p->sp, col_text(st, 7)) &&
+		    str_same(p->np, col_text(st, 8)) &&
 		    p->pct == pct &&
-		    str_same(p->adkim, sqlite3_column_text(st, 10)) &&
-		    str_same(p->aspf, sqlite3_column_text(st, 11)) &&
-		    str_same(p->testing, sqlite3_column_text(st, 12)))
+		    str_same(p->adkim, col_text(st, 10)) &&
+		    str_same(p->aspf, col_text(st, 11)) &&
+		    str_same(p->testing, col_text(st, 12)))
 			goto found;
 	}
 	if (d->n_policies >= MAX_MODEL_POLICIES)
@@ -324,38 +363,38 @@ days_add(struct msum *d, unsigned char *cover, const struct window *win,
 static int
 read_reports(struct qctx *q)
 {
-	sqlite3_stmt *st;
+	struct rdb_stmt *st;
 	struct msum *d = NULL;
 	unsigned char *cover = NULL;
 	int rc = -1, s, n = window_days(&q->m->win);
 	double f, msg;
 
-	if ((st = q_prepare(q, q_reports, "reports")) == NULL)
+	if ((st = q_prepare(q, q_reports, 3, "reports")) == NULL)
 		return -1;
 	cover = xcalloc((size_t)n, 1);
-	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((s = rdb_step(st)) == 1) {
 		if (d == NULL || strcmp(d->domain, col_text(st, 0)) != 0) {
 			memset(cover, 0, (size_t)n);
 			d = domain_get(q->m, col_text(st, 0));
 		}
-		f = sqlite3_column_double(st, 2);
-		msg = (double)sqlite3_column_int64(st, 5) * f;
+		f = rdb_col_double(st, 2);
+		msg = (double)rdb_col_int64(st, 5) * f;
 		d->reports++;
 		model_values_add(&d->reporters, col_text(st, 1), NULL, NULL,
 		    msg, 1);
 		policy_add(d, st, msg);
-		days_add(d, cover, &q->m->win, sqlite3_column_int64(st, 3),
-		    sqlite3_column_int64(st, 4),
-		    (double)sqlite3_column_int64(st, 5));
+		days_add(d, cover, &q->m->win, rdb_col_int64(st, 3),
+		    rdb_col_int64(st, 4),
+		    (double)rdb_col_int64(st, 5));
 	}
-	if (s != SQLITE_DONE)
+	if (s != 0)
 		goto out;
 	rc = 0;
 out:
 	if (rc == -1)
 		q_fail(q, "reports");
 	free(cover);
-	sqlite3_finalize(st);
+	rdb_finalize(st);
 	return rc;
 }
 
@@ -408,12 +447,12 @@ sub_share(const struct window *w, int64_t b, int64_t e)
 
 /* adds the row to the group at offset off of each sub-window it is in */
 static void
-subs_add(struct qctx *q, sqlite3_stmt *st, size_t off, int pass, int da,
+subs_add(struct qctx *q, struct rdb_stmt *st, size_t off, int pass, int da,
     int sa)
 {
-	int64_t b = sqlite3_column_int64(st, COL_BEGIN);
-	int64_t e = sqlite3_column_int64(st, COL_END);
-	double n = (double)sqlite3_column_int64(st, COL_COUNT), f;
+	int64_t b = rdb_col_int64(st, COL_BEGIN);
+	int64_t e = rdb_col_int64(st, COL_END);
+	double n = (double)rdb_col_int64(st, COL_COUNT), f;
 	size_t i, per = q->m->n_domains * TGROUPS;
 
 	for (i = 0; i < q->n_subs; i++)
@@ -424,15 +463,15 @@ subs_add(struct qctx *q, sqlite3_stmt *st, size_t off, int pass, int da,
 
 /* adds a record row of messages m to its domain's group */
 static void
-tally_add(struct qctx *q, sqlite3_stmt *st, double m)
+tally_add(struct qctx *q, struct rdb_stmt *st, double m)
 {
 	const char *dom = col_text(st, COL_DOM);
 	size_t off;
-	int disp = sqlite3_column_int(st, COL_DISP);
-	int cat = sqlite3_column_int(st, COL_CAT) + 1;
-	int pass = sqlite3_column_int(st, COL_PASS);
-	int da = sqlite3_column_int(st, COL_DKIM);
-	int sa = sqlite3_column_int(st, COL_SPF);
+	int disp = col_int(st, COL_DISP);
+	int cat = col_int(st, COL_CAT) + 1;
+	int pass = col_int(st, COL_PASS);
+	int da = col_int(st, COL_DKIM);
+	int sa = col_int(st, COL_SPF);
 
 	if (dom == NULL)
 		return;
@@ -489,21 +528,21 @@ tally_fold(struct qctx *q)
 static int
 read_domain_reasons(struct qctx *q)
 {
-	sqlite3_stmt *st;
+	struct rdb_stmt *st;
 	struct msum *d;
 	int s;
 
-	if ((st = q_prepare(q, q_domain_reasons, "reasons")) == NULL)
+	if ((st = q_prepare(q, q_domain_reasons, 3, "reasons")) == NULL)
 		return -1;
-	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((s = rdb_step(st)) == 1) {
 		if ((d = model_domain(q->m, col_text(st, 0))) == NULL)
 			continue;
 		model_values_add(&d->reasons, col_text(st, 1), NULL, NULL,
-		    sqlite3_column_double(st, 2),
-		    (unsigned long)sqlite3_column_int64(st, 3));
+		    rdb_col_double(st, 2),
+		    (unsigned long)rdb_col_int64(st, 3));
 	}
-	sqlite3_finalize(st);
-	return s == SQLITE_DONE ? 0 : q_fail(q, "reasons");
+	rdb_finalize(st);
+	return s == 0 ? 0 : q_fail(q, "reasons");
 }
 
 /* ---- sources ---- */
@@ -626,29 +665,32 @@ source_get(struct qctx *q, const char *dom, const char *ip, int sub)
 
 /* the source of a record row of messages m; NULL if it has none */
 static struct msource *
-source_row(struct qctx *q, sqlite3_stmt *st, double m)
+source_row(struct qctx *q, struct rdb_stmt *st, double m)
 {
 	struct msource *s;
 	int da, sa;
 
-	if (q->failing_only && sqlite3_column_int(st, COL_PASS) != 0)
+	if (q->failing_only && col_int(st, COL_PASS) != 0)
 		return NULL;
 	if ((s = source_get(q, col_text(st, COL_DOM), col_text(st, COL_IP),
 	    q->split_sub && below(col_text(st, COL_HFROM),
 	    col_text(st, COL_DOM)))) == NULL)
 		return NULL;
-	da = sqlite3_column_int(st, COL_DKIM);
-	sa = sqlite3_column_int(st, COL_SPF);
-	tally_row(&s->t, sqlite3_column_int(st, COL_DISP),
-	    sqlite3_column_int(st, COL_CAT), m,
-	    m * sqlite3_column_int(st, COL_PASS), m * da, m * sa,
+	da = col_int(st, COL_DKIM);
+	sa = col_int(st, COL_SPF);
+	tally_row(&s->t, col_int(st, COL_DISP),
+	    col_int(st, COL_CAT), m,
+	    m * col_int(st, COL_PASS), m * da, m * sa,
 	    m * (da && sa), 1);
-	model_values_add(&s->header_from, col_text(st, COL_HFROM), NULL,
-	    NULL, m, 1);
-	model_values_add(&s->envelope_from, col_text(st, COL_EFROM), NULL,
-	    NULL, m, 1);
-	model_values_add(&s->reporters, col_text(st, COL_ORG), NULL, NULL,
-	    m, 1);
+	if (!(q->omit & QUERY_OMIT_FROM)) {
+		model_values_add(&s->header_from, col_text(st, COL_HFROM),
+		    NULL, NULL, m, 1);
+		model_values_add(&s->envelope_from, col_text(st, COL_EFROM),
+		    NULL, NULL, m, 1);
+	}
+	if (!(q->omit & QUERY_OMIT_REPORTERS))
+		model_values_add(&s->reporters, col_text(st, COL_ORG), NULL,
+		    NULL, m, 1);
 	return s;
 }
 
@@ -660,34 +702,36 @@ static int
 list_take(struct qctx *q, struct qlist *l, int64_t id, struct msource *s,
     double m)
 {
-	if (l->rc == 0)
-		l->rc = sqlite3_step(l->st);
-	while (l->rc == SQLITE_ROW && sqlite3_column_int64(l->st, 0) == id) {
+	if (!l->started) {
+		l->rc = rdb_step(l->st);
+		l->started = 1;
+	}
+	while (l->rc == 1 && rdb_col_int64(l->st, 0) == id) {
 		if (s != NULL)
 			model_values_add((struct mvalues *)((char *)s +
 			    l->offset), col_text(l->st, 1),
 			    col_text(l->st, 2), col_text(l->st, 3), m, 1);
-		l->rc = sqlite3_step(l->st);
+		l->rc = rdb_step(l->st);
 	}
-	if (l->rc != SQLITE_ROW && l->rc != SQLITE_DONE)
+	if (l->rc == -1)
 		return q_fail(q, l->what);
 	return 0;
 }
 
 static int
-record_row(struct qctx *q, sqlite3_stmt *st, struct qlist *lists,
+record_row(struct qctx *q, struct rdb_stmt *st, struct qlist *lists,
     size_t n)
 {
 	struct msource *s;
-	double m = sqlite3_column_double(st, COL_MSG);
+	double m = rdb_col_double(st, COL_MSG);
 	int64_t id;
 	size_t i;
 
 	tally_add(q, st, m);
-	if (n == 0)
+	if (!q->sources)
 		return 0;
 	s = source_row(q, st, m);
-	id = sqlite3_column_int64(st, COL_ID);
+	id = rdb_col_int64(st, COL_ID);
 	for (i = 0; i < n; i++)
 		if (list_take(q, &lists[i], id, s, m) == -1)
 			return -1;
@@ -701,7 +745,7 @@ lists_done(struct qctx *q, const struct qlist *lists, size_t n)
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		if (lists[i].rc == SQLITE_ROW) {
+		if (lists[i].rc == 1) {
 			snprintf(q->err, q->errlen, "database query (%s) "
 			    "failed: rows out of record order",
 			    lists[i].what);
@@ -711,25 +755,32 @@ lists_done(struct qctx *q, const struct qlist *lists, size_t n)
 	return 0;
 }
 
+static const struct qlist qlists[] = {
+	{ q_source_dkim, "DKIM results", QUERY_OMIT_DKIM,
+	    offsetof(struct msource, dkim), NULL, 0, 0 },
+	{ q_source_spf, "SPF results", QUERY_OMIT_SPF,
+	    offsetof(struct msource, spf), NULL, 0, 0 },
+	{ q_source_reasons, "reasons", QUERY_OMIT_REASONS,
+	    offsetof(struct msource, reasons), NULL, 0, 0 },
+};
+#define N_QLISTS	(sizeof(qlists) / sizeof(qlists[0]))
+
 /*
- * The record pass: domain tallies always, sources and their lists when
- * sources is set.  The lists are stepped only once the record statement
- * has begun, so all read the same snapshot.
+ * The record pass: domain tallies always, sources and the lists not
+ * omitted when sources is set.  The lists are stepped only once the
+ * record statement has begun, so all read the same snapshot.
  */
 static int
 read_records(struct qctx *q, int sources)
 {
-	struct qlist lists[] = {
-		{ q_source_dkim, "DKIM results",
-		    offsetof(struct msource, dkim), NULL, 0 },
-		{ q_source_spf, "SPF results",
-		    offsetof(struct msource, spf), NULL, 0 },
-		{ q_source_reasons, "reasons",
-		    offsetof(struct msource, reasons), NULL, 0 },
-	};
-	sqlite3_stmt *st = NULL;
-	size_t i, n = sources ? sizeof(lists) / sizeof(lists[0]) : 0;
+	struct qlist lists[N_QLISTS];
+	struct rdb_stmt *st = NULL;
+	size_t i, n = 0;
 	int rc = -1, s;
+
+	for (i = 0; sources && i < N_QLISTS; i++)
+		if (!(q->omit & qlists[i].omit))
+			lists[n++] = qlists[i];
 
 	q->groups = xcalloc(q->m->n_domains * TGROUPS, sizeof(*q->groups));
 	if (q->n_subs > 0)
@@ -739,16 +790,16 @@ read_records(struct qctx *q, int sources)
 		q->subs[i].t = xcalloc(q->m->n_domains + 1,
 		    sizeof(*q->subs[i].t));
 	for (i = 0; i < n; i++)
-		if ((lists[i].st = q_prepare(q, lists[i].sql,
+		if ((lists[i].st = q_prepare(q, lists[i].sql, 3,
 		    lists[i].what)) == NULL)
 			goto out;
 	if ((st = q_prepare(q, sources ? q_records_sources :
-	    q_records_tally, "records")) == NULL)
+	    q_records_tally, 3, "records")) == NULL)
 		goto out;
-	while ((s = sqlite3_step(st)) == SQLITE_ROW)
+	while ((s = rdb_step(st)) == 1)
 		if (record_row(q, st, lists, n) == -1)
 			goto out;
-	if (s != SQLITE_DONE) {
+	if (s != 0) {
 		q_fail(q, "records");
 		goto out;
 	}
@@ -757,9 +808,9 @@ read_records(struct qctx *q, int sources)
 	tally_fold(q);
 	rc = 0;
 out:
-	sqlite3_finalize(st);
+	rdb_finalize(st);
 	for (i = 0; i < n; i++)
-		sqlite3_finalize(lists[i].st);
+		rdb_finalize(lists[i].st);
 	free(q->groups);
 	q->groups = NULL;
 	free(q->sub_groups);
@@ -798,14 +849,14 @@ sort_domain_values(struct model *m)
 static int
 read_rejects(struct qctx *q)
 {
-	sqlite3_stmt *st;
+	struct rdb_stmt *st;
 	struct model *m = q->m;
 	struct mreject *r;
 	int s;
 
-	if ((st = q_prepare(q, q_rejects, "rejected inputs")) == NULL)
+	if ((st = q_prepare(q, q_rejects, 2, "rejected inputs")) == NULL)
 		return -1;
-	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((s = rdb_step(st)) == 1) {
 		m->rejected_inputs++;
 		if (m->n_rejects >= MAX_MODEL_REJECTS)
 			continue;
@@ -814,71 +865,50 @@ read_rejects(struct qctx *q)
 		r = &m->rejects[m->n_rejects++];
 		r->source = col_dup(st, 0);
 		r->reason = col_dup(st, 1);
-		r->first_seen = sqlite3_column_int64(st, 2);
+		r->first_seen = rdb_col_int64(st, 2);
 	}
-	sqlite3_finalize(st);
-	return s == SQLITE_DONE ? 0 : q_fail(q, "rejected inputs");
+	rdb_finalize(st);
+	return s == 0 ? 0 : q_fail(q, "rejected inputs");
 }
 
 static int
 read_span(struct qctx *q)
 {
-	sqlite3_stmt *st;
+	struct rdb_stmt *st;
 	int64_t span = 0;
 
-	if ((st = q_prepare(q, q_span, "range")) == NULL)
+	if ((st = q_prepare(q, q_span, 0, "range")) == NULL)
 		return -1;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		span = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	if (rdb_step(st) == 1)
+		span = rdb_col_int64(st, 0);
+	rdb_finalize(st);
 	if (span < 0)
 		span = 0;
 	q->lowest_begin = q->win->since - span;
 	return 0;
 }
 
-/* the --domain list as a JSON array for json_each(); NULL if none */
-static char *
-domains_json(const struct query_opts *o)
-{
-	struct buf b;
-	size_t i;
-
-	if (o->domains == NULL || o->n_domains == 0)
-		return NULL;
-	buf_init(&b, (MAX_SHORT_TEXT * 6 + 4) * (o->n_domains + 1));
-	buf_addc(&b, '[');
-	for (i = 0; i < o->n_domains; i++) {
-		if (i > 0)
-			buf_addc(&b, ',');
-		buf_addc(&b, '"');
-		escape_json(&b, o->domains[i]);
-		buf_addc(&b, '"');
-	}
-	buf_addc(&b, ']');
-	return buf_detach(&b, NULL);
-}
-
 int
 query_run(struct rdb *r, const struct query_opts *o, struct model *m,
     char *err, size_t errlen)
 {
-	sqlite3 *db = r->db;
 	struct qctx q;
 	int rc = -1;
 
 	memset(&q, 0, sizeof(q));
-	q.db = db;
+	q.db = r;
 	q.win = &m->win;
 	q.m = m;
 	q.err = err;
 	q.errlen = errlen;
-	q.domains_json = domains_json(o);
-	/* reading through mmap saves a copy per page on big databases */
-	(void)sqlite3_exec(db, "PRAGMA mmap_size = " QUERY_MMAP_SIZE, NULL,
-	    NULL, NULL);
+	if (o->domains != NULL) {
+		q.domains = o->domains;
+		q.n_domains = o->n_domains;
+	}
 	q.failing_only = o->failing_only;
 	q.split_sub = o->split_subdomains;
+	q.sources = o->sources;
+	q.omit = o->omit;
 	q.subs = o->subs;
 	q.n_subs = o->n_subs;
 	if (read_span(&q) == -1 || read_reports(&q) == -1 ||
@@ -892,7 +922,6 @@ query_run(struct rdb *r, const struct query_opts *o, struct model *m,
 		goto out;
 	rc = 0;
 out:
-	free(q.domains_json);
 	free(q.slots);
 	return rc;
 }

@@ -35,6 +35,21 @@ struct query_sub {
 	struct mtally	*t;		/* [m->n_domains], zero if no record */
 };
 
+/*
+ * Value lists of the sources a mode may leave empty (query_opts.omit):
+ * a mode that never reads a list saves the memory of it over every
+ * source and, for the DKIM, SPF and reason lists, the statement that
+ * reads it.  The tallies and the lists kept are the same either way.
+ */
+enum {
+	QUERY_OMIT_FROM = 1 << 0,	/* header_from, envelope_from */
+	QUERY_OMIT_REPORTERS = 1 << 1,
+	QUERY_OMIT_DKIM = 1 << 2,
+	QUERY_OMIT_SPF = 1 << 3,
+	QUERY_OMIT_REASONS = 1 << 4,
+	QUERY_OMIT_ALL = (1 << 5) - 1
+};
+
 struct query_opts {
 	const char *const *domains;	/* --domain values; NULL: all */
 	size_t		 n_domains;
@@ -46,6 +61,8 @@ struct query_opts {
 					   whose header_from is below the
 					   policy domain is a source of its
 					   own (readiness) */
+	unsigned	 omit;		/* sources: QUERY_OMIT_* lists
+					   left empty; 0: all filled */
 	struct query_sub	*subs;	/* NULL: none */
 	size_t		 n_subs;
 };

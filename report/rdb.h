@@ -1,28 +1,27 @@
 /*
  * The database as dmarc-report sees it: one opaque handle, struct rdb,
  * that every mode takes and only the query files open.  Nothing outside
- * them names the database library, so a second backend (PostgreSQL,
- * issue 16) is new files, not an edit threaded through the modes.
+ * them names a database library.
  *
- * The backend is one set of files chosen at build time.  Today's is
- * SQLite: rdb_sqlite.c (rdb_open/rdb_close over schema/db.h, struct rdb
- * itself in rdb_sqlite.h, private to the backend) and rdb_stmt_sqlite.c
- * (the statements below).  The query files are written against the
- * statement API; those not yet moved onto it still include the SQLite
- * header (test_query lists them) and are what a second backend ports:
- *   query.c        the window's domains, sources, rejects (query.h)
- *   digest_query.c rejected inputs by reason (digest.h)
- *   policy_store.c dmarc_lookup: store, latest, history (policy.h)
- *   dns_cache.c    dns_cache: get and put (dns_cache.h)
- *   check_query.c  the check mode's sources and DKIM selectors (dnscheck.h)
- *   tls_query.c    the tls mode's SMTP TLS reports (tls.h)
- *   site_query.c   the site mode's pages (site.h)
+ * The backend is chosen at run time from the database's name
+ * (schema/db.h's db_is_postgres()): a libpq connection string
+ * (postgresql://..., postgres://..., service=NAME, "host=... dbname=...")
+ * is PostgreSQL (rdb_pg.c), anything else a SQLite path (rdb_sqlite.c,
+ * rdb_stmt_sqlite.c).  Each backend is one row of the table in
+ * rdb_int.h; rdb.c dispatches.  The query files are written against the
+ * statement API below in the SQL both engines read; the few places the
+ * dialects differ are named fields of that row (rdb_begin()).  Every
+ * query file (query.c, digest_query.c, policy_store.c, dns_cache.c,
+ * check_query.c, tls_query.c, site_query.c) is written against the
+ * statement API; test_query proves no other file names the SQLite
+ * library.
  *
- * Two ways to open (schema/db.h says what each means on disk):
+ * Two ways to open (schema/db.h and db_pg.h say what each means):
  *   RDB_READ   the reports, read-only: the mode's queries never write
- *   RDB_CACHE  read-write, for the DNS cache (dns_cache) and the policy
- *              lookups (dmarc_lookup) only, the two tables dmarc-report
- *              writes; the database must already exist at the current
+ *              (PostgreSQL: default_transaction_read_only = on)
+ *   RDB_CACHE  read-write, for the DNS cache (dns_cache), the policy
+ *              lookups (dmarc_lookup) and the stored checks (dns_check)
+ *              only, the tables dmarc-report writes; the database must already exist at the current
  *              schema version (dmarc-report never creates or migrates)
  */
 #ifndef DMARC_RDB_H
@@ -36,13 +35,14 @@ struct rdb_stmt;
 
 enum rdb_mode {
 	RDB_READ,	/* read-only */
-	RDB_CACHE,	/* writes dns_cache and dmarc_lookup */
+	RDB_CACHE,	/* writes dns_cache, dmarc_lookup, dns_check */
 };
 
 /*
- * Opens the database at path.  Returns the handle (caller closes it with
- * rdb_close) or NULL with a message in err: missing, unreadable, not a
- * database, a schema version this build does not read, or (RDB_CACHE)
+ * Opens the database at path (a SQLite file or a libpq connection
+ * string).  Returns the handle (caller closes it with rdb_close) or NULL
+ * with a message in err: missing, unreadable, not a database, no
+ * connection, a schema version this build does not read, or (RDB_CACHE)
  * not writable.
  */
 struct rdb *rdb_open(const char *path, enum rdb_mode, char *err,
@@ -98,5 +98,11 @@ void	 rdb_finalize(struct rdb_stmt *);		/* NULL is fine */
 int	 rdb_exec(struct rdb *, const char *sql, char *err, size_t errlen);
 /* the last error on the handle, for messages; never NULL */
 const char *rdb_errmsg(struct rdb *);
+/* the backend's name: "sqlite" or "postgresql" */
+const char *rdb_backend(const struct rdb *);
+/* opens a write transaction (SQLite: BEGIN IMMEDIATE); -1 with err */
+int	 rdb_begin(struct rdb *, char *err, size_t errlen);
+/* 1 if the last error on the handle was a table that does not exist */
+int	 rdb_no_table(struct rdb *);
 
 #endif

@@ -1,22 +1,15 @@
 /*
- * Statements, SQLite backend (rdb.h): struct rdb_stmt wraps one
- * sqlite3_stmt prepared on the handle's connection.  Thin by design;
- * every query file above it is written against rdb.h only.
+ * Statements, the SQLite row (rdb_int.h): one sqlite3_stmt prepared on
+ * the handle's connection.  Thin by design; SQLite reads ?N itself and
+ * converts column types on request.
  */
 #include <stdio.h>
-#include <stdlib.h>
 
 #include "rdb_sqlite.h"
-#include "xalloc.h"
-
-struct rdb_stmt {
-	struct rdb	*db;
-	sqlite3_stmt	*s;		/* owned */
-};
 
 int
-rdb_prepare(struct rdb *r, const char *sql, struct rdb_stmt **st,
-    char *err, size_t errlen)
+rdb_sqlite_prepare(struct rdb *r, const char *sql, void **st, char *err,
+    size_t errlen)
 {
 	sqlite3_stmt *s;
 
@@ -26,48 +19,40 @@ rdb_prepare(struct rdb *r, const char *sql, struct rdb_stmt **st,
 		sqlite3_finalize(s);
 		return -1;
 	}
-	*st = xcalloc(1, sizeof(**st));
-	(*st)->db = r;
-	(*st)->s = s;
+	*st = s;
 	return 0;
 }
 
-static int
-ok(int rc)
+int
+rdb_sqlite_bind(void *st, int i, const struct rdb_value *v)
 {
+	int rc;
+
+	switch (v->type) {
+	case RDB_INT64:
+		rc = sqlite3_bind_int64(st, i, v->i);
+		break;
+	case RDB_DOUBLE:
+		rc = sqlite3_bind_double(st, i, v->d);
+		break;
+	case RDB_TEXT:
+		rc = sqlite3_bind_text(st, i, v->s, -1, SQLITE_TRANSIENT);
+		break;
+	case RDB_BLOB:
+		rc = sqlite3_bind_blob64(st, i, v->s, v->len,
+		    SQLITE_TRANSIENT);
+		break;
+	default:
+		rc = sqlite3_bind_null(st, i);
+		break;
+	}
 	return rc == SQLITE_OK ? 0 : -1;
 }
 
 int
-rdb_bind_int64(struct rdb_stmt *st, int i, int64_t v)
+rdb_sqlite_step(void *st)
 {
-	return ok(sqlite3_bind_int64(st->s, i, v));
-}
-
-int
-rdb_bind_double(struct rdb_stmt *st, int i, double v)
-{
-	return ok(sqlite3_bind_double(st->s, i, v));
-}
-
-int
-rdb_bind_text(struct rdb_stmt *st, int i, const char *v)
-{
-	if (v == NULL)
-		return ok(sqlite3_bind_null(st->s, i));
-	return ok(sqlite3_bind_text(st->s, i, v, -1, SQLITE_TRANSIENT));
-}
-
-int
-rdb_bind_null(struct rdb_stmt *st, int i)
-{
-	return ok(sqlite3_bind_null(st->s, i));
-}
-
-int
-rdb_step(struct rdb_stmt *st)
-{
-	switch (sqlite3_step(st->s)) {
+	switch (sqlite3_step(st)) {
 	case SQLITE_ROW:
 		return 1;
 	case SQLITE_DONE:
@@ -77,67 +62,44 @@ rdb_step(struct rdb_stmt *st)
 	}
 }
 
-int
-rdb_col_is_null(struct rdb_stmt *st, int i)
-{
-	return sqlite3_column_type(st->s, i) == SQLITE_NULL;
-}
-
-int64_t
-rdb_col_int64(struct rdb_stmt *st, int i)
-{
-	return sqlite3_column_int64(st->s, i);
-}
-
-double
-rdb_col_double(struct rdb_stmt *st, int i)
-{
-	return sqlite3_column_double(st->s, i);
-}
-
-const char *
-rdb_col_text(struct rdb_stmt *st, int i)
-{
-	return (const char *)sqlite3_column_text(st->s, i);
-}
-
-const void *
-rdb_col_blob(struct rdb_stmt *st, int i, size_t *len)
-{
-	const void *p = sqlite3_column_blob(st->s, i);
-
-	*len = p != NULL ? (size_t)sqlite3_column_bytes(st->s, i) : 0;
-	return p;
-}
-
 void
-rdb_reset(struct rdb_stmt *st)
+rdb_sqlite_column(void *st, int i, enum rdb_type want, struct rdb_value *v)
 {
-	sqlite3_reset(st->s);
-	sqlite3_clear_bindings(st->s);
-}
-
-void
-rdb_finalize(struct rdb_stmt *st)
-{
-	if (st == NULL)
+	if (sqlite3_column_type(st, i) == SQLITE_NULL)
 		return;
-	sqlite3_finalize(st->s);
-	free(st);
-}
-
-int
-rdb_exec(struct rdb *r, const char *sql, char *err, size_t errlen)
-{
-	if (sqlite3_exec(r->db, sql, NULL, NULL, NULL) != SQLITE_OK) {
-		snprintf(err, errlen, "%s", sqlite3_errmsg(r->db));
-		return -1;
+	v->type = want;
+	switch (want) {
+	case RDB_INT64:
+		v->i = sqlite3_column_int64(st, i);
+		break;
+	case RDB_DOUBLE:
+		v->d = sqlite3_column_double(st, i);
+		break;
+	case RDB_TEXT:
+		v->s = (const char *)sqlite3_column_text(st, i);
+		break;
+	case RDB_BLOB:
+		v->s = sqlite3_column_blob(st, i);
+		v->len = v->s != NULL ? (size_t)sqlite3_column_bytes(st, i) :
+		    0;
+		if (v->s == NULL)
+			v->type = RDB_NULL;
+		break;
+	default:
+		v->type = RDB_INT64;	/* "not NULL" */
+		break;
 	}
-	return 0;
 }
 
-const char *
-rdb_errmsg(struct rdb *r)
+void
+rdb_sqlite_reset(void *st)
 {
-	return sqlite3_errmsg(r->db);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+}
+
+void
+rdb_sqlite_finalize(void *st)
+{
+	sqlite3_finalize(st);
 }

@@ -163,6 +163,27 @@ changes(const struct out *o, const struct digest *d,
 	free(s);
 }
 
+/* the stored DNS checks and what changed between the last two */
+static void
+dns_health(const struct out *o, const struct ddomain *dd)
+{
+	char *sum, **l;
+	size_t i, n;
+
+	digest_health_words(dd, &sum, &l, &n);
+	heading(o, 2, "DNS health");
+	put(o, sum);
+	fputs(".\n", o->f);
+	for (i = 0; i < n; i++) {
+		fputs("- ", o->f);
+		put(o, l[i]);
+		fputs("\n", o->f);
+		free(l[i]);
+	}
+	free(l);
+	free(sum);
+}
+
 /* the subdomain sources sp= decides on, at most DIGEST_TOP_FAILING */
 static void
 sub_sources(const struct out *o, const struct ddomain *dd)
@@ -324,6 +345,7 @@ domain_section(const struct out *o, const struct digest *d,
 	fprintf(o->f, " passed DMARC (%s), %lu reports.\n", t,
 	    dd->cur ? dd->cur->reports : 0);
 	changes(o, d, dd);
+	dns_health(o, dd);
 	readiness_part(o, dd);
 	failing(o, dd);
 	numbers(o, d, dd);

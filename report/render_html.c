@@ -277,6 +277,33 @@ changes(FILE *f, const struct digest *d, const struct ddomain *dd)
 	free(s);
 }
 
+/* the stored DNS checks and what changed between the last two */
+static void
+dns_health(FILE *f, const struct ddomain *dd)
+{
+	char *sum, **l;
+	size_t i, n;
+
+	digest_health_words(dd, &sum, &l, &n);
+	fputs("<h3 style=\"" H3 "\">DNS health</h3>\n"
+	    "<p style=\"margin:4px 0\">", f);
+	h(f, sum);
+	fputs(".</p>\n", f);
+	if (n > 0)
+		fputs("<ul style=\"margin:4px 0;padding-left:20px;"
+		    "overflow-wrap:anywhere\">\n", f);
+	for (i = 0; i < n; i++) {
+		fputs("<li style=\"margin:3px 0\">", f);
+		h(f, l[i]);
+		fputs("</li>\n", f);
+		free(l[i]);
+	}
+	if (n > 0)
+		fputs("</ul>\n", f);
+	free(l);
+	free(sum);
+}
+
 /* one row of a chart's numbers: a label and two right-aligned cells */
 static void
 num_row(FILE *f, const char *label, int code, double a, double b, int pc)
@@ -559,6 +586,7 @@ domain_section(FILE *f, const struct digest *d, const struct ddomain *dd,
 	    "" : "s", dd->cur ? dd->cur->reporters.n : 0,
 	    dd->cur && dd->cur->reporters.n == 1 ? "" : "s");
 	changes(f, d, dd);
+	dns_health(f, dd);
 	readiness_part(f, dd);
 	failing(f, dd);
 	charts(f, d, dd, k);

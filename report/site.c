@@ -1,8 +1,8 @@
 /*
  * dmarc-report site -o DIR: the mode's run (site.h).  Opens the database
  * read-only, builds the window, runs the site's queries one after the
- * other (domains first: the index needs their totals; the ingest health
- * page; sources, reporters, reports) into a new tree beside DIR, writes
+ * other (domains first: the index needs their totals; sources, days,
+ * reporters, reports; the ingest health page) into a new tree beside DIR, writes
  * the index last and swaps the tree in (site_out.c).  Any failure
  * removes the new tree and leaves DIR as it was.
  */
@@ -56,11 +56,15 @@ pages(struct site_gen *g)
 	} streams[] = {
 		{ SITE_Q_DOMAINS, site_domains_row },
 		{ SITE_Q_SOURCES, site_sources_row },
+		{ SITE_Q_DAYS, site_days_row },
 		{ SITE_Q_REPORTERS, site_reporters_row },
 		{ SITE_Q_REPORTS, site_reports_row },
 	};
 	size_t i;
 
+	if (site_query_open(g->db, &g->w, g->domains_json, g->err,
+	    sizeof(g->err)) == -1)
+		return -1;
 	for (i = 0; i < sizeof(streams) / sizeof(streams[0]); i++) {
 		site_stream_begin(g, streams[i].q);
 		if (site_query(g->db, streams[i].q, &g->w, g->domains_json,
@@ -90,6 +94,9 @@ gen_release(struct site_gen *g)
 	for (i = 0; i < g->n_doms; i++)
 		free(g->doms[i].name);
 	free(g->doms);
+	free(g->days);
+	free(g->days_msgs);
+	free(g->days_pass);
 	free(g->pg.key);
 	free(g->pg.day_msgs);
 	free(g->pg.day_pass);

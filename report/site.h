@@ -10,7 +10,7 @@
  * File names of pages come from safe identifiers only (site_name_*):
  * a domain of [a-z0-9.-] as it is, any other as a hash; an IP address
  * in canonical form with ':' as '-'; a reporter by the hash of its key;
- * a report and an input by their numeric ids.
+ * a report and an input by their numeric ids; a day by its date.
  */
 #ifndef DMARC_SITE_H
 #define DMARC_SITE_H
@@ -61,6 +61,11 @@ enum site_q {
 	   key, n0 messages, n1 passed; 3 report: s0 org, s1 domain, n0 id,
 	   n1 messages, n2 passed, n3 begin */
 	SITE_Q_SOURCES,
+	/* key day number (UTC days since 1970); 0 domain: s0 domain,
+	   n0 messages, n1 passed; 1 source: s0 ip (NULL: invalid), n0
+	   messages, n1 passed; 2 reporter: s0 org, s1 org key,
+	   n0 messages, n1 passed, n2 reports */
+	SITE_Q_DAYS,
 	/* key org key; 0 meta: s0 org, s1 email, n0 reports, n1 messages;
 	   1 domain: s0 domain, n0 messages, n1 reports; 2 report: s0
 	   domain, s1 report id, n0 id, n1 messages, n2 begin, n3 end */
@@ -81,12 +86,21 @@ enum site_q {
 	SITE_Q_REJECTS,
 };
 
+/*
+ * Reads the records of the window w and the domains (a JSON array of
+ * names, or NULL for all) once, for the domain and source streams;
+ * before their site_query.  Returns 0, or -1 with a message in err.
+ */
+int	site_query_open(struct rdb *, const struct window *w,
+	    const char *domains_json, char *err, size_t errlen);
+
 /* returns 0 to go on, -1 to stop the query (an error is in err) */
 typedef int (*site_row_fn)(const struct site_row *, void *arg);
 
 /*
  * Runs query q over the window w, the domains (a JSON array of names,
- * or NULL for all), calling fn for each row.  Returns 0, or -1 with a
+ * or NULL for all; the domain and source streams take those given to
+ * site_query_open), calling fn for each row.  Returns 0, or -1 with a
  * message in err (a database error, or fn's -1).
  */
 int	site_query(struct rdb *, enum site_q q, const struct window *w,
@@ -109,6 +123,8 @@ int	site_name_domain(const char *domain, char *out);
 int	site_name_ip(const char *ip, char *out);
 void	site_name_reporter(const char *org_key, char *out);
 void	site_name_report(int64_t id, char *out);
+/* the page of UTC day number day (days since 1970) */
+void	site_name_day(int64_t day, char *out);
 /* the download of input id: its extension says what it holds */
 void	site_name_input(int64_t id, const char *container, int deflated,
 	    char *out);

@@ -307,6 +307,15 @@ site_name_report(int64_t id, char *out)
 }
 
 void
+site_name_day(int64_t day, char *out)
+{
+	char date[16];
+
+	window_date(day * WINDOW_DAY, date, sizeof(date));
+	snprintf(out, MAX_SITE_NAME, "day/%s.html", date);
+}
+
+void
 site_name_input(int64_t id, const char *container, int deflated,
     char *out)
 {

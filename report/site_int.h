@@ -58,6 +58,10 @@ struct site_gen {
 	struct site_dom	*doms;		/* owned */
 	size_t		 n_doms;
 	size_t		 n_sources, n_reporters, n_reports;
+	/* the days with a page (n_days of them, day numbers), owned */
+	int64_t		*days;
+	int64_t		*days_msgs, *days_pass;
+	size_t		 n_days;
 	int64_t		 generated;	/* --now */
 	char		 err[SITE_ERRLEN];
 };
@@ -94,6 +98,7 @@ extern const char site_index_js[];
 /* the pages: one row of each query (site_pages.c) */
 int	site_domains_row(const struct site_row *, void *gen);
 int	site_sources_row(const struct site_row *, void *gen);
+int	site_days_row(const struct site_row *, void *gen);
 int	site_reporters_row(const struct site_row *, void *gen);
 int	site_reports_row(const struct site_row *, void *gen);
 int	site_rejects_row(const struct site_row *, void *gen);

@@ -10,8 +10,15 @@
  * mtime (Last-Modified, rsync) and a nightly run writes only what
  * changed.  DIR must be missing, empty or an earlier site (it holds
  * SITE_MARK): a run never empties a directory that is not its own.
+ * A run holds an flock on its tree while it builds it; a tree beside DIR
+ * that nobody holds is what a killed run left, and the next run removes
+ * it (when it is marked as a site, or older than SITE_STALE_AGE).
  */
 #define _GNU_SOURCE
+#include <sys/file.h>
+#include <sys/stat.h>
+
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -19,7 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "fdio.h"
@@ -27,8 +34,13 @@
 #include "xalloc.h"
 
 #define SITE_MARK	".dmarc-report-site"
+#define TMP_SUFFIX	".tmp-"
+/* an unmarked tree nobody holds is taken as left over past this age */
+#define SITE_STALE_AGE	600
 
-static const char *const subdirs[] = { "d", "s", "o", "r", "in" };
+static void	rm_tree(const char *);
+
+static const char *const subdirs[] = { "d", "s", "o", "r", "in", "day" };
 
 /* 1 if dir is missing, 0 if usable, -1 (err set) if it is not ours */
 static int
@@ -60,6 +72,62 @@ check_dir(const char *dir, char *err, size_t errlen)
 	return -1;
 }
 
+/* 1 if path is a tree of a killed run: nobody holds its lock */
+static int
+stale(const char *path)
+{
+	char mark[4096];
+	struct stat st;
+	int fd, gone = 0;
+
+	if ((fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC)) == -1)
+		return 0;
+	if (flock(fd, LOCK_EX | LOCK_NB) == 0 && fstat(fd, &st) == 0 &&
+	    snprintf(mark, sizeof(mark), "%s/" SITE_MARK, path) <
+	    (int)sizeof(mark)) {
+		gone = access(mark, F_OK) == 0 ||
+		    time(NULL) - st.st_mtime > SITE_STALE_AGE;
+	}
+	close(fd);
+	return gone;
+}
+
+/* removes the DIR.tmp-XXXXXX trees killed runs left beside dir */
+static void
+sweep(const char *dir, size_t n)
+{
+	const char *slash = NULL, *base;
+	char parent[4096], path[4096];
+	struct dirent *e;
+	size_t i, bn;
+	DIR *d;
+
+	for (i = 0; i < n; i++)
+		if (dir[i] == '/')
+			slash = dir + i;
+	base = slash != NULL ? slash + 1 : dir;
+	bn = n - (size_t)(base - dir);
+	if (slash == NULL)
+		snprintf(parent, sizeof(parent), ".");
+	else
+		snprintf(parent, sizeof(parent), "%.*s", slash == dir ? 1 :
+		    (int)(slash - dir), dir);
+	if ((d = opendir(parent)) == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		if (strlen(e->d_name) != bn + sizeof(TMP_SUFFIX) - 1 + 6 ||
+		    strncmp(e->d_name, base, bn) != 0 ||
+		    strncmp(e->d_name + bn, TMP_SUFFIX,
+		    sizeof(TMP_SUFFIX) - 1) != 0)
+			continue;
+		if (snprintf(path, sizeof(path), "%s/%s", parent,
+		    e->d_name) < (int)sizeof(path) && stale(path))
+			rm_tree(path);
+	}
+	closedir(d);
+}
+
 int
 site_out_open(struct site_out *so, const char *dir, char *err,
     size_t errlen)
@@ -69,6 +137,7 @@ site_out_open(struct site_out *so, const char *dir, char *err,
 	int fd;
 
 	memset(so, 0, sizeof(*so));
+	so->lock = -1;
 	while (n > 1 && dir[n - 1] == '/')
 		n--;
 	if (n == 0 || n > 3000) {
@@ -79,12 +148,19 @@ site_out_open(struct site_out *so, const char *dir, char *err,
 	if ((so->had_old = check_dir(so->dir, err, errlen)) == -1)
 		goto fail;
 	so->had_old = !so->had_old;
+	sweep(so->dir, n);
 	so->tmp = xmalloc(n + 16);
-	snprintf(so->tmp, n + 16, "%s.tmp-XXXXXX", so->dir);
+	snprintf(so->tmp, n + 16, "%s" TMP_SUFFIX "XXXXXX", so->dir);
 	if (mkdtemp(so->tmp) == NULL) {
 		snprintf(err, errlen, "'%s': %s", so->tmp, strerror(errno));
 		free(so->tmp);
 		so->tmp = NULL;
+		goto fail;
+	}
+	/* held until the run ends: a tree in use is never swept */
+	if ((so->lock = open(so->tmp, O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC)) == -1 || flock(so->lock, LOCK_EX) == -1) {
+		snprintf(err, errlen, "'%s': %s", so->tmp, strerror(errno));
 		goto fail;
 	}
 	chmod(so->tmp, 0755);
@@ -261,6 +337,9 @@ site_out_abort(struct site_out *so)
 {
 	if (so->tmp != NULL)
 		rm_tree(so->tmp);
+	if (so->lock != -1)
+		close(so->lock);
+	so->lock = -1;
 	free(so->tmp);
 	free(so->dir);
 	so->tmp = so->dir = NULL;

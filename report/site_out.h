@@ -2,7 +2,7 @@
  * The directory a site is written to (site_out.c): built beside DIR,
  * swapped in whole, unchanged pages kept with their mtimes.  Names are
  * relative to the site and made by site_name_* (site.h) only; the
- * subdirectories d/ s/ o/ r/ in/ exist from site_out_open on.
+ * subdirectories d/ s/ o/ r/ in/ day/ exist from site_out_open on.
  */
 #ifndef DMARC_SITE_OUT_H
 #define DMARC_SITE_OUT_H
@@ -15,12 +15,14 @@ struct site_out {
 	char		*tmp;		/* the new tree, owned; NULL after
 					   commit or abort */
 	int		 had_old;	/* DIR held an earlier site */
+	int		 lock;		/* the new tree, flocked; -1 */
 	size_t		 written;	/* files written new */
 	size_t		 unchanged;	/* files kept from the old site */
 };
 
 /*
- * Creates the temporary tree beside dir.  Refuses a dir that exists and
+ * Removes the trees of killed runs beside dir (DIR.tmp-XXXXXX that no
+ * run holds), creates the temporary tree beside dir.  Refuses a dir that exists and
  * is not a directory, or is a non-empty directory without the mark of
  * a site.  Returns 0, or -1 with a message in err.
  */

@@ -72,6 +72,7 @@ days_draw(struct site_gen *g)
 	size_t nb = ((size_t)p->n_days + (size_t)step - 1) / (size_t)step;
 	struct svg_bar *bars = xcalloc(nb, sizeof(*bars));
 	char (*lab)[16] = xcalloc(nb, sizeof(*lab)), day[16];
+	char name[MAX_SITE_NAME];
 	int i;
 
 	for (i = 0; i < p->n_days; i++) {
@@ -94,7 +95,10 @@ days_draw(struct site_gen *g)
 		if (p->day_msgs[i] == 0)
 			continue;
 		window_date(g->w.since + i * WINDOW_DAY, day, sizeof(day));
-		fprintf(p->f, "<tr><td>%s</td>", day);
+		site_name_day(g->w.since / WINDOW_DAY + i, name);
+		fputs("<tr><td>", p->f);
+		site_link(p->f, 1, name, day);
+		fputs("</td>", p->f);
 		site_num(p->f, p->day_msgs[i]);
 		site_num(p->f, p->day_pass[i]);
 		site_pct_cell(p->f, p->day_pass[i], p->day_msgs[i]);
@@ -441,6 +445,111 @@ static const struct site_kind source_pages = {
 
 int
 site_sources_row(const struct site_row *r, void *gen)
+{
+	struct site_gen *g = gen;
+
+	return row(g, r);
+}
+
+/* --- per day -------------------------------------------------------- */
+
+static int
+day_begin(struct site_gen *g, const struct site_row *r)
+{
+	char name[MAX_SITE_NAME], title[64], date[16];
+	int64_t day = strtoll(r->key, NULL, 10);
+
+	if (g->n_days == (size_t)MAX_WINDOW_DAYS) {
+		snprintf(g->err, sizeof(g->err), "more than %d days",
+		    MAX_WINDOW_DAYS);
+		return -1;
+	}
+	g->days = xreallocarray(g->days, g->n_days + 1, sizeof(*g->days));
+	g->days_msgs = xreallocarray(g->days_msgs, g->n_days + 1,
+	    sizeof(*g->days_msgs));
+	g->days_pass = xreallocarray(g->days_pass, g->n_days + 1,
+	    sizeof(*g->days_pass));
+	g->days[g->n_days] = day;
+	g->days_msgs[g->n_days] = g->days_pass[g->n_days] = 0;
+	g->n_days++;
+	site_name_day(day, name);
+	window_date(day * WINDOW_DAY, date, sizeof(date));
+	snprintf(title, sizeof(title), "Day %s (UTC)", date);
+	return site_page_begin(g, name, 1, title, NULL);
+}
+
+static void
+day_sect_begin(struct site_gen *g, int kind)
+{
+	static const char *const dom[] = { "Domain", "Messages", "Passed",
+	    "Pass rate" };
+	static const char *const src[] = { "Source", "Messages", "Failed",
+	    "Pass rate" };
+	static const char *const rep[] = { "Reporter", "Messages",
+	    "Pass rate", "Reports" };
+	FILE *f = g->pg.f;
+
+	if (kind == 0)
+		site_table(f, "Domains that day", dom, 4);
+	else if (kind == 1)
+		site_table(f, "Sources that day, most messages first", src, 4);
+	else if (kind == 2)
+		site_table(f, "Reporters that day", rep, 4);
+}
+
+static void
+day_row(struct site_gen *g, const struct site_row *r)
+{
+	FILE *f = g->pg.f;
+
+	if (r->kind == 0) {
+		g->days_msgs[g->n_days - 1] += r->n[0];
+		g->days_pass[g->n_days - 1] += r->n[1];
+	}
+	if (capped(&g->pg))
+		return;
+	fputs("<tr>", f);
+	if (r->kind == 0) {
+		domain_cell(f, 1, r->s[0]);
+		site_num(f, r->n[0]);
+		site_num(f, r->n[1]);
+	} else if (r->kind == 1) {
+		ip_cell(f, 1, r->s[0]);
+		site_num(f, r->n[0]);
+		site_num(f, r->n[0] - r->n[1]);
+	} else
+		reporter_cell(f, r->s[0], r->s[1]);
+	if (r->kind == 2) {
+		site_num(f, r->n[0]);
+		site_pct_cell(f, r->n[1], r->n[0]);
+		site_num(f, r->n[2]);
+	} else
+		site_pct_cell(f, r->n[1], r->n[0]);
+	fputs("</tr>\n", f);
+}
+
+static void
+day_sect_end(struct site_gen *g, int kind)
+{
+	FILE *f = g->pg.f;
+
+	site_table_end(f, g->pg.more);
+	if (kind == 0) {
+		fputs("<p><strong>", f);
+		site_count(f, g->days_msgs[g->n_days - 1]);
+		fputs(" messages, ", f);
+		site_pct(f, g->days_pass[g->n_days - 1],
+		    g->days_msgs[g->n_days - 1]);
+		fputs(" passed DMARC</strong></p>\n", f);
+	}
+}
+
+static const struct site_kind day_pages = {
+	1, day_begin, day_sect_begin, day_row, day_sect_end, NULL
+};
+
+int
+site_days_row(const struct site_row *r, void *gen)
 {
 	struct site_gen *g = gen;
 
@@ -798,6 +907,31 @@ index_row(FILE *f, const struct site_dom *d, int anchor)
 	fputs("</span></td></tr>\n", f);
 }
 
+/* every day of the window with data, newest first, to its page */
+static void
+index_days(struct site_gen *g)
+{
+	static const char *const th[] = { "Day (UTC)", "Messages",
+	    "Pass rate" };
+	char name[MAX_SITE_NAME], date[16];
+	FILE *f = g->pg.f;
+	size_t i;
+
+	fputs("<h2>Days</h2>\n", f);
+	site_table(f, "Every day of the window with reports", th, 3);
+	for (i = g->n_days; i-- > 0;) {
+		site_name_day(g->days[i], name);
+		window_date(g->days[i] * WINDOW_DAY, date, sizeof(date));
+		fputs("<tr><td>", f);
+		site_link(f, 0, name, date);
+		fputs("</td>", f);
+		site_num(f, g->days_msgs[i]);
+		site_pct_cell(f, g->days_pass[i], g->days_msgs[i]);
+		fputs("</tr>\n", f);
+	}
+	site_table_end(f, 0);
+}
+
 int
 site_index(struct site_gen *g)
 {
@@ -840,6 +974,7 @@ site_index(struct site_gen *g)
 	}
 	site_table_end(f, 0);
 	fputs("</div>\n", f);
+	index_days(g);
 	return site_page_end(g, site_index_js);
 }
 
@@ -849,6 +984,7 @@ site_stream_begin(struct site_gen *g, enum site_q q)
 	static const struct site_kind *const kinds[] = {
 		[SITE_Q_DOMAINS] = &domain_pages,
 		[SITE_Q_SOURCES] = &source_pages,
+		[SITE_Q_DAYS] = &day_pages,
 		[SITE_Q_REPORTERS] = &reporter_pages,
 		[SITE_Q_REPORTS] = &report_pages,
 		[SITE_Q_REJECTS] = &reject_page,

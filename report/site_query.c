@@ -1,5 +1,5 @@
 /*
- * The site's queries (site.h) in the SQLite backend: each one statement,
+ * The site's queries (site.h), written against rdb.h: each one statement,
  * a UNION ALL of the sections of one kind of page, ordered by the page's
  * key so that site_pages.c writes a page whenever the key changes and
  * holds only one page's rows.  The window is ?1..?2 on begin_utc, the
@@ -9,13 +9,15 @@
 #include <string.h>
 
 #include "query_sql.h"
-#include "rdb_sqlite.h"
+#include "rdb.h"
 #include "site.h"
 
-/* bytes of the database mapped for reading (as QUERY_MMAP_SIZE) */
-#define SITE_MMAP_SIZE	"1073741824"
+/* bytes of the database mapped for reading: counted in the RSS */
+#define SITE_MMAP_SIZE	"33554432"
 /* page cache: 16 MiB, inside the 128 MB the issue allows */
 #define SITE_CACHE_KB	"-16384"
+/* room for a backend's message */
+#define SITE_QERRLEN	512
 
 #define DOM	"coalesce(r.policy_domain, '')"
 #define WR	" FROM report r WHERE r.status = 'stored' " \
@@ -31,6 +33,22 @@
 #define DAY	"r.begin_utc / 86400"
 #define PASS	"sum(c.count * c.dmarc_pass)"
 
+/*
+ * The window's records, read once (site_query_open) into a temporary
+ * table that the domain and source streams aggregate, instead of each
+ * of their eight sections joining report and record again: one row per
+ * record with its report's keys, the failure cause of a failing one
+ * (-1 when it passes).
+ */
+static const char q_rec[] =
+    "CREATE TEMP TABLE site_rec AS SELECT r.id AS rid, " DOM " AS dom, "
+    "r.begin_utc AS b, r.org_key AS ok, r.org_name AS org, "
+    "c.source_ip AS ip, " CATEGORY " AS cat, c.count AS n, "
+    "c.count * c.dmarc_pass AS p" WRC;
+
+#define TR	" FROM temp.site_rec t"
+#define TDAY	"t.b / 86400"
+
 /* columns: key, kind, ord, s0..s9, n0..n7 */
 static const char q_domains[] =
     "SELECT " DOM ", 0, 0, (SELECT x.policy_p FROM report x WHERE "
@@ -44,35 +62,41 @@ static const char q_domains[] =
     "x.status = 'stored' AND x.policy_domain IS r.policy_domain AND "
     "x.begin_utc >= ?1 AND x.begin_utc < ?2 ORDER BY x.begin_utc DESC, "
     "x.id DESC LIMIT 1), " "NULL, NULL, NULL, NULL, NULL" WR " GROUP BY 1 "
-    "UNION ALL SELECT " DOM ", 1, " DAY ", " S9 ", NULL, " DAY ", "
-    "sum(c.count), " PASS ", NULL, NULL, NULL, NULL, NULL" WRC
+    "UNION ALL SELECT t.dom, 1, " TDAY ", " S9 ", NULL, " TDAY ", "
+    "sum(t.n), sum(t.p), NULL, NULL, NULL, NULL, NULL" TR
     " GROUP BY 1, 3 "
-    "UNION ALL SELECT " DOM ", 2, -((sum(c.count) - " PASS ") * 1e10 + "
-    "sum(c.count)), c.source_ip, "
-    S8 ", NULL, sum(c.count), " PASS ", " N6 WRC
-    " GROUP BY 1, c.source_ip "
-    "UNION ALL SELECT " DOM ", 3, " CATEGORY ", " S9 ", NULL, "
-    CATEGORY ", sum(c.count), " N6 WRC " AND c.dmarc_pass = 0 "
-    "GROUP BY 1, 3 "
-    "UNION ALL SELECT " DOM ", 4, -sum(c.count), max(r.org_name), "
-    "r.org_key, " S8 ", sum(c.count), " PASS ", count(DISTINCT r.id), "
-    "NULL, NULL, NULL, NULL, NULL" WRC " GROUP BY 1, r.org_key "
+    "UNION ALL SELECT t.dom, 2, -((sum(t.n) - sum(t.p)) * 1e10 + "
+    "sum(t.n)), t.ip, " S8 ", NULL, sum(t.n), sum(t.p), " N6 TR
+    " GROUP BY 1, t.ip "
+    "UNION ALL SELECT t.dom, 3, t.cat, " S9 ", NULL, t.cat, sum(t.n), "
+    N6 TR " WHERE t.cat >= 0 GROUP BY 1, 3 "
+    "UNION ALL SELECT t.dom, 4, -sum(t.n), max(t.org), t.ok, " S8 ", "
+    "sum(t.n), sum(t.p), count(DISTINCT t.rid), "
+    "NULL, NULL, NULL, NULL, NULL" TR " GROUP BY 1, t.ok "
     "ORDER BY 1, 2, 3, 4";
 
 static const char q_sources[] =
-    "SELECT c.source_ip, 0, -sum(c.count), " DOM ", " S9 ", "
-    "sum(c.count), " PASS ", " N6 WRC " AND c.source_ip IS NOT NULL "
-    "GROUP BY 1, 4 "
-    "UNION ALL SELECT c.source_ip, 1, " DAY ", " S9 ", NULL, " DAY ", "
-    "sum(c.count), " PASS ", NULL, NULL, NULL, NULL, NULL" WRC
-    " AND c.source_ip IS NOT NULL GROUP BY 1, 3 "
-    "UNION ALL SELECT c.source_ip, 2, -sum(c.count), max(r.org_name), "
-    "r.org_key, " S8 ", sum(c.count), " PASS ", " N6 WRC
-    " AND c.source_ip IS NOT NULL GROUP BY 1, r.org_key "
-    "UNION ALL SELECT c.source_ip, 3, -r.begin_utc, r.org_name, " DOM
-    ", " S8 ", r.id, sum(c.count), " PASS ", r.begin_utc, "
-    "NULL, NULL, NULL, NULL" WRC " AND c.source_ip IS NOT NULL "
-    "GROUP BY 1, r.id "
+    "SELECT t.ip, 0, -sum(t.n), t.dom, " S9 ", sum(t.n), sum(t.p), " N6
+    TR " WHERE t.ip IS NOT NULL GROUP BY 1, 4 "
+    "UNION ALL SELECT t.ip, 1, " TDAY ", " S9 ", NULL, " TDAY ", "
+    "sum(t.n), sum(t.p), NULL, NULL, NULL, NULL, NULL" TR
+    " WHERE t.ip IS NOT NULL GROUP BY 1, 3 "
+    "UNION ALL SELECT t.ip, 2, -sum(t.n), max(t.org), t.ok, " S8 ", "
+    "sum(t.n), sum(t.p), " N6 TR " WHERE t.ip IS NOT NULL "
+    "GROUP BY 1, t.ok "
+    "UNION ALL SELECT t.ip, 3, -t.b, t.org, t.dom, " S8 ", t.rid, "
+    "sum(t.n), sum(t.p), t.b, NULL, NULL, NULL, NULL" TR
+    " WHERE t.ip IS NOT NULL GROUP BY 1, t.rid "
+    "ORDER BY 1, 2, 3, 4";
+
+static const char q_days[] =
+    "SELECT " TDAY ", 0, -sum(t.n), t.dom, " S9 ", sum(t.n), sum(t.p), "
+    N6 TR " GROUP BY 1, 4 "
+    "UNION ALL SELECT " TDAY ", 1, -sum(t.n), t.ip, " S9 ", sum(t.n), "
+    "sum(t.p), " N6 TR " GROUP BY 1, 4 "
+    "UNION ALL SELECT " TDAY ", 2, -sum(t.n), max(t.org), t.ok, " S8
+    ", sum(t.n), sum(t.p), count(DISTINCT t.rid), "
+    "NULL, NULL, NULL, NULL, NULL" TR " GROUP BY 1, t.ok "
     "ORDER BY 1, 2, 3, 4";
 
 static const char q_reporters[] =
@@ -134,43 +158,81 @@ static const char q_rejects[] =
 static const char *const queries[] = {
 	[SITE_Q_DOMAINS] = q_domains,
 	[SITE_Q_SOURCES] = q_sources,
+	[SITE_Q_DAYS] = q_days,
 	[SITE_Q_REPORTERS] = q_reporters,
 	[SITE_Q_REPORTS] = q_reports,
 	[SITE_Q_REJECTS] = q_rejects,
 };
 
+/* the parameters of each query: the window and domains, or neither */
 static int
-bind(sqlite3_stmt *st, enum site_q q, const struct window *w,
+bind(struct rdb_stmt *st, enum site_q q, const struct window *w,
     const char *domains_json)
 {
+	if (q == SITE_Q_SOURCES || q == SITE_Q_DAYS)
+		return 0;
 	if (q == SITE_Q_REJECTS)
-		return sqlite3_bind_int64(st, 1, MAX_SITE_REJECTS) ==
-		    SQLITE_OK ? 0 : -1;
-	if (sqlite3_bind_int64(st, 1, w->since) != SQLITE_OK ||
-	    sqlite3_bind_int64(st, 2, w->until) != SQLITE_OK)
+		return rdb_bind_int64(st, 1, MAX_SITE_REJECTS);
+	if (rdb_bind_int64(st, 1, w->since) == -1 ||
+	    rdb_bind_int64(st, 2, w->until) == -1)
 		return -1;
-	if (domains_json != NULL && sqlite3_bind_text(st, 3, domains_json,
-	    -1, SQLITE_STATIC) != SQLITE_OK)
+	if (domains_json != NULL && rdb_bind_text(st, 3, domains_json) == -1)
 		return -1;
 	if (q == SITE_Q_REPORTS &&
-	    sqlite3_bind_int64(st, 4, MAX_SITE_RECORDS) != SQLITE_OK)
+	    rdb_bind_int64(st, 4, MAX_SITE_RECORDS) == -1)
 		return -1;
 	return 0;
 }
 
+int
+site_query_open(struct rdb *h, const struct window *w,
+    const char *domains_json, char *err, size_t errlen)
+{
+	struct rdb_stmt *st = NULL;
+	char perr[SITE_QERRLEN];
+	int rc = -1;
+
+	/* a small map and cache: the records are read twice (here and
+	   for the report pages), the temporary table and the sorts of
+	   the UNION ALLs live in temporary files past the cache */
+	(void)rdb_exec(h, "PRAGMA mmap_size = " SITE_MMAP_SIZE
+	    "; PRAGMA cache_size = " SITE_CACHE_KB "; PRAGMA temp_store = "
+	    "FILE; PRAGMA temp.cache_size = " SITE_CACHE_KB, perr,
+	    sizeof(perr));
+	if (rdb_exec(h, "DROP TABLE IF EXISTS temp.site_rec", perr,
+	    sizeof(perr)) == -1 ||
+	    rdb_prepare(h, q_rec, &st, perr, sizeof(perr)) == -1) {
+		snprintf(err, errlen, "database query (site) failed: %s",
+		    perr);
+		goto out;
+	}
+	if (rdb_bind_int64(st, 1, w->since) == -1 ||
+	    rdb_bind_int64(st, 2, w->until) == -1 ||
+	    (domains_json != NULL && rdb_bind_text(st, 3, domains_json) ==
+	    -1) || rdb_step(st) == -1) {
+		snprintf(err, errlen, "database query (site) failed: %s",
+		    rdb_errmsg(h));
+		goto out;
+	}
+	rc = 0;
+out:
+	rdb_finalize(st);
+	return rc;
+}
+
 static void
-row_of(sqlite3_stmt *st, struct site_row *r)
+row_of(struct rdb_stmt *st, struct site_row *r)
 {
 	int i;
 
-	r->key = (const char *)sqlite3_column_text(st, 0);
+	r->key = rdb_col_text(st, 0);
 	if (r->key == NULL)
 		r->key = "";
-	r->kind = sqlite3_column_int(st, 1);
+	r->kind = (int)rdb_col_int64(st, 1);
 	for (i = 0; i < SITE_ROW_STRS; i++)
-		r->s[i] = (const char *)sqlite3_column_text(st, 3 + i);
+		r->s[i] = rdb_col_text(st, 3 + i);
 	for (i = 0; i < SITE_ROW_NUMS; i++)
-		r->n[i] = sqlite3_column_int64(st, 3 + SITE_ROW_STRS + i);
+		r->n[i] = rdb_col_int64(st, 3 + SITE_ROW_STRS + i);
 }
 
 int
@@ -178,33 +240,32 @@ site_query(struct rdb *h, enum site_q q, const struct window *w,
     const char *domains_json, site_row_fn fn, void *arg, char *err,
     size_t errlen)
 {
-	sqlite3_stmt *st = NULL;
+	struct rdb_stmt *st = NULL;
 	struct site_row row;
+	char perr[SITE_QERRLEN];
 	int step, rc = -1;
 
-	/* as query.c: mmap saves a copy per page; the sorts of the
-	   UNION ALLs spill to temporary files past the cache */
-	(void)sqlite3_exec(h->db, "PRAGMA mmap_size = " SITE_MMAP_SIZE
-	    "; PRAGMA cache_size = " SITE_CACHE_KB, NULL, NULL, NULL);
-	if (sqlite3_prepare_v2(h->db, queries[q], -1, &st, NULL) !=
-	    SQLITE_OK || bind(st, q, w, domains_json) == -1) {
+	if (rdb_prepare(h, queries[q], &st, perr, sizeof(perr)) == -1) {
 		snprintf(err, errlen, "database query (site) failed: %s",
-		    sqlite3_errmsg(h->db));
+		    perr);
 		goto out;
 	}
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+	if (bind(st, q, w, domains_json) == -1)
+		goto fail;
+	while ((step = rdb_step(st)) == 1) {
 		row_of(st, &row);
 		if (fn(&row, arg) == -1)
 			goto out;
 	}
-	if (step != SQLITE_DONE) {
-		snprintf(err, errlen, "database query (site) failed: %s",
-		    sqlite3_errmsg(h->db));
-		goto out;
-	}
+	if (step == -1)
+		goto fail;
 	rc = 0;
+	goto out;
+fail:
+	snprintf(err, errlen, "database query (site) failed: %s",
+	    rdb_errmsg(h));
 out:
-	sqlite3_finalize(st);
+	rdb_finalize(st);
 	return rc;
 }
 
@@ -214,30 +275,35 @@ site_query_input(struct rdb *h, int64_t id, FILE *f, char *err,
 {
 	static const char q[] = "SELECT data FROM input_chunk WHERE "
 	    "input_id = ?1 ORDER BY seq";
-	sqlite3_stmt *st = NULL;
+	struct rdb_stmt *st = NULL;
+	char perr[SITE_QERRLEN];
 	const void *p;
-	int n, step, rc = -1;
+	size_t n;
+	int step, rc = -1;
 
-	if (sqlite3_prepare_v2(h->db, q, -1, &st, NULL) != SQLITE_OK ||
-	    sqlite3_bind_int64(st, 1, id) != SQLITE_OK)
+	if (rdb_prepare(h, q, &st, perr, sizeof(perr)) == -1) {
+		snprintf(err, errlen, "database query (input %lld) failed: "
+		    "%s", (long long)id, perr);
+		goto out;
+	}
+	if (rdb_bind_int64(st, 1, id) == -1)
 		goto fail;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		p = sqlite3_column_blob(st, 0);
-		n = sqlite3_column_bytes(st, 0);
-		if (n > 0 && fwrite(p, 1, (size_t)n, f) != (size_t)n) {
+	while ((step = rdb_step(st)) == 1) {
+		p = rdb_col_blob(st, 0, &n);
+		if (n > 0 && fwrite(p, 1, n, f) != n) {
 			snprintf(err, errlen, "write failed (input %lld)",
 			    (long long)id);
 			goto out;
 		}
 	}
-	if (step != SQLITE_DONE)
+	if (step == -1)
 		goto fail;
 	rc = 0;
 	goto out;
 fail:
 	snprintf(err, errlen, "database query (input %lld) failed: %s",
-	    (long long)id, sqlite3_errmsg(h->db));
+	    (long long)id, rdb_errmsg(h));
 out:
-	sqlite3_finalize(st);
+	rdb_finalize(st);
 	return rc;
 }

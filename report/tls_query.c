@@ -1,6 +1,7 @@
 /*
- * The tls mode's SQL (tls.h), the only file of it that talks to SQLite:
- * the database opened read-only, two prepared statements over the
+ * The tls mode's SQL (tls.h), the only file of it that talks to the
+ * database, through the statement API (rdb.h): the database opened
+ * read-only, two prepared statements over the
  * stable views v_tls_policies and v_tls_failures, the window bound as
  * parameters, the rows copied into the model.  A report counts in the
  * window holding the middle of its date range.
@@ -9,9 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sqlite3.h>
-
-#include "rdb_sqlite.h"
+#include "rdb.h"
 #include "tls.h"
 #include "xalloc.h"
 
@@ -36,11 +35,11 @@ static const char sql_failures[] =
 	"ORDER BY policy_domain, n DESC, 2, 4, 5";
 
 static char *
-col_text(sqlite3_stmt *st, int i)
+col_text(struct rdb_stmt *st, int i)
 {
-	const unsigned char *t = sqlite3_column_text(st, i);
+	const char *t = rdb_col_text(st, i);
 
-	return t != NULL ? xstrdup((const char *)t) : NULL;
+	return t != NULL ? xstrdup(t) : NULL;
 }
 
 static int
@@ -65,32 +64,37 @@ find_domain(struct tls_model *m, const char *name)
 }
 
 static int
-prepare(sqlite3 *db, const char *sql, const struct tls_model *m,
-    sqlite3_stmt **st, char *err, size_t errlen)
+prepare(struct rdb *db, const char *sql, const struct tls_model *m,
+    struct rdb_stmt **st, char *err, size_t errlen)
 {
-	if (sqlite3_prepare_v2(db, sql, -1, st, NULL) != SQLITE_OK ||
-	    sqlite3_bind_int64(*st, 1, m->w.since) != SQLITE_OK ||
-	    sqlite3_bind_int64(*st, 2, m->w.until) != SQLITE_OK) {
+	char why[256];
+
+	if (rdb_prepare(db, sql, st, why, sizeof(why)) == -1) {
+		snprintf(err, errlen, "cannot query TLS reports: %s", why);
+		return -1;
+	}
+	if (rdb_bind_int64(*st, 1, m->w.since) == -1 ||
+	    rdb_bind_int64(*st, 2, m->w.until) == -1) {
 		snprintf(err, errlen, "cannot query TLS reports: %s",
-		    sqlite3_errmsg(db));
+		    rdb_errmsg(db));
 		return -1;
 	}
 	return 0;
 }
 
 static int
-read_domains(sqlite3 *db, const char *const *domains, size_t n,
+read_domains(struct rdb *db, const char *const *domains, size_t n,
     struct tls_model *m, char *err, size_t errlen)
 {
-	sqlite3_stmt *st = NULL;
+	struct rdb_stmt *st = NULL;
 	size_t cap = 0;
 	int step, rc = -1;
 
 	if (prepare(db, sql_domains, m, &st, err, errlen) == -1)
 		goto out;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((step = rdb_step(st)) == 1) {
 		struct tls_domain *d;
-		const char *name = (const char *)sqlite3_column_text(st, 0);
+		const char *name = rdb_col_text(st, 0);
 
 		if (!wanted(name, domains, n))
 			continue;
@@ -106,27 +110,27 @@ read_domains(sqlite3 *db, const char *const *domains, size_t n,
 		d = &m->domains[m->n_domains++];
 		memset(d, 0, sizeof(*d));
 		d->domain = col_text(st, 0);
-		d->reports = sqlite3_column_int64(st, 1);
-		d->orgs = sqlite3_column_int64(st, 2);
-		d->successful = sqlite3_column_int64(st, 3);
-		d->failed = sqlite3_column_int64(st, 4);
+		d->reports = rdb_col_int64(st, 1);
+		d->orgs = rdb_col_int64(st, 2);
+		d->successful = rdb_col_int64(st, 3);
+		d->failed = rdb_col_int64(st, 4);
 		d->policy_types = col_text(st, 5);
 		if (d->domain == NULL)
 			d->domain = xstrdup("");
 	}
-	if (step != SQLITE_DONE) {
+	if (step != 0) {
 		snprintf(err, errlen, "cannot query TLS reports: %s",
-		    sqlite3_errmsg(db));
+		    rdb_errmsg(db));
 		goto out;
 	}
 	rc = 0;
 out:
-	sqlite3_finalize(st);
+	rdb_finalize(st);
 	return rc;
 }
 
 static void
-add_fail(struct tls_domain *d, size_t *cap, sqlite3_stmt *st)
+add_fail(struct tls_domain *d, size_t *cap, struct rdb_stmt *st)
 {
 	struct tls_fail *f;
 
@@ -138,24 +142,24 @@ add_fail(struct tls_domain *d, size_t *cap, sqlite3_stmt *st)
 	f->result = col_text(st, 1);
 	if (f->result == NULL)
 		f->result = xstrdup("");
-	f->known = sqlite3_column_int(st, 2);
+	f->known = (int)rdb_col_int64(st, 2);
 	f->mx = col_text(st, 3);
 	f->org = col_text(st, 4);
-	f->sessions = sqlite3_column_int64(st, 5);
+	f->sessions = rdb_col_int64(st, 5);
 }
 
 static int
-read_failures(sqlite3 *db, struct tls_model *m, char *err, size_t errlen)
+read_failures(struct rdb *db, struct tls_model *m, char *err, size_t errlen)
 {
-	sqlite3_stmt *st = NULL;
+	struct rdb_stmt *st = NULL;
 	struct tls_domain *d = NULL;
 	size_t cap = 0, rows = 0;
 	int step, rc = -1;
 
 	if (prepare(db, sql_failures, m, &st, err, errlen) == -1)
 		goto out;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *name = (const char *)sqlite3_column_text(st, 0);
+	while ((step = rdb_step(st)) == 1) {
+		const char *name = rdb_col_text(st, 0);
 
 		/* rows come by domain: the capacity is the current one's */
 		if (d == NULL || name == NULL || strcmp(d->domain, name) != 0) {
@@ -171,14 +175,14 @@ read_failures(sqlite3 *db, struct tls_model *m, char *err, size_t errlen)
 		rows++;
 		add_fail(d, &cap, st);
 	}
-	if (step != SQLITE_DONE) {
+	if (step != 0) {
 		snprintf(err, errlen, "cannot query TLS reports: %s",
-		    sqlite3_errmsg(db));
+		    rdb_errmsg(db));
 		goto out;
 	}
 	rc = 0;
 out:
-	sqlite3_finalize(st);
+	rdb_finalize(st);
 	return rc;
 }
 
@@ -187,14 +191,12 @@ tls_query(const char *path, const char *const *domains, size_t n_domains,
     struct tls_model *m, char *err, size_t errlen)
 {
 	struct rdb *r;
-	sqlite3 *db;
 	int rc = -1;
 
 	if ((r = rdb_open(path, RDB_READ, err, errlen)) == NULL)
 		return -1;
-	db = r->db;
-	if (read_domains(db, domains, n_domains, m, err, errlen) == 0 &&
-	    read_failures(db, m, err, errlen) == 0)
+	if (read_domains(r, domains, n_domains, m, err, errlen) == 0 &&
+	    read_failures(r, m, err, errlen) == 0)
 		rc = 0;
 	rdb_close(r);
 	return rc;

@@ -5,9 +5,10 @@
  * version), dmarc-report read-only for the reports (refusing a database
  * newer or older than it understands) and, for its DNS cache, through a
  * second handle opened DB_CACHE: read-write, the same version check,
- * never creating or migrating.  dmarc-report writes only the dns_cache
- * and dmarc_lookup tables, and only through that handle
- * (report/dns_cache.c, report/policy_store.c).
+ * never creating or migrating.  dmarc-report writes only the dns_cache,
+ * dmarc_lookup and dns_check tables (with dns_check_item), and only
+ * through that handle (report/dns_cache.c, report/policy_store.c,
+ * report/check_store.c).
  */
 #ifndef DMARC_DB_H
 #define DMARC_DB_H
@@ -16,14 +17,15 @@
 #include <sqlite3.h>
 
 /* PRAGMA user_version of a database this build writes */
-#define DB_SCHEMA_VERSION	8
+#define DB_SCHEMA_VERSION	10
 
 enum db_mode {
 	DB_READWRITE,	/* create if missing, migrate */
 	DB_READONLY,	/* must exist at DB_SCHEMA_VERSION */
 	DB_CACHE,	/* dmarc-report's DNS cache: read-write, but must
 			   exist at DB_SCHEMA_VERSION (no create, no
-			   migration); writes dns_cache and dmarc_lookup */
+			   migration); writes dns_cache, dmarc_lookup and
+			   the checks (dns_check, dns_check_item) */
 };
 
 /*
@@ -61,6 +63,14 @@ int	 db_check_path(const char *path, char *err, size_t errlen);
  * created.  Returns 0, or -1 with a message in err.
  */
 int	 db_create_dir(const char *path, char *err, size_t errlen);
+
+/*
+ * 1 when target names a PostgreSQL database: a libpq connection URI
+ * (postgresql://... or postgres://...) or a key=value connection string
+ * (service=NAME, "host=... dbname=..."); else it is a SQLite path (name
+ * a file whose name looks like "word=..." as ./word=...).
+ */
+int	 db_is_postgres(const char *target);
 
 /*
  * The default database path: $DMARC_DB, else

@@ -10,9 +10,9 @@
 # Then the site of the bundled samples/ gives the screenshots of the
 # README (docs/site-index.png, docs/site-domain.png).  Skips (exit 77)
 # only when chromium is not installed, and with CI=true fails instead.
-# usage: chromium_site.sh DMARC-REPORT DMARC-INGEST SOURCE-DIR
+# usage: chromium_site.sh DMARC-REPORT DMARC-INGEST SOURCE-DIR [OUT-DIR]
 set -eu
-report=$1 ingest=$2 src=$3
+report=$1 ingest=$2 src=$3 out=${4:-.}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 . "$src/tests/chromium_lib.sh"
@@ -95,6 +95,11 @@ run 10 --window-size=1000,1800 --screenshot="$tmp/domain.png" \
     fail "chromium --screenshot failed"
 [ -s "$tmp/index.png" ] && [ -s "$tmp/domain.png" ] || fail "no screenshot"
 mkdir -p "$src/docs"
-cp "$tmp/index.png" "$src/docs/site-index.png"
-cp "$tmp/domain.png" "$src/docs/site-domain.png"
-echo "chromium_site: ok: $src/docs/site-index.png, site-domain.png"
+# the screenshots go to OUT-DIR (the build tree); the README's copies in
+# docs/ are refreshed only on request (DMARC_DOCS_UPDATE=1), so a test
+# run never dirties the checkout
+dest=$out
+[ "${DMARC_DOCS_UPDATE:-0}" = 1 ] && dest=$src/docs
+cp "$tmp/index.png" "$dest/site-index.png"
+cp "$tmp/domain.png" "$dest/site-domain.png"
+echo "chromium_site: ok: $dest/site-index.png, site-domain.png"

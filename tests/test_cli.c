@@ -117,6 +117,39 @@ START_TEST(test_cli_second_run_stores_nothing_new)
 }
 END_TEST
 
+/*
+ * A PostgreSQL connection string given to dmarc-ingest, which stores
+ * into SQLite only for now, is refused (exit 2, 75 for --mail) and never
+ * becomes a file of that name; the string, which may hold a password, is
+ * not echoed.
+ */
+START_TEST(test_cli_postgres_target_refused_not_made_a_file)
+{
+	static const char *const target[] = { "postgresql://u:secret@h/d",
+	    "service=secret" };
+	char cmd[4096], dir[600], *err;
+	size_t i;
+
+	snprintf(dir, sizeof(dir), "%s/cwd", tmp);
+	ck_assert_int_eq(mkdir(dir, 0700), 0);
+	for (i = 0; i < sizeof(target) / sizeof(target[0]); i++) {
+		snprintf(cmd, sizeof(cmd), "cd '%s' && '%s' --db '%s' "
+		    "%s/../../samples 2>'%s/err'", dir, TEST_INGEST_BIN,
+		    target[i], TEST_DATA, tmp);
+		ck_assert_int_eq(tu_run(cmd, NULL), 2);
+		err = err_text();
+		ck_assert_ptr_nonnull(strstr(err, "SQLite only"));
+		ck_assert_ptr_null(strstr(err, "secret"));
+		free(err);
+		snprintf(cmd, sizeof(cmd), "cd '%s' && '%s' --db '%s' --mail - "
+		    "</dev/null 2>/dev/null", dir, TEST_INGEST_BIN, target[i]);
+		ck_assert_int_eq(tu_run(cmd, NULL), 75);
+	}
+	snprintf(cmd, sizeof(cmd), "test -z \"$(ls -A '%s')\"", dir);
+	ck_assert_int_eq(tu_run(cmd, NULL), 0);
+}
+END_TEST
+
 START_TEST(test_cli_quiet_on_success)
 {
 	char *out = NULL, *err;
@@ -496,6 +529,7 @@ cli_suite(void)
 	tcase_add_test(tc, test_cli_samples_stored_with_hand_computed_totals);
 	tcase_add_test(tc, test_cli_second_run_stores_nothing_new);
 	tcase_add_test(tc, test_cli_quiet_on_success);
+	tcase_add_test(tc, test_cli_postgres_target_refused_not_made_a_file);
 	tcase_add_test(tc,
 	    test_cli_report_resent_in_other_container_is_duplicate);
 	tcase_add_test(tc, test_cli_stdin_report_is_stored);

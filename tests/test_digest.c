@@ -314,6 +314,137 @@ START_TEST(test_digest_record_change_from_lookup_history)
 END_TEST
 
 /*
+ * DNS health from stored checks.  d.example, checked 2026-11-18 00:00
+ * (1794960000), then 2026-11-23 00:00 (1795392000), then after the run
+ * (1795400000, the run being 1795395600: left out):
+ *   before  ok dmarc, error spf too-many-lookups, warning dkim weak-key
+ *           s1, warning mx no-mta-sts, warning spf soft-fail
+ *   newest  ok dmarc, error dkim weak-key s1, warning mx no-mta-sts,
+ *           error spf not-authorized 203.0.113.5, ok spf soft-fail,
+ *           info mx no-bimi
+ * So the newest has 2 errors and 1 warning; new: not-authorized (no
+ * match before); changed: weak-key warning -> error; fixed: soft-fail
+ * (matched, now ok; listed with its old text) and too-many-lookups (gone);
+ * still: no-mta-sts; no-bimi is information, no line.  quiet.example has
+ * one check (a warning): its problem is listed as it is.
+ */
+static const struct tu_check_item hc_before[] = {
+	{ "ok", "dmarc", "record", "_dmarc.d.example", "p=none" },
+	{ "error", "spf", "too-many-lookups", "d.example", "12 lookups" },
+	{ "warning", "dkim", "weak-key", "s1._domainkey.d.example",
+	    "1024 bits" },
+	{ "warning", "mx", "no-mta-sts", "d.example", "no MTA-STS" },
+	{ "warning", "spf", "soft-fail", "d.example", "~all" },
+};
+static const struct tu_check_item hc_newest[] = {
+	{ "ok", "dmarc", "record", "_dmarc.d.example", "p=none" },
+	{ "error", "dkim", "weak-key", "s1._domainkey.d.example",
+	    "512 bits" },
+	{ "warning", "mx", "no-mta-sts", "d.example", "no MTA-STS" },
+	{ "error", "spf", "not-authorized", "203.0.113.5", "SendGrid" },
+	{ "ok", "spf", "soft-fail", "d.example", "-all" },
+	{ "info", "mx", "no-bimi", "d.example", "no BIMI" },
+};
+static const struct tu_check_item hc_quiet[] = {
+	{ "warning", "mx", "no-mx", "quiet.example", "no MX" },
+};
+
+START_TEST(test_digest_dns_health_from_two_stored_checks)
+{
+	const struct dhealth *h;
+	struct digest d;
+	struct classify cl;
+	char *sum, **l;
+	size_t n;
+
+	tu_stored_check(dbpath, "d.example", 1794960000LL, "error",
+	    hc_before, 5);
+	tu_stored_check(dbpath, "d.example", 1795392000LL, "error",
+	    hc_newest, 6);
+	tu_stored_check(dbpath, "d.example", 1795400000LL, "ok", NULL, 0);
+	tu_stored_check(dbpath, "quiet.example", 1794960000LL, "warning",
+	    hc_quiet, 1);
+	build(&d, &cl, NULL, 0);
+	ck_assert_str_eq(d.domains[0].domain, "d.example");
+	h = &d.domains[0].health;
+	ck_assert_uint_eq(h->n_checks, 2);
+	ck_assert_int_eq(h->checks[0].checked_at, 1795392000LL);
+	ck_assert_int_eq(h->checks[1].checked_at, 1794960000LL);
+	ck_assert_uint_eq(h->n_errors, 2);
+	ck_assert_uint_eq(h->n_warnings, 1);
+	ck_assert_uint_eq(h->n_new, 1);
+	ck_assert_uint_eq(h->n_changed, 1);
+	ck_assert_uint_eq(h->n_fixed, 2);
+	ck_assert_uint_eq(h->n_items, 5);
+	ck_assert_int_eq(h->items[0].change, DHEALTH_NEW);
+	ck_assert_str_eq(h->items[0].it->code, "not-authorized");
+	ck_assert_int_eq(h->items[1].change, DHEALTH_CHANGED);
+	ck_assert_str_eq(h->items[1].it->code, "weak-key");
+	ck_assert_int_eq(h->items[1].was, CHECK_WARNING);
+	ck_assert_int_eq(h->items[2].change, DHEALTH_FIXED);
+	ck_assert_str_eq(h->items[2].it->text, "~all");
+	ck_assert_int_eq(h->items[3].change, DHEALTH_FIXED);
+	ck_assert_str_eq(h->items[3].it->code, "too-many-lookups");
+	ck_assert_int_eq(h->items[4].change, DHEALTH_STILL);
+	ck_assert_str_eq(h->items[4].it->code, "no-mta-sts");
+	digest_health_words(&d.domains[0], &sum, &l, &n);
+	ck_assert_str_eq(sum, "error: 2 errors, 1 warning in the check of "
+	    "2026-11-23 00:00 UTC (before: error, 2026-11-18 00:00 UTC): "
+	    "1 new, 1 changed, 2 fixed");
+	ck_assert_uint_eq(n, 5);
+	ck_assert_str_eq(l[0], "new error, spf '203.0.113.5': SendGrid");
+	ck_assert_str_eq(l[1], "error, was warning, dkim "
+	    "'s1._domainkey.d.example': 512 bits");
+	ck_assert_str_eq(l[2], "fixed (was warning), spf 'd.example': ~all");
+	ck_assert_str_eq(l[3], "fixed (was error), spf 'd.example': "
+	    "12 lookups");
+	ck_assert_str_eq(l[4], "warning, mx 'd.example': no MTA-STS");
+	for (size_t i = 0; i < n; i++)
+		free(l[i]);
+	free(l);
+	free(sum);
+	/* one check: its problems as they are */
+	h = &d.domains[1].health;
+	ck_assert_uint_eq(h->n_checks, 1);
+	ck_assert_uint_eq(h->n_items, 1);
+	ck_assert_int_eq(h->items[0].change, DHEALTH_STILL);
+	digest_health_words(&d.domains[1], &sum, &l, &n);
+	ck_assert_str_eq(sum, "warning: 0 errors, 1 warning in the check of "
+	    "2026-11-18 00:00 UTC: the first stored check");
+	ck_assert_uint_eq(n, 1);
+	free(l[0]);
+	free(l);
+	free(sum);
+	digest_release(&d);
+	classify_release(&cl);
+}
+END_TEST
+
+/*
+ * Without a stored check the section says how to get one (registered
+ * before the test above, which stores checks in the shared database).
+ */
+START_TEST(test_digest_dns_health_without_stored_check)
+{
+	struct digest d;
+	struct classify cl;
+	char *sum, **l;
+	size_t n;
+
+	build(&d, &cl, NULL, 0);
+	ck_assert_uint_eq(d.domains[0].health.n_checks, 0);
+	digest_health_words(&d.domains[0], &sum, &l, &n);
+	ck_assert_str_eq(sum, "No stored check: run 'dmarc-report check' "
+	    "(with DNS) to store one");
+	ck_assert_uint_eq(n, 0);
+	free(l);
+	free(sum);
+	digest_release(&d);
+	classify_release(&cl);
+}
+END_TEST
+
+/*
  * The readiness window (30 days to the end of W47) holds W45..W47: 470
  * messages, 3 days, 2 reporters: thin.  Failing: 203.0.113.5 30 (SPF for
  * bounces.sendgrid.net: SendGrid, legitimate-looking), 198.51.100.2 20
@@ -443,6 +574,9 @@ digest_suite(void)
 	tcase_add_test(tc, test_digest_domain_asked_for_without_reports_is_quiet);
 	tcase_add_test(tc, test_digest_record_change_from_lookup_history);
 	tcase_add_test(tc, test_digest_record_and_first_fix);
+	/* before the next one stores checks in the shared database */
+	tcase_add_test(tc, test_digest_dns_health_without_stored_check);
+	tcase_add_test(tc, test_digest_dns_health_from_two_stored_checks);
 	tcase_add_test(tc, test_digest_subdomains_closed_by_record);
 	tcase_add_test(tc, test_digest_label_and_subject);
 	tcase_add_test(tc,

@@ -2,7 +2,8 @@
  * Golden outputs, mandoc's regress suite the model: every dmarc-report
  * mode in every format it has, run on one fixture database (dmarc-ingest
  * over samples/ and tests/data/report/, read with relative paths so the
- * stored source names are stable; two stored DMARC lookups) at a fixed
+ * stored source names are stable; stored DMARC lookups and two stored
+ * checks) at a fixed
  * time (DMARC_REPORT_NOW), without DNS, must print exactly the bytes of its file in tests/golden/.
  * The cases are the lines of tests/golden/cases; a difference fails with
  * a unified diff.  With DMARC_GOLDEN_UPDATE=1 (bash tests/golden/update)
@@ -67,6 +68,36 @@ cases_load(void)
 	free(text);
 }
 
+/*
+ * The checks of example.org, 2026-11-22 07:00 and 2026-11-23 05:00 UTC:
+ * SPF's lookups fixed, s1's key now too weak, a new unauthorized
+ * source, no MTA-STS still (its text quotes markup, escaped per format).
+ */
+static const struct tu_check_item golden_check_before[] = {
+	{ "ok", "dmarc", "record", "_dmarc.example.org",
+	    "p=quarantine: nothing to do" },
+	{ "error", "spf", "too-many-lookups", "example.org",
+	    "12 DNS lookups, over the limit of 10: flatten "
+	    "'include:_spf.example.net' (4)" },
+	{ "warning", "dkim", "weak-key", "s1._domainkey.example.org",
+	    "RSA key of 1024 bits: publish a 2048-bit key" },
+	{ "warning", "mx", "no-mta-sts", "_mta-sts.example.org",
+	    "no MTA-STS record <v=STSv1>: publish one" },
+};
+static const struct tu_check_item golden_check_newest[] = {
+	{ "ok", "dmarc", "record", "_dmarc.example.org",
+	    "p=quarantine: nothing to do" },
+	{ "ok", "spf", "lookups", "example.org", "8 DNS lookups" },
+	{ "error", "dkim", "weak-key", "s1._domainkey.example.org",
+	    "RSA key of 512 bits: receivers ignore it; publish a 2048-bit "
+	    "key" },
+	{ "warning", "mx", "no-mta-sts", "_mta-sts.example.org",
+	    "no MTA-STS record <v=STSv1>: publish one" },
+	{ "error", "spf", "not-authorized", "203.0.113.7",
+	    "sent 20 messages as example.org but SPF gives fail: add "
+	    "'include:sendgrid.net'" },
+};
+
 static void
 setup(void)
 {
@@ -81,6 +112,11 @@ setup(void)
 	tu_stored_lookup(db, "example.com", 1795300000LL, "found",
 	    "v=DMARC1; p=none; rua=mailto:agg@example.com");
 	tu_stored_lookup(db, "example.com", 1795400000LL, "dns-error", NULL);
+	/* two stored checks of example.org for the digest's DNS health */
+	tu_stored_check(db, "example.org", 1795330800LL, "error",
+	    golden_check_before, 4);
+	tu_stored_check(db, "example.org", 1795410000LL, "error",
+	    golden_check_newest, 5);
 }
 
 static void

@@ -6,6 +6,7 @@
  * unchanged pages keeping their mtime, --domain, and a directory that is
  * not a site left alone.
  */
+#include <sys/file.h>
 #include <sys/stat.h>
 
 #include <check.h>
@@ -80,9 +81,11 @@ START_TEST(test_site_pages_show_the_hand_computed_numbers)
 	p = page(dir, "d/example.com.html");
 	ck_assert_ptr_nonnull(p);
 	HAS(p, "25 messages, 52.0% passed DMARC");
-	HAS(p, "<td>2026-11-16</td><td class=\"n\">18</td>"
+	HAS(p, "<td><a href=\"../day/2026-11-16.html\">2026-11-16</a></td>"
+	    "<td class=\"n\">18</td>"
 	    "<td class=\"n\">13</td><td class=\"n\">72.2%</td>");
-	HAS(p, "<td>2026-11-17</td><td class=\"n\">7</td>"
+	HAS(p, "<td><a href=\"../day/2026-11-17.html\">2026-11-17</a></td>"
+	    "<td class=\"n\">7</td>"
 	    "<td class=\"n\">0</td><td class=\"n\">0.0%</td>");
 	/* the worst source first: 198.51.100.2, 12 failing of 12 */
 	HAS(p, "Sources, most failing first</h2>\n<table>\n<thead>");
@@ -95,6 +98,22 @@ START_TEST(test_site_pages_show_the_hand_computed_numbers)
 	p = page(dir, "s/2001-db8--5.html");
 	ck_assert_ptr_nonnull(p);
 	HAS(p, "Source 2001:db8::5");
+	free(p);
+	/* the day of a.xml: its three sources, Alpha's one report */
+	p = page(dir, "day/2026-11-16.html");
+	ck_assert_ptr_nonnull(p);
+	HAS(p, "example.com</a></td><td class=\"n\">18</td>"
+	    "<td class=\"n\">13</td><td class=\"n\">72.2%</td>");
+	HAS(p, "18 messages, 72.2% passed DMARC");
+	HAS(p, "198.51.100.2</a></code></td><td class=\"n\">5</td>"
+	    "<td class=\"n\">5</td><td class=\"n\">0.0%</td>");
+	HAS(p, "2001:db8::5</a></code></td><td class=\"n\">3</td>");
+	HAS(p, ">Alpha</a></td><td class=\"n\">18</td>"
+	    "<td class=\"n\">72.2%</td><td class=\"n\">1</td>");
+	free(p);
+	p = page(dir, "index.html");
+	HAS(p, "<a href=\"day/2026-11-16.html\">2026-11-16</a></td>"
+	    "<td class=\"n\">18</td>");
 	free(p);
 	p = page(dir, "health.html");
 	ck_assert_ptr_nonnull(p);
@@ -143,7 +162,8 @@ check_links(const char *root, const char *path, const char *reldir)
 static size_t
 walk_links(const char *root)
 {
-	static const char *const dirs[] = { "", "d/", "s/", "o/", "r/" };
+	static const char *const dirs[] = { "", "d/", "s/", "o/", "r/",
+	    "day/" };
 	char path[PATH_MAX];
 	struct dirent *e;
 	size_t i, links = 0, n;
@@ -367,6 +387,54 @@ START_TEST(test_site_leaves_a_directory_that_is_not_a_site_alone)
 }
 END_TEST
 
+/* a tree as a run leaves it: the mark and one page in d/ */
+static void
+tree(const char *path)
+{
+	char f[1200];
+
+	ck_assert_int_eq(mkdir(path, 0755), 0);
+	snprintf(f, sizeof(f), "%s/.dmarc-report-site", path);
+	ck_assert_int_eq(tu_write(f, "dmarc-report site\n", 18), 0);
+	snprintf(f, sizeof(f), "%s/d", path);
+	ck_assert_int_eq(mkdir(f, 0755), 0);
+	snprintf(f, sizeof(f), "%s/d/x.html", path);
+	ck_assert_int_eq(tu_write(f, "x", 1), 0);
+}
+
+START_TEST(test_site_removes_the_tree_a_killed_run_left_not_a_running_one)
+{
+	char *tmp = tu_tmpdir(), dir[1024], dead[1100], busy[1100],
+	    other[1100], *db;
+	int fd;
+
+	db = fixture_db(tmp, NULL);
+	snprintf(dir, sizeof(dir), "%s/site", tmp);
+	snprintf(dead, sizeof(dead), "%s.tmp-AbC123", dir);
+	snprintf(busy, sizeof(busy), "%s.tmp-XyZ789", dir);
+	snprintf(other, sizeof(other), "%s/sitex.tmp-AbC123", tmp);
+	tree(dead);
+	tree(busy);
+	tree(other);
+	/* a run still building busy holds its lock */
+	ck_assert_int_ne(fd = open(busy, O_RDONLY | O_DIRECTORY), -1);
+	ck_assert_int_eq(flock(fd, LOCK_EX), 0);
+	ck_assert_int_eq(site(db, dir, ""), 0);
+	ck_assert_int_eq(access(dead, F_OK), -1);
+	ck_assert_int_eq(access(busy, F_OK), 0);
+	/* another site's tree is not this one's to remove */
+	ck_assert_int_eq(access(other, F_OK), 0);
+	ck_assert_int_gt(mtime(dir, "index.html"), 0);
+	close(fd);
+	/* released: the next run sweeps it */
+	ck_assert_int_eq(site(db, dir, ""), 0);
+	ck_assert_int_eq(access(busy, F_OK), -1);
+	tu_rmtree(tmp);
+	free(tmp);
+	free(db);
+}
+END_TEST
+
 Suite *
 site_suite(void)
 {
@@ -381,6 +449,8 @@ site_suite(void)
 	tcase_add_test(tc, test_site_domain_option_limits_the_pages);
 	tcase_add_test(tc,
 	    test_site_leaves_a_directory_that_is_not_a_site_alone);
+	tcase_add_test(tc,
+	    test_site_removes_the_tree_a_killed_run_left_not_a_running_one);
 	suite_add_tcase(s, tc);
 	return s;
 }

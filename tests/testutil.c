@@ -1,15 +1,20 @@
 /*
- * Test helpers: temp directories, fixture access, running commands and
- * querying result databases.  Test code may abort on setup failure; the
+ * Test helpers: temp directories, fixture access, running commands,
+ * querying result databases and a real dnsmasq for DNS tests.  Test code may abort on setup failure; the
  * checks themselves use Check's assertions.
  */
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -121,6 +126,43 @@ tu_stored_lookup(const char *db, const char *dom, long long at,
 	if (raw != NULL)
 		sqlite3_bind_text(st, 4, raw, -1, SQLITE_STATIC);
 	ck_assert_int_eq(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+}
+
+void
+tu_stored_check(const char *db, const char *dom, long long at,
+    const char *worst, const struct tu_check_item *items, size_t n)
+{
+	sqlite3_stmt *st;
+	sqlite3 *h;
+	sqlite3_int64 id;
+
+	ck_assert_int_eq(sqlite3_open(db, &h), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(h, "INSERT INTO dns_check "
+	    "(domain, checked_at, worst, window_since, window_until, "
+	    "messages) VALUES (?1, ?2, ?3, ?2 - 30 * 86400, ?2, 0)", -1, &st,
+	    NULL), SQLITE_OK);
+	sqlite3_bind_text(st, 1, dom, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, at);
+	sqlite3_bind_text(st, 3, worst, -1, SQLITE_STATIC);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+	id = sqlite3_last_insert_rowid(h);
+	ck_assert_int_eq(sqlite3_prepare_v2(h, "INSERT INTO dns_check_item "
+	    "(check_id, seq, verdict, area, code, subject, text) VALUES "
+	    "(?1, ?2, ?3, ?4, ?5, ?6, ?7)", -1, &st, NULL), SQLITE_OK);
+	for (size_t i = 0; i < n; i++) {
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_int64(st, 2, (sqlite3_int64)i);
+		sqlite3_bind_text(st, 3, items[i].verdict, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, items[i].area, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 5, items[i].code, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 6, items[i].subject, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 7, items[i].text, -1, SQLITE_STATIC);
+		ck_assert_int_eq(sqlite3_step(st), SQLITE_DONE);
+		sqlite3_reset(st);
+	}
 	sqlite3_finalize(st);
 	sqlite3_close(h);
 }
@@ -377,4 +419,129 @@ tu_run_rss(const char *const *args, const char *in, long *rss_kb)
 	*rss_kb = -1;
 	ck_assert_int_eq(rss_parse(out, &status, rss_kb), 0);
 	return status;
+}
+
+/* ------------------------------------------------------------------ */
+/* dnsmasq                                                            */
+
+int
+tu_udp_loopback(int *port)
+{
+	struct sockaddr_in sa;
+	socklen_t len = sizeof(sa);
+	int s;
+
+	if ((s = socket(AF_INET, SOCK_DGRAM, 0)) == -1)
+		return -1;
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (bind(s, (struct sockaddr *)&sa, sizeof(sa)) == -1 ||
+	    getsockname(s, (struct sockaddr *)&sa, &len) == -1) {
+		close(s);
+		return -1;
+	}
+	*port = ntohs(sa.sin_port);
+	return s;
+}
+
+void
+tu_quiet_child(void)
+{
+	int devnull = open("/dev/null", O_WRONLY);
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (devnull != -1) {
+		dup2(devnull, 1);
+		dup2(devnull, 2);
+		close(devnull);
+	}
+}
+
+/* 1 once something is bound to the UDP port (dnsmasq is listening) */
+static int
+port_taken(int port)
+{
+	struct sockaddr_in sa;
+	int s, taken;
+
+	if ((s = socket(AF_INET, SOCK_DGRAM, 0)) == -1)
+		return 0;
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	sa.sin_port = htons((uint16_t)port);
+	taken = bind(s, (struct sockaddr *)&sa, sizeof(sa)) == -1 &&
+	    errno == EADDRINUSE;
+	close(s);
+	return taken;
+}
+
+/* the child: dnsmasq with the fixed options, then the zone */
+static void
+dnsmasq_exec(const struct tu_dnsmasq *dm, const char *dir,
+    const char *const *zone, size_t n)
+{
+	static const char *const fixed[] = { "dnsmasq", "--no-daemon",
+	    "--no-resolv", "--no-hosts", "--listen-address=127.0.0.1",
+	    "--bind-interfaces", "--local-ttl=300", "--local=/test/",
+	    "--local=/arpa/" };
+	size_t nf = sizeof(fixed) / sizeof(fixed[0]), k = 0;
+	char port[32], pid[1024];
+	char **argv = xcalloc(nf + n + 3, sizeof(*argv));
+
+	tu_quiet_child();
+	snprintf(port, sizeof(port), "--port=%d", dm->port);
+	snprintf(pid, sizeof(pid), "--pid-file=%s/dnsmasq.pid", dir);
+	/* copies: execv's argv is not const; the child execs or exits */
+	for (size_t i = 0; i < nf; i++)
+		argv[k++] = xstrdup(fixed[i]);
+	argv[k++] = port;
+	argv[k++] = pid;
+	for (size_t i = 0; i < n; i++)
+		argv[k++] = xstrdup(zone[i]);
+	argv[k] = NULL;
+	execv(TU_DNSMASQ, argv);
+	_exit(127);
+}
+
+int
+tu_dnsmasq_start(struct tu_dnsmasq *dm, const char *dir,
+    const char *const *zone, size_t n)
+{
+	int s, status;
+
+	dm->pid = -1;
+	if (access(TU_DNSMASQ, X_OK) == -1 ||
+	    (s = tu_udp_loopback(&dm->port)) == -1)
+		return -1;
+	/* freed before the fork: dnsmasq binds it */
+	close(s);
+	snprintf(dm->resolver, sizeof(dm->resolver), "127.0.0.1:%d",
+	    dm->port);
+	if ((dm->pid = fork()) == 0)
+		dnsmasq_exec(dm, dir, zone, n);
+	for (int i = 0; i < 100 && dm->pid > 0; i++) {
+		if (port_taken(dm->port))
+			return 0;
+		if (waitpid(dm->pid, &status, WNOHANG) == dm->pid) {
+			dm->pid = -1;
+			return -1;
+		}
+		usleep(50000);
+	}
+	tu_dnsmasq_stop(dm);
+	return -1;
+}
+
+void
+tu_dnsmasq_stop(struct tu_dnsmasq *dm)
+{
+	int status;
+
+	if (dm->pid > 0) {
+		kill(dm->pid, SIGTERM);
+		waitpid(dm->pid, &status, 0);
+	}
+	dm->pid = -1;
 }

@@ -1,10 +1,12 @@
 /*
  * Helpers shared by the test suites: temporary directories and files,
- * reading fixtures, running the dmarc-ingest binary, and small SQLite
- * queries for checking what was stored.
+ * reading fixtures, running the dmarc-ingest binary, small SQLite
+ * queries for checking what was stored, and a real dnsmasq.
  */
 #ifndef DMARC_TESTUTIL_H
 #define DMARC_TESTUTIL_H
+
+#include <sys/types.h>
 
 #include <stddef.h>
 #include <stdint.h>
@@ -61,6 +63,53 @@ void	 tu_fixture_db(const char *db, const char *inputs, int status);
  */
 void	 tu_stored_lookup(const char *db, const char *dom, long long at,
 	    const char *status, const char *raw);
+
+/* one item of a stored check (tu_stored_check) */
+struct tu_check_item {
+	const char	*verdict;	/* ok, info, warning, error */
+	const char	*area;		/* dmarc, spf, dkim, mx */
+	const char	*code;
+	const char	*subject;
+	const char	*text;
+};
+/*
+ * Adds a check of dom to the database at db, as "dmarc-report check"
+ * stores it (dns_check, dns_check_item): checked at epoch at, its worst
+ * verdict, items[0..n) in that order, about no mail.  Asserts.
+ */
+void	 tu_stored_check(const char *db, const char *dom, long long at,
+	    const char *worst, const struct tu_check_item *items, size_t n);
+
+/*
+ * A real dnsmasq on 127.0.0.1 for any suite: tu_dnsmasq_start() runs it
+ * in the foreground of a child at a free UDP (and TCP) port, local (never
+ * forwarded) for /test/ and /arpa/, TTL 300, serving the zone given as
+ * dnsmasq options ("--txt-record=NAME,TEXT", "--mx-host=...",
+ * "--server=/zone/127.0.0.1#PORT" to forward one zone to a test server),
+ * with no resolv.conf or hosts file.  The child dies with the runner and
+ * writes nothing to its output.  Returns 0 with dm filled once dnsmasq
+ * listens (dm->resolver is "127.0.0.1:PORT" for --resolver), or -1 when
+ * dnsmasq is missing or did not start: the caller skips with
+ * TU_SKIP(TU_SKIP_SERVER, ...).  tu_dnsmasq_stop() ends it (dm->pid -1:
+ * nothing to do).
+ */
+#define TU_DNSMASQ	"/usr/sbin/dnsmasq"
+struct tu_dnsmasq {
+	pid_t	 pid;		/* the child, -1 when not running */
+	int	 port;
+	char	 resolver[32];
+};
+int	 tu_dnsmasq_start(struct tu_dnsmasq *dm, const char *dir,
+	    const char *const *zone, size_t n);
+void	 tu_dnsmasq_stop(struct tu_dnsmasq *dm);
+/* a UDP socket bound to a free port of 127.0.0.1 (*port), or -1 */
+int	 tu_udp_loopback(int *port);
+/*
+ * In a server child: dies with the runner (PR_SET_DEATHSIG), standard
+ * output and error to /dev/null, so that a crashed runner (CK_FORK=no)
+ * leaves no one holding ctest's pipe.
+ */
+void	 tu_quiet_child(void);
 
 /* what a skipped test lacked */
 enum tu_skip {
