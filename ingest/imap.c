@@ -15,7 +15,8 @@
  * with at most that many UIDs, whatever the mailbox holds; the window
  * cursor follows the server's EXPUNGE responses, so messages moved away
  * meanwhile shift nothing out of sight.  Each message is fetched with
- * BODY.PEEK[], ingested, and marked (\Seen, moved) after its commit.
+ * BODY.PEEK[], ingested, and marked (\Seen, moved) after its batch's
+ * commit.
  */
 #include <errno.h>
 #include <poll.h>
@@ -31,6 +32,7 @@
 #include <curl/curl.h>
 
 #include "buf.h"
+#include "curlload.h"
 #include "fdio.h"
 #include "imap.h"
 #include "ingest.h"
@@ -79,7 +81,8 @@ struct imap {
 	int		 too_large;	/* over MAX_MESSAGE_BYTES: discarded */
 	uint64_t	 size;		/* WANT_SIZE: RFC822.SIZE */
 	size_t		 listed;	/* LIST lines of the last command */
-	uint32_t	 marks[IMAP_MARK_BATCH]; /* committed, not yet marked */
+	uint32_t	 marks[IMAP_MARK_BATCH]; /* settled, not yet marked */
+	uint64_t	 mark_batch[IMAP_MARK_BATCH]; /* their batches */
 	size_t		 n_marks;
 	int		 failed;	/* err holds the first error */
 };
@@ -128,7 +131,7 @@ url_part(CURLU *u, CURLUPart what, unsigned flags)
 {
 	char *p = NULL;
 
-	if (curl_url_get(u, what, &p, flags) != CURLUE_OK)
+	if (curl_api.url_get(u, what, &p, flags) != CURLUE_OK)
 		return NULL;
 	return p;
 }
@@ -159,11 +162,11 @@ url_check_parts(CURLU *u, char *err, size_t errlen)
 		    "message (';' in its path)");
 	else
 		rc = 0;
-	curl_free(scheme);
-	curl_free(pass);
-	curl_free(query);
-	curl_free(frag);
-	curl_free(path);
+	curl_api.free(scheme);
+	curl_api.free(pass);
+	curl_api.free(query);
+	curl_api.free(frag);
+	curl_api.free(path);
 	return rc;
 }
 
@@ -176,14 +179,14 @@ static int
 url_parse(const char *s, char **url, char **mailbox, char *err,
     size_t errlen)
 {
-	CURLU *u = curl_url();
+	CURLU *u = curl_api.url();
 	char *path = NULL, *dec = NULL, *full = NULL;
 	size_t n;
 	int rc = -1;
 
 	if (u == NULL)
 		abort();
-	if (curl_url_set(u, CURLUPART_URL, s, 0) != CURLUE_OK) {
+	if (curl_api.url_set(u, CURLUPART_URL, s, 0) != CURLUE_OK) {
 		snprintf(err, errlen, "'%s' is not a URL", s);
 		goto out;
 	}
@@ -193,7 +196,7 @@ url_parse(const char *s, char **url, char **mailbox, char *err,
 	n = path == NULL ? 0 : strlen(path);
 	while (n > 0 && path[n - 1] == '/')
 		path[--n] = '\0';
-	if (curl_url_set(u, CURLUPART_PATH, n == 0 ? "/INBOX" : path, 0) !=
+	if (curl_api.url_set(u, CURLUPART_PATH, n == 0 ? "/INBOX" : path, 0) !=
 	    CURLUE_OK || (dec = url_part(u, CURLUPART_PATH,
 	    CURLU_URLDECODE)) == NULL ||
 	    (full = url_part(u, CURLUPART_URL, 0)) == NULL) {
@@ -206,10 +209,10 @@ url_parse(const char *s, char **url, char **mailbox, char *err,
 		*mailbox = xstrdup(dec + 1);
 	rc = 0;
 out:
-	curl_free(path);
-	curl_free(dec);
-	curl_free(full);
-	curl_url_cleanup(u);
+	curl_api.free(path);
+	curl_api.free(dec);
+	curl_api.free(full);
+	curl_api.url_cleanup(u);
 	return rc;
 }
 
@@ -233,6 +236,8 @@ imap_check(const struct imap_options *o, char *err, size_t errlen)
 	char *mailbox = NULL, *q = NULL;
 	int rc = -1;
 
+	if (curl_load(err, errlen) == -1)
+		return -1;
 	if (url_parse(o->url, NULL, &mailbox, err, errlen) == -1)
 		goto out;
 	if ((q = quoted(mailbox)) == NULL) {
@@ -284,7 +289,7 @@ set_credentials(struct imap *im)
 	char path[4096];
 
 	if (pw != NULL) {
-		curl_easy_setopt(im->curl, CURLOPT_PASSWORD, pw);
+		curl_api.easy_setopt(im->curl, CURLOPT_PASSWORD, pw);
 		return 0;
 	}
 	if (im->opt->netrc_file != NULL)
@@ -302,8 +307,8 @@ set_credentials(struct imap *im)
 		    "--netrc-file)", IMAP_PASSWORD_ENV);
 	}
 	netrc_check_mode(im, path);
-	curl_easy_setopt(im->curl, CURLOPT_NETRC, (long)CURL_NETRC_OPTIONAL);
-	curl_easy_setopt(im->curl, CURLOPT_NETRC_FILE, path);
+	curl_api.easy_setopt(im->curl, CURLOPT_NETRC, (long)CURL_NETRC_OPTIONAL);
+	curl_api.easy_setopt(im->curl, CURLOPT_NETRC_FILE, path);
 	return 0;
 }
 
@@ -311,17 +316,17 @@ set_credentials(struct imap *im)
 static int
 is_loopback(const char *url)
 {
-	CURLU *u = curl_url();
+	CURLU *u = curl_api.url();
 	char *host = NULL;
 	int yes = 0;
 
-	if (u != NULL && curl_url_set(u, CURLUPART_URL, url, 0) ==
+	if (u != NULL && curl_api.url_set(u, CURLUPART_URL, url, 0) ==
 	    CURLUE_OK && (host = url_part(u, CURLUPART_HOST, 0)) != NULL)
 		yes = strcmp(host, "localhost") == 0 ||
 		    strcmp(host, "127.0.0.1") == 0 ||
 		    strcmp(host, "[::1]") == 0;
-	curl_free(host);
-	curl_url_cleanup(u);
+	curl_api.free(host);
+	curl_api.url_cleanup(u);
 	return yes;
 }
 
@@ -362,29 +367,29 @@ session_connect(struct imap *im)
 	CURL *c = im->curl;
 	CURLcode rc;
 
-	curl_easy_setopt(c, CURLOPT_URL, im->url);
-	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, im->errbuf);
+	curl_api.easy_setopt(c, CURLOPT_URL, im->url);
+	curl_api.easy_setopt(c, CURLOPT_ERRORBUFFER, im->errbuf);
 #if LIBCURL_VERSION_NUM >= 0x075500
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "imap,imaps");
+	curl_api.easy_setopt(c, CURLOPT_PROTOCOLS_STR, "imap,imaps");
 #endif
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, IMAP_CONNECT_TIMEOUT);
-	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
-	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
-	curl_easy_setopt(c, CURLOPT_USE_SSL, is_loopback(im->url) ?
+	curl_api.easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_api.easy_setopt(c, CURLOPT_CONNECTTIMEOUT, IMAP_CONNECT_TIMEOUT);
+	curl_api.easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_api.easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+	curl_api.easy_setopt(c, CURLOPT_USE_SSL, is_loopback(im->url) ?
 	    (long)CURLUSESSL_NONE : (long)CURLUSESSL_ALL);
 	if (im->opt->cacert != NULL)
-		curl_easy_setopt(c, CURLOPT_CAINFO, im->opt->cacert);
+		curl_api.easy_setopt(c, CURLOPT_CAINFO, im->opt->cacert);
 	if (im->opt->verbose)
-		curl_easy_setopt(c, CURLOPT_VERBOSE, 1L);
-	curl_easy_setopt(c, CURLOPT_CONNECT_ONLY, 1L);
+		curl_api.easy_setopt(c, CURLOPT_VERBOSE, 1L);
+	curl_api.easy_setopt(c, CURLOPT_CONNECT_ONLY, 1L);
 	if (set_credentials(im) == -1)
 		return -1;
-	if ((rc = curl_easy_perform(c)) != CURLE_OK)
+	if ((rc = curl_api.easy_perform(c)) != CURLE_OK)
 		return failf(im, connect_status(rc), "%s",
 		    im->errbuf[0] != '\0' ? im->errbuf :
-		    curl_easy_strerror(rc));
-	if (curl_easy_getinfo(c, CURLINFO_ACTIVESOCKET, &im->sock) !=
+		    curl_api.easy_strerror(rc));
+	if (curl_api.easy_getinfo(c, CURLINFO_ACTIVESOCKET, &im->sock) !=
 	    CURLE_OK || im->sock == CURL_SOCKET_BAD)
 		return failf(im, IMAP_TEMPORARY, "no connection after login");
 	return 0;
@@ -415,13 +420,13 @@ net_recv(struct imap *im)
 	size_t n = 0;
 	CURLcode rc;
 
-	while ((rc = curl_easy_recv(im->curl, im->in, sizeof(im->in), &n)) ==
+	while ((rc = curl_api.easy_recv(im->curl, im->in, sizeof(im->in), &n)) ==
 	    CURLE_AGAIN)
 		if (net_wait(im, POLLIN) == -1)
 			return -1;
 	if (rc != CURLE_OK)
 		return failf(im, IMAP_TEMPORARY, "connection lost: %s",
-		    curl_easy_strerror(rc));
+		    curl_api.easy_strerror(rc));
 	if (n == 0)
 		return failf(im, IMAP_TEMPORARY, "the server closed the "
 		    "connection");
@@ -438,7 +443,7 @@ net_send(struct imap *im, const char *p, size_t len)
 
 	while (len > 0) {
 		n = 0;
-		rc = curl_easy_send(im->curl, p, len, &n);
+		rc = curl_api.easy_send(im->curl, p, len, &n);
 		if (rc == CURLE_AGAIN) {
 			if (net_wait(im, POLLOUT) == -1)
 				return -1;
@@ -446,7 +451,7 @@ net_send(struct imap *im, const char *p, size_t len)
 		}
 		if (rc != CURLE_OK)
 			return failf(im, IMAP_TEMPORARY, "connection lost: "
-			    "%s", curl_easy_strerror(rc));
+			    "%s", curl_api.easy_strerror(rc));
 		p += n;
 		len -= n;
 	}
@@ -883,42 +888,57 @@ uid_set(char *p, size_t len, const uint32_t *uids, size_t n)
 }
 
 /*
- * Marks the committed messages waiting in im->marks: \Seen, then moved
- * when asked.  Batched because the server syncs its mailbox on every
- * command that changes it (about 15 ms for Dovecot on Maildir).
+ * Commits the batch, then marks the messages waiting in im->marks whose
+ * batch is committed: \Seen, then moved when asked; the others (their
+ * batch was lost) are left unseen.  Batched because the server syncs its
+ * mailbox on every command that changes it (about 15 ms for Dovecot on
+ * Maildir).
  */
 static int
-flush_marks(struct imap *im, struct imap_stats *st)
+flush_marks(struct imap *im, struct ingest *ing, struct imap_stats *st)
 {
 	char set[16 * IMAP_MARK_BATCH];
-	size_t n = im->n_marks;
+	uint64_t durable;
+	size_t n = 0;
+	int lost;
 
-	if (n == 0)
-		return 0;
-	uid_set(set, sizeof(set), im->marks, n);
+	lost = ingest_commit(ing) == -1;
+	durable = ingest_durable(ing);
+	while (n < im->n_marks && im->mark_batch[n] <= durable)
+		n++;
 	im->n_marks = 0;
+	if (lost)
+		(void)failf(im, ingest_temporary(ing) ? IMAP_TEMPORARY :
+		    IMAP_FAILED, ": messages not committed (database error): "
+		    "left unseen on the server");
+	if (n == 0)
+		return lost ? -1 : 0;
+	uid_set(set, sizeof(set), im->marks, n);
 	if (command(im, IMAP_FAILED, "UID STORE %s +FLAGS.SILENT (\\Seen)",
 	    set) == -1)
 		return -1;
 	st->marked += n;
 	if (im->folder == NULL)
-		return 0;
+		return lost ? -1 : 0;
 	if (im->has_move)
 		return command(im, IMAP_FAILED, "UID MOVE %s %s", set,
-		    im->folder);
+		    im->folder) == -1 || lost ? -1 : 0;
 	if (command(im, IMAP_FAILED, "UID COPY %s %s", set,
 	    im->folder) == -1 || command(im, IMAP_FAILED, "UID STORE %s "
 	    "+FLAGS.SILENT (\\Deleted)", set) == -1)
 		return -1;
-	return command(im, IMAP_FAILED, "UID EXPUNGE %s", set);
+	return command(im, IMAP_FAILED, "UID EXPUNGE %s", set) == -1 ||
+	    lost ? -1 : 0;
 }
 
-/* queues a committed message for marking */
+/* queues a settled message for marking once its batch is committed */
 static int
-mark(struct imap *im, uint32_t uid, struct imap_stats *st)
+mark(struct imap *im, struct ingest *ing, uint32_t uid,
+    struct imap_stats *st)
 {
-	im->marks[im->n_marks++] = uid;
-	return im->n_marks == IMAP_MARK_BATCH ? flush_marks(im, st) : 0;
+	im->marks[im->n_marks] = uid;
+	im->mark_batch[im->n_marks++] = ingest_batch_no(ing);
+	return im->n_marks == IMAP_MARK_BATCH ? flush_marks(im, ing, st) : 0;
 }
 
 /*
@@ -979,7 +999,7 @@ one_message(struct imap *im, struct ingest *ing, uint32_t uid, int big,
 		    IMAP_FAILED, ";UIDVALIDITY=%u/;UID=%u: not processed "
 		    "(database error): left unseen on the server",
 		    im->uidvalidity, uid);
-	return mark(im, uid, st);
+	return mark(im, ing, uid, st);
 }
 
 /*
@@ -1012,7 +1032,7 @@ window(struct imap *im, struct ingest *ing, uint32_t lo, uint32_t hi,
 		    st) == -1)
 			return -1;
 	/* before the next window: its sequence numbers follow the moves */
-	if (flush_marks(im, st) == -1)
+	if (flush_marks(im, ing, st) == -1)
 		return -1;
 	return (long)n;
 }
@@ -1064,7 +1084,7 @@ session_open(struct imap *im)
 		failf(im, IMAP_FAILED, "temporary file: %s", strerror(errno));
 		goto out;
 	}
-	if ((im->curl = curl_easy_init()) == NULL) {
+	if ((im->curl = curl_api.easy_init()) == NULL) {
 		failf(im, IMAP_FAILED, "libcurl cannot start");
 		goto out;
 	}
@@ -1078,7 +1098,7 @@ static void
 session_close(struct imap *im)
 {
 	if (im->curl != NULL)
-		curl_easy_cleanup(im->curl);
+		curl_api.easy_cleanup(im->curl);
 	if (im->fd != -1)
 		close(im->fd);
 	free(im->url);
@@ -1120,7 +1140,9 @@ imap_run(const struct imap_options *o, struct ingest *ing,
 	im.errlen = errlen;
 	im.status = IMAP_FAILED;
 	buf_init(&im.line, MAX_IMAP_LINE);
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+	if (curl_load(err, errlen) == -1)
+		return IMAP_FAILED;
+	if (curl_api.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		snprintf(err, errlen, "libcurl cannot start");
 		return IMAP_FAILED;
 	}
@@ -1128,11 +1150,11 @@ imap_run(const struct imap_options *o, struct ingest *ing,
 	    walk(&im, ing, st) == -1) {
 		/* what was committed before the error is still marked */
 		if (im.status != IMAP_TEMPORARY)
-			(void)flush_marks(&im, st);
+			(void)flush_marks(&im, ing, st);
 		rc = im.status;
 	} else
 		rc = IMAP_OK;
 	session_close(&im);
-	curl_global_cleanup();
+	curl_api.global_cleanup();
 	return rc;
 }

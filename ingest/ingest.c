@@ -75,6 +75,7 @@ ingest_batch_join(struct ingest *ing, const char *source)
 	if (ing->batch_ms != 0)
 		return;
 	ing->batch_ms = now_ms();
+	ing->batch_no++;
 	memcpy(ing->batch_first, source, n);	/* truncated: a message */
 	ing->batch_first[n] = '\0';
 }
@@ -111,17 +112,29 @@ ingest_commit(struct ingest *ing)
 		batch_lost(ing, store_errmsg(ing->store));
 		return -1;
 	}
+	/* writes outside an open batch do not move it (a lost one's) */
+	if (ing->batch_ms != 0)
+		ing->durable = ing->batch_no;
 	ing->committed = ing->stats;
 	ing->batch_ms = 0;
 	return 0;
 }
 
-/*
- * After an input (rc: how it went): notices a lost batch, and commits
- * when the batch is due.  Returns rc, or -1 when the batch was lost.
- */
-static int
-batch_after(struct ingest *ing, int rc)
+uint64_t
+ingest_batch_no(const struct ingest *ing)
+{
+	return ing->batch_no;
+}
+
+uint64_t
+ingest_durable(const struct ingest *ing)
+{
+	return ing->durable;
+}
+
+/* after an input or message: ingest_int.h */
+int
+ingest_batch_after(struct ingest *ing, int rc)
 {
 	if (store_take_lost(ing->store)) {
 		batch_lost(ing, store_errmsg(ing->store));
@@ -169,11 +182,42 @@ settle(struct ingest *ing, struct input_result *res)
  * Unpacks, parses and stores an input whose ledger row is input_id; *ocp
  * (may be NULL) gets its outcome.
  */
+/*
+ * The state of one input (its document buffers are 64 KB) is kept from
+ * one input to the next, not allocated for each: run_take() hands out the
+ * spare one, reset, or a new one; run_give() keeps it as the spare.  The
+ * spare lives as long as the process (a reachable static, one pipeline
+ * thread).
+ */
+static struct input_run *spare_run;
+
+static struct input_run *
+run_take(void)
+{
+	struct input_run *run = spare_run;
+
+	spare_run = NULL;
+	if (run == NULL)
+		return xcalloc(1, sizeof(*run));
+	/* ingest_doc() resets each document's state */
+	memset(run, 0, offsetof(struct input_run, doc));
+	return run;
+}
+
+static void
+run_give(struct input_run *run)
+{
+	if (spare_run == NULL)
+		spare_run = run;
+	else
+		free(run);
+}
+
 static int
 process_input(struct ingest *ing, int64_t input_id, int fd,
     const char *source, enum outcome *ocp)
 {
-	struct input_run *run = xcalloc(1, sizeof(*run));
+	struct input_run *run = run_take();
 	struct input_result *res = &run->res;
 	struct diag d;
 	enum outcome oc;
@@ -214,7 +258,7 @@ process_input(struct ingest *ing, int64_t input_id, int fd,
 		*ocp = oc;
 	rc = 0;
 out:
-	free(run);
+	run_give(run);
 	return rc;
 }
 
@@ -318,7 +362,7 @@ ingest_input(struct ingest *ing, int fd, const char *source,
     struct input_done *done)
 {
 	ingest_batch_join(ing, source);
-	return batch_after(ing, input_offer(ing, fd, source, done));
+	return ingest_batch_after(ing, input_offer(ing, fd, source, done));
 }
 
 int
@@ -400,7 +444,8 @@ reprocess_one(void *arg, int64_t input_id, const char *source, int fd)
 	struct ingest *ing = arg;
 
 	ingest_batch_join(ing, source);
-	return batch_after(ing, reprocess_input(ing, input_id, source, fd));
+	return ingest_batch_after(ing, reprocess_input(ing, input_id, source,
+	    fd));
 }
 
 int

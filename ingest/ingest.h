@@ -67,13 +67,16 @@ struct ingest {
 	int64_t			 batch_ms;	/* its first input, monotonic
 						   ms; 0: empty */
 	char			 batch_first[256]; /* its source */
+	uint64_t		 batch_no;	/* the batch open or last
+						   opened, counted from 1 */
+	uint64_t		 durable;	/* the last batch committed */
 };
 
 /*
- * Settled inputs are committed in batches, at least every INGEST_BATCH_MS
- * milliseconds of work, before and after each e-mail message, and at
- * ingest_commit(): a run killed or failing in between loses at most that
- * much work, whole inputs only, and the next run redoes it.
+ * Settled inputs and e-mail messages are committed in batches, at least
+ * every INGEST_BATCH_MS milliseconds of work, and at ingest_commit(): a
+ * run killed or failing in between loses at most that much work, whole
+ * inputs and messages only, and the next run redoes it.
  */
 #define INGEST_BATCH_MS	200
 
@@ -84,6 +87,14 @@ void	ingest_init(struct ingest *, struct store *);
  * the report callback has said so.
  */
 int	ingest_commit(struct ingest *);
+/*
+ * Batches by number, for sources that mark messages (mailsource.h): a
+ * message settled by an ingest_message() that returned 0 while
+ * ingest_batch_no() was n is committed once ingest_durable() >= n.  A
+ * lost batch's number never becomes durable.
+ */
+uint64_t ingest_batch_no(const struct ingest *);
+uint64_t ingest_durable(const struct ingest *);
 /*
  * Ingests the regular file readable from fd (seekable), named source in
  * the ledger and in messages.  Returns 0 when the input was settled
@@ -100,7 +111,8 @@ int	ingest_file(struct ingest *, const char *path);
  * names it for the ledger and messages ("maildir:cur/123:2,S",
  * "imap://host/INBOX;UID=5", a path, "-").  Returns 0 when the message is
  * settled and *outcome says how: OUTCOME_STORED or OUTCOME_DUPLICATE (its
- * reports are committed: the caller may mark it processed),
+ * reports are in the batch: the caller may mark it processed once that
+ * batch is committed, see ingest_durable()),
  * OUTCOME_REJECTED (some report rejected; its bytes are kept for
  * --reprocess), OUTCOME_NOT_REPORT (no aggregate report: what it was is
  * the ledger's reason).  A message that mail_scan_refusal() refuses, that

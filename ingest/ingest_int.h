@@ -88,6 +88,12 @@ void	ingest_say(struct ingest *, const char *source, enum outcome,
 int	ingest_fail(struct ingest *, const char *source, const char *why);
 /* an input or message is about to be offered: it may open a batch */
 void	ingest_batch_join(struct ingest *, const char *source);
+/*
+ * After an input or message (rc: how it went): notices a lost batch, and
+ * commits when the batch is due.  Returns rc, or -1 when the batch was
+ * lost.
+ */
+int	ingest_batch_after(struct ingest *, int rc);
 /* offers one input (a file, or a part of a message) in the batch */
 int	ingest_input(struct ingest *, int fd, const char *source,
 	    struct input_done *done);

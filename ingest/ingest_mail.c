@@ -4,9 +4,8 @@
  * through ingest_input like a file and is linked to the message.  A run
  * killed in between leaves the message pending: the next run redoes it,
  * its settled parts are then known inputs and count as they counted.
- * The batch is committed before and after each message, so a message
- * settled here has its reports committed when ingest_message returns
- * (mailsource.h: what a source may do then).
+ * A message joins the batch as inputs do; a source marks it only once
+ * that batch is committed (ingest_durable(), mailsource.h).
  */
 #include <errno.h>
 #include <stddef.h>
@@ -401,16 +400,16 @@ ingest_message_redo(struct ingest *ing, int fd, const char *source, int redo,
 	int rc;
 
 	/*
-	 * The caller marks the message processed when this returns 0, so
-	 * its reports are committed first.  Committing the batch before it
-	 * keeps a failure here from taking earlier inputs along; if that
-	 * commit fails, batch_lost() has said so and the message goes on.
+	 * The message joins the batch like an input: the caller marks it
+	 * processed only once ingest_durable() passes the batch it ended
+	 * in (mailsource.h).  Its last ledger writes may follow a commit
+	 * made after its last part, so it joins the batch again at its end.
 	 */
 	*kept = 0;
-	(void)ingest_commit(ing);
 	ingest_batch_join(ing, source);
 	rc = message_offer(ing, fd, source, redo, oc, kept);
-	if (ingest_commit(ing) == -1) {
+	ingest_batch_join(ing, source);
+	if (ingest_batch_after(ing, rc) == -1) {
 		*oc = OUTCOME_PENDING;
 		return -1;
 	}

@@ -1,6 +1,7 @@
 /*
  * Maildir reading and marking.  A message is renamed only after
- * ingest_message settled it, which commits its reports first: a run
+ * ingest_message settled it and the batch holding its reports was
+ * committed (settled messages wait in struct walk until then): a run
  * killed before the rename leaves it unmarked, and the next run finds it
  * in the mail ledger and only renames it.  Renames never replace an
  * existing file (RENAME_NOREPLACE where the file system has it); a taken
@@ -196,12 +197,72 @@ mark(const char *dir, const char *sub, const char *name, int rejected,
 	return rc;
 }
 
+/* a settled message waiting for its batch's commit to be marked */
+struct waiting {
+	const char	*sub, *name;	/* names owned by the walk's lists */
+	int		 rejected;
+	uint64_t	 batch;		/* ingest_batch_no() at its end */
+};
+
+/* one run over a Maildir */
+struct walk {
+	struct ingest			*ing;
+	const char			*dir;
+	const struct maildir_opts	*o;
+	maildir_err_fn			 err;
+	void				*arg;
+	struct waiting			 w[MAILDIR_MARK_BATCH];
+	size_t				 n_w;
+};
+
+/*
+ * Marks the waiting messages whose batch is committed, after committing
+ * the batch first when commit is set.  The others stay waiting, or with
+ * commit set are left unmarked (their batch was lost).  0, -1 when a
+ * mark failed, -2 when the commit failed.
+ */
+static int
+flush(struct walk *wk, int commit)
+{
+	uint64_t durable;
+	size_t i;
+	int rc = 0;
+
+	if (commit && ingest_commit(wk->ing) == -1)
+		rc = -2;
+	durable = ingest_durable(wk->ing);
+	for (i = 0; i < wk->n_w && wk->w[i].batch <= durable; i++)
+		if (mark(wk->dir, wk->w[i].sub, wk->w[i].name,
+		    wk->w[i].rejected, wk->o, wk->err, wk->arg) == -1 &&
+		    rc == 0)
+			rc = -1;
+	if (commit)
+		i = wk->n_w;
+	memmove(wk->w, wk->w + i, (wk->n_w - i) * sizeof(*wk->w));
+	wk->n_w -= i;
+	return rc;
+}
+
+/* a settled message waits for its batch; 0, -1 or -2 as flush() */
+static int
+wait_mark(struct walk *wk, const char *sub, const char *name, int rejected)
+{
+	struct waiting *w = &wk->w[wk->n_w++];
+
+	w->sub = sub;
+	w->name = name;
+	w->rejected = rejected;
+	w->batch = ingest_batch_no(wk->ing);
+	if (wk->n_w == MAILDIR_MARK_BATCH)
+		return flush(wk, 1);
+	return ingest_durable(wk->ing) >= w->batch ? flush(wk, 0) : 0;
+}
+
 /* 0 go on, -1 something failed here, -2 the database failed: stop */
 static int
-one(struct ingest *ing, const char *dir, const char *sub, const char *name,
-    const struct maildir_opts *o, maildir_err_fn err, void *arg)
+one(struct walk *wk, const char *sub, const char *name)
 {
-	char *path = join3(dir, sub, name), *source;
+	char *path = join3(wk->dir, sub, name), *source;
 	struct stat sb;
 	enum mailsource_mark after;
 	enum outcome oc = OUTCOME_PENDING;
@@ -219,7 +280,7 @@ one(struct ingest *ing, const char *dir, const char *sub, const char *name,
 		return 0;
 	}
 	if (fd == -1 || fstat(fd, &sb) == -1) {
-		err(arg, path, strerror(errno));
+		wk->err(wk->arg, path, strerror(errno));
 		if (fd != -1)
 			close(fd);
 		free(path);
@@ -233,14 +294,14 @@ one(struct ingest *ing, const char *dir, const char *sub, const char *name,
 	n = strlen(path) + sizeof("maildir:");
 	source = xmalloc(n);
 	snprintf(source, n, "maildir:%s", path);
-	rc = ingest_message(ing, fd, source, &oc);
+	rc = ingest_message(wk->ing, fd, source, &oc);
 	close(fd);
 	after = mailsource_after(rc, oc);
 	if (after == MAILSOURCE_LEAVE)
-		rc = -2;	/* not committed: left in place, unmarked */
+		rc = -2;	/* not settled: left in place, unmarked */
 	else
-		rc = mark(dir, sub, name, after == MAILSOURCE_DONE_REJECTED, o,
-		    err, arg);
+		rc = wait_mark(wk, sub, name,
+		    after == MAILSOURCE_DONE_REJECTED);
 	free(source);
 	free(path);
 	return rc;
@@ -261,6 +322,7 @@ maildir_run(struct ingest *ing, const char *dir,
     const struct maildir_opts *o, maildir_err_fn err, void *arg)
 {
 	static const char *const subs[] = { "new", "cur" };
+	struct walk *wk;
 	struct names l[2];
 	char *p;
 	int rc = 0, r = 0;
@@ -278,11 +340,20 @@ maildir_run(struct ingest *ing, const char *dir,
 		}
 		free(p);
 	}
+	wk = xcalloc(1, sizeof(*wk));
+	wk->ing = ing;
+	wk->dir = dir;
+	wk->o = o;
+	wk->err = err;
+	wk->arg = arg;
 	for (size_t s = 0; s < 2 && r != -2; s++)
 		for (size_t i = 0; i < l[s].n && r != -2; i++)
-			if ((r = one(ing, dir, subs[s], l[s].v[i], o, err,
-			    arg)) != 0)
+			if ((r = one(wk, subs[s], l[s].v[i])) != 0)
 				rc = -1;
+	/* what was committed before a database error is still marked */
+	if (flush(wk, 1) != 0)
+		rc = -1;
+	free(wk);
 	names_release(&l[0]);
 	names_release(&l[1]);
 	return rc;

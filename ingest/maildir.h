@@ -16,6 +16,9 @@
 
 #include "ingest.h"
 
+/* settled messages waiting for their batch's commit, at most */
+#define MAILDIR_MARK_BATCH	256
+
 struct maildir_opts {
 	const char	*move_to;	/* Maildir for settled ones, or NULL */
 	const char	*failed_to;	/* Maildir for rejected ones, or NULL */

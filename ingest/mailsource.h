@@ -24,11 +24,17 @@
  *    server), or ingest_message_uncopied() (neither: mbox).
  *
  * What it must do afterwards, as mailsource_after() says:
- *  - ingest_message() commits the batch before and after the message.
- *    Only when it returned 0 with a settled outcome are the message's
- *    reports durable, and only then may the source mark the message
- *    done: set \Seen or move it (IMAP), rename it into cur/ with the S
- *    flag or move it (Maildir).  A source that cannot mark (mbox, a file)
+ *  - ingest_message() settles the message in the open batch (ingest.h),
+ *    which is committed every INGEST_BATCH_MS or at ingest_commit().
+ *    Only when it returned 0 with a settled outcome, and only once
+ *    ingest_durable() has reached the ingest_batch_no() read when it
+ *    returned, are the message's reports durable; only then may the
+ *    source mark the message done: set \Seen or move it (IMAP), rename
+ *    it into cur/ with the S flag or move it (Maildir).  A source keeps
+ *    its settled messages waiting (a bounded number: it commits when
+ *    they are that many) and marks them after the commit; before it
+ *    stops it commits and marks what is durable, and leaves the rest
+ *    (a lost batch) as found.  A source that cannot mark (mbox, a file)
  *    relies on the mail ledger: offered again, the message is a
  *    duplicate.
  *  - When it returned -1, nothing is marked: the message is left exactly

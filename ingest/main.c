@@ -512,8 +512,10 @@ run_mail(struct cli *c, struct ingest *ing)
 		on_source_error(c, arg, strerror(errno));
 		return;
 	}
-	/* not settled: the MTA keeps the message and retries */
+	/* not settled or not committed: the MTA keeps it and retries */
 	rc = ingest_message(ing, fd, arg, &oc);
+	if (rc == 0 && ingest_commit(ing) == -1)
+		rc = -1;
 	if (mailsource_after(rc, oc) == MAILSOURCE_LEAVE)
 		c->tempfail = 1;
 	close(fd);

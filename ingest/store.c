@@ -1,7 +1,7 @@
 /*
  * The last stage of dmarc-ingest: opens the database for writing,
- * prepares every statement once (they are only ever bound, never built
- * from data) and owns the transactions.  Work comes in units (an input, a
+ * prepares each statement once, on its first use (they are only ever
+ * bound, never built from data) and owns the transactions.  Work comes in units (an input, a
  * ledger update), each a savepoint in an IMMEDIATE transaction; each
  * report of an input is a savepoint inside the input's, decided at its
  * end: released (new or conflicting) or rolled back (a duplicate, or a
@@ -140,6 +140,22 @@ store_seterr(struct store *s, const char *what)
 	return -1;
 }
 
+/*
+ * The statement which, prepared on its first use: a run prepares only
+ * the statements it needs (one --mail message needs under half of them).
+ * NULL when it cannot be prepared, with s->err set.
+ */
+sqlite3_stmt *
+store_stmt(struct store *s, enum st which)
+{
+	if (s->st[which] == NULL && sqlite3_prepare_v3(s->db, sql[which], -1,
+	    SQLITE_PREPARE_PERSISTENT, &s->st[which], NULL) != SQLITE_OK) {
+		store_seterr(s, "cannot prepare statement");
+		s->st[which] = NULL;
+	}
+	return s->st[which];
+}
+
 int
 store_prepare_all(struct store *s, const char *const *text, size_t n,
     sqlite3_stmt **st)
@@ -174,9 +190,9 @@ binder_use(struct binder *b, sqlite3_stmt *st)
 sqlite3_stmt *
 binder_start(struct binder *b, struct store *s, enum st which)
 {
-	b->st = s->st[which];
+	b->st = store_stmt(s, which);
 	b->i = 0;
-	b->rc = SQLITE_OK;
+	b->rc = b->st != NULL ? SQLITE_OK : SQLITE_ERROR;
 	return b->st;
 }
 
@@ -279,6 +295,7 @@ rollback(struct store *s)
 {
 	/* SQLITE_FULL and IOERR may already have rolled back on their own */
 	if (!sqlite3_get_autocommit(s->db)) {
+		/* prepared at store_open(): rolling back cannot fail here */
 		sqlite3_step(s->st[ST_ROLLBACK]);
 		sqlite3_reset(s->st[ST_ROLLBACK]);
 	}
@@ -440,7 +457,8 @@ store_open(const char *path, char *err, size_t errlen)
 		    "read-only file system)");
 		goto fail;
 	}
-	if (store_prepare_all(s, sql, ST__COUNT, s->st) == -1) {
+	/* the others on first use (store_stmt()) */
+	if (store_stmt(s, ST_ROLLBACK) == NULL) {
 		snprintf(err, errlen, "%s", s->err);
 		goto fail;
 	}

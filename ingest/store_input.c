@@ -235,7 +235,8 @@ store_input_add(struct store *s, const uint8_t sha[HASH_LEN],
 		goto out;
 	id = pk.input;
 out:
-	sqlite3_clear_bindings(s->st[ST_CHUNK_ADD]);
+	if (s->st[ST_CHUNK_ADD] != NULL)
+		sqlite3_clear_bindings(s->st[ST_CHUNK_ADD]);
 	return id;
 }
 
@@ -327,7 +328,7 @@ chunk_inflate(struct store *s, z_stream *z, const uint8_t *p, size_t n,
 static int
 input_restore(struct store *s, int64_t id, int deflated, int fd)
 {
-	sqlite3_stmt *st = s->st[ST_CHUNKS];
+	sqlite3_stmt *st = store_stmt(s, ST_CHUNKS);
 	uint8_t *out = NULL;
 	const uint8_t *p;
 	z_stream z;
@@ -394,7 +395,7 @@ tempfd(struct store *s)
 static int
 input_visit(struct store *s, int64_t id, store_input_fn fn, void *arg)
 {
-	sqlite3_stmt *st = s->st[ST_INPUT_GET];
+	sqlite3_stmt *st = store_stmt(s, ST_INPUT_GET);
 	char *source = NULL;
 	int rc = -1, fd = -1, deflated, step;
 
@@ -430,7 +431,7 @@ out:
 static int64_t *
 input_ids(struct store *s, int all, size_t *n)
 {
-	sqlite3_stmt *st = s->st[ST_INPUT_IDS];
+	sqlite3_stmt *st = store_stmt(s, ST_INPUT_IDS);
 	int64_t *ids = NULL;
 	size_t cap = 0;
 	int step;

@@ -106,6 +106,8 @@ struct binder {
 void	 store_keep_free(struct keepbufs *);
 /* sets s->err to "what: SQLite's message"; returns -1 */
 int	 store_seterr(struct store *, const char *what);
+/* statement which, prepared on first use; NULL with s->err set */
+sqlite3_stmt *store_stmt(struct store *, enum st which);
 /*
  * Prepares the n statements sql[] into st[] (persistent: they live as
  * long as the store).  0, or -1 with s->err set and none left prepared.

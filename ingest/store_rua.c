@@ -175,7 +175,7 @@ static int
 report_match(struct store *s, const char *doc, const char *canon,
     int64_t *orig, int64_t *promote)
 {
-	sqlite3_stmt *st = s->st[ST_REPORT_MATCH];
+	sqlite3_stmt *st = store_stmt(s, ST_REPORT_MATCH);
 	const char *status, *sha, *content;
 	int64_t match = 0;
 	int rc = -1, step, match_conflict = 0;

@@ -29,6 +29,7 @@
 #include "stream.h"
 #include "unpack.h"
 #include "xalloc.h"
+#include "zipload.h"
 
 /* longest entry name kept for messages, in bytes */
 #define WHERE_NAME_MAX	200
@@ -173,10 +174,10 @@ entry_read(struct stream *s, void *ctx, void *p, size_t n)
 	zip_int64_t r;
 	size_t comp;
 
-	r = zip_fread(e->zf, p, n);
+	r = zip_api.fread(e->zf, p, n);
 	if (r < 0) {
 		stream_fail(s, "zip: entry '%s': %s", e->name,
-		    zip_file_strerror(e->zf));
+		    zip_api.file_strerror(e->zf));
 		return -1;
 	}
 	if ((uint64_t)r > e->max_out - e->out) {
@@ -200,7 +201,7 @@ entry_free(void *ctx)
 	struct entry *e = ctx;
 
 	if (e->zf != NULL)
-		zip_fclose(e->zf);
+		zip_api.fclose(e->zf);
 	free(e->name);
 	free(e);
 }
@@ -326,13 +327,13 @@ zip_vet(struct walk *w, zip_t *za, zip_uint64_t i)
 	char *name = NULL;
 	int rc = -1;
 
-	if (zip_stat_index(za, i, 0, &st) == -1 ||
+	if (zip_api.stat_index(za, i, 0, &st) == -1 ||
 	    !(st.valid & ZIP_STAT_NAME)) {
-		diag_error(w->d, "zip: %s", zip_strerror(za));
+		diag_error(w->d, "zip: %s", zip_api.strerror(za));
 		goto out;
 	}
 	name = name_clean(st.name);
-	if (zip_file_get_external_attributes(za, i, 0, &os, &attr) == -1) {
+	if (zip_api.file_get_external_attributes(za, i, 0, &os, &attr) == -1) {
 		os = ZIP_OPSYS_DOS;
 		attr = 0;
 	}
@@ -379,17 +380,17 @@ zip_walk_entry(struct walk *w, zip_t *za, zip_uint64_t i,
 	char *child = NULL;
 	int rc = -1;
 
-	if (zip_stat_index(za, i, 0, &st) == -1) {
-		diag_error(w->d, "zip: %s", zip_strerror(za));
+	if (zip_api.stat_index(za, i, 0, &st) == -1) {
+		diag_error(w->d, "zip: %s", zip_api.strerror(za));
 		return -1;
 	}
 	e = xcalloc(1, sizeof(*e));
 	e->name = name_clean(st.name != NULL ? st.name : "");
 	e->comp_size = (st.valid & ZIP_STAT_COMP_SIZE) ? st.comp_size : 0;
 	e->max_out = w->max_xml;
-	if ((e->zf = zip_fopen_index(za, i, 0)) == NULL) {
+	if ((e->zf = zip_api.fopen_index(za, i, 0)) == NULL) {
 		diag_error(w->d, "zip: entry '%s': %s", e->name,
-		    zip_strerror(za));
+		    zip_api.strerror(za));
 		entry_free(e);
 		goto out;
 	}
@@ -404,7 +405,7 @@ out:
 static int
 zip_walk(struct walk *w, zip_t *za, const char *where, int depth)
 {
-	zip_int64_t n = zip_get_num_entries(za, 0);
+	zip_int64_t n = zip_api.get_num_entries(za, 0);
 	unsigned char keep[MAX_ZIP_ENTRIES];
 	int before = w->ndocs, r;
 
@@ -437,10 +438,10 @@ zip_open_walk(struct walk *w, zip_source_t *src, const struct image *im,
 	zip_t *za;
 	int rc = -1;
 
-	zip_error_init(&ze);
+	zip_api.error_init(&ze);
 	if (zip_declared_entries(im) > MAX_ZIP_ENTRIES) {
 		diag_error(w->d, "zip: more than %d entries", MAX_ZIP_ENTRIES);
-		zip_source_free(src);
+		zip_api.source_free(src);
 		goto out;
 	}
 	/*
@@ -453,15 +454,15 @@ zip_open_walk(struct walk *w, zip_source_t *src, const struct image *im,
 	 * bounded and ratio-checked in entry_read, and libzip checks the
 	 * CRC of everything it inflates; the entry count is vetted above.
 	 */
-	if ((za = zip_open_from_source(src, ZIP_RDONLY, &ze)) == NULL) {
-		diag_error(w->d, "zip: %s", zip_error_strerror(&ze));
-		zip_source_free(src);
+	if ((za = zip_api.open_from_source(src, ZIP_RDONLY, &ze)) == NULL) {
+		diag_error(w->d, "zip: %s", zip_api.error_strerror(&ze));
+		zip_api.source_free(src);
 		goto out;
 	}
 	rc = zip_walk(w, za, where, depth);
-	zip_discard(za);
+	zip_api.discard(za);
 out:
-	zip_error_fini(&ze);
+	zip_api.error_fini(&ze);
 	return rc;
 }
 
@@ -474,9 +475,14 @@ zip_walk_fd(struct walk *w, const char *where, int depth)
 	zip_source_t *src;
 	zip_error_t ze;
 	FILE *f;
+	char why[300];
 	int fd2, rc = -1;
 
-	zip_error_init(&ze);
+	if (zip_load(why, sizeof(why)) == -1) {
+		diag_error(w->d, "zip: %s", why);
+		return -1;
+	}
+	zip_api.error_init(&ze);
 	if (fstat(w->fd, &sb) == -1 || (fd2 = dup(w->fd)) == -1) {
 		diag_error(w->d, "zip: %s", strerror(errno));
 		goto out;
@@ -487,14 +493,14 @@ zip_walk_fd(struct walk *w, const char *where, int depth)
 		close(fd2);
 		goto out;
 	}
-	if ((src = zip_source_filep_create(f, 0, -1, &ze)) == NULL) {
-		diag_error(w->d, "zip: %s", zip_error_strerror(&ze));
+	if ((src = zip_api.source_filep_create(f, 0, -1, &ze)) == NULL) {
+		diag_error(w->d, "zip: %s", zip_api.error_strerror(&ze));
 		fclose(f);
 		goto out;
 	}
 	rc = zip_open_walk(w, src, &im, where, depth);
 out:
-	zip_error_fini(&ze);
+	zip_api.error_fini(&ze);
 	return rc;
 }
 
@@ -509,9 +515,14 @@ zip_walk_stream(struct walk *w, struct stream *s, const char *where,
 	zip_error_t ze;
 	struct buf b;
 	ssize_t r;
+	char why[300];
 	int rc = -1;
 
-	zip_error_init(&ze);
+	if (zip_load(why, sizeof(why)) == -1) {
+		diag_error(w->d, "zip: %s", why);
+		return -1;
+	}
+	zip_api.error_init(&ze);
 	buf_init(&b, MAX_NESTED_ZIP_BYTES);
 	while ((r = stream_read(s, chunk, sizeof(chunk))) > 0)
 		if (buf_add(&b, chunk, (size_t)r) == -1) {
@@ -525,13 +536,13 @@ zip_walk_stream(struct walk *w, struct stream *s, const char *where,
 	}
 	im.mem = (const unsigned char *)b.data;
 	im.size = b.len;
-	if ((src = zip_source_buffer_create(b.data, b.len, 0, &ze)) == NULL) {
-		diag_error(w->d, "zip: %s", zip_error_strerror(&ze));
+	if ((src = zip_api.source_buffer_create(b.data, b.len, 0, &ze)) == NULL) {
+		diag_error(w->d, "zip: %s", zip_api.error_strerror(&ze));
 		goto out;
 	}
 	rc = zip_open_walk(w, src, &im, where, depth);
 out:
-	zip_error_fini(&ze);
+	zip_api.error_fini(&ze);
 	buf_release(&b);
 	return rc;
 }

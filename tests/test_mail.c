@@ -53,7 +53,10 @@ fx_close(struct fx *f)
 	free(f->dir);
 }
 
-/* ingests a file as a message; returns ingest_message's value */
+/*
+ * ingests a file as a message and commits it, as a source does before it
+ * marks; returns ingest_message's value, or -1 when the commit failed
+ */
 static int
 ingest_path(struct fx *f, const char *path, enum outcome *oc)
 {
@@ -62,6 +65,8 @@ ingest_path(struct fx *f, const char *path, enum outcome *oc)
 	ck_assert_int_ne(fd, -1);
 	rc = ingest_message(&f->ing, fd, path, oc);
 	close(fd);
+	if (rc == 0 && ingest_commit(&f->ing) == -1)
+		rc = -1;
 	return rc;
 }
 

@@ -203,6 +203,7 @@ START_TEST(test_maildir_killed_before_rename_finished_next_run)
 	ingest_init(&ing, st);
 	fd = open(path, O_RDONLY);
 	ck_assert_int_eq(ingest_message(&ing, fd, "maildir:x", &oc), 0);
+	ck_assert_int_eq(ingest_commit(&ing), 0);
 	close(fd);
 	store_close(st);
 	ck_assert_int_eq(tu_query_int(db, "SELECT count(*) FROM v_reports"),
